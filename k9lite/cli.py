@@ -1,0 +1,90 @@
+"""The `k9lite` command line."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from k9lite import __version__
+
+__all__ = ["main"]
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="k9lite",
+        description="A terminal dashboard for Kubernetes Services and the traffic behind them.")
+    parser.add_argument("--version", action="version", version=f"k9lite {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo-cluster", help="run the bundled demo cluster in the foreground",
+        description="Run the demo cluster: a Kubernetes API server on 127.0.0.1 with nodes, "
+                    "controllers and pods that answer HTTP. kubectl and k9lite reach it "
+                    "through the kubeconfig it writes.")
+    demo.add_argument("--port", type=_positive, default=0,
+                      help="API server port (default: a free one)")
+    demo.add_argument("--kubeconfig-out", type=Path, metavar="FILE",
+                      help="where to write the kubeconfig (default: a temporary file)")
+    demo.add_argument("--scenario", action="append", metavar="NAME",
+                      help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8")
+    demo.add_argument("--nodes", type=_positive, default=3,
+                      help="number of nodes: master, worker1, ... (default: 3)")
+    demo.add_argument("--scale", type=_positive, default=0, metavar="PODS",
+                      help="also create this many pods over many Deployments, Services, "
+                           "namespaces and nodes, for performance work (no data plane)")
+    demo.add_argument("--no-loadbalancer", action="store_true",
+                      help="run no load-balancer controller: EXTERNAL-IP stays <pending>")
+    return parser
+
+
+def _run_demo_cluster(args: argparse.Namespace) -> int:
+    from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
+
+    scenario_names = tuple(args.scenario or ("default",))
+    nodes = max(args.nodes, -(-args.scale // 50)) if args.scale else args.nodes
+    options = DemoOptions(port=args.port, scenarios=scenario_names, nodes=nodes,
+                          scale=args.scale, load_balancer=not args.no_loadbalancer)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    try:
+        cluster = DemoCluster(options, kubeconfig_path=args.kubeconfig_out).start()
+    except DemoStartError as exc:
+        print(f"k9lite: {exc}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        print(cluster.summary(), flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        cluster.stop()
+    print("demo cluster stopped", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo-cluster":
+        return _run_demo_cluster(args)
+    _parser().print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""What every controller shares: a dirty set fed by store events, and the event recorder."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from k9lite.demo.errors import APIError
+from k9lite.demo.registry import Registry, now_rfc3339, resource
+from k9lite.demo.store import StoreEvent
+
+__all__ = ["Controller", "ControllerManager", "EventRecorder", "Key", "owner_key"]
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, str]
+
+
+def owner_key(obj: dict[str, Any], kind: str) -> Key | None:
+    """(namespace, name) of the controlling owner of `obj` if it is of `kind`."""
+    for ref in obj["metadata"].get("ownerReferences") or ():
+        if ref.get("kind") == kind and ref.get("controller"):
+            return obj["metadata"].get("namespace", ""), ref["name"]
+    return None
+
+
+class EventRecorder:
+    """Writes core/v1 Events, as components do with record.EventRecorder; keeps the newest few."""
+
+    def __init__(self, registry: Registry, *, enabled: bool = True, limit: int = 2000) -> None:
+        self.registry = registry
+        self.enabled = enabled
+        self._recent: deque[Key] = deque()
+        self._limit = limit
+
+    def record(
+        self,
+        involved: dict[str, Any],
+        reason: str,
+        message: str,
+        *,
+        component: str,
+        type_: str = "Normal",
+    ) -> None:
+        if not self.enabled:
+            return
+        meta = involved["metadata"]
+        namespace = meta.get("namespace") or "default"
+        stamp = now_rfc3339()
+        event = {
+            "metadata": {"name": f"{meta['name']}.{secrets.token_hex(8)}", "namespace": namespace},
+            "involvedObject": {
+                "kind": involved["kind"],
+                "namespace": meta.get("namespace", ""),
+                "name": meta["name"],
+                "uid": meta["uid"],
+                "apiVersion": involved["apiVersion"],
+                "resourceVersion": meta.get("resourceVersion", ""),
+            },
+            "reason": reason,
+            "message": message,
+            "source": {"component": component},
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
+            "count": 1,
+            "type": type_,
+            "eventTime": None,
+            "reportingComponent": component,
+            "reportingInstance": "",
+        }
+        events = resource("Event")
+        created = self.registry.create(events, namespace, event)
+        self._recent.append((namespace, created["metadata"]["name"]))
+        while len(self._recent) > self._limit:
+            old_namespace, old_name = self._recent.popleft()
+            if self.registry.store.find(events, old_namespace, old_name):
+                self.registry.store.delete(events, old_namespace, old_name)
+
+
+class Controller:
+    """Reconciles objects by key; `keys_for` says which keys a store event makes dirty."""
+
+    name = "controller"
+    kinds: tuple[str, ...] = ()
+
+    def __init__(self, registry: Registry, recorder: EventRecorder) -> None:
+        self.registry = registry
+        self.store = registry.store
+        self.recorder = recorder
+
+    def keys_for(self, event: StoreEvent) -> Iterable[Key]:
+        meta = event.obj["metadata"]
+        return ((meta.get("namespace", ""), meta["name"]),)
+
+    def reconcile(self, key: Key) -> float | None:
+        """Bring one object's world in line; a number asks to run again after that many seconds."""
+        raise NotImplementedError
+
+    def resync(self) -> Iterable[Key]:
+        """Every key this controller owns, for a full pass at start."""
+        return ()
+
+
+class ControllerManager:
+    """Runs controllers on the event loop: store events mark keys dirty, a task drains them."""
+
+    def __init__(self, controllers: Iterable[Controller]) -> None:
+        self.controllers = list(controllers)
+        self._dirty: dict[Controller, set[Key]] = {c: set() for c in self.controllers}
+        self._by_kind: dict[str, list[Controller]] = {}
+        for controller in self.controllers:
+            for kind in controller.kinds:
+                self._by_kind.setdefault(kind, []).append(controller)
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._timers: dict[tuple[Controller, Key], asyncio.TimerHandle] = {}
+
+    def on_event(self, event: StoreEvent) -> None:
+        for controller in self._by_kind.get(event.resource.kind, ()):
+            self._dirty[controller].update(controller.keys_for(event))
+        self._wakeup.set()
+
+    def mark(self, controller: Controller, key: Key) -> None:
+        self._dirty[controller].add(key)
+        self._wakeup.set()
+
+    def start(self) -> None:
+        for controller in self.controllers:
+            self._dirty[controller].update(controller.resync())
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="controllers")
+        self._wakeup.set()
+
+    async def stop(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            for controller in self.controllers:
+                keys, self._dirty[controller] = self._dirty[controller], set()
+                for key in sorted(keys):
+                    delay = self._reconcile(controller, key)
+                    if delay is not None:
+                        previous = self._timers.pop((controller, key), None)
+                        if previous:
+                            previous.cancel()
+                        self._timers[(controller, key)] = loop.call_later(
+                            delay, self._requeue, controller, key
+                        )
+                # Let HTTP handlers run between controllers: a 10,000-pod pass is long.
+                await asyncio.sleep(0)
+
+    def _requeue(self, controller: Controller, key: Key) -> None:
+        self._timers.pop((controller, key), None)
+        self.mark(controller, key)
+
+    @staticmethod
+    def _reconcile(controller: Controller, key: Key) -> float | None:
+        try:
+            return controller.reconcile(key)
+        except APIError as exc:
+            # A conflict or a vanished object: the next event brings the key back.
+            log.debug("%s: %s/%s: %s", controller.name, key[0], key[1], exc.message)
+            return 1.0

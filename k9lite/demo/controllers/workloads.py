@@ -1,0 +1,373 @@
+"""Deployment and ReplicaSet controllers: Deployment -> ReplicaSets -> Pods, as kube-controller-manager."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from k9lite.demo.controllers.base import Controller, Key, owner_key
+from k9lite.demo.registry import SUFFIX_ALPHABET, now_rfc3339, resource
+from k9lite.demo.store import StoreEvent, clone
+
+__all__ = ["DeploymentController", "ReplicaSetController", "pod_template_hash"]
+
+_COMPONENT = "deployment-controller"
+_HASH_LABEL = "pod-template-hash"
+_REVISION = "deployment.kubernetes.io/revision"
+
+
+def pod_template_hash(template: dict[str, Any]) -> str:
+    """A 10-character hash of a pod template, spelled like the real `pod-template-hash` label.
+
+    Kubernetes hashes the template with FNV-32a and spells the decimal number with rand's safe
+    alphabet (`775f65669c`); the bytes hashed here are canonical JSON rather than Go's dump.
+    """
+    value = 0x811C9DC5
+    for byte in orjson.dumps(template, option=orjson.OPT_SORT_KEYS):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return "".join(SUFFIX_ALPHABET[ord(c) % len(SUFFIX_ALPHABET)] for c in str(value))
+
+
+def _is_ready(pod: dict[str, Any]) -> bool:
+    return any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in pod.get("status", {}).get("conditions", ())
+    )
+
+
+def _owned(objects: Iterable[dict[str, Any]], owner_uid: str) -> list[dict[str, Any]]:
+    return [
+        o
+        for o in objects
+        if any(
+            ref.get("uid") == owner_uid and ref.get("controller")
+            for ref in o["metadata"].get("ownerReferences") or ()
+        )
+    ]
+
+
+def _owner_reference(owner: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def _percent_or_count(value: Any, total: int, *, round_up: bool) -> int:
+    if isinstance(value, str) and value.endswith("%"):
+        exact = int(value[:-1]) * total / 100
+        return math.ceil(exact) if round_up else math.floor(exact)
+    return int(value or 0)
+
+
+class ReplicaSetController(Controller):
+    """Keeps `spec.replicas` pods alive for each ReplicaSet; reports how many are ready."""
+
+    name = "replicaset-controller"
+    kinds = ("ReplicaSet", "Pod")
+
+    def keys_for(self, event: StoreEvent) -> Iterable[Key]:
+        if event.resource.kind == "Pod":
+            key = owner_key(event.obj, "ReplicaSet")
+            return (key,) if key else ()
+        return super().keys_for(event)
+
+    def resync(self) -> Iterable[Key]:
+        return [
+            (o["metadata"]["namespace"], o["metadata"]["name"])
+            for o in self.store.iter(resource("ReplicaSet"))
+        ]
+
+    def reconcile(self, key: Key) -> float | None:
+        rs = self.store.find(resource("ReplicaSet"), *key)
+        if rs is None or rs["metadata"].get("deletionTimestamp"):
+            return None
+        pods = _owned(self.store.iter(resource("Pod"), key[0]), rs["metadata"]["uid"])
+        active = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
+        wanted = rs["spec"].get("replicas", 1)
+        if len(active) < wanted:
+            for _ in range(wanted - len(active)):
+                active.append(self._create_pod(rs))
+        elif len(active) > wanted:
+            # Delete the least useful first: unscheduled, then not ready, then the newest.
+            active.sort(
+                key=lambda p: (
+                    bool(p["spec"].get("nodeName")),
+                    _is_ready(p),
+                    p["metadata"]["creationTimestamp"],
+                ),
+                reverse=False,
+            )
+            surplus, active = active[: len(active) - wanted], active[len(active) - wanted :]
+            for pod in surplus:
+                self.registry.delete(resource("Pod"), key[0], pod["metadata"]["name"])
+                self.recorder.record(
+                    rs,
+                    "SuccessfulDelete",
+                    f"Deleted pod: {pod['metadata']['name']}",
+                    component=self.name,
+                )
+        ready = sum(1 for p in active if _is_ready(p))
+        status = {
+            "replicas": len(active),
+            "fullyLabeledReplicas": len(active),
+            "readyReplicas": ready,
+            "availableReplicas": ready,
+            "observedGeneration": rs["metadata"].get("generation", 1),
+        }
+        self.registry.write_status(
+            resource("ReplicaSet"), rs, {k: v for k, v in status.items() if v}
+        )
+        return None
+
+    def _create_pod(self, rs: dict[str, Any]) -> dict[str, Any]:
+        template = clone(rs["spec"]["template"])
+        meta = template.get("metadata", {})
+        meta.pop("creationTimestamp", None)
+        meta["name"] = f"{rs['metadata']['name']}-{self.registry.random_suffix()}"
+        meta["ownerReferences"] = [_owner_reference(rs)]
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"]}
+        created = self.registry.create(resource("Pod"), rs["metadata"]["namespace"], pod)
+        self.recorder.record(
+            rs, "SuccessfulCreate", f"Created pod: {meta['name']}", component=self.name
+        )
+        return created
+
+
+class DeploymentController(Controller):
+    """Rolls a Deployment's template out through ReplicaSets, keeping the surge and availability."""
+
+    name = _COMPONENT
+    kinds = ("Deployment", "ReplicaSet")
+
+    def keys_for(self, event: StoreEvent) -> Iterable[Key]:
+        if event.resource.kind == "ReplicaSet":
+            key = owner_key(event.obj, "Deployment")
+            return (key,) if key else ()
+        return super().keys_for(event)
+
+    def resync(self) -> Iterable[Key]:
+        return [
+            (o["metadata"]["namespace"], o["metadata"]["name"])
+            for o in self.store.iter(resource("Deployment"))
+        ]
+
+    def reconcile(self, key: Key) -> float | None:
+        deploy = self.store.find(resource("Deployment"), *key)
+        if deploy is None or deploy["metadata"].get("deletionTimestamp"):
+            return None
+        spec = deploy["spec"]
+        desired = spec.get("replicas", 1)
+        sets = _owned(self.store.iter(resource("ReplicaSet"), key[0]), deploy["metadata"]["uid"])
+        template_hash = pod_template_hash(spec["template"])
+        current = next(
+            (
+                rs
+                for rs in sets
+                if rs["metadata"].get("labels", {}).get(_HASH_LABEL) == template_hash
+            ),
+            None,
+        )
+        if current is None:
+            current = self._create_replica_set(deploy, sets, template_hash)
+        old = [rs for rs in sets if rs is not current]
+        strategy = spec.get("strategy", {})
+        if strategy.get("type") == "Recreate":
+            self._recreate(deploy, current, old, desired)
+        else:
+            self._roll(deploy, current, old, desired, strategy.get("rollingUpdate", {}))
+        self._prune_history(deploy, old)
+        self._write_status(deploy)
+        return None
+
+    def _create_replica_set(
+        self, deploy: dict[str, Any], sets: list[dict[str, Any]], template_hash: str
+    ) -> dict[str, Any]:
+        template = clone(deploy["spec"]["template"])
+        template.setdefault("metadata", {}).setdefault("labels", {})[_HASH_LABEL] = template_hash
+        selector = clone(deploy["spec"]["selector"])
+        selector.setdefault("matchLabels", {})[_HASH_LABEL] = template_hash
+        revision = 1 + max(
+            (int(rs["metadata"].get("annotations", {}).get(_REVISION, 0)) for rs in sets), default=0
+        )
+        desired = deploy["spec"].get("replicas", 1)
+        rs = {
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {
+                "name": f"{deploy['metadata']['name']}-{template_hash}",
+                "labels": dict(template["metadata"]["labels"]),
+                "annotations": {
+                    "deployment.kubernetes.io/desired-replicas": str(desired),
+                    "deployment.kubernetes.io/max-replicas": str(desired),
+                    _REVISION: str(revision),
+                },
+                "ownerReferences": [_owner_reference(deploy)],
+            },
+            "spec": {"replicas": 0, "selector": selector, "template": template},
+        }
+        return self.registry.create(resource("ReplicaSet"), deploy["metadata"]["namespace"], rs)
+
+    def _scale(self, deploy: dict[str, Any], rs: dict[str, Any], replicas: int) -> None:
+        before = rs["spec"].get("replicas", 0)
+        if before == replicas:
+            return
+        new = clone(rs)
+        new["spec"]["replicas"] = replicas
+        annotations = new["metadata"].setdefault("annotations", {})
+        annotations["deployment.kubernetes.io/desired-replicas"] = str(
+            deploy["spec"].get("replicas", 1)
+        )
+        self.store.replace(resource("ReplicaSet"), new)
+        direction = "up" if replicas > before else "down"
+        self.recorder.record(
+            deploy,
+            "ScalingReplicaSet",
+            f"Scaled {direction} replica set {rs['metadata']['name']} from {before} to {replicas}",
+            component=_COMPONENT,
+        )
+
+    def _recreate(
+        self,
+        deploy: dict[str, Any],
+        current: dict[str, Any],
+        old: list[dict[str, Any]],
+        desired: int,
+    ) -> None:
+        for rs in old:
+            self._scale(deploy, rs, 0)
+        if all(rs.get("status", {}).get("replicas", 0) == 0 for rs in old):
+            self._scale(deploy, current, desired)
+
+    def _roll(
+        self,
+        deploy: dict[str, Any],
+        current: dict[str, Any],
+        old: list[dict[str, Any]],
+        desired: int,
+        rolling: dict[str, Any],
+    ) -> None:
+        old_total = sum(rs["spec"].get("replicas", 0) for rs in old)
+        if old_total == 0:
+            self._scale(deploy, current, desired)
+            return
+        surge = _percent_or_count(rolling.get("maxSurge", "25%"), desired, round_up=True)
+        unavailable = _percent_or_count(
+            rolling.get("maxUnavailable", "25%"), desired, round_up=False
+        )
+        if surge == 0 and unavailable == 0:
+            unavailable = 1
+        # Scale the new ReplicaSet up within the surge...
+        room = desired + surge - old_total - current["spec"].get("replicas", 0)
+        if room > 0:
+            self._scale(deploy, current, min(desired, current["spec"].get("replicas", 0) + room))
+        # ...and the old ones down as far as availability allows.
+        available = sum(rs.get("status", {}).get("availableReplicas", 0) for rs in [current, *old])
+        removable = available - (desired - unavailable)
+        for rs in sorted(old, key=lambda r: r["metadata"]["creationTimestamp"]):
+            replicas = rs["spec"].get("replicas", 0)
+            unready = replicas - rs.get("status", {}).get("availableReplicas", 0)
+            cut = min(replicas, max(0, removable) + max(0, unready))
+            if cut > 0:
+                self._scale(deploy, rs, replicas - cut)
+                removable -= max(0, cut - max(0, unready))
+
+    def _prune_history(self, deploy: dict[str, Any], old: list[dict[str, Any]]) -> None:
+        limit = deploy["spec"].get("revisionHistoryLimit", 10)
+        idle = [
+            rs
+            for rs in old
+            if rs["spec"].get("replicas", 0) == 0 and not rs.get("status", {}).get("replicas")
+        ]
+        idle.sort(key=lambda r: int(r["metadata"].get("annotations", {}).get(_REVISION, 0)))
+        for rs in idle[: max(0, len(idle) - limit)]:
+            self.registry.delete(
+                resource("ReplicaSet"), rs["metadata"]["namespace"], rs["metadata"]["name"]
+            )
+
+    def _write_status(self, deploy: dict[str, Any]) -> None:
+        namespace = deploy["metadata"]["namespace"]
+        sets = _owned(self.store.iter(resource("ReplicaSet"), namespace), deploy["metadata"]["uid"])
+        template_hash = pod_template_hash(deploy["spec"]["template"])
+        totals = {"replicas": 0, "readyReplicas": 0, "availableReplicas": 0, "updatedReplicas": 0}
+        current_name = ""
+        for rs in sets:
+            status = rs.get("status", {})
+            totals["replicas"] += status.get("replicas", 0)
+            totals["readyReplicas"] += status.get("readyReplicas", 0)
+            totals["availableReplicas"] += status.get("availableReplicas", 0)
+            if rs["metadata"].get("labels", {}).get(_HASH_LABEL) == template_hash:
+                totals["updatedReplicas"] = status.get("replicas", 0)
+                current_name = rs["metadata"]["name"]
+        desired = deploy["spec"].get("replicas", 1)
+        unavailable = _percent_or_count(
+            deploy["spec"]
+            .get("strategy", {})
+            .get("rollingUpdate", {})
+            .get("maxUnavailable", "25%"),
+            desired,
+            round_up=False,
+        )
+        available = totals["availableReplicas"] >= desired - unavailable
+        complete = (
+            totals["updatedReplicas"]
+            == desired
+            == totals["replicas"]
+            == totals["availableReplicas"]
+        )
+        old_conditions = {c["type"]: c for c in deploy.get("status", {}).get("conditions", ())}
+        conditions = [
+            _condition(
+                old_conditions,
+                "Available",
+                available,
+                "MinimumReplicasAvailable" if available else "MinimumReplicasUnavailable",
+                "Deployment has minimum availability."
+                if available
+                else "Deployment does not have minimum availability.",
+            ),
+            _condition(
+                old_conditions,
+                "Progressing",
+                True,
+                "NewReplicaSetAvailable" if complete else "ReplicaSetUpdated",
+                f'ReplicaSet "{current_name}" has successfully progressed.'
+                if complete
+                else f'ReplicaSet "{current_name}" is progressing.',
+            ),
+        ]
+        status: dict[str, Any] = {
+            "observedGeneration": deploy["metadata"].get("generation", 1),
+            **{k: v for k, v in totals.items() if v},
+            "conditions": conditions,
+        }
+        if desired - totals["availableReplicas"] > 0:
+            status["unavailableReplicas"] = desired - totals["availableReplicas"]
+        self.registry.write_status(resource("Deployment"), deploy, status)
+
+
+def _condition(
+    previous: dict[str, dict[str, Any]], type_: str, ok: bool, reason: str, message: str
+) -> dict[str, Any]:
+    """A condition whose transition time moves only when its status does."""
+    status = "True" if ok else "False"
+    before = previous.get(type_) or {}
+    stamp = now_rfc3339()
+    changed = before.get("status") != status
+    return {
+        "type": type_,
+        "status": status,
+        "lastUpdateTime": stamp
+        if changed or before.get("reason") != reason
+        else before["lastUpdateTime"],
+        "lastTransitionTime": stamp if changed else before["lastTransitionTime"],
+        "reason": reason,
+        "message": message,
+    }

@@ -1,0 +1,349 @@
+"""The demo cluster's data plane: real sockets behind pod IPs, ClusterIPs, NodePorts and LB IPs.
+
+Each running pod serves the tutorial image's page (`<p>Hello,  POD-NAME</p>`) on its container
+ports. Like kube-proxy, a listener on a ClusterIP:port, on every node's address:nodePort and on a
+load balancer's IP:port forwards each TCP *connection* to a random ready endpoint, so a client that
+keeps its connection alive keeps reaching the same pod. Only loopback addresses are ever dialled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import html
+import ipaddress
+import logging
+import random
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from k9lite.demo.registry import resource
+from k9lite.demo.store import Store
+
+__all__ = ["DataPlane", "Listener", "loopback_range_usable"]
+
+log = logging.getLogger(__name__)
+
+_CONNECT_TIMEOUT = 3.0
+POD_NETWORK = ipaddress.ip_network("127.244.0.0/16")
+_PAGE = """<!DOCTYPE html>
+<html>
+<head><title>Hostname</title></head>
+<body>
+<h1>k9lite demo pod</h1>
+<p>Hello,  {name}</p>
+</body>
+</html>
+"""
+
+
+def loopback_range_usable() -> bool:
+    """Whether addresses beyond 127.0.0.1 can be bound (Linux: all of 127/8; macOS: no)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.1.1", 0))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    """One kube-proxy rule: connections to (host, port) go to a Service port's endpoints."""
+
+    host: str
+    port: int
+    namespace: str
+    service: str
+    port_name: str
+    # The node whose address this is; under externalTrafficPolicy Local it serves its own pods.
+    node: str | None
+
+
+class DataPlane:
+    """Pod web servers and kube-proxy-like TCP forwarders, kept in line with the store."""
+
+    def __init__(
+        self, store: Store, *, rng: random.Random | None = None, loopback_range: bool = True
+    ) -> None:
+        self.store = store
+        self.rng = rng or random.Random()
+        self.loopback_range = loopback_range
+        self._pod_servers: dict[
+            tuple[str, str], tuple[web.Server, list[asyncio.AbstractServer]]
+        ] = {}
+        self._pod_ips: dict[tuple[str, str], str] = {}
+        self._pod_ports: dict[tuple[str, str], list[int]] = {}
+        self._backends: dict[tuple[str, int], tuple[str, int]] = {}
+        self._listeners: dict[Listener, asyncio.AbstractServer] = {}
+        # Addresses whose wanted port could not be bound, and where they listen instead.
+        self.port_mappings: dict[tuple[str, int], tuple[str, int]] = {}
+        self._sync_lock = asyncio.Lock()
+
+    # -- pods -----------------------------------------------------------------------------------
+
+    async def start_pod(self, key: tuple[str, str], name: str, ip: str, ports: list[int]) -> None:
+        """Serve the Hello page for pod `name` at ip:port for each container port."""
+        await self.stop_pod(key)
+        page = _PAGE.format(name=html.escape(name)).encode()
+
+        async def hello(request: web.BaseRequest) -> web.Response:
+            return web.Response(body=page, content_type="text/html")
+
+        handler = web.Server(hello)
+        servers = []
+        self._pod_ips[key] = ip
+        self._pod_ports[key] = list(ports)
+        self._pod_servers[key] = (handler, servers)
+        for port in ports:
+            server = await self._bind(handler, ip, port)
+            servers.append(server)
+            bound = server.sockets[0].getsockname()
+            self._backends[(ip, port)] = (bound[0], bound[1])
+
+    async def stop_pod(self, key: tuple[str, str]) -> None:
+        """Stop the pod's servers, closing kept-alive connections too, as a killed container."""
+        ip = self._pod_ips.pop(key, "")
+        for port in self._pod_ports.pop(key, ()):
+            self._backends.pop((ip, port), None)
+            self.port_mappings.pop((ip, port), None)
+        if key not in self._pod_servers:
+            return
+        handler, servers = self._pod_servers.pop(key)
+        for server in servers:
+            server.close()
+        await handler.shutdown(0.5)
+
+    def resolve(self, address: str, port: int) -> tuple[str, int] | None:
+        """The socket to dial for an endpoint address:port; None for a non-loopback address."""
+        if (address, port) in self._backends:
+            return self._backends[(address, port)]
+        try:
+            loopback = ipaddress.ip_address(address).is_loopback
+        except ValueError:
+            return None
+        if not loopback:
+            return None
+        return self.port_mappings.get((address, port), (address, port))
+
+    # -- services -------------------------------------------------------------------------------
+
+    def ready_endpoints(
+        self, namespace: str, service: str, port_name: str, node: str | None = None
+    ) -> list[tuple[str, int]]:
+        """Ready endpoint address:port pairs of a Service port, from its EndpointSlices."""
+        found = []
+        for slice_ in self.store.iter(resource("EndpointSlice"), namespace):
+            labels = slice_["metadata"].get("labels", {})
+            if labels.get("kubernetes.io/service-name") != service:
+                continue
+            port = next(
+                (
+                    p.get("port")
+                    for p in slice_.get("ports") or ()
+                    if (p.get("name") or "") == port_name
+                ),
+                None,
+            )
+            if port is None:
+                continue
+            for endpoint in slice_.get("endpoints") or ():
+                if (endpoint.get("conditions") or {}).get("ready") is False:
+                    continue
+                if node is not None and endpoint.get("nodeName") != node:
+                    continue
+                found.extend((address, port) for address in endpoint.get("addresses", ()))
+        return found
+
+    def wanted_listeners(self) -> set[Listener]:
+        """The listeners the Services call for now; a rule with no endpoint refuses connections."""
+        nodes = [
+            (n["metadata"]["name"], _internal_ip(n)) for n in self.store.iter(resource("Node"))
+        ]
+        wanted: set[Listener] = set()
+        for svc in self.store.iter(resource("Service")):
+            spec, meta = svc.get("spec", {}), svc["metadata"]
+            local = spec.get("externalTrafficPolicy") == "Local"
+            for port in spec.get("ports") or ():
+                if port.get("protocol", "TCP") != "TCP":
+                    continue
+                name = port.get("name") or ""
+                rule = (meta["namespace"], meta["name"], name)
+                if not self._served(self.ready_endpoints(*rule)):
+                    continue
+                cluster_ip = spec.get("clusterIP")
+                if cluster_ip and cluster_ip != "None":
+                    wanted.add(Listener(cluster_ip, port["port"], *rule, None))
+                if port.get("nodePort"):
+                    for node, address in nodes:
+                        if address and (
+                            not local or self._served(self.ready_endpoints(*rule, node))
+                        ):
+                            wanted.add(
+                                Listener(address, port["nodePort"], *rule, node if local else None)
+                            )
+                for ingress in svc.get("status", {}).get("loadBalancer", {}).get("ingress", ()):
+                    if ingress.get("ip"):
+                        wanted.add(Listener(ingress["ip"], port["port"], *rule, None))
+        return wanted
+
+    def _served(self, endpoints: list[tuple[str, int]]) -> bool:
+        """Whether any endpoint is a pod this data plane runs, or another loopback address.
+
+        Pods made by `--scale` run no server, so their Services get no listeners either.
+        """
+        running = set(self._pod_ips.values())
+        for address, _ in endpoints:
+            if address in running:
+                return True
+            with contextlib.suppress(ValueError):
+                ip = ipaddress.ip_address(address)
+                if ip.is_loopback and ip not in POD_NETWORK:
+                    return True
+        return False
+
+    async def sync(self) -> None:
+        """Open the listeners the Services call for and close the others."""
+        async with self._sync_lock:
+            wanted = self.wanted_listeners()
+            for listener in set(self._listeners) - wanted:
+                server = self._listeners.pop(listener)
+                server.close()
+                self.port_mappings.pop((listener.host, listener.port), None)
+            for listener in wanted - set(self._listeners):
+                try:
+                    server = await self._bind(
+                        lambda li=listener: _Forwarder(self, li), listener.host, listener.port
+                    )
+                except OSError as exc:
+                    log.warning(
+                        "cannot listen on %s:%s for %s/%s: %s",
+                        listener.host,
+                        listener.port,
+                        listener.namespace,
+                        listener.service,
+                        exc,
+                    )
+                    continue
+                self._listeners[listener] = server
+
+    def listeners(self) -> list[Listener]:
+        return sorted(self._listeners, key=lambda li: (li.host, li.port))
+
+    async def close(self) -> None:
+        for key in list(self._pod_servers):
+            await self.stop_pod(key)
+        for server in self._listeners.values():
+            server.close()
+        self._listeners.clear()
+
+    # -- sockets --------------------------------------------------------------------------------
+
+    async def _bind(
+        self, factory: Callable[[], asyncio.BaseProtocol], host: str, port: int
+    ) -> asyncio.AbstractServer:
+        """Listen on host:port; a privileged port, or a host that cannot be bound, is mapped."""
+        loop = asyncio.get_running_loop()
+        bind_host = host if self.loopback_range else "127.0.0.1"
+        try:
+            return await loop.create_server(factory, bind_host, port, reuse_address=True)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+                raise
+        server = await loop.create_server(factory, bind_host, 0)
+        bound = server.sockets[0].getsockname()
+        self.port_mappings[(host, port)] = (bound[0], bound[1])
+        log.warning(
+            "%s:%s cannot be bound here; it listens on %s:%s instead",
+            host,
+            port,
+            bound[0],
+            bound[1],
+        )
+        return server
+
+
+def _internal_ip(node: dict[str, Any]) -> str | None:
+    for address in node.get("status", {}).get("addresses", ()):
+        if address.get("type") == "InternalIP":
+            value: str = address["address"]
+            return value
+    return None
+
+
+class _Forwarder(asyncio.Protocol):
+    """One accepted connection, spliced to a random ready endpoint chosen when it opens."""
+
+    def __init__(self, plane: DataPlane, listener: Listener) -> None:
+        self.plane = plane
+        self.listener = listener
+        self.transport: asyncio.Transport | None = None
+        self.peer: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        transport.pause_reading()
+        asyncio.get_running_loop().create_task(self._connect())
+
+    async def _connect(self) -> None:
+        li = self.listener
+        endpoints = self.plane.ready_endpoints(li.namespace, li.service, li.port_name, li.node)
+        targets = [t for t in (self.plane.resolve(*e) for e in endpoints) if t is not None]
+        assert self.transport is not None
+        if not targets:
+            self.transport.abort()
+            return
+        host, port = self.plane.rng.choice(targets)
+        loop = asyncio.get_running_loop()
+        try:
+            peer, _ = await asyncio.wait_for(
+                loop.create_connection(lambda: _Upstream(self), host, port), _CONNECT_TIMEOUT
+            )
+        except (OSError, asyncio.TimeoutError):
+            self.transport.abort()
+            return
+        self.peer = peer
+        self.transport.resume_reading()
+
+    def data_received(self, data: bytes) -> None:
+        if self.peer is not None:
+            self.peer.write(data)
+
+    def eof_received(self) -> bool | None:
+        if self.peer is not None and self.peer.can_write_eof():
+            self.peer.write_eof()
+            return True
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.peer is not None:
+            self.peer.close()
+
+
+class _Upstream(asyncio.Protocol):
+    """The forwarder's connection to the pod: what the pod says goes back to the client."""
+
+    def __init__(self, client: _Forwarder) -> None:
+        self.client = client
+
+    def data_received(self, data: bytes) -> None:
+        if self.client.transport is not None:
+            self.client.transport.write(data)
+
+    def eof_received(self) -> bool | None:
+        transport = self.client.transport
+        if transport is not None and transport.can_write_eof():
+            transport.write_eof()
+            return True
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.client.transport is not None:
+            with contextlib.suppress(RuntimeError):
+                self.client.transport.close()

@@ -1,0 +1,231 @@
+"""Discovery and OpenAPI documents: how kubectl learns which resources the server has.
+
+Both the legacy form (APIVersions, APIGroupList, APIResourceList) and aggregated discovery
+(APIGroupDiscoveryList, which kubectl accepts only with its exact Content-Type) are served, and an
+OpenAPI v3 index just complete enough for `kubectl apply`'s default validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from typing import Any
+
+import orjson
+
+from k9lite.demo.resources import RESOURCES, ResourceType
+
+__all__ = [
+    "AGGREGATED_CONTENT_TYPE",
+    "KUBERNETES_VERSION",
+    "aggregated_discovery",
+    "api_group_list",
+    "api_resource_list",
+    "api_versions",
+    "group_versions",
+    "openapi_group_version",
+    "openapi_root",
+    "version_info",
+]
+
+KUBERNETES_VERSION = "v1.37.1"
+AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+_SUBRESOURCE_KINDS = {
+    "status": None,  # the parent's own kind
+    "scale": ("autoscaling", "v1", "Scale"),
+    "proxy": ("", "v1", "ServiceProxyOptions"),
+}
+_SUBRESOURCE_VERBS = {
+    "status": ["get", "patch", "update"],
+    "scale": ["get", "patch", "update"],
+    "proxy": ["create", "delete", "get", "patch", "update"],
+}
+
+
+def group_versions() -> list[tuple[str, str]]:
+    """(group, version) pairs in discovery order, the core group first."""
+    seen: list[tuple[str, str]] = []
+    for rt in RESOURCES:
+        if (rt.group, rt.version) not in seen:
+            seen.append((rt.group, rt.version))
+    return seen
+
+
+def version_info() -> dict[str, str]:
+    major, minor, _ = KUBERNETES_VERSION.lstrip("v").split(".")
+    return {
+        "major": major,
+        "minor": minor,
+        "gitVersion": KUBERNETES_VERSION,
+        "gitCommit": "k9lite-demo",
+        "gitTreeState": "clean",
+        "buildDate": "2026-09-01T00:00:00Z",
+        "goVersion": "go1.25.0",
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    }
+
+
+def api_versions(server_address: str) -> dict[str, Any]:
+    return {
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [
+            {"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}
+        ],
+    }
+
+
+def api_group_list() -> dict[str, Any]:
+    groups = []
+    for group, version in group_versions():
+        if group:
+            entry = {"groupVersion": f"{group}/{version}", "version": version}
+            groups.append({"name": group, "versions": [entry], "preferredVersion": entry})
+    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+
+
+def _subresource_kind(rt: ResourceType, subresource: str) -> tuple[str, str, str]:
+    return _SUBRESOURCE_KINDS[subresource] or (rt.group, rt.version, rt.kind)
+
+
+def api_resource_list(group: str, version: str) -> dict[str, Any] | None:
+    members = [rt for rt in RESOURCES if (rt.group, rt.version) == (group, version)]
+    if not members:
+        return None
+    resources: list[dict[str, Any]] = []
+    for rt in members:
+        entry: dict[str, Any] = {
+            "name": rt.plural,
+            "singularName": rt.singular,
+            "namespaced": rt.namespaced,
+            "kind": rt.kind,
+            "verbs": list(rt.verbs),
+        }
+        if rt.short_names:
+            entry["shortNames"] = list(rt.short_names)
+        if rt.categories:
+            entry["categories"] = list(rt.categories)
+        resources.append(entry)
+        for sub in rt.subresources:
+            sub_group, sub_version, sub_kind = _subresource_kind(rt, sub)
+            resources.append(
+                {
+                    "name": f"{rt.plural}/{sub}",
+                    "singularName": "",
+                    "namespaced": rt.namespaced,
+                    "group": sub_group,
+                    "version": sub_version,
+                    "kind": sub_kind,
+                    "verbs": _SUBRESOURCE_VERBS[sub],
+                }
+            )
+    return {
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": f"{group}/{version}" if group else version,
+        "resources": resources,
+    }
+
+
+def aggregated_discovery(core: bool) -> dict[str, Any]:
+    """The APIGroupDiscoveryList for /api (`core`) or for /apis."""
+    items = []
+    for group, version in group_versions():
+        if (group == "") != core:
+            continue
+        resources = []
+        for rt in RESOURCES:
+            if (rt.group, rt.version) != (group, version):
+                continue
+            entry: dict[str, Any] = {
+                "resource": rt.plural,
+                "responseKind": {"group": rt.group, "version": rt.version, "kind": rt.kind},
+                "scope": "Namespaced" if rt.namespaced else "Cluster",
+                "singularResource": rt.singular,
+                "verbs": list(rt.verbs),
+            }
+            if rt.short_names:
+                entry["shortNames"] = list(rt.short_names)
+            if rt.categories:
+                entry["categories"] = list(rt.categories)
+            if rt.subresources:
+                entry["subresources"] = [
+                    {
+                        "subresource": sub,
+                        "responseKind": dict(
+                            zip(("group", "version", "kind"), _subresource_kind(rt, sub))
+                        ),
+                        "verbs": _SUBRESOURCE_VERBS[sub],
+                    }
+                    for sub in rt.subresources
+                ]
+            resources.append(entry)
+        items.append(
+            {
+                "metadata": {"name": group} if group else {},
+                "versions": [{"version": version, "resources": resources, "freshness": "Current"}],
+            }
+        )
+    return {
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": "apidiscovery.k8s.io/v2",
+        "metadata": {},
+        "items": items,
+    }
+
+
+def _openapi_path(group: str, version: str) -> str:
+    return f"apis/{group}/{version}" if group else f"api/{version}"
+
+
+@cache
+def openapi_group_version(group: str, version: str) -> bytes | None:
+    """A group-version's OpenAPI v3 document: a PATCH per kind that takes `fieldValidation`."""
+    members = [rt for rt in RESOURCES if (rt.group, rt.version) == (group, version)]
+    if not members:
+        return None
+    paths: dict[str, Any] = {}
+    for rt in members:
+        scope = "namespaces/{namespace}/" if rt.namespaced else ""
+        item = f"/{_openapi_path(group, version)}/{scope}{rt.plural}/{{name}}"
+        operation = {
+            "operationId": f"patch{rt.kind}",
+            "x-kubernetes-action": "patch",
+            "x-kubernetes-group-version-kind": {
+                "group": rt.group,
+                "version": rt.version,
+                "kind": rt.kind,
+            },
+            "parameters": [
+                {
+                    "name": "fieldValidation",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "Strict, Warn or Ignore: how unknown fields are treated.",
+                },
+                {"name": "fieldManager", "in": "query", "schema": {"type": "string"}},
+                {"name": "dryRun", "in": "query", "schema": {"type": "string"}},
+            ],
+            "responses": {"200": {"description": "OK"}},
+        }
+        paths[item] = {"patch": operation}
+    document = {
+        "openapi": "3.0.0",
+        "info": {"title": "Kubernetes", "version": KUBERNETES_VERSION},
+        "paths": paths,
+        "components": {"schemas": {}},
+    }
+    return orjson.dumps(document)
+
+
+@cache
+def openapi_root() -> bytes:
+    paths = {}
+    for group, version in group_versions():
+        document = openapi_group_version(group, version)
+        assert document is not None
+        digest = hashlib.sha512(document).hexdigest().upper()[:128]
+        path = _openapi_path(group, version)
+        paths[path] = {"serverRelativeURL": f"/openapi/v3/{path}?hash={digest}"}
+    return orjson.dumps({"paths": paths})

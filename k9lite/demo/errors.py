@@ -1,0 +1,104 @@
+"""API errors as kube-apiserver reports them: an HTTP code and a `Status` object."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from k9lite.demo.resources import ResourceType
+
+__all__ = [
+    "APIError",
+    "already_exists",
+    "bad_request",
+    "conflict",
+    "forbidden",
+    "gone",
+    "invalid",
+    "not_found",
+]
+
+
+class APIError(Exception):
+    """A request the server refuses; `status()` is the body it answers with."""
+
+    def __init__(
+        self, code: int, reason: str, message: str, *, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.reason = reason
+        self.message = message
+        self.details = details
+
+    def status(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        }
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+
+def _details(rt: ResourceType, name: str) -> dict[str, Any]:
+    details: dict[str, Any] = {"name": name, "kind": rt.plural}
+    if rt.group:
+        details["group"] = rt.group
+    return details
+
+
+def not_found(rt: ResourceType, name: str) -> APIError:
+    return APIError(
+        404, "NotFound", f'{rt.qualified} "{name}" not found', details=_details(rt, name)
+    )
+
+
+def already_exists(rt: ResourceType, name: str) -> APIError:
+    return APIError(
+        409, "AlreadyExists", f'{rt.qualified} "{name}" already exists', details=_details(rt, name)
+    )
+
+
+def conflict(rt: ResourceType, name: str) -> APIError:
+    return APIError(
+        409,
+        "Conflict",
+        f'Operation cannot be fulfilled on {rt.qualified} "{name}": the object has been '
+        "modified; please apply your changes to the latest version and try again",
+        details=_details(rt, name),
+    )
+
+
+def invalid(
+    rt: ResourceType, name: str, message: str, causes: Sequence[tuple[str, str, str]]
+) -> APIError:
+    """422: `causes` are (field, message, reason) triples, as validation found them."""
+    details = _details(rt, name)
+    details["kind"] = rt.kind
+    details["causes"] = [{"reason": r, "message": m, "field": f} for f, m, r in causes]
+    return APIError(422, "Invalid", message, details=details)
+
+
+def bad_request(message: str) -> APIError:
+    return APIError(400, "BadRequest", message)
+
+
+def gone(message: str) -> APIError:
+    return APIError(410, "Expired", message)
+
+
+def forbidden(user: str, verb: str, rt: ResourceType, namespace: str | None) -> APIError:
+    scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
+    return APIError(
+        403,
+        "Forbidden",
+        f'{rt.qualified} is forbidden: User "{user}" cannot {verb} resource "{rt.plural}" '
+        f'in API group "{rt.group}" {scope}',
+        details={"kind": rt.plural, **({"group": rt.group} if rt.group else {})},
+    )

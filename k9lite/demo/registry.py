@@ -1,0 +1,488 @@
+"""The API rules between HTTP and storage: defaulting, validation, allocation, updates, deletion.
+
+This is the part of kube-apiserver that the `registry/` packages hold: what happens to an object
+on create, update, patch and delete, kind by kind. Controllers and HTTP handlers both write here.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from k9lite.demo import allocators
+from k9lite.demo.defaults import apply_defaults
+from k9lite.demo.errors import APIError, bad_request, conflict, invalid
+from k9lite.demo.patch import PatchError, UnsupportedPatchType, apply_patch
+from k9lite.demo.resources import RESOURCES, ResourceType
+from k9lite.demo.store import Store, clone
+from k9lite.demo.validation import Cause, invalid_message, validate
+
+__all__ = ["Registry", "now_rfc3339", "resource"]
+
+_BY_KIND = {rt.kind: rt for rt in RESOURCES}
+# Random name suffixes use the same alphabet as Kubernetes' rand.String: no vowels, no 0/1/3.
+SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+# Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to).
+_GENERATION_KINDS = {"Deployment", "ReplicaSet"}
+
+
+def resource(kind: str) -> ResourceType:
+    """The resource type of a kind this server serves."""
+    return _BY_KIND[kind]
+
+
+def now_rfc3339(clock: Callable[[], datetime] | None = None) -> str:
+    moment = clock() if clock else datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Registry:
+    """Create, update, patch and delete objects with the rules kube-apiserver applies."""
+
+    def __init__(self, store: Store, *, rng: random.Random | None = None) -> None:
+        self.store = store
+        self.rng = rng or random.Random()
+
+    def random_suffix(self, length: int = 5) -> str:
+        return "".join(self.rng.choice(SUFFIX_ALPHABET) for _ in range(length))
+
+    # -- create ---------------------------------------------------------------------------------
+
+    def create(
+        self, rt: ResourceType, namespace: str | None, body: Any, *, dry_run: bool = False
+    ) -> dict[str, Any]:
+        obj = self._check_body(rt, namespace, body)
+        meta = obj["metadata"]
+        if meta.get("resourceVersion"):
+            raise bad_request("resourceVersion should not be set on objects to be created")
+        if not meta.get("name"):
+            if not meta.get("generateName"):
+                raise invalid(
+                    rt,
+                    "",
+                    f'{rt.kind} "" is invalid: metadata.name: Required '
+                    "value: name or generateName is required",
+                    [("metadata.name", "name or generateName is required", "FieldValueRequired")],
+                )
+            meta["name"] = meta["generateName"] + self.random_suffix()
+        if rt.namespaced:
+            self.store.get(resource("Namespace"), "", meta["namespace"])
+        meta["uid"] = str(uuid.uuid4())
+        meta["creationTimestamp"] = now_rfc3339()
+        for transient in ("deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
+            meta.pop(transient, None)
+        if rt.kind in _GENERATION_KINDS:
+            meta["generation"] = 1
+        if "status" in rt.subresources:
+            obj["status"] = _initial_status(rt.kind)
+        apply_defaults(rt.plural, obj)
+        self._validate(rt, obj, None)
+        if rt.kind == "Service":
+            self._allocate_service(obj, None)
+        if dry_run:
+            return obj
+        return self.store.create(rt, obj)
+
+    # -- update ---------------------------------------------------------------------------------
+
+    def update(
+        self,
+        rt: ResourceType,
+        namespace: str | None,
+        name: str,
+        body: Any,
+        *,
+        subresource: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        new = self._check_body(rt, namespace, body)
+        if new["metadata"].get("name") != name:
+            raise bad_request(
+                "the name of the object "
+                f"({new['metadata'].get('name')}) does not match the name on "
+                f"the URL ({name})"
+            )
+        old = self.store.get(rt, namespace or "", name)
+        wanted_version = new["metadata"].get("resourceVersion")
+        if wanted_version and wanted_version != old["metadata"]["resourceVersion"]:
+            raise conflict(rt, name)
+        return self._replace(rt, old, new, subresource=subresource, dry_run=dry_run)
+
+    def patch(
+        self,
+        rt: ResourceType,
+        namespace: str | None,
+        name: str,
+        content_type: str,
+        body: bytes,
+        *,
+        subresource: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        old = self.store.get(rt, namespace or "", name)
+        try:
+            new = apply_patch(content_type, old, body, kind=rt.kind)
+        except PatchError as exc:
+            raise _patch_error(exc) from None
+        wanted_version = new.get("metadata", {}).get("resourceVersion")
+        if wanted_version and wanted_version != old["metadata"]["resourceVersion"]:
+            raise conflict(rt, name)
+        new = self._check_body(rt, namespace, new)
+        if new["metadata"].get("name") != name:
+            raise bad_request("metadata.name may not be changed by a patch")
+        return self._replace(rt, old, new, subresource=subresource, dry_run=dry_run)
+
+    def write_status(
+        self, rt: ResourceType, obj: dict[str, Any], status: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A controller's status update; a no-op (no new version) when nothing changed."""
+        if obj.get("status") == status:
+            return obj
+        return self.store.replace(rt, {**obj, "metadata": {**obj["metadata"]}, "status": status})
+
+    def _replace(
+        self,
+        rt: ResourceType,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        *,
+        subresource: str | None,
+        dry_run: bool,
+    ) -> dict[str, Any]:
+        meta = new["metadata"]
+        old_meta = old["metadata"]
+        for kept in (
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+            "resourceVersion",
+        ):
+            if kept in old_meta:
+                meta[kept] = old_meta[kept]
+            else:
+                meta.pop(kept, None)
+        if subresource == "status":
+            # The status endpoint changes status only; the main endpoint never changes it.
+            new = {**old, "metadata": old["metadata"], "status": new.get("status", {})}
+        elif "status" in rt.subresources:
+            if "status" in old:
+                new["status"] = old["status"]
+            else:
+                new.pop("status", None)
+        apply_defaults(rt.plural, new)
+        if rt.kind == "Service":
+            _keep_service_allocations(new, old)
+        self._validate(rt, new, old)
+        if rt.kind == "Service":
+            self._allocate_service(new, old)
+        if new == old:
+            return old
+        if rt.kind in _GENERATION_KINDS and _spec_changed(old, new):
+            new["metadata"]["generation"] = old_meta.get("generation", 1) + 1
+        if dry_run:
+            return new
+        return self.store.replace(rt, new)
+
+    # -- delete ---------------------------------------------------------------------------------
+
+    def delete(
+        self,
+        rt: ResourceType,
+        namespace: str | None,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        options = options or {}
+        obj = self.store.get(rt, namespace or "", name)
+        preconditions = options.get("preconditions") or {}
+        if preconditions.get("uid") not in (None, obj["metadata"]["uid"]):
+            raise APIError(
+                409,
+                "Conflict",
+                f"Precondition failed: UID in precondition: "
+                f"{preconditions['uid']}, UID in object meta: "
+                f"{obj['metadata']['uid']}",
+            )
+        wanted_version = preconditions.get("resourceVersion")
+        if wanted_version not in (None, obj["metadata"]["resourceVersion"]):
+            raise conflict(rt, name)
+        if dry_run:
+            return obj
+        grace = options.get("gracePeriodSeconds")
+        if rt.kind == "Pod" and obj.get("spec", {}).get("nodeName") and grace != 0:
+            return self._terminate_pod(obj, grace)
+        if rt.kind == "Namespace":
+            self._empty_namespace(name)
+        removed = self.store.delete(rt, namespace or "", name)
+        if options.get("propagationPolicy") == "Orphan":
+            self._orphan_dependents(removed["metadata"]["uid"])
+        # Background and Foreground cascade: the garbage collector deletes the dependents.
+        return removed
+
+    def _terminate_pod(self, pod: dict[str, Any], grace: int | None) -> dict[str, Any]:
+        """A bound pod is marked for deletion; its kubelet stops it and removes the object."""
+        if pod["metadata"].get("deletionTimestamp"):
+            return pod
+        if grace is None:
+            grace = int(pod["spec"].get("terminationGracePeriodSeconds", 30))
+        new = clone(pod)
+        deadline = datetime.now(timezone.utc) + timedelta(seconds=grace)
+        new["metadata"]["deletionTimestamp"] = now_rfc3339(lambda: deadline)
+        new["metadata"]["deletionGracePeriodSeconds"] = grace
+        return self.store.replace(resource("Pod"), new)
+
+    def _empty_namespace(self, namespace: str) -> None:
+        for rt in RESOURCES:
+            if rt.namespaced:
+                for obj in list(self.store.iter(rt, namespace)):
+                    self.store.delete(rt, namespace, obj["metadata"]["name"])
+
+    def _orphan_dependents(self, owner_uid: str) -> None:
+        for rt in RESOURCES:
+            for obj in list(self.store.iter(rt)):
+                refs = obj["metadata"].get("ownerReferences") or []
+                kept = [ref for ref in refs if ref.get("uid") != owner_uid]
+                if len(kept) != len(refs):
+                    new = clone(obj)
+                    new["metadata"]["ownerReferences"] = kept
+                    if not kept:
+                        del new["metadata"]["ownerReferences"]
+                    self.store.replace(rt, new)
+
+    # -- scale subresource ----------------------------------------------------------------------
+
+    def get_scale(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:
+        obj = self.store.get(rt, namespace, name)
+        meta = obj["metadata"]
+        selector = obj["spec"].get("selector", {}).get("matchLabels", {})
+        return {
+            "kind": "Scale",
+            "apiVersion": "autoscaling/v1",
+            "metadata": {
+                key: meta[key]
+                for key in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            },
+            "spec": {"replicas": obj["spec"].get("replicas", 1)},
+            "status": {
+                "replicas": obj.get("status", {}).get("replicas", 0),
+                "selector": ",".join(f"{k}={v}" for k, v in sorted(selector.items())),
+            },
+        }
+
+    def update_scale(
+        self, rt: ResourceType, namespace: str, name: str, scale: Any
+    ) -> dict[str, Any]:
+        if not isinstance(scale, dict) or not isinstance(scale.get("spec"), dict):
+            raise bad_request("the body is not a Scale object")
+        obj = self.store.get(rt, namespace, name)
+        wanted_version = (scale.get("metadata") or {}).get("resourceVersion")
+        if wanted_version and wanted_version != obj["metadata"]["resourceVersion"]:
+            raise conflict(rt, name)
+        replicas = scale["spec"].get("replicas", 0)
+        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            raise invalid(
+                rt,
+                name,
+                f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
+                f"Invalid value: {replicas}: must be greater than or equal to 0",
+                [("spec.replicas", "must be greater than or equal to 0", "FieldValueInvalid")],
+            )
+        new = clone(obj)
+        new["spec"]["replicas"] = replicas
+        self._replace(rt, obj, new, subresource=None, dry_run=False)
+        return self.get_scale(rt, namespace, name)
+
+    def patch_scale(
+        self, rt: ResourceType, namespace: str, name: str, content_type: str, body: bytes
+    ) -> dict[str, Any]:
+        try:
+            scale = apply_patch(
+                content_type, self.get_scale(rt, namespace, name), body, kind="Scale"
+            )
+        except PatchError as exc:
+            raise _patch_error(exc) from None
+        return self.update_scale(rt, namespace, name, scale)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _check_body(self, rt: ResourceType, namespace: str | None, body: Any) -> dict[str, Any]:
+        """A private copy of a request body, with kind, apiVersion and namespace checked."""
+        if not isinstance(body, dict):
+            raise bad_request(f"the body of the request was not a {rt.kind} object")
+        obj = clone(body)
+        api_version = obj.setdefault("apiVersion", rt.group_version)
+        kind = obj.setdefault("kind", rt.kind)
+        if api_version != rt.group_version or kind != rt.kind:
+            raise bad_request(
+                f"the API version in the data ({api_version}) or kind ({kind}) "
+                f"does not match the expected {rt.group_version} {rt.kind}"
+            )
+        meta = obj.get("metadata")
+        if meta is None:
+            meta = obj["metadata"] = {}
+        if not isinstance(meta, dict):
+            raise bad_request("metadata must be an object")
+        if rt.namespaced:
+            given = meta.get("namespace")
+            if given and given != namespace:
+                raise bad_request(
+                    "the namespace of the provided object does not match the "
+                    "namespace sent on the request"
+                )
+            meta["namespace"] = namespace
+        else:
+            meta.pop("namespace", None)
+        return obj
+
+    def _validate(self, rt: ResourceType, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
+        causes = validate(rt.plural, obj, old=old)
+        if causes:
+            self._reject(rt, obj, causes)
+
+    def _reject(self, rt: ResourceType, obj: dict[str, Any], causes: list[Cause]) -> None:
+        name = obj["metadata"].get("name", "")
+        raise invalid(
+            rt,
+            name,
+            invalid_message(rt.kind, name, causes),
+            [(c.field, c.message, c.reason) for c in causes],
+        )
+
+    def _allocate_service(self, svc: dict[str, Any], old: dict[str, Any] | None) -> None:
+        """ClusterIP and NodePorts: keep what the Service asks for if free, else allocate."""
+        spec = svc["spec"]
+        others = [
+            s
+            for s in self.store.iter(resource("Service"))
+            if s["metadata"]["uid"] != svc["metadata"]["uid"]
+        ]
+        causes: list[Cause] = []
+        if spec.get("type") == "ExternalName":
+            spec.pop("clusterIP", None)
+            spec.pop("clusterIPs", None)
+        elif spec.get("clusterIP") != "None":
+            taken = allocators.used_cluster_ips(others)
+            wanted = spec.get("clusterIP")
+            if not wanted:
+                wanted = allocators.allocate_cluster_ip(taken, self.rng)
+                if wanted is None:
+                    causes.append(Cause("spec.clusterIPs", "range is full", "FieldValueInvalid"))
+            elif wanted in taken:
+                causes.append(
+                    Cause(
+                        "spec.clusterIPs",
+                        f"Invalid value: {wanted!r}: failed to allocate IP "
+                        f"{wanted}: provided IP is already allocated",
+                        "FieldValueInvalid",
+                    )
+                )
+            elif not allocators.in_service_cidr(wanted):
+                causes.append(
+                    Cause(
+                        "spec.clusterIPs",
+                        f"Invalid value: {wanted!r}: failed to allocate IP "
+                        f"{wanted}: the provided IP ({wanted}) is not in the valid "
+                        f"range. The range of valid IPs is "
+                        f"{allocators.SERVICE_CIDR}",
+                        "FieldValueInvalid",
+                    )
+                )
+            if wanted:
+                spec["clusterIP"] = wanted
+                spec["clusterIPs"] = [wanted]
+        else:
+            spec["clusterIPs"] = ["None"]
+        if spec.get("type") in ("NodePort", "LoadBalancer"):
+            taken_ports = {
+                p["nodePort"]
+                for s in others
+                for p in s["spec"].get("ports", ())
+                if p.get("nodePort")
+            }
+            for index, port in enumerate(spec.get("ports", ())):
+                wanted_port = port.get("nodePort")
+                if wanted_port in taken_ports:
+                    causes.append(
+                        Cause(
+                            f"spec.ports[{index}].nodePort",
+                            f"Invalid value: {wanted_port}: provided port is already allocated",
+                            "FieldValueInvalid",
+                        )
+                    )
+                elif not wanted_port:
+                    allocated = allocators.allocate_node_port(taken_ports, self.rng)
+                    if allocated is None:
+                        causes.append(
+                            Cause(
+                                f"spec.ports[{index}].nodePort",
+                                "range is full",
+                                "FieldValueInvalid",
+                            )
+                        )
+                    else:
+                        port["nodePort"] = allocated
+                taken_ports.add(port.get("nodePort", 0))
+        if causes:
+            self._reject(resource("Service"), svc, causes)
+
+
+def _initial_status(kind: str) -> dict[str, Any]:
+    if kind == "Pod":
+        return {"phase": "Pending", "qosClass": "BestEffort"}
+    if kind == "Namespace":
+        return {"phase": "Active"}
+    if kind == "Service":
+        return {"loadBalancer": {}}
+    return {}
+
+
+def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    ignored = {"metadata", "status"}
+    return {k: v for k, v in old.items() if k not in ignored} != {
+        k: v for k, v in new.items() if k not in ignored
+    }
+
+
+def _keep_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:
+    """A Service keeps its ClusterIP and NodePorts across updates that leave them out."""
+    spec, old_spec = new.setdefault("spec", {}), old.get("spec", {})
+    if spec.get("type") == "ExternalName" or old_spec.get("type") == "ExternalName":
+        return
+    if not spec.get("clusterIP") and old_spec.get("clusterIP"):
+        spec["clusterIP"] = old_spec["clusterIP"]
+        spec["clusterIPs"] = old_spec.get("clusterIPs", [old_spec["clusterIP"]])
+    if spec.get("type") in ("NodePort", "LoadBalancer"):
+        old_ports = {
+            (p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
+            for p in old_spec.get("ports", ())
+        }
+        for port in spec.get("ports", ()):
+            previous = old_ports.get((port.get("port"), port.get("protocol", "TCP")))
+            if not port.get("nodePort") and previous:
+                port["nodePort"] = previous
+    else:
+        # Leaving NodePort/LoadBalancer releases the node ports, as the real server does.
+        for port in spec.get("ports", ()):
+            if port.get("nodePort") and port.get("nodePort") == _old_node_port(old_spec, port):
+                del port["nodePort"]
+
+
+def _old_node_port(old_spec: Mapping[str, Any], port: Mapping[str, Any]) -> int | None:
+    for candidate in old_spec.get("ports", ()):
+        if candidate.get("port") == port.get("port"):
+            node_port: int | None = candidate.get("nodePort")
+            return node_port
+    return None
+
+
+def _patch_error(exc: PatchError) -> APIError:
+    if isinstance(exc, UnsupportedPatchType):
+        return APIError(415, "UnsupportedMediaType", str(exc))
+    return APIError(422, "Invalid", str(exc))

@@ -1,0 +1,42 @@
+"""Scenarios: the walkthroughs' manifests (W1-W8), loadable by name into a demo cluster."""
+
+from __future__ import annotations
+
+from importlib import resources as package_files
+from typing import Any
+
+import yaml
+
+from k9lite.demo.errors import APIError
+from k9lite.demo.registry import Registry, resource
+
+__all__ = ["SCENARIOS", "apply", "manifests"]
+
+# Each scenario names the manifest files it loads; `default` is the tutorial's 3-node cluster
+# with the ClusterIP, NodePort and LoadBalancer Services and the selector mistake of W6.
+SCENARIOS: dict[str, tuple[str, ...]] = {
+    "default": ("w2", "w3", "w5", "w6"),
+    "empty": (),
+    **{f"w{n}": (f"w{n}",) for n in range(1, 9)},
+}
+
+
+def manifests(name: str) -> list[dict[str, Any]]:
+    """The objects of a scenario, in the order they are created."""
+    objects: list[dict[str, Any]] = []
+    for file in SCENARIOS[name]:
+        text = package_files.files("k9lite.demo").joinpath("scenarios", f"{file}.yaml")
+        objects.extend(doc for doc in yaml.safe_load_all(text.read_text()) if doc)
+    return objects
+
+
+def apply(registry: Registry, name: str) -> None:
+    """Create a scenario's objects; one that already exists (shared by scenarios) is kept."""
+    for obj in manifests(name):
+        rt = resource(obj["kind"])
+        namespace = obj["metadata"].get("namespace", "default") if rt.namespaced else None
+        try:
+            registry.create(rt, namespace, obj)
+        except APIError as exc:
+            if exc.reason != "AlreadyExists":
+                raise

@@ -1,0 +1,185 @@
+"""The demo cluster's HTTPS API server: authentication, fault switches and routing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import ssl
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from k9lite.demo import discovery
+from k9lite.demo.dataplane import DataPlane
+from k9lite.demo.errors import APIError, forbidden
+from k9lite.demo.handlers import ResourceHandlers, json_response
+from k9lite.demo.registry import Registry
+from k9lite.demo.requests import parse_resource_path
+
+__all__ = ["DEMO_USER", "APIServer", "ServerFaults"]
+
+log = logging.getLogger(__name__)
+
+DEMO_USER = "demo-admin"
+_VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+
+
+@dataclass(slots=True)
+class ServerFaults:
+    """Switches tests flip to make the server misbehave like a real one sometimes does."""
+
+    forbidden: set[str] = field(default_factory=set)
+    """Resource plurals (e.g. "nodes") that the token may not touch: every request gets 403."""
+    latency: float = 0.0
+    """Seconds added before every API answer."""
+
+
+class APIServer:
+    """kube-apiserver on 127.0.0.1: HTTPS, one bearer token, the resources of `resources`."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        dataplane: DataPlane | None,
+        *,
+        token: str,
+        ssl_context: ssl.SSLContext,
+        port: int = 0,
+        bookmark_interval: float = 30.0,
+    ) -> None:
+        self.registry = registry
+        self.token = token
+        self.ssl_context = ssl_context
+        self.port = port
+        self.faults = ServerFaults()
+        self.handlers = ResourceHandlers(registry, dataplane, bookmark_interval=bookmark_interval)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    def _make_app(self) -> web.Application:
+        app = web.Application(
+            middlewares=[self._errors, self._authenticate, self._faults],
+            client_max_size=16 * 1024 * 1024,
+        )
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        return app
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1 only; the first start picks a free port, restarts reuse it."""
+        self._runner = web.AppRunner(
+            self._make_app(), access_log=None, handle_signals=False, shutdown_timeout=1.0
+        )
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner, "127.0.0.1", self.port, ssl_context=self.ssl_context, reuse_address=True
+        )
+        await site.start()
+        if not self.port:
+            server = site._server
+            assert server is not None and server.sockets
+            self.port = server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        # Watches first: their streams end cleanly instead of being cut at shutdown_timeout.
+        self.registry.store.close_watches()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        await self.handlers.close()
+
+    async def restart(self) -> None:
+        """Stop listening and start again on the same port, keeping every object."""
+        await self.stop()
+        await self.start()
+
+    # -- middleware -----------------------------------------------------------------------------
+
+    @web.middleware
+    async def _errors(
+        self,
+        request: web.Request,
+        handler: web.RequestHandler,  # type: ignore[type-arg]
+    ) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except APIError as exc:
+            return json_response(exc.status(), exc.code)
+
+    @web.middleware
+    async def _authenticate(
+        self,
+        request: web.Request,
+        handler: web.RequestHandler,  # type: ignore[type-arg]
+    ) -> web.StreamResponse:
+        header = request.headers.get("Authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), self.token):
+            raise APIError(401, "Unauthorized", "Unauthorized")
+        return await handler(request)
+
+    @web.middleware
+    async def _faults(
+        self,
+        request: web.Request,
+        handler: web.RequestHandler,  # type: ignore[type-arg]
+    ) -> web.StreamResponse:
+        if self.faults.latency:
+            await asyncio.sleep(self.faults.latency)
+        return await handler(request)
+
+    # -- routing --------------------------------------------------------------------------------
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        path = request.path.rstrip("/") or "/"
+        accept = request.headers.get("Accept", "")
+        if path == "/version":
+            return json_response(discovery.version_info())
+        if path in ("/healthz", "/livez", "/readyz"):
+            return web.Response(text="ok")
+        if path in ("/api", "/apis"):
+            if "as=APIGroupDiscoveryList" in accept:
+                body = discovery.aggregated_discovery(core=path == "/api")
+                return web.Response(
+                    body=_dumps(body), headers={"Content-Type": discovery.AGGREGATED_CONTENT_TYPE}
+                )
+            if path == "/api":
+                return json_response(discovery.api_versions(f"127.0.0.1:{self.port}"))
+            return json_response(discovery.api_group_list())
+        if path == "/openapi/v3":
+            return web.Response(body=discovery.openapi_root(), content_type="application/json")
+        if path.startswith("/openapi/v3/"):
+            gv = path.removeprefix("/openapi/v3/").split("/")
+            group, version = (
+                (gv[1], gv[2])
+                if gv[0] == "apis" and len(gv) == 3
+                else (("", gv[1]) if gv[0] == "api" and len(gv) == 2 else ("?", "?"))
+            )
+            document = discovery.openapi_group_version(group, version)
+            if document is not None:
+                return web.Response(body=document, content_type="application/json")
+        parts = path.strip("/").split("/")
+        if parts[0] == "api" and len(parts) == 2 or parts[0] == "apis" and len(parts) == 3:
+            group, version = ("", parts[1]) if parts[0] == "api" else (parts[1], parts[2])
+            listing = discovery.api_resource_list(group, version)
+            if listing is not None:
+                return json_response(listing)
+        if parts[0] in ("api", "apis") and len(parts) > 2:
+            resource_path = parse_resource_path(path)
+            rt = resource_path.resource
+            if rt.plural in self.faults.forbidden:
+                verb = _VERBS.get(request.method, "get")
+                if request.method == "GET" and resource_path.name is None:
+                    verb = "watch" if request.query.get("watch") in ("true", "1") else "list"
+                raise forbidden(DEMO_USER, verb, rt, resource_path.namespace)
+            return await self.handlers.handle(request, resource_path)
+        raise APIError(404, "NotFound", "the server could not find the requested resource")
+
+
+def _dumps(body: object) -> bytes:
+    import orjson
+
+    return orjson.dumps(body)

@@ -1,0 +1,1 @@
+"""Pure data: dataclasses, label selectors and the cluster state they describe."""
