@@ -25,27 +25,51 @@ def _positive(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="k9lite",
-        description="A terminal dashboard for Kubernetes Services and the traffic behind them.")
+        description="A terminal dashboard for Kubernetes Services and the traffic behind them.",
+    )
     parser.add_argument("--version", action="version", version=f"k9lite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
-        "demo-cluster", help="run the bundled demo cluster in the foreground",
+        "demo-cluster",
+        help="run the bundled demo cluster in the foreground",
         description="Run the demo cluster: a Kubernetes API server on 127.0.0.1 with nodes, "
-                    "controllers and pods that answer HTTP. kubectl and k9lite reach it "
-                    "through the kubeconfig it writes.")
-    demo.add_argument("--port", type=_positive, default=0,
-                      help="API server port (default: a free one)")
-    demo.add_argument("--kubeconfig-out", type=Path, metavar="FILE",
-                      help="where to write the kubeconfig (default: a temporary file)")
-    demo.add_argument("--scenario", action="append", metavar="NAME",
-                      help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8")
-    demo.add_argument("--nodes", type=_positive, default=3,
-                      help="number of nodes: master, worker1, ... (default: 3)")
-    demo.add_argument("--scale", type=_positive, default=0, metavar="PODS",
-                      help="also create this many pods over many Deployments, Services, "
-                           "namespaces and nodes, for performance work (no data plane)")
-    demo.add_argument("--no-loadbalancer", action="store_true",
-                      help="run no load-balancer controller: EXTERNAL-IP stays <pending>")
+        "controllers and pods that answer HTTP. kubectl and k9lite reach it "
+        "through the kubeconfig it writes.",
+    )
+    demo.add_argument(
+        "--port", type=_positive, default=0, help="API server port (default: a free one)"
+    )
+    demo.add_argument(
+        "--kubeconfig-out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the kubeconfig (default: a temporary file)",
+    )
+    demo.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME",
+        help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8",
+    )
+    demo.add_argument(
+        "--nodes",
+        type=_positive,
+        default=3,
+        help="number of nodes: master, worker1, ... (default: 3)",
+    )
+    demo.add_argument(
+        "--scale",
+        type=_positive,
+        default=0,
+        metavar="PODS",
+        help="also create this many pods over many Deployments, Services, "
+        "namespaces and nodes, for performance work (no data plane)",
+    )
+    demo.add_argument(
+        "--no-loadbalancer",
+        action="store_true",
+        help="run no load-balancer controller: EXTERNAL-IP stays <pending>",
+    )
     return parser
 
 
@@ -54,8 +78,13 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
 
     scenario_names = tuple(args.scenario or ("default",))
     nodes = max(args.nodes, -(-args.scale // 50)) if args.scale else args.nodes
-    options = DemoOptions(port=args.port, scenarios=scenario_names, nodes=nodes,
-                          scale=args.scale, load_balancer=not args.no_loadbalancer)
+    options = DemoOptions(
+        port=args.port,
+        scenarios=scenario_names,
+        nodes=nodes,
+        scale=args.scale,
+        load_balancer=not args.no_loadbalancer,
+    )
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

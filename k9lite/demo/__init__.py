@@ -1,1 +1,1 @@
-"""The bundled demo cluster: a small Kubernetes API server on loopback, with controllers and pods."""
+"""The bundled demo cluster: a small Kubernetes API server on loopback, with controllers, pods."""

@@ -269,6 +269,21 @@ def kubeconfig_document(server: str, ca_pem: bytes, token: str) -> dict[str, Any
     }
 
 
+def _serve(loop: asyncio.AbstractEventLoop) -> None:
+    """The cluster thread: run the loop until stopped, then let closing connections finish."""
+    asyncio.set_event_loop(loop)
+    loop.run_forever()
+    leftovers = asyncio.all_tasks(loop)
+    for task in leftovers:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+    # Closed transports release their sockets one loop iteration later.
+    for _ in range(3):
+        loop.run_until_complete(asyncio.sleep(0))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+
+
 class DemoCluster:
     """The demo cluster on a background thread, reached like any cluster through a kubeconfig.
 
@@ -303,7 +318,7 @@ class DemoCluster:
         loop = asyncio.new_event_loop()
         self._loop = loop
         self._thread = threading.Thread(
-            target=loop.run_forever, name="k9lite-demo-cluster", daemon=True
+            target=_serve, args=(loop,), name="k9lite-demo-cluster", daemon=True
         )
         self._thread.start()
         runtime = self._runtime = ClusterRuntime(
@@ -327,7 +342,6 @@ class DemoCluster:
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._loop.close()
         self._loop = None
         if self._tempdir is not None:
             self._tempdir.cleanup()
@@ -391,14 +405,24 @@ class DemoCluster:
         """What a user needs to drive the cluster: where it is, its nodes, what to try."""
 
         def describe(rt: ClusterRuntime) -> tuple[list[str], list[str], list[str]]:
-            nodes = [f"{n['metadata']['name']} {n['status']['addresses'][0]['address']}"
-                     for n in rt.store.iter(resource("Node"))]
-            node_ports = [f"{s['metadata']['name']} :{p['nodePort']}"
-                          for s in rt.store.iter(resource("Service"), "default")
-                          for p in s["spec"].get("ports", ()) if p.get("nodePort")]
-            mapped = ([f"{h}:{p} -> {bh}:{bp}"
-                       for (h, p), (bh, bp) in sorted(rt.dataplane.port_mappings.items())]
-                      if rt.dataplane else [])
+            nodes = [
+                f"{n['metadata']['name']} {n['status']['addresses'][0]['address']}"
+                for n in rt.store.iter(resource("Node"))
+            ]
+            node_ports = [
+                f"{s['metadata']['name']} :{p['nodePort']}"
+                for s in rt.store.iter(resource("Service"), "default")
+                for p in s["spec"].get("ports", ())
+                if p.get("nodePort")
+            ]
+            mapped = (
+                [
+                    f"{h}:{p} -> {bh}:{bp}"
+                    for (h, p), (bh, bp) in sorted(rt.dataplane.port_mappings.items())
+                ]
+                if rt.dataplane
+                else []
+            )
             return nodes, node_ports, mapped
 
         nodes, node_ports, mapped = self.call(describe)
@@ -419,8 +443,10 @@ class DemoCluster:
             port = node_ports[0].split(":")[-1]
             lines.append(f"  for i in $(seq 10); do curl -s {worker}:{port} | grep Hello; done")
         if self.options.dataplane and not self.runtime.dataplane.loopback_range:  # type: ignore[union-attr]
-            lines.append("Note: only 127.0.0.1 can be bound here: every node, pod and Service "
-                         "listens on 127.0.0.1 and ports are remapped.")
+            lines.append(
+                "Note: only 127.0.0.1 can be bound here: every node, pod and Service "
+                "listens on 127.0.0.1 and ports are remapped."
+            )
         if mapped:
             lines.append("Ports that could not be bound without privileges listen elsewhere:")
             lines.extend(f"  {m}" for m in mapped)

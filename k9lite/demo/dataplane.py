@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import html
 import ipaddress
 import logging
@@ -74,13 +75,11 @@ class DataPlane:
         self.store = store
         self.rng = rng or random.Random()
         self.loopback_range = loopback_range
-        self._pod_servers: dict[
-            tuple[str, str], tuple[web.Server, list[asyncio.AbstractServer]]
-        ] = {}
+        self._pod_servers: dict[tuple[str, str], tuple[web.Server, list[asyncio.Server]]] = {}
         self._pod_ips: dict[tuple[str, str], str] = {}
         self._pod_ports: dict[tuple[str, str], list[int]] = {}
         self._backends: dict[tuple[str, int], tuple[str, int]] = {}
-        self._listeners: dict[Listener, asyncio.AbstractServer] = {}
+        self._listeners: dict[Listener, asyncio.Server] = {}
         # Addresses whose wanted port could not be bound, and where they listen instead.
         self.port_mappings: dict[tuple[str, int], tuple[str, int]] = {}
         self._sync_lock = asyncio.Lock()
@@ -96,7 +95,7 @@ class DataPlane:
             return web.Response(body=page, content_type="text/html")
 
         handler = web.Server(hello)
-        servers = []
+        servers: list[asyncio.Server] = []
         self._pod_ips[key] = ip
         self._pod_ports[key] = list(ports)
         self._pod_servers[key] = (handler, servers)
@@ -137,7 +136,7 @@ class DataPlane:
         self, namespace: str, service: str, port_name: str, node: str | None = None
     ) -> list[tuple[str, int]]:
         """Ready endpoint address:port pairs of a Service port, from its EndpointSlices."""
-        found = []
+        found: list[tuple[str, int]] = []
         for slice_ in self.store.iter(resource("EndpointSlice"), namespace):
             labels = slice_["metadata"].get("labels", {})
             if labels.get("kubernetes.io/service-name") != service:
@@ -218,7 +217,7 @@ class DataPlane:
             for listener in wanted - set(self._listeners):
                 try:
                     server = await self._bind(
-                        lambda li=listener: _Forwarder(self, li), listener.host, listener.port
+                        functools.partial(_Forwarder, self, listener), listener.host, listener.port
                     )
                 except OSError as exc:
                     log.warning(
@@ -246,7 +245,7 @@ class DataPlane:
 
     async def _bind(
         self, factory: Callable[[], asyncio.BaseProtocol], host: str, port: int
-    ) -> asyncio.AbstractServer:
+    ) -> asyncio.Server:
         """Listen on host:port; a privileged port, or a host that cannot be bound, is mapped."""
         loop = asyncio.get_running_loop()
         bind_host = host if self.loopback_range else "127.0.0.1"

@@ -154,7 +154,11 @@ def aggregated_discovery(core: bool) -> dict[str, Any]:
                     {
                         "subresource": sub,
                         "responseKind": dict(
-                            zip(("group", "version", "kind"), _subresource_kind(rt, sub))
+                            zip(
+                                ("group", "version", "kind"),
+                                _subresource_kind(rt, sub),
+                                strict=True,
+                            )
                         ),
                         "verbs": _SUBRESOURCE_VERBS[sub],
                     }

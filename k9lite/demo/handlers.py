@@ -1,4 +1,4 @@
-"""Resource handlers: list, get, watch, create, update, patch, delete, scale and the service proxy."""
+"""Resource handlers: list, get, watch, create, update, patch, delete, scale, service proxy."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from k9lite.demo.requests import (
 )
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.store import StoreEvent
-from k9lite.demo.tables import table, table_row
+from k9lite.demo.tables import table
 
 __all__ = ["ResourceHandlers", "json_response"]
 

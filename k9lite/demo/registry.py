@@ -316,7 +316,7 @@ class Registry:
         """A private copy of a request body, with kind, apiVersion and namespace checked."""
         if not isinstance(body, dict):
             raise bad_request(f"the body of the request was not a {rt.kind} object")
-        obj = clone(body)
+        obj: dict[str, Any] = clone(body)
         api_version = obj.setdefault("apiVersion", rt.group_version)
         kind = obj.setdefault("kind", rt.kind)
         if api_version != rt.group_version or kind != rt.kind:

@@ -25,7 +25,7 @@ def manifests(name: str) -> list[dict[str, Any]]:
     """The objects of a scenario, in the order they are created."""
     objects: list[dict[str, Any]] = []
     for file in SCENARIOS[name]:
-        text = package_files.files("k9lite.demo").joinpath("scenarios", f"{file}.yaml")
+        text = package_files.files("k9lite.demo").joinpath("scenarios").joinpath(f"{file}.yaml")
         objects.extend(doc for doc in yaml.safe_load_all(text.read_text()) if doc)
     return objects
 

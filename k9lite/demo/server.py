@@ -8,7 +8,9 @@ import secrets
 import ssl
 from dataclasses import dataclass, field
 
+import orjson
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from k9lite.demo import discovery
 from k9lite.demo.dataplane import DataPlane
@@ -79,14 +81,18 @@ class APIServer:
         )
         await site.start()
         if not self.port:
-            server = site._server
-            assert server is not None and server.sockets
-            self.port = server.sockets[0].getsockname()[1]
+            self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         # Watches first: their streams end cleanly instead of being cut at shutdown_timeout.
         self.registry.store.close_watches()
         if self._runner is not None:
+            # Cut open connections as a dying API server does: a TLS close would wait for
+            # each client's close_notify, and the sockets would outlive the server.
+            if self._runner.server is not None:
+                for connection in list(self._runner.server.connections):
+                    if connection.transport is not None:
+                        connection.transport.abort()
             await self._runner.cleanup()
             self._runner = None
         await self.handlers.close()
@@ -102,7 +108,7 @@ class APIServer:
     async def _errors(
         self,
         request: web.Request,
-        handler: web.RequestHandler,  # type: ignore[type-arg]
+        handler: Handler,
     ) -> web.StreamResponse:
         try:
             return await handler(request)
@@ -113,7 +119,7 @@ class APIServer:
     async def _authenticate(
         self,
         request: web.Request,
-        handler: web.RequestHandler,  # type: ignore[type-arg]
+        handler: Handler,
     ) -> web.StreamResponse:
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")
@@ -125,7 +131,7 @@ class APIServer:
     async def _faults(
         self,
         request: web.Request,
-        handler: web.RequestHandler,  # type: ignore[type-arg]
+        handler: Handler,
     ) -> web.StreamResponse:
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
@@ -144,7 +150,8 @@ class APIServer:
             if "as=APIGroupDiscoveryList" in accept:
                 body = discovery.aggregated_discovery(core=path == "/api")
                 return web.Response(
-                    body=_dumps(body), headers={"Content-Type": discovery.AGGREGATED_CONTENT_TYPE}
+                    body=orjson.dumps(body),
+                    headers={"Content-Type": discovery.AGGREGATED_CONTENT_TYPE},
                 )
             if path == "/api":
                 return json_response(discovery.api_versions(f"127.0.0.1:{self.port}"))
@@ -177,9 +184,3 @@ class APIServer:
                 raise forbidden(DEMO_USER, verb, rt, resource_path.namespace)
             return await self.handlers.handle(request, resource_path)
         raise APIError(404, "NotFound", "the server could not find the requested resource")
-
-
-def _dumps(body: object) -> bytes:
-    import orjson
-
-    return orjson.dumps(body)

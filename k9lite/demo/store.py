@@ -52,7 +52,11 @@ class Store:
     def __init__(self, *, history_limit: int = 20_000) -> None:
         self.resource_version = 1
         self._objects: dict[ResourceType, dict[Key, dict[str, Any]]] = {}
-        self._sorted: dict[ResourceType, list[Key]] = {}
+        # Sorted keys, per resource and per (resource, namespace); dropped when keys change.
+        self._sorted: dict[tuple[ResourceType, str | None], list[Key]] = {}
+        self._namespaces: dict[ResourceType, dict[str, set[str]]] = {}
+        # owner uid -> the (resource, key) of every object whose ownerReferences name it.
+        self._dependents: dict[str, set[tuple[ResourceType, Key]]] = {}
         self._history: deque[StoreEvent] = deque(maxlen=history_limit)
         # Watches may resume after this version only; everything up to it is forgotten.
         self._compacted = 0
@@ -74,16 +78,28 @@ class Store:
         self, rt: ResourceType, namespace: str | None = None, after: Key | None = None
     ) -> Iterator[dict[str, Any]]:
         """Objects ordered by (namespace, name), as etcd returns them; optionally after a key."""
-        keys = self._sorted.get(rt)
         objects = self._objects.get(rt, {})
+        keys = self._sorted.get((rt, namespace))
         if keys is None:
-            keys = self._sorted[rt] = sorted(objects)
-        start = 0
-        if after is not None:
-            start = bisect.bisect_right(keys, after)
+            if namespace is None:
+                keys = sorted(objects)
+            else:
+                names = self._namespaces.get(rt, {}).get(namespace, ())
+                keys = [(namespace, name) for name in sorted(names)]
+            self._sorted[(rt, namespace)] = keys
+        start = 0 if after is None else bisect.bisect_right(keys, after)
         for key in keys[start:]:
-            if namespace is None or key[0] == namespace:
-                yield objects[key]
+            yield objects[key]
+
+    def dependents(self, owner_uid: str, rt: ResourceType | None = None) -> list[dict[str, Any]]:
+        """Objects (of `rt`, or of any resource) that name `owner_uid` as an owner."""
+        found = [
+            self._objects[dep_rt][key]
+            for dep_rt, key in self._dependents.get(owner_uid, ())
+            if rt is None or dep_rt is rt
+        ]
+        found.sort(key=_key)
+        return found
 
     def count(self, rt: ResourceType) -> int:
         return len(self._objects.get(rt, {}))
@@ -95,7 +111,8 @@ class Store:
         objects = self._objects.setdefault(rt, {})
         if key in objects:
             raise already_exists(rt, key[1])
-        self._sorted.pop(rt, None)
+        self._keys_changed(rt, key)
+        self._namespaces.setdefault(rt, {}).setdefault(key[0], set()).add(key[1])
         return self._write("ADDED", rt, key, obj, None)
 
     def replace(self, rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +122,9 @@ class Store:
 
     def delete(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:
         old = self.get(rt, namespace, name)
-        self._sorted.pop(rt, None)
+        self._keys_changed(rt, (namespace, name))
+        self._namespaces[rt][namespace].discard(name)
+        self._index_owners(rt, (namespace, name), old, None)
         del self._objects[rt][(namespace, name)]
         # A DELETED event carries the object at a new resourceVersion, as etcd's delete revision.
         final = {**old, "metadata": {**old["metadata"]}}
@@ -113,6 +132,25 @@ class Store:
         final["metadata"]["resourceVersion"] = str(self.resource_version)
         self._publish(StoreEvent("DELETED", rt, final, old, self.resource_version))
         return final
+
+    def _index_owners(
+        self,
+        rt: ResourceType,
+        key: Key,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+    ) -> None:
+        for obj, add in ((old, False), (new, True)):
+            for ref in (obj or {}).get("metadata", {}).get("ownerReferences") or ():
+                entries = self._dependents.setdefault(ref.get("uid", ""), set())
+                if add:
+                    entries.add((rt, key))
+                else:
+                    entries.discard((rt, key))
+
+    def _keys_changed(self, rt: ResourceType, key: Key) -> None:
+        self._sorted.pop((rt, None), None)
+        self._sorted.pop((rt, key[0]), None)
 
     def _write(
         self,
@@ -124,6 +162,7 @@ class Store:
     ) -> dict[str, Any]:
         self.resource_version += 1
         obj["metadata"]["resourceVersion"] = str(self.resource_version)
+        self._index_owners(rt, key, old, obj)
         self._objects[rt][key] = obj
         self._publish(StoreEvent(type_, rt, obj, old, self.resource_version))
         return obj

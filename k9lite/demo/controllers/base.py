@@ -18,6 +18,7 @@ __all__ = ["Controller", "ControllerManager", "EventRecorder", "Key", "owner_key
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]
+_BATCH = 50
 
 
 def owner_key(obj: dict[str, Any], kind: str) -> Key | None:
@@ -139,10 +140,7 @@ class ControllerManager:
             timer.cancel()
         if self._task:
             self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await asyncio.gather(self._task, return_exceptions=True)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -151,7 +149,10 @@ class ControllerManager:
             self._wakeup.clear()
             for controller in self.controllers:
                 keys, self._dirty[controller] = self._dirty[controller], set()
-                for key in sorted(keys):
+                for count, key in enumerate(sorted(keys), start=1):
+                    if count % _BATCH == 0:
+                        # Let HTTP handlers run: a pass over 2,000 Services takes a while.
+                        await asyncio.sleep(0)
                     delay = self._reconcile(controller, key)
                     if delay is not None:
                         previous = self._timers.pop((controller, key), None)
@@ -160,7 +161,6 @@ class ControllerManager:
                         self._timers[(controller, key)] = loop.call_later(
                             delay, self._requeue, controller, key
                         )
-                # Let HTTP handlers run between controllers: a 10,000-pod pass is long.
                 await asyncio.sleep(0)
 
     def _requeue(self, controller: Controller, key: Key) -> None:

@@ -13,7 +13,7 @@ from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.store import StoreEvent, clone
 
-__all__ = ["Kubelet", "Scheduler"]
+__all__ = ["Kubelet", "Scheduler", "container_ports", "mark_running"]
 
 _CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane"
 
@@ -32,7 +32,7 @@ def _tolerates(pod: dict[str, Any], taint: dict[str, Any]) -> bool:
 
 
 class Scheduler(Controller):
-    """Binds each unscheduled pod to the feasible node with the fewest of its siblings, then pods."""
+    """Binds each unscheduled pod to the feasible node with the fewest siblings, then pods."""
 
     name = "default-scheduler"
     kinds = ("Pod", "Node")
@@ -130,6 +130,38 @@ def _set_condition(
         condition["reason"] = reason
         condition["message"] = message
     conditions.append(condition)
+
+
+def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
+    """Give a bound pod its IP and a Running, Ready status, as its kubelet reports it."""
+    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    started = now_rfc3339()
+    status = pod.setdefault("status", {})
+    status.update(
+        {
+            "phase": "Running",
+            "hostIP": host_ip,
+            "hostIPs": [{"ip": host_ip}],
+            "podIP": ip,
+            "podIPs": [{"ip": ip}],
+            "startTime": started,
+        }
+    )
+    for condition in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"):
+        _set_condition(pod, condition, "True")
+    status["containerStatuses"] = [
+        {
+            "name": c["name"],
+            "image": c.get("image", ""),
+            "imageID": f"docker.io/library/{c.get('image', '')}@sha256:{secrets.token_hex(32)}",
+            "containerID": f"containerd://{secrets.token_hex(32)}",
+            "ready": True,
+            "started": True,
+            "restartCount": 0,
+            "state": {"running": {"startedAt": started}},
+        }
+        for c in pod["spec"].get("containers", ())
+    ]
 
 
 def container_ports(pod: dict[str, Any]) -> list[int]:
@@ -232,37 +264,8 @@ class Kubelet(Controller):
             await self._stop(key, None)
             return
         node = self.store.get(resource("Node"), "", node_name)
-        host_ip = next(
-            a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"
-        )
-        started = now_rfc3339()
         new = clone(current)
-        status = new.setdefault("status", {})
-        status.update(
-            {
-                "phase": "Running",
-                "hostIP": host_ip,
-                "hostIPs": [{"ip": host_ip}],
-                "podIP": ip,
-                "podIPs": [{"ip": ip}],
-                "startTime": started,
-            }
-        )
-        for condition in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"):
-            _set_condition(new, condition, "True")
-        status["containerStatuses"] = [
-            {
-                "name": c["name"],
-                "image": c.get("image", ""),
-                "imageID": f"docker.io/library/{c.get('image', '')}@sha256:{secrets.token_hex(32)}",
-                "containerID": f"containerd://{secrets.token_hex(32)}",
-                "ready": True,
-                "started": True,
-                "restartCount": 0,
-                "state": {"running": {"startedAt": started}},
-            }
-            for c in new["spec"].get("containers", ())
-        ]
+        mark_running(new, node, ip)
         self.store.replace(resource("Pod"), new)
         for container in new["spec"].get("containers", ()):
             image, name = container.get("image", ""), container["name"]
@@ -292,10 +295,6 @@ class Kubelet(Controller):
             self.store.delete(resource("Pod"), *key)
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        for task in self._tasks:
             task.cancel()
-        for task in list(self._tasks):
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await asyncio.gather(*self._tasks, return_exceptions=True)

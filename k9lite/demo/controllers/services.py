@@ -1,4 +1,4 @@
-"""Service controllers: EndpointSlices and Endpoints, load balancers, kube-proxy, garbage collection."""
+"""Service controllers: EndpointSlices and Endpoints, load balancers, kube-proxy, the GC."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from k9lite.demo.allocators import allocate_load_balancer_ip
 from k9lite.demo.controllers.base import Controller, EventRecorder, Key
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.registry import RESOURCES, Registry, resource
+from k9lite.demo.registry import Registry, resource
+from k9lite.demo.resources import RESOURCES
 from k9lite.demo.store import StoreEvent
 from k9lite.model.selectors import LabelSelector
 
@@ -329,17 +330,10 @@ class GarbageCollector(Controller):
         return ()
 
     def reconcile(self, key: Key) -> float | None:
-        namespace, owner_uid = key
-        for rt in RESOURCES:
-            if not rt.namespaced:
-                continue
-            for obj in list(self.store.iter(rt, namespace or None)):
-                refs = obj["metadata"].get("ownerReferences") or ()
-                if any(ref.get("uid") == owner_uid for ref in refs):
-                    self.registry.delete(
-                        rt,
-                        obj["metadata"]["namespace"],
-                        obj["metadata"]["name"],
-                        {"propagationPolicy": "Background"},
-                    )
+        for dependent in self.store.dependents(key[1]):
+            rt = resource(dependent["kind"])
+            meta = dependent["metadata"]
+            self.registry.delete(
+                rt, meta.get("namespace"), meta["name"], {"propagationPolicy": "Background"}
+            )
         return None

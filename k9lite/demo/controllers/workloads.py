@@ -1,4 +1,4 @@
-"""Deployment and ReplicaSet controllers: Deployment -> ReplicaSets -> Pods, as kube-controller-manager."""
+"""Deployment and ReplicaSet controllers: Deployment -> ReplicaSets -> Pods."""
 
 from __future__ import annotations
 
@@ -10,9 +10,16 @@ import orjson
 
 from k9lite.demo.controllers.base import Controller, Key, owner_key
 from k9lite.demo.registry import SUFFIX_ALPHABET, now_rfc3339, resource
-from k9lite.demo.store import StoreEvent, clone
+from k9lite.demo.resources import ResourceType
+from k9lite.demo.store import Store, StoreEvent, clone
 
-__all__ = ["DeploymentController", "ReplicaSetController", "pod_template_hash"]
+__all__ = [
+    "DeploymentController",
+    "ReplicaSetController",
+    "pod_for",
+    "pod_template_hash",
+    "replica_set_for",
+]
 
 _COMPONENT = "deployment-controller"
 _HASH_LABEL = "pod-template-hash"
@@ -38,13 +45,14 @@ def _is_ready(pod: dict[str, Any]) -> bool:
     )
 
 
-def _owned(objects: Iterable[dict[str, Any]], owner_uid: str) -> list[dict[str, Any]]:
+def _controlled(store: Store, rt: ResourceType, owner: dict[str, Any]) -> list[dict[str, Any]]:
+    """The objects of `rt` whose controlling owner is `owner`."""
+    uid = owner["metadata"]["uid"]
     return [
         o
-        for o in objects
+        for o in store.dependents(uid, rt)
         if any(
-            ref.get("uid") == owner_uid and ref.get("controller")
-            for ref in o["metadata"].get("ownerReferences") or ()
+            r.get("uid") == uid and r.get("controller") for r in o["metadata"]["ownerReferences"]
         )
     ]
 
@@ -65,6 +73,42 @@ def _percent_or_count(value: Any, total: int, *, round_up: bool) -> int:
         exact = int(value[:-1]) * total / 100
         return math.ceil(exact) if round_up else math.floor(exact)
     return int(value or 0)
+
+
+def replica_set_for(
+    deploy: dict[str, Any], template_hash: str, *, revision: int, replicas: int
+) -> dict[str, Any]:
+    """The ReplicaSet a Deployment's controller makes for its template with this hash."""
+    template = clone(deploy["spec"]["template"])
+    template.setdefault("metadata", {}).setdefault("labels", {})[_HASH_LABEL] = template_hash
+    selector = clone(deploy["spec"]["selector"])
+    selector.setdefault("matchLabels", {})[_HASH_LABEL] = template_hash
+    desired = deploy["spec"].get("replicas", 1)
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "name": f"{deploy['metadata']['name']}-{template_hash}",
+            "labels": dict(template["metadata"]["labels"]),
+            "annotations": {
+                "deployment.kubernetes.io/desired-replicas": str(desired),
+                "deployment.kubernetes.io/max-replicas": str(desired),
+                _REVISION: str(revision),
+            },
+            "ownerReferences": [_owner_reference(deploy)],
+        },
+        "spec": {"replicas": replicas, "selector": selector, "template": template},
+    }
+
+
+def pod_for(rs: dict[str, Any], name: str) -> dict[str, Any]:
+    """A pod of a ReplicaSet, from its template."""
+    template = clone(rs["spec"]["template"])
+    meta = template.get("metadata", {})
+    meta.pop("creationTimestamp", None)
+    meta["name"] = name
+    meta["ownerReferences"] = [_owner_reference(rs)]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"]}
 
 
 class ReplicaSetController(Controller):
@@ -89,7 +133,7 @@ class ReplicaSetController(Controller):
         rs = self.store.find(resource("ReplicaSet"), *key)
         if rs is None or rs["metadata"].get("deletionTimestamp"):
             return None
-        pods = _owned(self.store.iter(resource("Pod"), key[0]), rs["metadata"]["uid"])
+        pods = _controlled(self.store, resource("Pod"), rs)
         active = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
         wanted = rs["spec"].get("replicas", 1)
         if len(active) < wanted:
@@ -128,15 +172,10 @@ class ReplicaSetController(Controller):
         return None
 
     def _create_pod(self, rs: dict[str, Any]) -> dict[str, Any]:
-        template = clone(rs["spec"]["template"])
-        meta = template.get("metadata", {})
-        meta.pop("creationTimestamp", None)
-        meta["name"] = f"{rs['metadata']['name']}-{self.registry.random_suffix()}"
-        meta["ownerReferences"] = [_owner_reference(rs)]
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"]}
+        pod = pod_for(rs, f"{rs['metadata']['name']}-{self.registry.random_suffix()}")
         created = self.registry.create(resource("Pod"), rs["metadata"]["namespace"], pod)
         self.recorder.record(
-            rs, "SuccessfulCreate", f"Created pod: {meta['name']}", component=self.name
+            rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}", component=self.name
         )
         return created
 
@@ -165,7 +204,7 @@ class DeploymentController(Controller):
             return None
         spec = deploy["spec"]
         desired = spec.get("replicas", 1)
-        sets = _owned(self.store.iter(resource("ReplicaSet"), key[0]), deploy["metadata"]["uid"])
+        sets = _controlled(self.store, resource("ReplicaSet"), deploy)
         template_hash = pod_template_hash(spec["template"])
         current = next(
             (
@@ -190,29 +229,10 @@ class DeploymentController(Controller):
     def _create_replica_set(
         self, deploy: dict[str, Any], sets: list[dict[str, Any]], template_hash: str
     ) -> dict[str, Any]:
-        template = clone(deploy["spec"]["template"])
-        template.setdefault("metadata", {}).setdefault("labels", {})[_HASH_LABEL] = template_hash
-        selector = clone(deploy["spec"]["selector"])
-        selector.setdefault("matchLabels", {})[_HASH_LABEL] = template_hash
         revision = 1 + max(
             (int(rs["metadata"].get("annotations", {}).get(_REVISION, 0)) for rs in sets), default=0
         )
-        desired = deploy["spec"].get("replicas", 1)
-        rs = {
-            "apiVersion": "apps/v1",
-            "kind": "ReplicaSet",
-            "metadata": {
-                "name": f"{deploy['metadata']['name']}-{template_hash}",
-                "labels": dict(template["metadata"]["labels"]),
-                "annotations": {
-                    "deployment.kubernetes.io/desired-replicas": str(desired),
-                    "deployment.kubernetes.io/max-replicas": str(desired),
-                    _REVISION: str(revision),
-                },
-                "ownerReferences": [_owner_reference(deploy)],
-            },
-            "spec": {"replicas": 0, "selector": selector, "template": template},
-        }
+        rs = replica_set_for(deploy, template_hash, revision=revision, replicas=0)
         return self.registry.create(resource("ReplicaSet"), deploy["metadata"]["namespace"], rs)
 
     def _scale(self, deploy: dict[str, Any], rs: dict[str, Any], replicas: int) -> None:
@@ -293,18 +313,17 @@ class DeploymentController(Controller):
             )
 
     def _write_status(self, deploy: dict[str, Any]) -> None:
-        namespace = deploy["metadata"]["namespace"]
-        sets = _owned(self.store.iter(resource("ReplicaSet"), namespace), deploy["metadata"]["uid"])
+        sets = _controlled(self.store, resource("ReplicaSet"), deploy)
         template_hash = pod_template_hash(deploy["spec"]["template"])
         totals = {"replicas": 0, "readyReplicas": 0, "availableReplicas": 0, "updatedReplicas": 0}
         current_name = ""
         for rs in sets:
-            status = rs.get("status", {})
-            totals["replicas"] += status.get("replicas", 0)
-            totals["readyReplicas"] += status.get("readyReplicas", 0)
-            totals["availableReplicas"] += status.get("availableReplicas", 0)
+            observed = rs.get("status", {})
+            totals["replicas"] += observed.get("replicas", 0)
+            totals["readyReplicas"] += observed.get("readyReplicas", 0)
+            totals["availableReplicas"] += observed.get("availableReplicas", 0)
             if rs["metadata"].get("labels", {}).get(_HASH_LABEL) == template_hash:
-                totals["updatedReplicas"] = status.get("replicas", 0)
+                totals["updatedReplicas"] = observed.get("replicas", 0)
                 current_name = rs["metadata"]["name"]
         desired = deploy["spec"].get("replicas", 1)
         unavailable = _percent_or_count(

@@ -1,0 +1,92 @@
+"""`--scale N`: many pods over many Deployments, Services, namespaces and nodes, for benchmarks.
+
+The objects are made already settled (pods bound and Running, with IPs) instead of going through
+the scheduler and kubelets one by one; the controllers then only fill in statuses and
+EndpointSlices. Their pods run no web server: the data plane is for the walkthroughs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from k9lite.demo.controllers.nodes import mark_running
+from k9lite.demo.controllers.workloads import pod_for, pod_template_hash, replica_set_for
+from k9lite.demo.registry import Registry, resource
+from k9lite.demo.store import clone
+
+__all__ = ["populate"]
+
+PODS_PER_DEPLOYMENT = 5
+PODS_PER_NAMESPACE = 500
+
+
+def populate(registry: Registry, pods: int) -> None:
+    """Create `pods` Running pods, 5 per Deployment and Service, 500 per namespace."""
+    store = registry.store
+    workers = [
+        n
+        for n in store.iter(resource("Node"))
+        if "node-role.kubernetes.io/control-plane" not in n["metadata"].get("labels", {})
+    ] or list(store.iter(resource("Node")))
+    free_hosts = {
+        n["metadata"]["name"]: ipaddress.ip_network(n["spec"]["podCIDR"]).hosts() for n in workers
+    }
+    for hosts in free_hosts.values():
+        next(hosts)  # .1 is the node's bridge, as on a CNI's pod network
+    namespaces = -(-pods // PODS_PER_NAMESPACE)
+    created = 0
+    index = 0
+    while created < pods:
+        namespace = f"scale-{index % namespaces:03d}"
+        if store.find(resource("Namespace"), "", namespace) is None:
+            registry.create(resource("Namespace"), None, {"metadata": {"name": namespace}})
+        replicas = min(PODS_PER_DEPLOYMENT, pods - created)
+        name = f"app-{index:05d}"
+        deploy = registry.create(resource("Deployment"), namespace, _deployment(name, replicas))
+        registry.create(
+            resource("Service"),
+            namespace,
+            {
+                "metadata": {"name": name, "labels": {"app": name}},
+                "spec": {"selector": {"app": name}, "ports": [{"port": 80, "targetPort": 8080}]},
+            },
+        )
+        template_hash = pod_template_hash(deploy["spec"]["template"])
+        rs = registry.create(
+            resource("ReplicaSet"),
+            namespace,
+            replica_set_for(deploy, template_hash, revision=1, replicas=replicas),
+        )
+        for _ in range(replicas):
+            node = workers[created % len(workers)]
+            pod = pod_for(rs, f"{rs['metadata']['name']}-{registry.random_suffix()}")
+            pod["spec"]["nodeName"] = node["metadata"]["name"]
+            running = clone(registry.create(resource("Pod"), namespace, pod))
+            ip = str(next(free_hosts[node["metadata"]["name"]]))
+            mark_running(running, node, ip)
+            store.replace(resource("Pod"), running)
+            created += 1
+        index += 1
+
+
+def _deployment(name: str, replicas: int) -> dict[str, Any]:
+    return {
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "app",
+                            "image": "registry.k8s.io/e2e-test-images/agnhost:2.53",
+                            "ports": [{"containerPort": 8080}],
+                        }
+                    ]
+                },
+            },
+        },
+    }
