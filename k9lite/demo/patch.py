@@ -19,6 +19,7 @@ __all__ = [
     "JSON_PATCH",
     "MERGE_PATCH",
     "STRATEGIC_MERGE_PATCH",
+    "MalformedPatch",
     "PatchError",
     "PatchField",
     "UnsupportedPatchType",
@@ -42,6 +43,10 @@ class PatchError(ValueError):
 
 class UnsupportedPatchType(PatchError):
     """The server does not take patches of this media type (server-side apply among them)."""
+
+
+class MalformedPatch(PatchError):
+    """The body is not a patch of its type at all (not JSON, or not an object or array)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +78,12 @@ def apply_patch(
     try:
         patch = orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise PatchError(f"the patch body is not valid JSON: {error}") from None
+        raise MalformedPatch(f"the patch body is not valid JSON: {error}") from None
     document = _copy(original)
     if media_type == JSON_PATCH:
         return _apply_json_patch(document, patch)
     if not isinstance(patch, dict):
-        raise PatchError(f"a {media_type} body must be a JSON object")
+        raise MalformedPatch(f"a {media_type} body must be a JSON object")
     if media_type == MERGE_PATCH:
         merged: dict[str, Any] = _json_merge(document, patch)
         return merged
@@ -102,7 +107,7 @@ def _copy(value: Mapping[str, Any]) -> dict[str, Any]:
 def _apply_json_patch(document: dict[str, Any], operations: Any) -> dict[str, Any]:
     """RFC 6902, as `kubectl patch --type=json` sends it."""
     if not isinstance(operations, list):
-        raise PatchError("a JSON patch body must be a JSON array of operations")
+        raise MalformedPatch("a JSON patch body must be a JSON array of operations")
     try:
         result = jsonpatch.JsonPatch(operations).apply(document, in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:

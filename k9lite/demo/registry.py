@@ -15,7 +15,7 @@ from typing import Any
 from k9lite.demo import allocators
 from k9lite.demo.defaults import apply_defaults
 from k9lite.demo.errors import APIError, bad_request, conflict, invalid
-from k9lite.demo.patch import PatchError, UnsupportedPatchType, apply_patch
+from k9lite.demo.patch import MalformedPatch, PatchError, UnsupportedPatchType, apply_patch
 from k9lite.demo.resources import RESOURCES, ResourceType
 from k9lite.demo.store import Store, clone
 from k9lite.demo.validation import Cause, invalid_message, validate
@@ -351,7 +351,7 @@ class Registry:
         raise invalid(
             rt,
             name,
-            invalid_message(rt.kind, name, causes),
+            invalid_message(rt.group_kind, name, causes),
             [(c.field, c.message, c.reason) for c in causes],
         )
 
@@ -468,10 +468,18 @@ def _keep_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:
             if not port.get("nodePort") and previous:
                 port["nodePort"] = previous
     else:
-        # Leaving NodePort/LoadBalancer releases the node ports, as the real server does.
+        # Leaving NodePort/LoadBalancer drops what only applies there, as the real server's
+        # dropTypeDependentFields does, unless the update sets it anew.
         for port in spec.get("ports", ()):
             if port.get("nodePort") and port.get("nodePort") == _old_node_port(old_spec, port):
                 del port["nodePort"]
+        for field in ("externalTrafficPolicy", "healthCheckNodePort"):
+            if field in spec and spec[field] == old_spec.get(field):
+                del spec[field]
+    if spec.get("type") != "LoadBalancer":
+        for field in ("allocateLoadBalancerNodePorts", "loadBalancerClass"):
+            if field in spec and spec[field] == old_spec.get(field):
+                del spec[field]
 
 
 def _old_node_port(old_spec: Mapping[str, Any], port: Mapping[str, Any]) -> int | None:
@@ -485,4 +493,6 @@ def _old_node_port(old_spec: Mapping[str, Any], port: Mapping[str, Any]) -> int 
 def _patch_error(exc: PatchError) -> APIError:
     if isinstance(exc, UnsupportedPatchType):
         return APIError(415, "UnsupportedMediaType", str(exc))
+    if isinstance(exc, MalformedPatch):
+        return bad_request(str(exc))
     return APIError(422, "Invalid", str(exc))

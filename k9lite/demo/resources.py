@@ -37,6 +37,11 @@ class ResourceType:
         return f"{self.plural}.{self.group}" if self.group else self.plural
 
     @property
+    def group_kind(self) -> str:
+        """`Deployment.apps`, as Go prints a GroupKind in error messages."""
+        return f"{self.kind}.{self.group}" if self.group else self.kind
+
+    @property
     def verbs(self) -> tuple[str, ...]:
         return _VERBS
 

@@ -1,0 +1,85 @@
+"""The `k9lite` command line: demo-cluster in the foreground, and one clear line on bad input."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import Kubectl
+
+
+def k9lite(*args: str) -> list[str]:
+    return [sys.executable, "-m", "k9lite.cli", *args]
+
+
+def test_demo_cluster_runs_until_ctrl_c(tmp_path: Path) -> None:
+    kubeconfig = tmp_path / "demo.kubeconfig"
+    process = subprocess.Popen(
+        k9lite("demo-cluster", "--kubeconfig-out", str(kubeconfig)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = []
+        for _ in range(40):  # the banner is a dozen lines; bounded in case it never ends
+            line = process.stdout.readline()
+            banner.append(line)
+            if "Ctrl+C stops it." in line or not line:
+                break
+        text = "".join(banner)
+        assert f"export KUBECONFIG={kubeconfig}" in text, text
+        assert "worker1 127.0.1.2" in text
+        # The kubeconfig holds the token: its owner only may read it.
+        assert stat.S_IMODE(kubeconfig.stat().st_mode) == 0o600
+        nodes = Kubectl(kubeconfig, tmp_path / "cache")("get", "nodes")
+        assert "worker2" in nodes
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "demo cluster stopped" in out
+    assert "Traceback" not in err
+
+
+def test_unknown_scenario_is_one_line_and_exit_2() -> None:
+    result = subprocess.run(
+        k9lite("demo-cluster", "--scenario", "nope"), capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "k9lite: unknown scenario 'nope'; choose from "
+        "default, empty, w1, w2, w3, w4, w5, w6, w7, w8"
+    ]
+
+
+def test_taken_port_is_one_line_and_exit_2() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            k9lite("demo-cluster", "--port", str(port)),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "PYTHONWARNINGS": "error"},
+        )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"k9lite: cannot listen on 127.0.0.1:{port}")
+
+
+def test_no_command_prints_help() -> None:
+    result = subprocess.run(k9lite(), capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "demo-cluster" in result.stdout
