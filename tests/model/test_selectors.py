@@ -9,11 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from k9lite.model.selectors import (
-    FieldSelector,
-    LabelSelector,
-    Requirement,
-    SelectorError,
+from k9lite.model.names import (
     is_dns1035_label,
     is_dns1123_label,
     is_dns1123_subdomain,
@@ -22,6 +18,7 @@ from k9lite.model.selectors import (
     is_qualified_name,
     join_errors,
 )
+from k9lite.model.selectors import FieldSelector, LabelSelector, Requirement, SelectorError
 
 # -- strategies ---------------------------------------------------------------------------------
 
