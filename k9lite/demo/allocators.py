@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import ipaddress
 import random
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
+
+from k9lite.demo.store import StoreEvent
 
 __all__ = [
     "MAX_NODES",
     "NODE_PORT_RANGE",
     "SERVICE_CIDR",
+    "ServiceAllocations",
     "allocate_cluster_ip",
     "allocate_load_balancer_ip",
     "allocate_node_port",
     "in_service_cidr",
     "node_address",
     "pod_cidr",
-    "used_cluster_ips",
 ]
 
 SERVICE_CIDR = ipaddress.ip_network("127.96.0.0/16")
@@ -48,24 +50,66 @@ def in_service_cidr(address: str) -> bool:
         return False
 
 
-def used_cluster_ips(services: Iterable[dict[str, Any]]) -> set[str]:
-    return {ip for svc in services for ip in svc.get("spec", {}).get("clusterIPs", ())}
+class ServiceAllocations:
+    """ClusterIPs and NodePorts in use, by Service uid, kept from the store's Service events."""
+
+    def __init__(self) -> None:
+        self._cluster_ips: dict[str, str] = {}
+        self._node_ports: dict[int, str] = {}
+
+    def observe(self, event: StoreEvent) -> None:
+        if event.resource.kind != "Service":
+            return
+        if event.old is not None:
+            self._release(event.old)
+        if event.type != "DELETED":
+            self._claim(event.obj)
+
+    def _claim(self, svc: dict[str, Any]) -> None:
+        uid = svc["metadata"]["uid"]
+        for address in _cluster_ips(svc):
+            self._cluster_ips[address] = uid
+        for port in _node_ports(svc):
+            self._node_ports[port] = uid
+
+    def _release(self, svc: dict[str, Any]) -> None:
+        uid = svc["metadata"]["uid"]
+        for address in _cluster_ips(svc):
+            if self._cluster_ips.get(address) == uid:
+                del self._cluster_ips[address]
+        for port in _node_ports(svc):
+            if self._node_ports.get(port) == uid:
+                del self._node_ports[port]
+
+    def cluster_ip_taken(self, address: str, *, by_other_than: str) -> bool:
+        return self._cluster_ips.get(address, by_other_than) != by_other_than
+
+    def node_ports_taken(self, *, by_other_than: str) -> set[int]:
+        return {port for port, uid in self._node_ports.items() if uid != by_other_than}
 
 
-def allocate_cluster_ip(taken: set[str], rng: random.Random) -> str | None:
+def _cluster_ips(svc: dict[str, Any]) -> list[str]:
+    return [ip for ip in svc.get("spec", {}).get("clusterIPs") or () if ip != "None"]
+
+
+def _node_ports(svc: dict[str, Any]) -> list[int]:
+    return [p["nodePort"] for p in svc.get("spec", {}).get("ports") or () if p.get("nodePort")]
+
+
+def allocate_cluster_ip(taken: Callable[[str], bool], rng: random.Random) -> str | None:
     """A free address of SERVICE_CIDR; .1 is the `kubernetes` Service's, as on real clusters."""
     first = int(SERVICE_CIDR.network_address) + 1
-    if str(ipaddress.ip_address(first)) not in taken:
+    if not taken(str(ipaddress.ip_address(first))):
         return str(ipaddress.ip_address(first))
     size = SERVICE_CIDR.num_addresses - 2
     # Random probing first (as the real allocator spreads), then a scan, so a full range is exact.
     for _ in range(64):
         candidate = str(ipaddress.ip_address(first + rng.randrange(1, size)))
-        if candidate not in taken:
+        if not taken(candidate):
             return candidate
     for offset in range(1, size):
         candidate = str(ipaddress.ip_address(first + offset))
-        if candidate not in taken:
+        if not taken(candidate):
             return candidate
     return None
 

@@ -170,7 +170,11 @@ class ResourceHandlers:
                 continue_token = encode_continue(
                     resource_version, last.get("namespace", ""), last["name"]
                 )
-                remaining = 1 + sum(1 for _ in matches)
+                # As kube-apiserver, the count is given only when no selector filters the list.
+                if options.labels.empty and options.fields.empty:
+                    remaining = self.store.count_after(
+                        rt, namespace, (last.get("namespace", ""), last["name"])
+                    )
                 break
             items.append(obj)
         if wants_table(request):
@@ -188,7 +192,8 @@ class ResourceHandlers:
         metadata: dict[str, Any] = {"resourceVersion": str(resource_version)}
         if continue_token:
             metadata["continue"] = continue_token
-            metadata["remainingItemCount"] = remaining
+            if remaining is not None:
+                metadata["remainingItemCount"] = remaining
         return json_response({**_list_kind(rt), "metadata": metadata, "items": items})
 
     def _delete_collection(

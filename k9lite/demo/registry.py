@@ -45,6 +45,8 @@ class Registry:
     def __init__(self, store: Store, *, rng: random.Random | None = None) -> None:
         self.store = store
         self.rng = rng or random.Random()
+        self.allocations = allocators.ServiceAllocations()
+        store.listeners.append(self.allocations.observe)
 
     def random_suffix(self, length: int = 5) -> str:
         return "".join(self.rng.choice(SUFFIX_ALPHABET) for _ in range(length))
@@ -358,23 +360,22 @@ class Registry:
     def _allocate_service(self, svc: dict[str, Any], old: dict[str, Any] | None) -> None:
         """ClusterIP and NodePorts: keep what the Service asks for if free, else allocate."""
         spec = svc["spec"]
-        others = [
-            s
-            for s in self.store.iter(resource("Service"))
-            if s["metadata"]["uid"] != svc["metadata"]["uid"]
-        ]
+        uid = svc["metadata"]["uid"]
         causes: list[Cause] = []
         if spec.get("type") == "ExternalName":
             spec.pop("clusterIP", None)
             spec.pop("clusterIPs", None)
         elif spec.get("clusterIP") != "None":
-            taken = allocators.used_cluster_ips(others)
+
+            def taken(address: str) -> bool:
+                return self.allocations.cluster_ip_taken(address, by_other_than=uid)
+
             wanted = spec.get("clusterIP")
             if not wanted:
                 wanted = allocators.allocate_cluster_ip(taken, self.rng)
                 if wanted is None:
                     causes.append(Cause("spec.clusterIPs", "range is full", "FieldValueInvalid"))
-            elif wanted in taken:
+            elif taken(wanted):
                 causes.append(
                     Cause(
                         "spec.clusterIPs",
@@ -400,12 +401,7 @@ class Registry:
         else:
             spec["clusterIPs"] = ["None"]
         if spec.get("type") in ("NodePort", "LoadBalancer"):
-            taken_ports = {
-                p["nodePort"]
-                for s in others
-                for p in s["spec"].get("ports", ())
-                if p.get("nodePort")
-            }
+            taken_ports = self.allocations.node_ports_taken(by_other_than=uid)
             for index, port in enumerate(spec.get("ports", ())):
                 wanted_port = port.get("nodePort")
                 if wanted_port in taken_ports:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,8 @@ class Store:
         self._namespaces: dict[ResourceType, dict[str, set[str]]] = {}
         # owner uid -> the (resource, key) of every object whose ownerReferences name it.
         self._dependents: dict[str, set[tuple[ResourceType, Key]]] = {}
+        # (namespace, label key, label value) -> names, per resource: a Service selects by it.
+        self._labels: dict[ResourceType, dict[tuple[str, str, str], set[str]]] = {}
         self._history: deque[StoreEvent] = deque(maxlen=history_limit)
         # Watches may resume after this version only; everything up to it is forgotten.
         self._compacted = 0
@@ -79,17 +81,38 @@ class Store:
     ) -> Iterator[dict[str, Any]]:
         """Objects ordered by (namespace, name), as etcd returns them; optionally after a key."""
         objects = self._objects.get(rt, {})
+        keys = self._keys(rt, namespace)
+        start = 0 if after is None else bisect.bisect_right(keys, after)
+        for key in keys[start:]:
+            yield objects[key]
+
+    def count_after(self, rt: ResourceType, namespace: str | None, after: Key) -> int:
+        """How many objects `iter(rt, namespace, after)` would yield."""
+        keys = self._keys(rt, namespace)
+        return len(keys) - bisect.bisect_right(keys, after)
+
+    def select(
+        self, rt: ResourceType, namespace: str, labels: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        """Objects in `namespace` carrying every label of `labels` (a Service's selector)."""
+        index = self._labels.get(rt, {})
+        candidates: set[str] | None = None
+        for item in labels.items():
+            names = index.get((namespace, *item), set())
+            candidates = set(names) if candidates is None else candidates & names
+        objects = self._objects.get(rt, {})
+        return [objects[(namespace, name)] for name in sorted(candidates or ())]
+
+    def _keys(self, rt: ResourceType, namespace: str | None) -> list[Key]:
         keys = self._sorted.get((rt, namespace))
         if keys is None:
             if namespace is None:
-                keys = sorted(objects)
+                keys = sorted(self._objects.get(rt, {}))
             else:
                 names = self._namespaces.get(rt, {}).get(namespace, ())
                 keys = [(namespace, name) for name in sorted(names)]
             self._sorted[(rt, namespace)] = keys
-        start = 0 if after is None else bisect.bisect_right(keys, after)
-        for key in keys[start:]:
-            yield objects[key]
+        return keys
 
     def dependents(self, owner_uid: str, rt: ResourceType | None = None) -> list[dict[str, Any]]:
         """Objects (of `rt`, or of any resource) that name `owner_uid` as an owner."""
@@ -111,7 +134,7 @@ class Store:
         objects = self._objects.setdefault(rt, {})
         if key in objects:
             raise already_exists(rt, key[1])
-        self._keys_changed(rt, key)
+        self._keys_changed(rt, key, added=True)
         self._namespaces.setdefault(rt, {}).setdefault(key[0], set()).add(key[1])
         return self._write("ADDED", rt, key, obj, None)
 
@@ -122,9 +145,9 @@ class Store:
 
     def delete(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:
         old = self.get(rt, namespace, name)
-        self._keys_changed(rt, (namespace, name))
+        self._keys_changed(rt, (namespace, name), added=False)
         self._namespaces[rt][namespace].discard(name)
-        self._index_owners(rt, (namespace, name), old, None)
+        self._index(rt, (namespace, name), old, None)
         del self._objects[rt][(namespace, name)]
         # A DELETED event carries the object at a new resourceVersion, as etcd's delete revision.
         final = {**old, "metadata": {**old["metadata"]}}
@@ -133,24 +156,39 @@ class Store:
         self._publish(StoreEvent("DELETED", rt, final, old, self.resource_version))
         return final
 
-    def _index_owners(
+    def _index(
         self,
         rt: ResourceType,
         key: Key,
         old: dict[str, Any] | None,
         new: dict[str, Any] | None,
     ) -> None:
+        """Keep the owner and label indexes in line with one write."""
+        labels = self._labels.setdefault(rt, {})
         for obj, add in ((old, False), (new, True)):
-            for ref in (obj or {}).get("metadata", {}).get("ownerReferences") or ():
-                entries = self._dependents.setdefault(ref.get("uid", ""), set())
+            meta = (obj or {}).get("metadata", {})
+            for ref in meta.get("ownerReferences") or ():
+                owned = self._dependents.setdefault(ref.get("uid", ""), set())
                 if add:
-                    entries.add((rt, key))
+                    owned.add((rt, key))
                 else:
-                    entries.discard((rt, key))
+                    owned.discard((rt, key))
+            for label in (meta.get("labels") or {}).items():
+                names = labels.setdefault((key[0], *label), set())
+                if add:
+                    names.add(key[1])
+                else:
+                    names.discard(key[1])
 
-    def _keys_changed(self, rt: ResourceType, key: Key) -> None:
-        self._sorted.pop((rt, None), None)
-        self._sorted.pop((rt, key[0]), None)
+    def _keys_changed(self, rt: ResourceType, key: Key, *, added: bool) -> None:
+        """Keep the sorted key lists in line (a create or delete) without re-sorting them."""
+        for cached in (self._sorted.get((rt, None)), self._sorted.get((rt, key[0]))):
+            if cached is None:
+                continue
+            if added:
+                bisect.insort(cached, key)
+            else:
+                del cached[bisect.bisect_left(cached, key)]
 
     def _write(
         self,
@@ -162,7 +200,7 @@ class Store:
     ) -> dict[str, Any]:
         self.resource_version += 1
         obj["metadata"]["resourceVersion"] = str(self.resource_version)
-        self._index_owners(rt, key, old, obj)
+        self._index(rt, key, old, obj)
         self._objects[rt][key] = obj
         self._publish(StoreEvent(type_, rt, obj, old, self.resource_version))
         return obj

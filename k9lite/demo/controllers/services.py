@@ -83,9 +83,8 @@ class EndpointsController(Controller):
             return None
         pods = [
             p
-            for p in self.store.iter(resource("Pod"), namespace)
-            if selector.matches(p["metadata"].get("labels") or {})
-            and p.get("status", {}).get("podIP")
+            for p in self.store.select(resource("Pod"), namespace, svc["spec"]["selector"])
+            if p.get("status", {}).get("podIP")
             and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")
         ]
         groups: dict[tuple[tuple[str, int, str], ...], list[dict[str, Any]]] = {}
