@@ -16,6 +16,7 @@ import secrets
 import ssl
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,7 @@ class DemoOptions:
 
 
 def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
+    machine_id = uuid.uuid4().hex
     labels = {
         "kubernetes.io/hostname": name,
         "kubernetes.io/os": "linux",
@@ -108,6 +110,9 @@ def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
                 "kernelVersion": os.uname().release,
                 "containerRuntimeVersion": "k9lite-demo://0.1.0",
                 "operatingSystem": "linux",
+                "machineID": machine_id,
+                "systemUUID": str(uuid.UUID(machine_id)),
+                "bootID": str(uuid.uuid4()),
                 "architecture": "amd64",
             },
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},

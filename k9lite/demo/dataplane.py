@@ -83,6 +83,7 @@ class DataPlane:
         # Addresses whose wanted port could not be bound, and where they listen instead.
         self.port_mappings: dict[tuple[str, int], tuple[str, int]] = {}
         self._sync_lock = asyncio.Lock()
+        self.connecting: set[asyncio.Task[None]] = set()
 
     # -- pods -----------------------------------------------------------------------------------
 
@@ -283,12 +284,17 @@ class _Forwarder(asyncio.Protocol):
         self.listener = listener
         self.transport: asyncio.Transport | None = None
         self.peer: asyncio.Transport | None = None
+        # Which directions have ended; once both have, the pair of sockets is closed.
+        self.client_done = False
+        self.pod_done = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         transport.pause_reading()
-        asyncio.get_running_loop().create_task(self._connect())
+        task = asyncio.get_running_loop().create_task(self._connect())
+        self.plane.connecting.add(task)
+        task.add_done_callback(self.plane.connecting.discard)
 
     async def _connect(self) -> None:
         li = self.listener
@@ -307,6 +313,9 @@ class _Forwarder(asyncio.Protocol):
         except (OSError, asyncio.TimeoutError):
             self.transport.abort()
             return
+        if self.transport.is_closing():
+            peer.close()
+            return
         self.peer = peer
         self.transport.resume_reading()
 
@@ -314,15 +323,26 @@ class _Forwarder(asyncio.Protocol):
         if self.peer is not None:
             self.peer.write(data)
 
-    def eof_received(self) -> bool | None:
-        if self.peer is not None and self.peer.can_write_eof():
+    def eof_received(self) -> bool:
+        self.client_done = True
+        if self.peer is not None and not self.peer.is_closing():
             self.peer.write_eof()
-            return True
-        return None
+        return self.finish_if_done()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.peer is not None:
-            self.peer.close()
+        self.close()
+
+    def finish_if_done(self) -> bool:
+        """Close both sockets once both directions have ended; True keeps a half-open side."""
+        if self.client_done and self.pod_done:
+            self.close()
+            return False
+        return True
+
+    def close(self) -> None:
+        for transport in (self.transport, self.peer):
+            if transport is not None and not transport.is_closing():
+                transport.close()
 
 
 class _Upstream(asyncio.Protocol):
@@ -335,14 +355,12 @@ class _Upstream(asyncio.Protocol):
         if self.client.transport is not None:
             self.client.transport.write(data)
 
-    def eof_received(self) -> bool | None:
+    def eof_received(self) -> bool:
+        self.client.pod_done = True
         transport = self.client.transport
-        if transport is not None and transport.can_write_eof():
+        if transport is not None and not transport.is_closing():
             transport.write_eof()
-            return True
-        return None
+        return self.client.finish_if_done()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.client.transport is not None:
-            with contextlib.suppress(RuntimeError):
-                self.client.transport.close()
+        self.client.close()
