@@ -1,0 +1,29 @@
+"""The benchmarks run in quick mode, as smoke tests: they finish, count right and print ratios.
+
+No timing is asserted here: speed targets live in bench/, as ratios measured in the same run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_demo_list_quick() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "demo_list.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for ratio in ("raw list / kubectl = ", "table list / kubectl = ", "unpaged server answer"):
+        assert ratio in out, out
+    assert "demo cluster: 1,000 pods" in out, out
+    assert "pods counted: kubectl 1000, raw 1000, table 1000, unpaged 1000 (cluster 1000)" in out, (
+        out
+    )
