@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -76,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
 def _run_demo_cluster(args: argparse.Namespace) -> int:
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
 
+    # The cluster's warnings (a port it had to move, a listener it could not open) are for the
+    # person at the terminal: one plain line each.
+    logging.basicConfig(level=logging.WARNING, format="demo cluster: %(message)s")
     scenario_names = tuple(args.scenario or ("default",))
     nodes = max(args.nodes, -(-args.scale // 50)) if args.scale else args.nodes
     options = DemoOptions(
