@@ -8,7 +8,7 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["k9lite.model.selectors", "k9lite.demo.cluster"])
+@pytest.mark.parametrize("module", ["k9lite.model.state", "k9lite.demo.cluster"])
 def test_module_stays_headless(module: str) -> None:
     probe = (
         f"import sys, {module}; "

@@ -1,0 +1,134 @@
+"""EndpointSlices: the addresses behind a Service, and whether each is ready for traffic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from k9lite.model.fields import (
+    each,
+    nested,
+    optional_boolean,
+    optional_integer,
+    optional_string,
+    string,
+    strings,
+)
+from k9lite.model.meta import ObjectMeta, decode_object
+
+__all__ = [
+    "SERVICE_NAME_LABEL",
+    "Endpoint",
+    "EndpointPort",
+    "EndpointSlice",
+    "EndpointTarget",
+    "decode_endpoint_slice",
+]
+
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointPort:
+    """A port every endpoint of the slice serves; None port means all ports."""
+
+    port: int | None
+    name: str = ""
+    protocol: str = "TCP"
+    app_protocol: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointTarget:
+    """targetRef: the object behind an endpoint, a Pod for selector-managed slices."""
+
+    kind: str
+    name: str
+    namespace: str = ""
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One backend: its addresses, its conditions and where it runs."""
+
+    addresses: tuple[str, ...]
+    ready: bool = True
+    serving: bool = True
+    terminating: bool = False
+    node_name: str = ""
+    zone: str = ""
+    hostname: str = ""
+    target: EndpointTarget | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSlice:
+    """A discovery.k8s.io/v1 EndpointSlice; `service_name` comes from its service-name label."""
+
+    meta: ObjectMeta
+    address_type: str = "IPv4"
+    ports: tuple[EndpointPort, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+
+    @property
+    def service_name(self) -> str | None:
+        return self.meta.labels.get(SERVICE_NAME_LABEL)
+
+
+def _port(raw: Mapping[str, Any]) -> EndpointPort:
+    return EndpointPort(
+        port=optional_integer(raw, "port"),
+        name=string(raw, "name"),
+        protocol=string(raw, "protocol", "TCP"),
+        app_protocol=optional_string(raw, "appProtocol"),
+    )
+
+
+def _target(raw: Mapping[str, Any]) -> EndpointTarget | None:
+    if not raw:
+        return None
+    return EndpointTarget(
+        kind=string(raw, "kind"),
+        name=string(raw, "name"),
+        namespace=string(raw, "namespace"),
+        uid=string(raw, "uid"),
+    )
+
+
+def _conditions(raw: Mapping[str, Any]) -> tuple[bool, bool, bool]:
+    # An unset ready reads as ready, an unset serving as ready, an unset terminating as false.
+    ready = optional_boolean(raw, "ready")
+    serving = optional_boolean(raw, "serving")
+    terminating = optional_boolean(raw, "terminating")
+    ready = True if ready is None else ready
+    return ready, ready if serving is None else serving, bool(terminating)
+
+
+def _endpoint(raw: Mapping[str, Any]) -> Endpoint:
+    ready, serving, terminating = nested(raw, "conditions", _conditions)
+    return Endpoint(
+        addresses=strings(raw, "addresses"),
+        ready=ready,
+        serving=serving,
+        terminating=terminating,
+        node_name=string(raw, "nodeName"),
+        zone=string(raw, "zone"),
+        hostname=string(raw, "hostname"),
+        target=nested(raw, "targetRef", _target),
+    )
+
+
+def _slice(meta: ObjectMeta, raw: Mapping[str, Any]) -> EndpointSlice:
+    return EndpointSlice(
+        meta,
+        address_type=string(raw, "addressType", "IPv4"),
+        ports=each(raw, "ports", _port),
+        endpoints=each(raw, "endpoints", _endpoint),
+    )
+
+
+def decode_endpoint_slice(raw: Mapping[str, Any]) -> EndpointSlice:
+    """A discovery.k8s.io/v1 EndpointSlice as the API returns it; DecodeError if malformed."""
+    return decode_object("EndpointSlice", raw, _slice)

@@ -1,0 +1,307 @@
+"""ClusterState: every watched object, indexed, updated by watch threads and read by the UI.
+
+Watch threads call `replace` after a (re)list and `apply` for each event; the UI thread polls
+`drain_changes` about ten times a second and redraws the views of the kinds that changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, overload
+
+from k9lite.model.cluster import Namespace, Node
+from k9lite.model.endpoints import EndpointSlice
+from k9lite.model.fields import DecodeError
+from k9lite.model.indexes import ObjectIndexes
+from k9lite.model.ingresses import Ingress
+from k9lite.model.kinds import KINDS, KubeObject, UnknownKind, decode
+from k9lite.model.pods import Pod
+from k9lite.model.selectors import LabelSelector
+from k9lite.model.services import Service
+from k9lite.model.workloads import Deployment, ReplicaSet
+
+__all__ = ["ClusterState"]
+
+_EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED")
+
+
+def _sort_key(obj: KubeObject) -> tuple[str, str]:
+    return obj.meta.key
+
+
+def _raw_identity(raw: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(namespace, name, uid) of a raw object, read leniently: it may not decode."""
+    meta = raw.get("metadata") if isinstance(raw, dict) else None
+    if not isinstance(meta, dict):
+        return "", "", ""
+    fields = (meta.get("namespace"), meta.get("name"), meta.get("uid"))
+    namespace, name, uid = (value if isinstance(value, str) else "" for value in fields)
+    return namespace, name, uid
+
+
+class ClusterState:
+    """The objects of KINDS with their indexes; one lock guards everything."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._indexes = ObjectIndexes()
+        self._versions = dict.fromkeys(KINDS, 0)
+        self._loaded: set[str] = set()
+        self._changed: set[str] = set()
+        self._errors: dict[tuple[str, str, str], DecodeError] = {}
+        # (kind, namespace or None) -> sorted objects, dropped when the kind changes.
+        self._sorted: dict[tuple[str, str | None], list[KubeObject]] = {}
+
+    # -- writes (watch threads) -----------------------------------------------------------------
+
+    def replace(self, kind: str, raws: Iterable[Mapping[str, Any]]) -> None:
+        """A (re)list: the kind's objects become exactly these; malformed ones are skipped."""
+        self._check(kind)
+        decoded: list[KubeObject] = []
+        errors: dict[tuple[str, str, str], DecodeError] = {}
+        # Decode before taking the lock: readers wait only for the swap.
+        for raw in raws:
+            try:
+                decoded.append(decode(kind, raw))
+            except DecodeError as error:
+                errors[(kind, error.namespace, error.name)] = error
+        with self._lock:
+            self._indexes.clear(kind)
+            for obj in decoded:
+                self._indexes.put(kind, obj)
+            self._errors = {key: e for key, e in self._errors.items() if key[0] != kind}
+            self._errors.update(errors)
+            self._loaded.add(kind)
+            self._bump(kind)
+
+    def apply(self, kind: str, event_type: str, raw: Mapping[str, Any]) -> None:
+        """One watch event: ADDED, MODIFIED or DELETED (the caller handles BOOKMARK and ERROR)."""
+        self._check(kind)
+        if event_type not in _EVENT_TYPES:
+            raise ValueError(f"not an object event: {event_type!r}")
+        namespace, name, uid = _raw_identity(raw)
+        if event_type == "DELETED":
+            with self._lock:
+                current = self._indexes.get(kind, namespace, name)
+                # A late DELETED of an object since re-created under the same name is stale.
+                if current is not None and uid and current.meta.uid != uid:
+                    return
+                self._indexes.remove(kind, namespace, name)
+                self._errors.pop((kind, namespace, name), None)
+                self._bump(kind)
+            return
+        try:
+            obj = decode(kind, raw)
+        except DecodeError as error:
+            # The object as we knew it is gone; showing its old state would mislead.
+            with self._lock:
+                self._indexes.remove(kind, namespace, name)
+                self._errors[(kind, error.namespace, error.name)] = error
+                self._bump(kind)
+            return
+        with self._lock:
+            self._indexes.put(kind, obj)
+            self._errors.pop((kind, namespace, name), None)
+            self._bump(kind)
+
+    def _check(self, kind: str) -> None:
+        if kind not in self._versions:
+            raise UnknownKind(kind)
+
+    def _bump(self, kind: str) -> None:
+        self._versions[kind] += 1
+        self._changed.add(kind)
+        if self._sorted:
+            self._sorted = {key: found for key, found in self._sorted.items() if key[0] != kind}
+
+    # -- change tracking (UI thread) ------------------------------------------------------------
+
+    def drain_changes(self) -> frozenset[str]:
+        """The kinds changed since the last call: many events between two frames are one redraw."""
+        with self._lock:
+            changed = frozenset(self._changed)
+            self._changed.clear()
+        return changed
+
+    def version(self, kind: str) -> int:
+        """Bumps on every change of the kind: a view redraws when it differs from the last seen."""
+        self._check(kind)
+        with self._lock:
+            return self._versions[kind]
+
+    def loaded(self, kind: str) -> bool:
+        """True once the first list of the kind has been applied: before, "no objects" is a lie."""
+        self._check(kind)
+        with self._lock:
+            return kind in self._loaded
+
+    def errors(self) -> list[DecodeError]:
+        """The objects skipped because they could not be decoded, by kind, namespace and name."""
+        with self._lock:
+            return [self._errors[key] for key in sorted(self._errors)]
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    @overload
+    def objects(self, kind: Literal["namespaces"], namespace: None = None) -> list[Namespace]: ...
+    @overload
+    def objects(self, kind: Literal["nodes"], namespace: None = None) -> list[Node]: ...
+    @overload
+    def objects(self, kind: Literal["pods"], namespace: str | None = None) -> list[Pod]: ...
+    @overload
+    def objects(self, kind: Literal["services"], namespace: str | None = None) -> list[Service]: ...
+    @overload
+    def objects(
+        self, kind: Literal["endpointslices"], namespace: str | None = None
+    ) -> list[EndpointSlice]: ...
+    @overload
+    def objects(
+        self, kind: Literal["deployments"], namespace: str | None = None
+    ) -> list[Deployment]: ...
+    @overload
+    def objects(
+        self, kind: Literal["replicasets"], namespace: str | None = None
+    ) -> list[ReplicaSet]: ...
+    @overload
+    def objects(
+        self, kind: Literal["ingresses"], namespace: str | None = None
+    ) -> list[Ingress]: ...
+    @overload
+    def objects(self, kind: str, namespace: str | None = None) -> list[KubeObject]: ...
+    def objects(self, kind: str, namespace: str | None = None) -> list[Any]:
+        """The kind's objects (in one namespace, or all when None), sorted by (namespace, name)."""
+        self._check(kind)
+        with self._lock:
+            found = self._sorted.get((kind, namespace))
+            if found is None:
+                if namespace is None:
+                    found = list(self._indexes.all(kind))
+                else:
+                    found = list(self._indexes.in_namespace(kind, namespace).values())
+                found.sort(key=_sort_key)
+                self._sorted[(kind, namespace)] = found
+            return list(found)
+
+    @overload
+    def get(self, kind: Literal["namespaces"], namespace: str, name: str) -> Namespace | None: ...
+    @overload
+    def get(self, kind: Literal["nodes"], namespace: str, name: str) -> Node | None: ...
+    @overload
+    def get(self, kind: Literal["pods"], namespace: str, name: str) -> Pod | None: ...
+    @overload
+    def get(self, kind: Literal["services"], namespace: str, name: str) -> Service | None: ...
+    @overload
+    def get(
+        self, kind: Literal["endpointslices"], namespace: str, name: str
+    ) -> EndpointSlice | None: ...
+    @overload
+    def get(self, kind: Literal["deployments"], namespace: str, name: str) -> Deployment | None: ...
+    @overload
+    def get(self, kind: Literal["replicasets"], namespace: str, name: str) -> ReplicaSet | None: ...
+    @overload
+    def get(self, kind: Literal["ingresses"], namespace: str, name: str) -> Ingress | None: ...
+    @overload
+    def get(self, kind: str, namespace: str, name: str) -> KubeObject | None: ...
+    def get(self, kind: str, namespace: str, name: str) -> Any:
+        """One object by namespace ("" for nodes and namespaces) and name."""
+        self._check(kind)
+        with self._lock:
+            return self._indexes.get(kind, namespace, name)
+
+    def by_uid(self, uid: str) -> KubeObject | None:
+        with self._lock:
+            return self._indexes.by_uid.get(uid)
+
+    def pods_on_node(self, node: str) -> list[Pod]:
+        with self._lock:
+            return self._pods(self._indexes.pods_by_node.get(node))
+
+    def pods_selected_by(self, service: Service) -> list[Pod]:
+        """The pods whose labels carry every pair of the Service's selector; none without one."""
+        # Service selectors match Pod labels, never Deployment labels.
+        if not service.selector:
+            return []
+        namespace = service.meta.namespace
+        with self._lock:
+            index = self._indexes.pods_by_label
+            sets = sorted(
+                (index.get((namespace, key, value)) for key, value in service.selector.items()),
+                key=len,
+            )
+            return self._pods(sets[0].intersection(*sets[1:]))
+
+    def pods_matching(self, namespace: str | None, selector: LabelSelector) -> list[Pod]:
+        """Pods of a namespace (all when None) that a label selector (`-l`, a Deployment's) picks.
+
+        `=` and `in` terms narrow the candidates through the label index; the rest are checked.
+        """
+        with self._lock:
+            namespaces = (
+                [namespace] if namespace is not None else list(self._indexes.namespaces("pods"))
+            )
+            found: set[str] = set()
+            for scope in namespaces:
+                found |= self._matching_in(scope, selector)
+            return self._pods(found)
+
+    def _matching_in(self, namespace: str, selector: LabelSelector) -> set[str]:
+        index = self._indexes.pods_by_label
+        candidates: set[str] | None = None
+        for requirement in selector.requirements:
+            if requirement.operator in ("=", "in"):
+                uids: set[str] = set()
+                for value in requirement.values:
+                    uids |= index.get((namespace, requirement.key, value))
+                candidates = uids if candidates is None else candidates & uids
+        if candidates is None:
+            candidates = {
+                pod.meta.uid for pod in self._indexes.in_namespace("pods", namespace).values()
+            }
+        by_uid = self._indexes.by_uid
+        return {
+            uid
+            for uid in candidates
+            if (pod := by_uid.get(uid)) is not None and selector.matches(pod.meta.labels)
+        }
+
+    def endpoint_slices_of(self, service: Service) -> list[EndpointSlice]:
+        """The EndpointSlices labelled `kubernetes.io/service-name: <service>` in its namespace."""
+        key = (service.meta.namespace, service.meta.name)
+        with self._lock:
+            found = self._resolve(self._indexes.slices_by_service.get(key))
+        slices = [obj for obj in found if isinstance(obj, EndpointSlice)]
+        return sorted(slices, key=_sort_key)
+
+    def replica_sets_of(self, owner_uid: str) -> list[ReplicaSet]:
+        """The ReplicaSets an object (a Deployment) owns: one per revision of its template."""
+        with self._lock:
+            found = self._resolve(self._indexes.dependents.get(owner_uid))
+        return sorted((obj for obj in found if isinstance(obj, ReplicaSet)), key=_sort_key)
+
+    def pods_of(self, owner_uid: str) -> list[Pod]:
+        """Pods owned by an object, also through its own dependents (Deployment -> RS -> Pod)."""
+        with self._lock:
+            seen = {owner_uid}
+            pending = [owner_uid]
+            pods: set[str] = set()
+            while pending:
+                for uid in self._indexes.dependents.get(pending.pop()):
+                    if uid in seen:
+                        continue
+                    seen.add(uid)
+                    if isinstance(self._indexes.by_uid.get(uid), Pod):
+                        pods.add(uid)
+                    else:
+                        pending.append(uid)
+            return self._pods(pods)
+
+    def _resolve(self, uids: Iterable[str]) -> list[KubeObject]:
+        # .get: uids are unique on a real cluster, but a duplicate must not raise KeyError.
+        by_uid = self._indexes.by_uid
+        return [obj for uid in uids if (obj := by_uid.get(uid)) is not None]
+
+    def _pods(self, uids: Iterable[str]) -> list[Pod]:
+        pods = [obj for obj in self._resolve(uids) if isinstance(obj, Pod)]
+        pods.sort(key=_sort_key)
+        return pods
