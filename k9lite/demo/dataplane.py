@@ -84,6 +84,7 @@ class DataPlane:
         self.port_mappings: dict[tuple[str, int], tuple[str, int]] = {}
         self._sync_lock = asyncio.Lock()
         self.connecting: set[asyncio.Task[None]] = set()
+        self._closed = False
 
     # -- pods -----------------------------------------------------------------------------------
 
@@ -210,6 +211,8 @@ class DataPlane:
     async def sync(self) -> None:
         """Open the listeners the Services call for and close the others."""
         async with self._sync_lock:
+            if self._closed:
+                return
             wanted = self.wanted_listeners()
             for listener in set(self._listeners) - wanted:
                 server = self._listeners.pop(listener)
@@ -236,11 +239,14 @@ class DataPlane:
         return sorted(self._listeners, key=lambda li: (li.host, li.port))
 
     async def close(self) -> None:
+        # Under the sync lock: a sync half-way through binding would leave listeners behind.
+        async with self._sync_lock:
+            self._closed = True
+            for server in self._listeners.values():
+                server.close()
+            self._listeners.clear()
         for key in list(self._pod_servers):
             await self.stop_pod(key)
-        for server in self._listeners.values():
-            server.close()
-        self._listeners.clear()
 
     # -- sockets --------------------------------------------------------------------------------
 

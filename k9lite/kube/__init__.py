@@ -1,0 +1,40 @@
+"""I/O with a cluster: kubeconfig, list+watch into a state sink, and the actions the UI asks for."""
+
+from k9lite.kube.actions import delete, get_raw, scale
+from k9lite.kube.config import Connection, check_connection, load_connection
+from k9lite.kube.errors import (
+    ActionFailed,
+    ClusterUnreachable,
+    Forbidden,
+    InvalidKubeconfig,
+    KubeError,
+    NoKubeconfig,
+    NotFound,
+    TLSFailure,
+    Unauthorized,
+    UnknownContext,
+)
+from k9lite.kube.watch import DEFAULT_KINDS, ClusterWatcher, KindStatus, StateSink
+
+__all__ = [
+    "DEFAULT_KINDS",
+    "ActionFailed",
+    "ClusterUnreachable",
+    "ClusterWatcher",
+    "Connection",
+    "Forbidden",
+    "InvalidKubeconfig",
+    "KindStatus",
+    "KubeError",
+    "NoKubeconfig",
+    "NotFound",
+    "StateSink",
+    "TLSFailure",
+    "Unauthorized",
+    "UnknownContext",
+    "check_connection",
+    "delete",
+    "get_raw",
+    "load_connection",
+    "scale",
+]

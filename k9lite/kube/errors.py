@@ -1,0 +1,178 @@
+"""Why reaching a cluster failed, as types: each one prints as one line fit for the CLI."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import orjson
+import urllib3.exceptions
+from kubernetes.client.exceptions import ApiException
+
+__all__ = [
+    "ActionFailed",
+    "ClusterUnreachable",
+    "Forbidden",
+    "InvalidKubeconfig",
+    "KubeError",
+    "NoKubeconfig",
+    "NotFound",
+    "TLSFailure",
+    "Unauthorized",
+    "UnknownContext",
+    "api_message",
+    "transport_error",
+]
+
+
+class KubeError(Exception):
+    """Anything k9lite cannot do with a cluster; `str()` is one line for the user."""
+
+
+class NoKubeconfig(KubeError):
+    """No kubeconfig anywhere kubectl would look, and no in-cluster service account."""
+
+    def __init__(self, searched: Sequence[str]) -> None:
+        self.searched = tuple(searched)
+        where = ", ".join(self.searched) or "nowhere"
+        super().__init__(
+            f"no kubeconfig found (looked at {where}) and not running inside a cluster"
+        )
+
+
+class InvalidKubeconfig(KubeError):
+    """A kubeconfig that exists but cannot be used: bad YAML, a missing cluster or user..."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"invalid kubeconfig {path}: {reason}")
+
+
+class UnknownContext(KubeError):
+    """`--context NAME` names no context of the kubeconfig."""
+
+    def __init__(self, name: str, available: Sequence[str]) -> None:
+        self.name = name
+        self.available = tuple(available)
+        choices = ", ".join(self.available) if self.available else "none"
+        super().__init__(f'context "{name}" not found in the kubeconfig (available: {choices})')
+
+
+class ClusterUnreachable(KubeError):
+    """No answer from the API server: connection refused, unknown host, timeout, reset."""
+
+    def __init__(self, server: str, reason: str) -> None:
+        self.server = server
+        self.reason = reason
+        super().__init__(f"cannot reach {server}: {reason}")
+
+
+class TLSFailure(KubeError):
+    """The TLS handshake failed: an untrusted or mismatched certificate, mostly."""
+
+    def __init__(self, server: str, reason: str) -> None:
+        self.server = server
+        self.reason = reason
+        super().__init__(f"TLS failure talking to {server}: {reason}")
+
+
+class Unauthorized(KubeError):
+    """401: the server does not accept the kubeconfig's credentials."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        super().__init__(f"{server} rejected the credentials (401 Unauthorized)")
+
+
+class Forbidden(KubeError):
+    """403: the user may not do this to `kind` (in `namespace`, or cluster-wide when None)."""
+
+    def __init__(self, kind: str, namespace: str | None, message: str) -> None:
+        self.kind = kind
+        self.namespace = namespace
+        self.message = message
+        super().__init__(message or f"forbidden: {kind}")
+
+
+class NotFound(KubeError):
+    """404: the object is gone (or never was)."""
+
+    def __init__(self, kind: str, namespace: str | None, name: str) -> None:
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        where = f' in namespace "{namespace}"' if namespace else ""
+        super().__init__(f'{kind} "{name}" not found{where}')
+
+
+class ActionFailed(KubeError):
+    """The server refused a change for another reason (invalid, conflict, server error)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def api_message(exc: ApiException) -> str:
+    """The `message` of the Status body the server answered with, else the HTTP reason."""
+    body = exc.body
+    if body:
+        try:
+            status = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            status = None
+        if isinstance(status, dict) and isinstance(status.get("message"), str):
+            return str(status["message"])
+    return f"{exc.status} {exc.reason}".strip()
+
+
+def _tls_reason(text: str) -> str:
+    """The words of an SSL error, without its code and source line.
+
+    "...[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: X (_ssl.c:1000)')" -> the
+    "certificate verify failed: X" part.
+    """
+    line = text.strip().splitlines()[-1] if text.strip() else ""
+    match = re.search(r"\[SSL: [A-Z_]+\]\s*(.*?)\s*(?:\(_ssl\.c:\d+\)|$)", line)
+    reason = (match.group(1) if match else line).rstrip("')\" ")
+    return reason or "handshake failed"
+
+
+def _connect_reason(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, urllib3.exceptions.NameResolutionError):
+        return "unknown host"
+    if "Connection refused" in text:
+        return "connection refused"
+    if "Network is unreachable" in text:
+        return "network unreachable"
+    # NewConnectionError subclasses ConnectTimeoutError: tell them apart by their text.
+    if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) and "timed out" in text:
+        return "connection timed out"
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+        return "timed out waiting for an answer"
+    if isinstance(exc, urllib3.exceptions.ProtocolError):
+        return "connection lost"
+    # "...: [Errno 113] No route to host" -> "No route to host"
+    match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
+    return match.group(1).strip().lower() if match else text.splitlines()[0] if text else "error"
+
+
+def transport_error(server: str, exc: BaseException) -> KubeError | None:
+    """The typed error for a failure to talk to `server` at all, or None if `exc` is not one.
+
+    Covers urllib3's errors (wrapped in MaxRetryError after retries) and the client's
+    `ApiException(status=0)` that stands for an SSL error.
+    """
+    if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason is not None:
+        exc = exc.reason
+    if isinstance(exc, ApiException) and not exc.status:
+        if str(exc.reason or "").startswith("SSLError"):
+            return TLSFailure(server, _tls_reason(str(exc.reason)))
+        return None
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return TLSFailure(server, _tls_reason(str(exc)))
+    if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
+        return ClusterUnreachable(server, _connect_reason(exc))
+    return None
