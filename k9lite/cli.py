@@ -10,8 +10,12 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from k9lite import __version__
+
+if TYPE_CHECKING:
+    from k9lite.demo.cluster import DemoCluster
 
 __all__ = ["main"]
 
@@ -29,6 +33,23 @@ def _parser() -> argparse.ArgumentParser:
         description="A terminal dashboard for Kubernetes Services and the traffic behind them.",
     )
     parser.add_argument("--version", action="version", version=f"k9lite {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="start the bundled demo cluster and connect to it"
+    )
+    parser.add_argument(
+        "--kubeconfig",
+        metavar="FILE",
+        help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)",
+    )
+    parser.add_argument("--context", metavar="NAME", help="kubeconfig context to use")
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", metavar="NS", help="namespace to show")
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="show every namespace")
+    parser.add_argument(
+        "--readonly",
+        action="store_true",
+        help="disable the actions that change the cluster (scale, delete)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
         "demo-cluster",
@@ -111,12 +132,48 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_tui(args: argparse.Namespace) -> int:
+    from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
+    from k9lite.kube.config import check_connection, load_connection
+    from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
+    from k9lite.ui.app import AppOptions, K9liteApp
+
+    demo: DemoCluster | None = None
+    kubeconfig, context = args.kubeconfig, args.context
+    try:
+        if args.demo:
+            demo = DemoCluster(DemoOptions()).start()
+            kubeconfig, context = str(demo.kubeconfig_path), None
+        connection = load_connection(kubeconfig, context)
+        check_connection(connection)
+    except (NoKubeconfig, ClusterUnreachable) as exc:
+        print(
+            f"k9lite: {exc}\nNo cluster at hand? Try the bundled one: k9lite --demo",
+            file=sys.stderr,
+        )
+        return _stopped(demo, 2)
+    except (KubeError, DemoStartError) as exc:
+        print(f"k9lite: {exc}", file=sys.stderr)
+        return _stopped(demo, 2)
+    namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
+    try:
+        K9liteApp(AppOptions(connection, namespace, readonly=args.readonly)).run()
+    finally:
+        _stopped(demo, 0)
+    return 0
+
+
+def _stopped(demo: DemoCluster | None, status: int) -> int:
+    if demo is not None:
+        demo.stop()
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo-cluster":
         return _run_demo_cluster(args)
-    _parser().print_help()
-    return 2
+    return _run_tui(args)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Kubectl
 
 
@@ -79,7 +81,32 @@ def test_taken_port_is_one_line_and_exit_2() -> None:
     assert len(lines) == 1 and lines[0].startswith(f"k9lite: cannot listen on 127.0.0.1:{port}")
 
 
-def test_no_command_prints_help() -> None:
-    result = subprocess.run(k9lite(), capture_output=True, text=True, timeout=30)
+def test_no_kubeconfig_offers_the_demo(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "KUBECONFIG": str(tmp_path / "missing")}
+    env.pop("KUBERNETES_SERVICE_HOST", None)
+    result = subprocess.run(k9lite(), capture_output=True, text=True, timeout=30, env=env)
     assert result.returncode == 2
-    assert "demo-cluster" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("k9lite: ") and "kubeconfig" in lines[0]
+    assert lines[-1].endswith("k9lite --demo")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("kubeconfig", "expected"),
+    [
+        ("apiVersion: v1\nclusters: [[[\n", "k9lite: "),
+        ("", "k9lite: "),
+    ],
+)
+def test_bad_kubeconfig_is_one_line_and_exit_2(
+    tmp_path: Path, kubeconfig: str, expected: str
+) -> None:
+    path = tmp_path / "config"
+    path.write_text(kubeconfig)
+    result = subprocess.run(
+        k9lite("--kubeconfig", str(path)), capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(expected)

@@ -93,12 +93,18 @@ def gone(message: str) -> APIError:
     return APIError(410, "Expired", message)
 
 
-def forbidden(user: str, verb: str, rt: ResourceType, namespace: str | None) -> APIError:
+def forbidden(
+    user: str, verb: str, rt: ResourceType, namespace: str | None, name: str | None = None
+) -> APIError:
     scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
+    what = f'{rt.qualified} "{name}"' if name else rt.qualified
+    details: dict[str, Any] = {"kind": rt.plural, **({"group": rt.group} if rt.group else {})}
+    if name:
+        details["name"] = name
     return APIError(
         403,
         "Forbidden",
-        f'{rt.qualified} is forbidden: User "{user}" cannot {verb} resource "{rt.plural}" '
+        f'{what} is forbidden: User "{user}" cannot {verb} resource "{rt.plural}" '
         f'in API group "{rt.group}" {scope}',
-        details={"kind": rt.plural, **({"group": rt.group} if rt.group else {})},
+        details=details,
     )

@@ -70,7 +70,7 @@ class ResourceHandlers:
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":
-                options = ListOptions.from_query(request.query)
+                options = ListOptions.from_query(request.query, rt)
                 if options.watch:
                     return await self._watch(request, rt, namespace, options)
                 return self._list(request, rt, namespace, options)
@@ -109,13 +109,8 @@ class ResourceHandlers:
             )
             return self._object_response(request, rt, patched)
         if method == "DELETE":
-            raw = await request.read()
-            options = orjson.loads(raw) if raw.strip() else {}
-            if request.query.get("gracePeriodSeconds"):
-                options["gracePeriodSeconds"] = int(request.query["gracePeriodSeconds"])
-            if request.query.get("propagationPolicy"):
-                options["propagationPolicy"] = request.query["propagationPolicy"]
-            deleted = self.registry.delete(rt, namespace, name, options, dry_run=dry_run)
+            delete_options = _delete_options(await request.read(), request.query)
+            deleted = self.registry.delete(rt, namespace, name, delete_options, dry_run=dry_run)
             return self._object_response(request, rt, deleted)
         raise _method_not_allowed(method)
 
@@ -199,7 +194,7 @@ class ResourceHandlers:
     def _delete_collection(
         self, request: web.BaseRequest, rt: ResourceType, namespace: str | None
     ) -> web.Response:
-        options = ListOptions.from_query(request.query)
+        options = ListOptions.from_query(request.query, rt)
         deleted = [
             self.registry.delete(rt, namespace, obj["metadata"]["name"])
             for obj in list(self._select(rt, namespace, options))
@@ -403,6 +398,26 @@ class ResourceHandlers:
                 f"error trying to reach service: dial tcp {ip}:{target_port}: "
                 f"{exc or type(exc).__name__}",
             ) from None
+
+
+def _delete_options(raw: bytes, query: Any) -> dict[str, Any]:
+    """DeleteOptions from the body and the query, as kube-apiserver reads them."""
+    try:
+        options = orjson.loads(raw) if raw.strip() else {}
+    except orjson.JSONDecodeError as exc:
+        raise bad_request(f"the body of the request is not valid DeleteOptions: {exc}") from None
+    if not isinstance(options, dict):
+        raise bad_request("the body of the request is not a DeleteOptions object")
+    if query.get("gracePeriodSeconds"):
+        try:
+            options["gracePeriodSeconds"] = int(query["gracePeriodSeconds"])
+        except ValueError:
+            raise bad_request(
+                f"invalid gracePeriodSeconds: {query['gracePeriodSeconds']!r} is not a number"
+            ) from None
+    if query.get("propagationPolicy"):
+        options["propagationPolicy"] = query["propagationPolicy"]
+    return options
 
 
 def _split_proxy_name(raw: str) -> tuple[str, str, str]:

@@ -129,10 +129,10 @@ class Registry:
             new = apply_patch(content_type, old, body, kind=rt.kind)
         except PatchError as exc:
             raise _patch_error(exc) from None
-        wanted_version = new.get("metadata", {}).get("resourceVersion")
+        new = self._check_body(rt, namespace, new)
+        wanted_version = new["metadata"].get("resourceVersion")
         if wanted_version and wanted_version != old["metadata"]["resourceVersion"]:
             raise conflict(rt, name)
-        new = self._check_body(rt, namespace, new)
         if new["metadata"].get("name") != name:
             raise bad_request("metadata.name may not be changed by a patch")
         return self._replace(rt, old, new, subresource=subresource, dry_run=dry_run)
@@ -281,14 +281,24 @@ class Registry:
     def update_scale(
         self, rt: ResourceType, namespace: str, name: str, scale: Any
     ) -> dict[str, Any]:
-        if not isinstance(scale, dict) or not isinstance(scale.get("spec"), dict):
-            raise bad_request("the body is not a Scale object")
+        # What cannot be decoded into an autoscaling/v1 Scale is a 400, as the real decoder says.
+        spec, meta = (
+            (scale.get("spec"), scale.get("metadata", {}))
+            if isinstance(scale, dict)
+            else (None, None)
+        )
+        replicas = spec.get("replicas", 0) if isinstance(spec, dict) else None
+        if (
+            not isinstance(meta, dict)
+            or not isinstance(replicas, int)
+            or isinstance(replicas, bool)
+        ):
+            raise bad_request("the body is not a Scale object: spec.replicas must be an integer")
         obj = self.store.get(rt, namespace, name)
-        wanted_version = (scale.get("metadata") or {}).get("resourceVersion")
+        wanted_version = meta.get("resourceVersion")
         if wanted_version and wanted_version != obj["metadata"]["resourceVersion"]:
             raise conflict(rt, name)
-        replicas = scale["spec"].get("replicas", 0)
-        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+        if replicas < 0:
             raise invalid(
                 rt,
                 name,

@@ -27,6 +27,41 @@ __all__ = [
 ]
 
 TABLE_MEDIA = "as=Table"
+# The fields each kind can be selected by (kube-apiserver's field label conversion functions).
+_COMMON_FIELD_LABELS = frozenset({"metadata.name", "metadata.namespace"})
+_FIELD_LABELS = {
+    "pods": frozenset(
+        {
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "spec.hostNetwork",
+            "status.phase",
+            "status.podIP",
+            "status.nominatedNodeName",
+        }
+    ),
+    "events": frozenset(
+        {
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
+        }
+    ),
+    "nodes": frozenset({"spec.unschedulable"}),
+    "namespaces": frozenset({"status.phase"}),
+    "replicasets": frozenset({"status.replicas"}),
+    "services": frozenset({"spec.clusterIP", "spec.type"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +126,16 @@ class ListOptions:
     include_object: str
 
     @classmethod
-    def from_query(cls, query: Any) -> ListOptions:
+    def from_query(cls, query: Any, rt: ResourceType) -> ListOptions:
         try:
             labels = LabelSelector.parse(query.get("labelSelector", ""))
             fields = FieldSelector.parse(query.get("fieldSelector", ""))
         except SelectorError as exc:
-            raise bad_request(f"unable to parse requirement: {exc}") from None
+            raise bad_request(str(exc)) from None
+        supported = _COMMON_FIELD_LABELS | _FIELD_LABELS.get(rt.plural, frozenset())
+        for path, _, _ in fields.requirements:
+            if path not in supported:
+                raise bad_request(f"field label not supported: {path}")
         initial = query.get("sendInitialEvents")
         return cls(
             labels=labels,

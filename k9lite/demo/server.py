@@ -181,6 +181,6 @@ class APIServer:
                 verb = _VERBS.get(request.method, "get")
                 if request.method == "GET" and resource_path.name is None:
                     verb = "watch" if request.query.get("watch") in ("true", "1") else "list"
-                raise forbidden(DEMO_USER, verb, rt, resource_path.namespace)
+                raise forbidden(DEMO_USER, verb, rt, resource_path.namespace, resource_path.name)
             return await self.handlers.handle(request, resource_path)
         raise APIError(404, "NotFound", "the server could not find the requested resource")

@@ -1,0 +1,1 @@
+"""Rich renderables and text shared by the TUI and the command line."""

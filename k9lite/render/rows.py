@@ -1,0 +1,255 @@
+"""Objects as table rows, kubectl's columns first: one pure function per view, `now` passed in.
+
+As k9s's render package: a row has a stable key (`namespace/name`), and cells are plain strings
+so the same rows serve the TUI's tables and any text output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from k9lite.model.cluster import Namespace, Node
+from k9lite.model.durations import human_duration
+from k9lite.model.pods import Pod
+from k9lite.model.services import Service
+from k9lite.model.state import ClusterState
+from k9lite.model.workloads import Deployment
+
+__all__ = [
+    "VIEWS",
+    "RowContext",
+    "ViewColumn",
+    "ViewSpec",
+    "age",
+    "endpoints_text",
+    "external_ip",
+    "ports_text",
+    "row_key",
+    "view_for",
+]
+
+_ENDPOINTS_SHOWN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ViewColumn:
+    """A column of a view; `order` says how to sort its text ("age", "number" or plain)."""
+
+    key: str
+    label: str
+    order: str = ""
+    align: str = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class RowContext:
+    """What a row needs besides its object: the time, and the state for related objects."""
+
+    now: datetime
+    state: ClusterState
+    all_namespaces: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    """One resource view: which kind it lists, its columns, and how an object becomes a row."""
+
+    kind: str
+    title: str
+    namespaced: bool
+    columns: tuple[ViewColumn, ...]
+    cells: Callable[[Any, RowContext], tuple[str, ...]]
+    aliases: tuple[str, ...]
+
+    def columns_for(self, all_namespaces: bool) -> tuple[ViewColumn, ...]:
+        if self.namespaced and all_namespaces:
+            return (ViewColumn("namespace", "NAMESPACE"), *self.columns)
+        return self.columns
+
+    def row(self, obj: Any, context: RowContext) -> tuple[str, ...]:
+        cells = self.cells(obj, context)
+        if self.namespaced and context.all_namespaces:
+            return (obj.meta.namespace, *cells)
+        return cells
+
+
+def row_key(obj: Any) -> str:
+    """The stable key of an object's row: `namespace/name` (`name` when cluster-scoped)."""
+    namespace, name = obj.meta.key
+    return f"{namespace}/{name}" if namespace else name
+
+
+def age(obj: Any, now: datetime) -> str:
+    created = obj.meta.creation_timestamp
+    return "<unknown>" if created is None else human_duration(now - created)
+
+
+def _deployment(d: Deployment, context: RowContext) -> tuple[str, ...]:
+    containers = d.template.containers
+    return (
+        d.meta.name,
+        f"{d.ready_replicas}/{d.replicas}",
+        str(d.updated_replicas),
+        str(d.available_replicas),
+        age(d, context.now),
+        ",".join(c.name for c in containers) or "<none>",
+        ",".join(c.image for c in containers) or "<none>",
+        str(d.selector) or "<none>",
+    )
+
+
+def _pod(p: Pod, context: RowContext) -> tuple[str, ...]:
+    restarts = str(p.restarts)
+    if p.last_restart is not None:
+        restarts += f" ({human_duration(context.now - p.last_restart)} ago)"
+    return (
+        p.meta.name,
+        p.ready_text,
+        p.status,
+        restarts,
+        age(p, context.now),
+        p.pod_ip or "<none>",
+        p.node_name or "<none>",
+    )
+
+
+def external_ip(svc: Service) -> str:
+    """EXTERNAL-IP as kubectl prints it: the LB's addresses, `<pending>`, or `<none>`."""
+    if svc.type == "ExternalName":
+        return svc.external_name or "<none>"
+    found = [*svc.external_ips, *(i.ip or i.hostname for i in svc.load_balancer_ingress)]
+    if found:
+        return ",".join(found)
+    return "<pending>" if svc.type == "LoadBalancer" else "<none>"
+
+
+def ports_text(svc: Service) -> str:
+    """PORT(S): `8080:30080/TCP,53/UDP`."""
+    return (
+        ",".join(
+            f"{p.port}:{p.node_port}/{p.protocol}" if p.node_port else f"{p.port}/{p.protocol}"
+            for p in svc.ports
+        )
+        or "<none>"
+    )
+
+
+def endpoints_text(svc: Service, state: ClusterState) -> str:
+    """Ready `ip:port` endpoints (the first few), then how many more and how many not ready."""
+    ready: list[str] = []
+    not_ready = 0
+    for slice_ in state.endpoint_slices_of(svc):
+        numbers: list[int | None] = [p.port for p in slice_.ports if p.port is not None]
+        numbers = numbers or [None]
+        for endpoint in slice_.endpoints:
+            for address in endpoint.addresses:
+                if not endpoint.ready:
+                    not_ready += 1
+                    continue
+                ready.extend(address if n is None else f"{address}:{n}" for n in numbers)
+    text = ",".join(sorted(ready)[:_ENDPOINTS_SHOWN]) or "<none>"
+    if len(ready) > _ENDPOINTS_SHOWN:
+        text += f" +{len(ready) - _ENDPOINTS_SHOWN} more"
+    if not_ready:
+        text += f" ({not_ready} not ready)"
+    return text
+
+
+def _service(svc: Service, context: RowContext) -> tuple[str, ...]:
+    selector = ",".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
+    return (
+        svc.meta.name,
+        svc.type,
+        svc.cluster_ip or "<none>",
+        external_ip(svc),
+        ports_text(svc),
+        endpoints_text(svc, context.state),
+        selector or "<none>",
+        age(svc, context.now),
+    )
+
+
+def _node(node: Node, context: RowContext) -> tuple[str, ...]:
+    return (
+        node.meta.name,
+        node.status,
+        ",".join(node.roles) or "<none>",
+        ",".join(node.internal_ips) or "<none>",
+        str(len(context.state.pods_on_node(node.meta.name))),
+        age(node, context.now),
+    )
+
+
+def _namespace(ns: Namespace, context: RowContext) -> tuple[str, ...]:
+    return ns.meta.name, ns.phase, age(ns, context.now)
+
+
+def _columns(*specs: str) -> tuple[ViewColumn, ...]:
+    """Columns from `LABEL` or `LABEL:order` strings."""
+    columns = []
+    for spec in specs:
+        label, _, order = spec.partition(":")
+        key = label.lower().replace("(s)", "s").replace("-", "_")
+        align = "right" if order == "number" else "left"
+        columns.append(ViewColumn(key, label, order, align))
+    return tuple(columns)
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec(
+        "deployments",
+        "Deployments",
+        True,
+        _columns(
+            "NAME", "READY", "UP-TO-DATE:number", "AVAILABLE:number", "AGE:age",
+            "CONTAINERS", "IMAGES", "SELECTOR",
+        ),
+        _deployment,
+        ("deploy", "deployment", "deployments", "dp"),
+    ),
+    ViewSpec(
+        "pods",
+        "Pods",
+        True,
+        _columns("NAME", "READY", "STATUS", "RESTARTS:number", "AGE:age", "IP", "NODE"),
+        _pod,
+        ("po", "pod", "pods"),
+    ),
+    ViewSpec(
+        "services",
+        "Services",
+        True,
+        _columns(
+            "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "ENDPOINTS", "SELECTOR",
+            "AGE:age",
+        ),
+        _service,
+        ("svc", "service", "services"),
+    ),
+    ViewSpec(
+        "nodes",
+        "Nodes",
+        False,
+        _columns("NAME", "STATUS", "ROLES", "INTERNAL-IP", "PODS:number", "AGE:age"),
+        _node,
+        ("no", "node", "nodes"),
+    ),
+    ViewSpec(
+        "namespaces",
+        "Namespaces",
+        False,
+        _columns("NAME", "STATUS", "AGE:age"),
+        _namespace,
+        ("ns", "namespace", "namespaces"),
+    ),
+)  # fmt: skip
+
+_BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
+
+
+def view_for(name: str) -> ViewSpec | None:
+    """The view a `:command` names (`:po`, `:svc`, `:deploy`...)."""
+    return _BY_ALIAS.get(name.strip().lower())

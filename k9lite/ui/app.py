@@ -1,0 +1,394 @@
+"""The k9lite app: a live browser of Deployments, Pods, Services, Nodes and Namespaces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+import yaml
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from k9lite.kube import actions
+from k9lite.kube.config import Connection
+from k9lite.kube.errors import KubeError
+from k9lite.kube.watch import ClusterWatcher
+from k9lite.model.selectors import LabelSelector, SelectorError
+from k9lite.paths import STYLES
+from k9lite.render.describe import describe
+from k9lite.render.rows import VIEWS, ViewSpec, view_for
+from k9lite.ui.browser import Browser, Scope
+from k9lite.ui.feed import StateFeed
+from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
+from k9lite.ui.screens.text_screen import TextScreen
+from k9lite.ui.widgets.resource_table import ResourceTable
+from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
+
+__all__ = ["AppOptions", "K9liteApp"]
+
+_REFRESH_SECONDS = 0.1
+_AGE_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    """What the command line decided: where to connect and how to start."""
+
+    connection: Connection
+    namespace: str | None  # None: all namespaces
+    readonly: bool = False
+    start_view: str = "pods"
+    watch: bool = True  # False: show only what is put in the feed (snapshots, screenshots)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+
+
+class K9liteApp(App[None]):
+    """k9s habits: `:` switches views, `/` filters, Enter drills down, Esc goes back."""
+
+    CSS_PATH: ClassVar[list[str | Any]] = [STYLES / "app.tcss", STYLES / "screens.tcss"]
+    TITLE = "k9lite"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(":", "prompt('command')", "Command", key_display=":"),
+        Binding("/", "prompt('filter')", "Filter", key_display="/"),
+        Binding("escape", "go_back", "Back", show=False),
+        Binding("0", "all_namespaces", "All ns"),
+        Binding("d", "describe", "Describe"),
+        Binding("y", "yaml", "YAML"),
+        Binding("s", "scale", "Scale"),
+        Binding("ctrl+d", "delete", "Delete"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    class ActionDone(Message):
+        """A scale, delete or YAML fetch finished (in a worker thread)."""
+
+        def __init__(self, message: str, *, error: bool = False, text: str = "") -> None:
+            super().__init__()
+            self.message = message
+            self.error = error
+            self.text = text
+
+    def __init__(self, options: AppOptions, *, feed: StateFeed | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.connection = options.connection
+        self.feed = feed or StateFeed()
+        self.watcher: ClusterWatcher | None = None
+        self._prompt_mode = "command"
+        self._history: list[tuple[ViewSpec, Scope | None]] = []
+        self._since_ages = 0.0
+
+    # -- layout and lifecycle -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader()
+        view = view_for(self.options.start_view) or view_for("pods")
+        assert view is not None
+        yield Browser(view=view, namespace=self.options.namespace)
+        yield Static(id="message")
+        yield Input(id="prompt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        header = self.query_one(StatusHeader)
+        header.context = self.connection.context
+        header.server = self.connection.server
+        header.namespace = self.options.namespace or "all"
+        header.readonly = self.options.readonly
+        self.browser.table.focus()
+        if self.options.watch:
+            self.start_watching()
+        self.set_interval(_REFRESH_SECONDS, self.refresh_state)
+
+    def start_watching(self) -> None:
+        """Watch the cluster on background threads; their events land in the feed's state."""
+        self.watcher = ClusterWatcher(
+            self.connection, self.feed, namespace=self.options.namespace
+        ).start()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    @property
+    def browser(self) -> Browser:
+        return self.query_one(Browser)
+
+    # -- the live feed --------------------------------------------------------------------------
+
+    def refresh_state(self) -> None:
+        """At most ten times a second: patch the view with what changed since the last time."""
+        statuses = self.feed.drain_statuses()
+        if statuses is not None:
+            header = self.query_one(StatusHeader)
+            header.connection, header.problem = connection_summary(statuses)
+        changes = self.feed.state.drain_changes()
+        self._since_ages += _REFRESH_SECONDS
+        browser = self.browser
+        if browser.wants_refresh(changes) or self._since_ages >= _AGE_SECONDS:
+            self._since_ages = 0.0
+            browser.refresh_rows(self.feed.state, self.options.clock())
+        status = self.feed.status_of(browser.view.kind)
+        if status is not None and status.state == "forbidden":
+            self.show_message(f"{browser.view.title}: {status.message}", error=True)
+
+    # -- messages to the user -------------------------------------------------------------------
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_class(bool(text), "-visible")
+        message.set_class(error, "-error")
+
+    # -- the prompt: `:` commands and `/` filters -----------------------------------------------
+
+    def action_prompt(self, mode: str) -> None:
+        self._prompt_mode = mode
+        prompt = self.query_one("#prompt", Input)
+        prompt.value = ""
+        prompt.placeholder = (
+            "deploy | po | svc | no | ns | ctx   (Enter to switch, Esc to cancel)"
+            if mode == "command"
+            else "text, or -l key=value for a label selector"
+        )
+        prompt.add_class("-visible")
+        # Focus now, not after the next frame: keys typed right after `:` belong to the prompt.
+        self.screen.set_focus(prompt)
+
+    def _close_prompt(self) -> None:
+        prompt = self.query_one("#prompt", Input)
+        prompt.remove_class("-visible")
+        self.browser.table.focus()
+
+    @on(Input.Submitted, "#prompt")
+    def prompt_submitted(self, event: Input.Submitted) -> None:
+        self._close_prompt()
+        text = event.value.strip()
+        if self._prompt_mode == "command":
+            self.run_command(text)
+        else:
+            self.apply_filter(text)
+
+    def run_command(self, text: str) -> None:
+        name = text.lstrip(":").split()[0] if text.strip(": ") else ""
+        if name in ("q", "quit"):
+            self.exit()
+            return
+        if name in ("ctx", "context", "contexts"):
+            self.show_message(
+                f"context {self.connection.context} ({self.connection.server}); "
+                "start k9lite with --context NAME to use another"
+            )
+            return
+        view = view_for(name)
+        if view is None:
+            self.show_message(f"unknown command {text!r}: try deploy, po, svc, no, ns", error=True)
+            return
+        self._history.append((self.browser.view, self.browser.scope))
+        self.switch_view(view)
+
+    def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
+        self.show_message("")
+        self.browser.show(view, scope=scope)
+        self.browser.refresh_rows(self.feed.state, self.options.clock())
+
+    def apply_filter(self, text: str) -> None:
+        browser = self.browser
+        if text.startswith("-l"):
+            try:
+                browser.label_selector = LabelSelector.parse(text[2:].strip())
+            except SelectorError as exc:
+                self.show_message(f"bad label selector: {exc}", error=True)
+                return
+            browser.set_text_filter("")
+        else:
+            browser.label_selector = None
+            browser.set_text_filter(text)
+        self.show_message("")
+        browser.refresh_rows(self.feed.state, self.options.clock())
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    @on(ResourceTable.RowSelected)
+    def drill_down(self, event: ResourceTable.RowSelected) -> None:
+        """Enter: a Deployment's pods, or the pods a Service selects (its endpoints)."""
+        browser = self.browser
+        obj = browser.selected(self.feed.state)
+        if obj is None or browser.view.kind not in ("deployments", "services"):
+            return
+        pods = view_for("pods")
+        assert pods is not None
+        self._history.append((browser.view, browser.scope))
+        self.switch_view(pods, Scope(browser.view.kind, obj.meta.namespace, obj.meta.name))
+
+    def action_go_back(self) -> None:
+        prompt = self.query_one("#prompt", Input)
+        if prompt.has_class("-visible"):
+            self._close_prompt()
+            return
+        browser = self.browser
+        if browser.label_selector is not None or browser.text_filter:
+            self.apply_filter("")
+        elif self._history:
+            view, scope = self._history.pop()
+            self.switch_view(view, scope)
+
+    def action_all_namespaces(self) -> None:
+        """`0`: all namespaces, and back to the starting one."""
+        browser = self.browser
+        namespace = None if browser.namespace is not None else self.connection.namespace
+        if namespace is None and self.options.namespace is not None and self.watcher:
+            # The watch covers one namespace only: widen it to all.
+            self.watcher.stop()
+            self.feed = StateFeed()
+            self.options = replace(self.options, namespace=None)
+            self.start_watching()
+        browser.set_namespace(namespace)
+        self.query_one(StatusHeader).namespace = namespace or "all"
+        browser.refresh_rows(self.feed.state, self.options.clock())
+
+    # -- actions on the selected object ---------------------------------------------------------
+
+    def _selected(self) -> Any | None:
+        obj = self.browser.selected(self.feed.state)
+        if obj is None:
+            self.show_message("nothing selected", error=True)
+        return obj
+
+    def action_describe(self) -> None:
+        obj = self._selected()
+        if obj is not None:
+            kind = self.browser.view.kind
+            text = describe(kind, obj, self.feed.state, now=self.options.clock())
+            self.push_screen(TextScreen(title=f"describe {kind}/{obj.meta.name}", text=text))
+
+    def action_yaml(self) -> None:
+        obj = self._selected()
+        if obj is not None:
+            self.fetch_yaml(self.browser.view.kind, obj.meta.namespace, obj.meta.name)
+
+    def _mutation_allowed(self, verb: str) -> bool:
+        if self.options.readonly:
+            self.show_message(
+                f"read-only: {verb} is disabled (started with --readonly)", error=True
+            )
+            return False
+        return True
+
+    def action_scale(self) -> None:
+        if not self._mutation_allowed("scale"):
+            return
+        if self.browser.view.kind != "deployments":
+            self.show_message("scale works on Deployments (:deploy)", error=True)
+            return
+        obj = self._selected()
+        if obj is None:
+            return
+        namespace, name = obj.meta.namespace, obj.meta.name
+
+        def scale(replicas: int | None) -> None:
+            if replicas is not None:
+                self.run_scale(namespace, name, replicas)
+
+        self.push_screen(ScaleScreen(f"deployment/{name}", obj.replicas), scale)
+
+    def action_delete(self) -> None:
+        if not self._mutation_allowed("delete"):
+            return
+        obj = self._selected()
+        if obj is None:
+            return
+        kind = self.browser.view.kind
+        namespace, name = obj.meta.namespace, obj.meta.name
+
+        def delete(yes: bool | None) -> None:
+            if yes:
+                self.run_delete(kind, namespace, name)
+
+        self.push_screen(ConfirmScreen(f"Delete {kind[:-1]} {name}?"), delete)
+
+    def action_help(self) -> None:
+        self.push_screen(TextScreen(title="keys", text=_HELP))
+
+    # -- workers: blocking API calls off the UI thread ------------------------------------------
+
+    @work(thread=True, exclusive=True, group="api", exit_on_error=False)
+    def run_scale(self, namespace: str, name: str, replicas: int) -> None:
+        actions.scale(self.connection, namespace, name, replicas)
+        self.post_message(self.ActionDone(f"scaled deployment/{name} to {replicas}"))
+
+    @work(thread=True, exclusive=True, group="api", exit_on_error=False)
+    def run_delete(self, kind: str, namespace: str, name: str) -> None:
+        actions.delete(self.connection, kind, namespace or None, name)
+        self.post_message(self.ActionDone(f"deleted {kind[:-1]}/{name}"))
+
+    @work(thread=True, exclusive=True, group="api", exit_on_error=False)
+    def fetch_yaml(self, kind: str, namespace: str, name: str) -> None:
+        raw = actions.get_raw(self.connection, kind, namespace or None, name)
+        raw.get("metadata", {}).pop("managedFields", None)
+        text = yaml.safe_dump(raw, sort_keys=False)
+        self.post_message(self.ActionDone("", text=f"{kind}/{name}\n{text}"))
+
+    @on(ActionDone)
+    def action_done(self, event: ActionDone) -> None:
+        if event.text:
+            title, _, body = event.text.partition("\n")
+            self.push_screen(TextScreen(title=f"yaml {title}", text=body))
+        else:
+            self.show_message(event.message, error=event.error)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors are shown: a visible line, never a traceback."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = (
+                str(error) if isinstance(error, KubeError) else f"{type(error).__name__}: {error}"
+            )
+            self.show_message(text, error=True)
+
+    # -- the command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for view in VIEWS:
+            yield SystemCommand(
+                f"View {view.title}", f":{view.aliases[0]}", lambda v=view: self._palette_view(v)
+            )
+        for title, help_text, action in (
+            ("Describe", "d: the selected object, like kubectl describe", self.action_describe),
+            ("YAML", "y: the selected object as YAML", self.action_yaml),
+            ("Scale", "s: the selected Deployment", self.action_scale),
+            ("Delete", "ctrl+d: the selected object (asks first)", self.action_delete),
+            ("All namespaces", "0: all namespaces / back", self.action_all_namespaces),
+            ("Filter", "/: by text, or -l key=value", lambda: self.action_prompt("filter")),
+        ):
+            yield SystemCommand(title, help_text, action)
+
+    def _palette_view(self, view: ViewSpec) -> None:
+        self._history.append((self.browser.view, self.browser.scope))
+        self.switch_view(view)
+
+
+_HELP = """\
+:deploy :po :svc :no :ns   switch view (also :pods :services :nodes :namespaces)
+/text                      filter rows by text;  /-l app=web  by label selector
+Enter                      a Deployment's pods; the pods a Service selects
+Esc                        clear the filter, or go back
+0                          all namespaces, and back
+d / y                      describe / YAML of the selected object
+s                          scale the selected Deployment (asks for the count)
+ctrl+d                     delete the selected object (asks first)
+S / R                      sort by the next column / reverse the order
+up down pgup pgdn home end move the cursor
+ctrl+p                     command palette: every action
+q / ctrl+c                 quit
+"""

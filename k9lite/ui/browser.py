@@ -1,0 +1,155 @@
+"""The resource browser: one view (Deployments, Pods, Services...) of the cluster state, live.
+
+It turns the state into rows and patches its table by key; what is shown is the view, the
+namespace, a drill-down scope (the pods of a Deployment or of a Service) and the filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from k9lite.model.selectors import LabelSelector
+from k9lite.model.state import ClusterState
+from k9lite.render.rows import RowContext, ViewSpec, row_key
+from k9lite.ui.widgets.resource_table import Column, ResourceTable
+from k9lite.ui.widgets.row_index import age_order, number_order
+
+__all__ = ["Browser", "Scope"]
+
+# Views whose rows also show other kinds: refresh them when those change too.
+_ALSO_SHOWS = {
+    "services": {"endpointslices"},
+    "nodes": {"pods"},
+    "pods": {"services", "replicasets", "deployments"},
+}
+_ORDERS: dict[str, Callable[[str], Any]] = {"age": age_order, "number": number_order}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A drill-down: only the pods a Deployment owns, or a Service selects."""
+
+    kind: str  # "deployments" or "services"
+    namespace: str
+    name: str
+
+    def pod_keys(self, state: ClusterState) -> set[str] | None:
+        """The keys of the pods in scope; None when the owner is gone."""
+        if self.kind == "services":
+            service = state.get("services", self.namespace, self.name)
+            return (
+                None if service is None else {row_key(p) for p in state.pods_selected_by(service)}
+            )
+        deployment = state.get("deployments", self.namespace, self.name)
+        if deployment is None:
+            return None
+        return {row_key(p) for p in state.pods_of(deployment.meta.uid)}
+
+    def title(self) -> str:
+        what = "service" if self.kind == "services" else "deployment"
+        return f"of {what}/{self.name}"
+
+
+class Browser(Vertical):
+    """A title line over a ResourceTable that shows one view of the state."""
+
+    def __init__(self, *, view: ViewSpec, namespace: str | None) -> None:
+        super().__init__()
+        self.view = view
+        self.namespace = namespace
+        self.scope: Scope | None = None
+        self.label_selector: LabelSelector | None = None
+        self.text_filter = ""
+        self._shown_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="view-title")
+        yield ResourceTable(id="resources")
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one("#resources", ResourceTable)
+
+    def on_mount(self) -> None:
+        self._set_columns()
+
+    def _set_columns(self) -> None:
+        all_namespaces = self.namespace is None
+        self.table.set_columns(
+            Column(c.key, c.label, align="right" if c.align == "right" else "left",
+                   sort_key=_ORDERS.get(c.order))
+            for c in self.view.columns_for(all_namespaces)
+        )  # fmt: skip
+
+    def show(self, view: ViewSpec, *, scope: Scope | None = None) -> None:
+        """Switch to another view; its rows come with the next refresh."""
+        self.view = view
+        self.scope = scope
+        self.label_selector = None
+        self.text_filter = ""
+        self.table.filter_text = ""
+        self.table.loaded = False
+        self.table.replace_all({})
+        self.table.loaded = False
+        self._set_columns()
+        self._shown_version = -1
+
+    def set_namespace(self, namespace: str | None) -> None:
+        self.namespace = namespace
+        self.show(self.view, scope=self.scope)
+
+    def wants_refresh(self, changes: frozenset[str]) -> bool:
+        return bool(changes & ({self.view.kind} | _ALSO_SHOWS.get(self.view.kind, set())))
+
+    def refresh_rows(self, state: ClusterState, now: datetime) -> None:
+        """Rebuild this view's rows from the state and patch the table with the difference."""
+        view = self.view
+        namespace = self.namespace if view.namespaced else None
+        objects = state.objects(view.kind, namespace)
+        allowed = self.scope.pod_keys(state) if self.scope else None
+        context = RowContext(now=now, state=state, all_namespaces=self.namespace is None)
+        rows = {}
+        for obj in objects:
+            key = row_key(obj)
+            if allowed is not None and key not in allowed:
+                continue
+            if self.label_selector is not None and not self.label_selector.matches(obj.meta.labels):
+                continue
+            rows[key] = view.row(obj, context)
+        table = self.table
+        table.replace_all(rows)
+        table.loaded = state.loaded(view.kind)
+        self._update_title(len(rows))
+
+    def set_text_filter(self, text: str) -> None:
+        self.text_filter = text
+        self.table.filter_text = text
+
+    def _update_title(self, count: int) -> None:
+        parts = [self.view.title]
+        if self.scope is not None:
+            parts.append(self.scope.title())
+        if self.view.namespaced:
+            parts.append(f"in {self.namespace}" if self.namespace else "in all namespaces")
+        if self.label_selector is not None:
+            parts.append(f"-l {self.label_selector}")
+        if self.text_filter:
+            parts.append(f"/{self.text_filter}")
+        shown = self.table.visible_count
+        parts.append(f"[{shown}]" if shown == count else f"[{shown} of {count}]")
+        self.query_one("#view-title", Static).update(" ".join(parts))
+
+    def selected(self, state: ClusterState) -> Any | None:
+        """The object under the cursor, if any."""
+        key = self.table.cursor_key
+        if key is None:
+            return None
+        namespace, _, name = key.rpartition("/")
+        return state.get(self.view.kind, namespace, name)

@@ -1,0 +1,35 @@
+"""A full-screen, scrollable text: `d` describe and `y` YAML."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+__all__ = ["TextScreen"]
+
+
+class TextScreen(ModalScreen[None]):
+    """A titled text to read; Esc (or q) goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Back"),
+    ]
+
+    def __init__(self, *, title: str, text: str) -> None:
+        super().__init__()
+        self.text_title = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        frame = VerticalScroll(Static(self.text, markup=False, id="text"), id="text-frame")
+        frame.border_title = self.text_title
+        frame.can_focus = True
+        yield frame
+
+    def on_mount(self) -> None:
+        self.query_one("#text-frame", VerticalScroll).focus()

@@ -1,0 +1,1 @@
+"""Tests of the render layer: rows and describe text."""

@@ -1,0 +1,214 @@
+"""The app against the demo cluster: live views, kubectl beside it, faults, actions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from k9lite.demo.cluster import DemoCluster
+from k9lite.kube.config import load_connection
+from k9lite.ui.app import AppOptions, K9liteApp
+from k9lite.ui.browser import Browser
+from k9lite.ui.screens.text_screen import TextScreen
+from k9lite.ui.widgets.status_header import StatusHeader
+from tests.conftest import Kubectl
+
+T = TypeVar("T")
+SIZE = (160, 45)
+
+
+async def until(condition: Callable[[], T | None], *, timeout: float = 5.0, what: str) -> T:
+    """Wait for `condition` while the app runs; fail saying `what` after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    last: T | None = None
+    while asyncio.get_running_loop().time() < deadline:
+        last = condition()
+        if last:
+            return last
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
+
+
+def make_app(cluster: DemoCluster, **options: object) -> K9liteApp:
+    connection = load_connection(str(cluster.kubeconfig_path))
+    return K9liteApp(AppOptions(connection, "default", **options))  # type: ignore[arg-type]
+
+
+def rows(app: K9liteApp) -> dict[str, tuple[str, ...]]:
+    table = app.query_one(Browser).table
+    return {key: tuple(str(c) for c in table.get_row(key) or ()) for key in table.visible_keys()}
+
+
+def column(app: K9liteApp, label: str) -> int:
+    return [c.label for c in app.query_one(Browser).table.columns].index(label)
+
+
+async def show(app: K9liteApp, pilot: object, command: str) -> None:
+    app.run_command(command)
+    await until(lambda: app.query_one(Browser).table.loaded, what=f"the {command} view to load")
+
+
+async def test_pods_view_shows_every_pods_ip_and_node(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    expected = {
+        f"default/{p['metadata']['name']}": (p["status"]["podIP"], p["spec"]["nodeName"])
+        for p in json.loads(kubectl("get", "pods", "-o", "json"))["items"]
+    }
+    app = make_app(cluster)
+    async with app.run_test(size=SIZE):
+        shown = await until(lambda: rows(app) if len(rows(app)) == 7 else None, what="7 pods")
+        ip, node = column(app, "IP"), column(app, "NODE")
+        assert {key: (cells[ip], cells[node]) for key, cells in shown.items()} == expected
+
+
+async def test_kubectl_scale_shows_in_deployments_and_services(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    app = make_app(cluster, start_view="deploy")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: rows(app).get("default/hostname-server"), what="the Deployment")
+        await asyncio.to_thread(kubectl, "scale", "deployment", "hostname-server", "--replicas=4")
+        ready = column(app, "READY")
+        await until(lambda: rows(app)["default/hostname-server"][ready] == "4/4", what="READY 4/4")
+        await show(app, pilot, "svc")
+        endpoints = column(app, "ENDPOINTS")
+        cell = await until(
+            lambda: (
+                (c := rows(app)["default/clusterip-hostname-service"][endpoints]).endswith(
+                    "+1 more"
+                )
+                and c
+            ),
+            what="4 endpoints (3 shown, +1 more)",
+        )
+        assert cell.count(":80") == 3
+
+
+async def test_deleting_a_pod_shows_its_replacement(cluster: DemoCluster, kubectl: Kubectl) -> None:
+    app = make_app(cluster)
+    async with app.run_test(size=SIZE):
+        before = await until(
+            lambda: sorted(k for k in rows(app) if "hostname-server" in k) or None,
+            what="the hostname-server pods",
+        )
+        await asyncio.to_thread(kubectl, "delete", "pod", before[0].split("/")[1])
+        status = column(app, "STATUS")
+
+        def replaced() -> list[str] | None:
+            now = {k: c for k, c in rows(app).items() if "hostname-server" in k}
+            running = sorted(k for k, c in now.items() if c[status] == "Running")
+            return running if before[0] not in now and len(running) == 2 else None
+
+        after = await until(replaced, what="a replacement pod, Running")
+        assert before[1] in after
+
+
+async def test_service_endpoints_match_kubectl_describe(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    described = re.search(
+        r"Endpoints:\s+(\S+)", kubectl("describe", "svc", "nodeport-hostname-service")
+    )
+    assert described is not None
+    app = make_app(cluster, start_view="svc")
+    async with app.run_test(size=SIZE):
+        endpoints = column(app, "ENDPOINTS")
+        cell = await until(
+            lambda: rows(app).get("default/nodeport-hostname-service", (None,) * 8)[endpoints],
+            what="the NodePort Service's row",
+        )
+        assert sorted(cell.split(",")) == sorted(described.group(1).split(","))
+
+
+async def test_forbidden_nodes_leave_the_other_views_working(cluster: DemoCluster) -> None:
+    cluster.forbid("nodes")
+    app = make_app(cluster, start_view="no")
+    async with app.run_test(size=SIZE):
+        header = app.query_one(StatusHeader)
+        await until(lambda: header.problem == "forbidden: nodes", what="the header to say why")
+        message = await until(
+            lambda: (
+                "forbidden" in str(app.query_one("#message").render())
+                and str(app.query_one("#message").render())
+            ),
+            what="a visible message",
+        )
+        assert 'User "demo-admin" cannot' in message
+        app.run_command("po")
+        await until(lambda: len(rows(app)) == 7, what="the pods, still listed")
+
+
+async def test_api_server_restart_reconnects_without_stale_rows(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    app = make_app(cluster)
+    async with app.run_test(size=SIZE):
+        header = app.query_one(StatusHeader)
+        await until(lambda: header.connection == "live", what="live")
+        seen: set[str] = set()
+
+        def states() -> bool:
+            seen.add(header.connection)
+            return "reconnecting" in seen and header.connection == "live"
+
+        restart = asyncio.create_task(asyncio.to_thread(cluster.restart_api_server))
+        # Change the cluster right after the restart, while the watches are down.
+        await restart
+        await asyncio.to_thread(kubectl, "scale", "deployment", "my-deployment", "--replicas=1")
+        await until(states, timeout=15, what="reconnecting, then live again")
+
+        def settled() -> dict[str, tuple[str, ...]] | None:
+            shown = rows(app)
+            names = {f"default/{n}" for n in kubectl("get", "pods", "-o", "name").split()}
+            names = {n.replace("pod/", "") for n in names}
+            return shown if set(shown) == names else None
+
+        shown = await until(settled, timeout=10, what="exactly the pods kubectl lists")
+        assert len([k for k in shown if "my-deployment" in k]) == 1
+
+
+async def test_readonly_refuses_scale_and_delete(cluster: DemoCluster) -> None:
+    app = make_app(cluster, readonly=True, start_view="deploy")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: rows(app), what="the Deployments")
+        await pilot.press("s")
+        assert "read-only" in str(app.query_one("#message").render())
+        await pilot.press("ctrl+d")
+        assert "read-only" in str(app.query_one("#message").render())
+        assert not isinstance(app.screen, TextScreen)
+
+
+async def test_scale_asks_then_scales(cluster: DemoCluster, kubectl: Kubectl) -> None:
+    app = make_app(cluster, start_view="deploy")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: rows(app).get("default/hostname-server"), what="the Deployment")
+        app.query_one(Browser).table.move_cursor(key="default/hostname-server")
+        await pilot.press("s")
+        await pilot.press("3", "enter")  # the field starts with the count selected
+
+        def replicas() -> bool:
+            out = kubectl("get", "deployment", "hostname-server", "-o", "jsonpath={.spec.replicas}")
+            return out == "3"
+
+        await until(lambda: replicas(), what="spec.replicas == 3")
+
+
+async def test_describe_and_filter(cluster: DemoCluster) -> None:
+    app = make_app(cluster, start_view="svc")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: rows(app).get("default/my-service"), what="my-service")
+        app.query_one(Browser).table.move_cursor(key="default/clusterip-hostname-service")
+        await pilot.press("d")
+        await until(lambda: isinstance(app.screen, TextScreen), what="the describe screen")
+        assert isinstance(app.screen, TextScreen)
+        assert "Endpoints:" in app.screen.text
+        await pilot.press("escape")
+        app.run_command("po")
+        app.apply_filter("-l app=hostname-server")
+        await until(lambda: len(rows(app)) == 2, what="2 pods with app=hostname-server")
+        await pilot.press("escape")
+        await until(lambda: len(rows(app)) == 7, what="the filter cleared")
