@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from k9lite.model.selectors import LabelSelector
 from k9lite.model.state import ClusterState
-from k9lite.render.rows import RowContext, ViewSpec, row_key
+from k9lite.render.rows import RowContext, ViewSpec, endpoints_text, row_key
 from k9lite.ui.widgets.resource_table import Column, ResourceTable
 from k9lite.ui.widgets.row_index import age_order, number_order
 
@@ -52,9 +52,15 @@ class Scope:
             return None
         return {row_key(p) for p in state.pods_of(deployment.meta.uid)}
 
-    def title(self) -> str:
-        what = "service" if self.kind == "services" else "deployment"
-        return f"of {what}/{self.name}"
+    def title(self, state: ClusterState) -> str:
+        if self.kind == "deployments":
+            return f"of deployment/{self.name}"
+        service = state.get("services", self.namespace, self.name)
+        if service is None:
+            return f"of service/{self.name} (gone)"
+        if service.selector is None:
+            return f"of service/{self.name} (no selector: endpoints managed by hand)"
+        return f"of service/{self.name}, endpoints {endpoints_text(service, state)}"
 
 
 class Browser(Vertical):
@@ -126,24 +132,24 @@ class Browser(Vertical):
         table = self.table
         table.replace_all(rows)
         table.loaded = state.loaded(view.kind)
-        self._update_title(len(rows))
+        self._update_title(len(rows), state)
 
     def set_text_filter(self, text: str) -> None:
         self.text_filter = text
         self.table.filter_text = text
 
-    def _update_title(self, count: int) -> None:
-        parts = [self.view.title]
-        if self.scope is not None:
-            parts.append(self.scope.title())
+    def _update_title(self, count: int, state: ClusterState) -> None:
+        """`Pods [2 of 7] in default -l app=web`: the count first, as the line may be cut."""
+        shown = self.table.visible_count
+        parts = [self.view.title, f"[{shown}]" if shown == count else f"[{shown} of {count}]"]
         if self.view.namespaced:
             parts.append(f"in {self.namespace}" if self.namespace else "in all namespaces")
         if self.label_selector is not None:
             parts.append(f"-l {self.label_selector}")
         if self.text_filter:
             parts.append(f"/{self.text_filter}")
-        shown = self.table.visible_count
-        parts.append(f"[{shown}]" if shown == count else f"[{shown} of {count}]")
+        if self.scope is not None:
+            parts.append(self.scope.title(state))
         self.query_one("#view-title", Static).update(" ".join(parts))
 
     def selected(self, state: ClusterState) -> Any | None:
