@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from k9lite.demo.cluster import DemoCluster
 from tests.conftest import Kubectl
 
 
@@ -110,3 +112,26 @@ def test_bad_kubeconfig_is_one_line_and_exit_2(
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith(expected)
+
+
+def test_cluster_errors_are_one_line_and_exit_2(tmp_path: Path, cluster: DemoCluster) -> None:
+    config = yaml.safe_load(cluster.kubeconfig_path.read_text())
+    wrong_token = dict(config, users=[{"name": "demo-admin", "user": {"token": "wrong"}}])
+    closed = dict(config, clusters=[dict(config["clusters"][0])])
+    closed["clusters"][0]["cluster"] = dict(
+        closed["clusters"][0]["cluster"], server="https://127.0.0.1:1"
+    )
+    cases = {
+        "unknown context": (config, ["--context", "nope"], 'context "nope"'),
+        "401": (wrong_token, [], "Unauthorized"),
+        "unreachable": (closed, [], "cannot reach"),
+    }
+    for case, (document, flags, expected) in cases.items():
+        path = tmp_path / case.replace(" ", "-")
+        path.write_text(yaml.safe_dump(document))
+        result = subprocess.run(
+            k9lite("--kubeconfig", str(path), *flags), capture_output=True, text=True, timeout=30
+        )
+        assert result.returncode == 2, case
+        assert "Traceback" not in result.stderr, case
+        assert result.stderr.startswith("k9lite: ") and expected in result.stderr, (case, result)

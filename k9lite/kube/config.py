@@ -40,7 +40,14 @@ from k9lite.kube.errors import (
     transport_error,
 )
 
-__all__ = ["IN_CLUSTER_CONTEXT", "Connection", "check_connection", "load_connection"]
+__all__ = [
+    "IN_CLUSTER_CONTEXT",
+    "Connection",
+    "check_connection",
+    "context_names",
+    "load_connection",
+    "switch_context",
+]
 
 # The official loaders carry no annotations: call them through Any.
 KubeConfigMerger: Any = _KubeConfigMerger
@@ -99,6 +106,22 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
     if os.environ.get(SERVICE_HOST_ENV_NAME):
         return _in_cluster(os.environ)
     raise NoKubeconfig(searched)
+
+
+def context_names(connection: Connection) -> list[str]:
+    """The contexts of the kubeconfig files `connection` was read from (none in-cluster)."""
+    if connection.context == IN_CLUSTER_CONTEXT:
+        return []
+    merger = _merge(connection.source.split(os.pathsep))
+    return sorted(_value(c)["name"] for c in merger.config.value.get("contexts", []))
+
+
+def switch_context(connection: Connection, context: str) -> Connection:
+    """The connection of another context of the same kubeconfig files, as `:ctx NAME`."""
+    if connection.context == IN_CLUSTER_CONTEXT:
+        raise UnknownContext(context, [])
+    paths = connection.source.split(os.pathsep)
+    return _from_kubeconfig(_merge(paths), paths, context)
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from k9lite.kube import actions
-from k9lite.kube.config import Connection
+from k9lite.kube.config import Connection, context_names, switch_context
 from k9lite.kube.errors import KubeError
 from k9lite.kube.watch import ClusterWatcher
 from k9lite.model.selectors import LabelSelector, SelectorError
@@ -155,7 +155,7 @@ class K9liteApp(App[None]):
         prompt = self.query_one("#prompt", Input)
         prompt.value = ""
         prompt.placeholder = (
-            "deploy | po | svc | no | ns | ctx   (Enter to switch, Esc to cancel)"
+            "deploy | po | svc | no | ns | ctx [NAME]   (Enter to switch, Esc to cancel)"
             if mode == "command"
             else "text, or -l key=value for a label selector"
         )
@@ -183,10 +183,7 @@ class K9liteApp(App[None]):
             self.exit()
             return
         if name in ("ctx", "context", "contexts"):
-            self.show_message(
-                f"context {self.connection.context} ({self.connection.server}); "
-                "start k9lite with --context NAME to use another"
-            )
+            self.change_context(text.split()[1] if len(text.split()) > 1 else "")
             return
         view = view_for(name)
         if view is None:
@@ -194,6 +191,32 @@ class K9liteApp(App[None]):
             return
         self._history.append((self.browser.view, self.browser.scope))
         self.switch_view(view)
+
+    def change_context(self, context: str) -> None:
+        """`:ctx` lists the kubeconfig's contexts; `:ctx NAME` watches that one instead."""
+        try:
+            if not context:
+                names = context_names(self.connection)
+                marked = [f"{n} (current)" if n == self.connection.context else n for n in names]
+                self.show_message("contexts: " + ", ".join(marked) + "   (:ctx NAME to switch)")
+                return
+            connection = switch_context(self.connection, context)
+        except KubeError as exc:
+            self.show_message(str(exc), error=True)
+            return
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.connection = connection
+        namespace = None if self.options.namespace is None else connection.namespace
+        self.options = replace(self.options, connection=connection, namespace=namespace)
+        self.feed = StateFeed()
+        header = self.query_one(StatusHeader)
+        header.context, header.server = connection.context, connection.server
+        header.namespace = namespace or "all"
+        self.browser.set_namespace(namespace)
+        self.show_message(f"switched to context {connection.context}")
+        if self.options.watch:
+            self.start_watching()
 
     def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
         self.show_message("")

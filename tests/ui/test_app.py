@@ -6,7 +6,10 @@ import asyncio
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
+
+import yaml
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube.config import load_connection
@@ -212,3 +215,25 @@ async def test_describe_and_filter(cluster: DemoCluster) -> None:
         await until(lambda: len(rows(app)) == 2, what="2 pods with app=hostname-server")
         await pilot.press("escape")
         await until(lambda: len(rows(app)) == 7, what="the filter cleared")
+
+
+async def test_ctx_lists_and_switches_contexts(cluster: DemoCluster, tmp_path: Path) -> None:
+    config = yaml.safe_load(cluster.kubeconfig_path.read_text())
+    second = dict(config["contexts"][0], name="second")
+    second["context"] = dict(second["context"], namespace="kube-system")
+    config["contexts"].append(second)
+    path = tmp_path / "two-contexts"
+    path.write_text(yaml.safe_dump(config))
+    app = K9liteApp(AppOptions(load_connection(str(path)), "default"))
+    async with app.run_test(size=SIZE):
+        await until(lambda: len(rows(app)) == 7, what="the default namespace's pods")
+        app.run_command("ctx")
+        message = str(app.query_one("#message").render())
+        assert "k9lite-demo (current)" in message and "second" in message
+        app.run_command("ctx nope")
+        assert 'context "nope"' in str(app.query_one("#message").render())
+        app.run_command("ctx second")
+        header = app.query_one(StatusHeader)
+        assert (header.context, header.namespace) == ("second", "kube-system")
+        await until(lambda: app.query_one(Browser).table.loaded, what="the new context's pods")
+        assert rows(app) == {}

@@ -1,0 +1,108 @@
+"""Snapshots of every view, the describe screen and filters, on fixed objects and a fixed clock.
+
+No cluster and no watch: the feed holds the demo's default scenario (tests/ui/cluster_fixture.py)
+and `now` is fixed, so the screens are the same on every run. Update them with
+`pytest tests/ui/test_snapshots.py --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+
+import pytest
+from textual.pilot import Pilot
+
+from k9lite.ui.app import AppOptions, K9liteApp
+from k9lite.ui.browser import Browser
+from k9lite.ui.screens.text_screen import TextScreen
+from tests.ui import cluster_fixture
+
+SnapCompare = Callable[..., bool]
+SMALL = (80, 24)
+LARGE = (160, 45)
+# kubectl's rows for each view of the default scenario: pods 7, Services 5...
+ROWS = {"pods": 7, "deploy": 3, "svc": 5, "no": 3, "ns": 4}
+
+
+def make_app(start_view: str) -> K9liteApp:
+    options = AppOptions(
+        cluster_fixture.connection(),
+        "default",
+        start_view=start_view,
+        watch=False,
+        clock=lambda: cluster_fixture.NOW,
+    )
+    app = K9liteApp(options, feed=cluster_fixture.feed())
+    # Textual animates scrolling unless told not to; the Input's cursor blinks only in the
+    # prompt, which is closed in every snapshot.
+    app.animation_level = "none"
+    return app
+
+
+def loaded(rows: int, *, then: Iterable[str] = ()) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Before the screenshot: the rows are in (drawn from the feed now, not by a timer), then keys."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, K9liteApp)
+        app.refresh_state()
+        table = app.query_one(Browser).table
+        assert table.loaded and table.visible_count == rows
+        await pilot.press(*then)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x45"])
+@pytest.mark.parametrize("view", list(ROWS))
+def test_view(snap_compare: SnapCompare, view: str, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(view), terminal_size=size, run_before=loaded(ROWS[view]))
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x45"])
+def test_describe_w2_service(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    app = make_app("svc")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["svc"])(pilot)
+        app.query_one(Browser).table.move_cursor(key="default/clusterip-hostname-service")
+        await pilot.press("d")
+        assert isinstance(app.screen, TextScreen)
+        assert app.screen.text_title == "describe services/clusterip-hostname-service"
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_services_filtered_by_text(snap_compare: SnapCompare) -> None:
+    app = make_app("svc")
+    keys = ["/", *"hostname", "enter"]
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["svc"], then=keys)(pilot)
+        assert app.query_one(Browser).table.visible_count == 2
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_pods_filtered_by_label(snap_compare: SnapCompare) -> None:
+    app = make_app("pods")
+    keys = ["/", *"-l app=hostname-server", "enter"]
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["pods"], then=keys)(pilot)
+        assert app.query_one(Browser).table.visible_count == 2
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_service_drill_down(snap_compare: SnapCompare) -> None:
+    """Enter on svc-3 (the LoadBalancer): the pods it selects, with their IPs and nodes."""
+    app = make_app("svc")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["svc"])(pilot)
+        app.query_one(Browser).table.move_cursor(key="default/svc-3")
+        await pilot.press("enter")
+        assert app.query_one(Browser).table.visible_count == 2
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
