@@ -27,3 +27,23 @@ def test_demo_list_quick() -> None:
     assert "pods counted: kubectl 1000, raw 1000, table 1000, unpaged 1000 (cluster 1000)" in out, (
         out
     )
+
+
+def test_tui_load_quick() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "tui_load.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "demo cluster: 1,000 pods" in out, out
+    for line in (
+        "app load (from spawn) / kubectl = ",
+        "app load (from K9liteApp) / kubectl = ",
+        "storm key p95 / goal = ",
+        "app peak RSS / goal = ",
+        "rows shown: 1000 (cluster 1000)",
+    ):
+        assert line in out, out

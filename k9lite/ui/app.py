@@ -58,11 +58,11 @@ class K9liteApp(App[None]):
         Binding(":", "prompt('command')", "Command", key_display=":"),
         Binding("/", "prompt('filter')", "Filter", key_display="/"),
         Binding("escape", "go_back", "Back", show=False),
-        Binding("0", "all_namespaces", "All ns"),
         Binding("d", "describe", "Describe"),
         Binding("y", "yaml", "YAML"),
         Binding("s", "scale", "Scale"),
         Binding("ctrl+d", "delete", "Delete"),
+        Binding("0", "all_namespaces", "All ns"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]

@@ -46,7 +46,9 @@ def _uid(kind: str, namespace: str, name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"k9lite-demo/{kind}/{namespace}/{name}"))
 
 
-def _meta(kind: str, name: str, age: timedelta, namespace: str = "", **extra: Any) -> dict[str, Any]:
+def _meta(
+    kind: str, name: str, age: timedelta, namespace: str = "", **extra: Any
+) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "creationTimestamp": _time(age),
         "name": name,
@@ -100,13 +102,20 @@ def _node(name: str) -> dict[str, Any]:
             "allocatable": {"cpu": "2", "memory": "3923780Ki", "pods": "110"},
             "capacity": {"cpu": "2", "memory": "4026180Ki", "pods": "110"},
             "conditions": [
-                {"message": "kubelet is posting ready status", "reason": "KubeletReady",
-                 "status": "True", "type": "Ready"}
+                {
+                    "message": "kubelet is posting ready status",
+                    "reason": "KubeletReady",
+                    "status": "True",
+                    "type": "Ready",
+                }
             ],  # fmt: skip
             "nodeInfo": {
-                "architecture": "amd64", "containerRuntimeVersion": "k9lite-demo://0.1.0",
-                "kubeletVersion": "v1.37.1", "kubeProxyVersion": "v1.37.1",
-                "operatingSystem": "linux", "osImage": "k9lite demo node",
+                "architecture": "amd64",
+                "containerRuntimeVersion": "k9lite-demo://0.1.0",
+                "kubeletVersion": "v1.37.1",
+                "kubeProxyVersion": "v1.37.1",
+                "operatingSystem": "linux",
+                "osImage": "k9lite demo node",
             },  # fmt: skip
         },
     }
@@ -265,6 +274,7 @@ def _endpoint_slice(service: dict[str, Any], pods: list[dict[str, Any]]) -> dict
     spec = service["spec"]
     selector = spec.get("selector")
     port = spec["ports"][0]
+    ports: list[dict[str, Any]] | None
     if selector is None:  # the `kubernetes` Service: the API server itself, named port
         endpoints = [{"addresses": ["127.0.0.1"], "conditions": {"ready": True}}]
         ports = [{"name": port["name"], "port": port["targetPort"], "protocol": "TCP"}]

@@ -40,7 +40,7 @@ def make_app(start_view: str) -> K9liteApp:
 
 
 def loaded(rows: int, *, then: Iterable[str] = ()) -> Callable[[Pilot[None]], Awaitable[None]]:
-    """Before the screenshot: the rows are in (drawn from the feed now, not by a timer), then keys."""
+    """Before the screenshot: draw the rows from the feed now (not on a timer), then press keys."""
 
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app

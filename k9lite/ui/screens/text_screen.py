@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 __all__ = ["TextScreen"]
 
@@ -17,7 +17,7 @@ class TextScreen(ModalScreen[None]):
     """A titled text to read; Esc (or q) goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Back"),
+        Binding("escape,q", "dismiss", "Back", key_display="Esc"),
     ]
 
     def __init__(self, *, title: str, text: str) -> None:
@@ -30,6 +30,7 @@ class TextScreen(ModalScreen[None]):
         frame.border_title = self.text_title
         frame.can_focus = True
         yield frame
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#text-frame", VerticalScroll).focus()

@@ -75,6 +75,21 @@ def _widest(cells: tuple[str | Text, ...]) -> int:
     return max(cell.cell_len if isinstance(cell, Text) else cell_len(cell) for cell in cells)
 
 
+def _crop_marking_cut(strip: Strip, start: int, width: int, style: Style) -> Strip:
+    """The strip's cells start..start+width; a value cut at the right edge ends in "…".
+
+    A cut "8080:30" would read as a real value; the ellipsis says that more is to the right.
+    """
+    end = start + width
+    if width > 1 and strip.cell_length > end:
+        edge = strip.crop(end - 1, end + 1).text
+        if len(edge) == 2 and not edge.isspace() and " " not in edge:
+            last = strip.crop(end - 1, end)
+            marker = Strip([Segment("…", next(iter(last), Segment("", style)).style)])
+            return Strip.join([strip.crop_extend(start, end - 1, style), marker])
+    return strip.crop_extend(start, end, style)
+
+
 class ResourceTable(ScrollView, can_focus=True):
     """A table of rows keyed by a stable string, with a row cursor that follows its key.
 
@@ -90,8 +105,8 @@ class ResourceTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,ctrl+home", "cursor_top", "Top", show=False),
         Binding("end,ctrl+end", "cursor_bottom", "Bottom", show=False),
-        Binding("S", "cycle_sort", "Sort column", tooltip="Sort by the next column"),
-        Binding("R", "reverse_sort", "Reverse", tooltip="Reverse the sort order"),
+        Binding("S", "cycle_sort", "Sort column", tooltip="Sort by the next column", show=False),
+        Binding("R", "reverse_sort", "Reverse", tooltip="Reverse the sort order", show=False),
     ]
     """
     | Key(s) | Description |
@@ -419,7 +434,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 strip = self._message_strip()
             else:
                 return Strip.blank(width, base)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        return _crop_marking_cut(strip, scroll_x, width, base)
 
     @property
     def _line_width(self) -> int:
