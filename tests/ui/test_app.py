@@ -117,14 +117,17 @@ async def test_service_endpoints_match_kubectl_describe(
         r"Endpoints:\s+(\S+)", kubectl("describe", "svc", "nodeport-hostname-service")
     )
     assert described is not None
+    expected = sorted(described.group(1).split(","))
     app = make_app(cluster, start_view="svc")
     async with app.run_test(size=SIZE):
         endpoints = column(app, "ENDPOINTS")
-        cell = await until(
-            lambda: rows(app).get("default/nodeport-hostname-service", (None,) * 8)[endpoints],
-            what="the NodePort Service's row",
-        )
-        assert sorted(cell.split(",")) == sorted(described.group(1).split(","))
+
+        def cell() -> list[str]:
+            row = rows(app).get("default/nodeport-hostname-service")
+            return sorted(row[endpoints].split(",")) if row else []
+
+        # The Service may be listed before its EndpointSlices: wait for them, bounded.
+        await until(lambda: cell() == expected, what=f"ENDPOINTS {expected}")
 
 
 async def test_forbidden_nodes_leave_the_other_views_working(cluster: DemoCluster) -> None:
