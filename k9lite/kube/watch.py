@@ -24,6 +24,7 @@ from kubernetes.client.exceptions import ApiException
 
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import api_message, transport_error
+from k9lite.model.collector import collector_paused
 
 __all__ = [
     "API_KINDS",
@@ -347,7 +348,8 @@ class _KindFeed:
                 finished = True
             finally:
                 self.watcher._untrack(response, finished=finished)
-            page = orjson.loads(body)
+            with collector_paused():
+                page = orjson.loads(body)
             items.extend(page.get("items") or ())
             metadata = page.get("metadata") or {}
             token = metadata.get("continue")

@@ -28,6 +28,7 @@ __all__ = [
     "ContainerTerminated",
     "ContainerWaiting",
     "Pod",
+    "PodColumns",
     "decode_container",
     "decode_pod",
 ]
@@ -94,7 +95,9 @@ class ContainerStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class _PodColumns:
+class PodColumns:
+    """kubectl's READY, STATUS and RESTARTS of a pod, computed together in one pass."""
+
     ready: int
     total: int
     status: str
@@ -137,25 +140,26 @@ class Pod:
     @property
     def status(self) -> str:
         """kubectl's STATUS: Running, Pending, ContainerCreating, CrashLoopBackOff, Completed..."""
-        return self._columns().status
+        return self.columns().status
 
     @property
     def ready_text(self) -> str:
         """kubectl's READY: ready containers over containers (sidecars count), e.g. "1/2"."""
-        columns = self._columns()
+        columns = self.columns()
         return f"{columns.ready}/{columns.total}"
 
     @property
     def restarts(self) -> int:
         """kubectl's RESTARTS count."""
-        return self._columns().restarts
+        return self.columns().restarts
 
     @property
     def last_restart(self) -> datetime | None:
         """When the most recently restarted container last terminated ("5 (2m ago)")."""
-        return self._columns().last_restart
+        return self.columns().last_restart
 
-    def _columns(self) -> _PodColumns:
+    def columns(self) -> PodColumns:
+        """READY, STATUS and RESTARTS at once: a table row should compute them only once."""
         # printPod in kubernetes/pkg/printers/internalversion/printers.go, restated.
         sidecars = {c.name for c in self.init_containers if c.restart_policy == "Always"}
         total = len(self.containers) + len(sidecars)
@@ -212,7 +216,7 @@ class Pod:
                 reason = "Unknown"
             elif self.phase not in ("Succeeded", "Failed"):
                 reason = "Terminating"
-        return _PodColumns(ready, total, reason, restarts.count, restarts.last)
+        return PodColumns(ready, total, reason, restarts.count, restarts.last)
 
 
 class _Tally:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
 
 from k9lite.model.cluster import Namespace, Node
+from k9lite.model.collector import collector_paused
 from k9lite.model.endpoints import EndpointSlice
 from k9lite.model.fields import DecodeError
 from k9lite.model.indexes import ObjectIndexes
@@ -61,11 +62,12 @@ class ClusterState:
         decoded: list[KubeObject] = []
         errors: dict[tuple[str, str, str], DecodeError] = {}
         # Decode before taking the lock: readers wait only for the swap.
-        for raw in raws:
-            try:
-                decoded.append(decode(kind, raw))
-            except DecodeError as error:
-                errors[(kind, error.namespace, error.name)] = error
+        with collector_paused():
+            for raw in raws:
+                try:
+                    decoded.append(decode(kind, raw))
+                except DecodeError as error:
+                    errors[(kind, error.namespace, error.name)] = error
         with self._lock:
             self._indexes.clear(kind)
             for obj in decoded:

@@ -102,13 +102,14 @@ def _deployment(d: Deployment, context: RowContext) -> tuple[str, ...]:
 
 
 def _pod(p: Pod, context: RowContext) -> tuple[str, ...]:
-    restarts = str(p.restarts)
-    if p.last_restart is not None:
-        restarts += f" ({human_duration(context.now - p.last_restart)} ago)"
+    columns = p.columns()
+    restarts = str(columns.restarts)
+    if columns.last_restart is not None:
+        restarts += f" ({human_duration(context.now - columns.last_restart)} ago)"
     return (
         p.meta.name,
-        p.ready_text,
-        p.status,
+        f"{columns.ready}/{columns.total}",
+        columns.status,
         restarts,
         age(p, context.now),
         p.pod_ip or "<none>",

@@ -34,7 +34,8 @@ from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
 __all__ = ["AppOptions", "K9liteApp"]
 
 _REFRESH_SECONDS = 0.1
-_AGE_SECONDS = 1.0
+_AGE_TICKS = 10  # AGE cells once a second
+_FULL_TICKS = 300  # every row every 30 s
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ class K9liteApp(App[None]):
         self.watcher: ClusterWatcher | None = None
         self._prompt_mode = "command"
         self._history: list[tuple[ViewSpec, Scope | None]] = []
-        self._since_ages = 0.0
+        self._ticks = 0
 
     # -- layout and lifecycle -------------------------------------------------------------------
 
@@ -126,16 +127,22 @@ class K9liteApp(App[None]):
 
     def refresh_state(self) -> None:
         """At most ten times a second: patch the view with what changed since the last time."""
+        if not self.is_running:
+            return  # shutting down: the widgets are being removed
         statuses = self.feed.drain_statuses()
         if statuses is not None:
             header = self.query_one(StatusHeader)
             header.connection, header.problem = connection_summary(statuses)
         changes = self.feed.state.drain_changes()
-        self._since_ages += _REFRESH_SECONDS
+        self._ticks += 1
+        ages = self._ticks % _AGE_TICKS == 0
         browser = self.browser
-        if browser.wants_refresh(changes) or self._since_ages >= _AGE_SECONDS:
-            self._since_ages = 0.0
-            browser.refresh_rows(self.feed.state, self.options.clock())
+        if browser.wants_refresh(changes) or ages:
+            # Now and then every row, for what else moves with time ("3 (5m ago)" restarts).
+            full = self._ticks % _FULL_TICKS == 0
+            browser.refresh_rows(
+                self.feed.state, self.options.clock(), changes=None if full else changes, ages=ages
+            )
         status = self.feed.status_of(browser.view.kind)
         if status is not None and status.state == "forbidden":
             self.show_message(f"{browser.view.title}: {status.message}", error=True)

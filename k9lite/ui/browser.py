@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from k9lite.model.selectors import LabelSelector
 from k9lite.model.state import ClusterState
-from k9lite.render.rows import RowContext, ViewSpec, endpoints_text, row_key
+from k9lite.render.rows import RowContext, ViewSpec, age, endpoints_text, row_key
 from k9lite.ui.widgets.resource_table import Column, ResourceTable
 from k9lite.ui.widgets.row_index import age_order, number_order
 
@@ -73,7 +73,8 @@ class Browser(Vertical):
         self.scope: Scope | None = None
         self.label_selector: LabelSelector | None = None
         self.text_filter = ""
-        self._shown_version = -1
+        # key -> (the object a row was built from, the row): an unchanged object keeps its row.
+        self._built: dict[str, tuple[Any, tuple[str, ...]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="view-title")
@@ -101,11 +102,10 @@ class Browser(Vertical):
         self.label_selector = None
         self.text_filter = ""
         self.table.filter_text = ""
-        self.table.loaded = False
         self.table.replace_all({})
         self.table.loaded = False
+        self._built.clear()
         self._set_columns()
-        self._shown_version = -1
 
     def set_namespace(self, namespace: str | None) -> None:
         self.namespace = namespace
@@ -114,25 +114,55 @@ class Browser(Vertical):
     def wants_refresh(self, changes: frozenset[str]) -> bool:
         return bool(changes & ({self.view.kind} | _ALSO_SHOWS.get(self.view.kind, set())))
 
-    def refresh_rows(self, state: ClusterState, now: datetime) -> None:
-        """Rebuild this view's rows from the state and patch the table with the difference."""
+    def refresh_rows(
+        self,
+        state: ClusterState,
+        now: datetime,
+        *,
+        changes: frozenset[str] | None = None,
+        ages: bool = True,
+    ) -> None:
+        """Patch the table with the rows that differ from what it shows.
+
+        With `changes` (the kinds changed since the last refresh) only the rows of objects that
+        changed are rebuilt, and with `ages` the AGE cells of the others, so a watch storm over
+        10,000 pods costs a few rows a frame. Without `changes` every row is rebuilt.
+        """
         view = self.view
         namespace = self.namespace if view.namespaced else None
-        objects = state.objects(view.kind, namespace)
+        related = _ALSO_SHOWS.get(view.kind, set())
+        partial = changes is not None and not (changes & related) and self.scope is None
         allowed = self.scope.pod_keys(state) if self.scope else None
         context = RowContext(now=now, state=state, all_namespaces=self.namespace is None)
-        rows = {}
-        for obj in objects:
+        built, updates = self._built, {}
+        seen = set()
+        labels = [c.key for c in view.columns_for(self.namespace is None)]
+        age_at = labels.index("age") if ages and "age" in labels else None
+        for obj in state.objects(view.kind, namespace):
             key = row_key(obj)
             if allowed is not None and key not in allowed:
                 continue
             if self.label_selector is not None and not self.label_selector.matches(obj.meta.labels):
                 continue
-            rows[key] = view.row(obj, context)
+            seen.add(key)
+            previous = built.get(key)
+            if partial and previous is not None and previous[0] is obj:
+                if age_at is None or previous[1][age_at] == (new_age := age(obj, now)):
+                    continue
+                row = (*previous[1][:age_at], new_age, *previous[1][age_at + 1 :])
+            else:
+                row = view.row(obj, context)
+            built[key] = (obj, row)
+            if previous is None or previous[1] != row:
+                updates[key] = row
+        gone = [key for key in built if key not in seen]
+        for key in gone:
+            del built[key]
         table = self.table
-        table.replace_all(rows)
+        table.upsert_rows(updates)
+        table.remove_rows(gone)
         table.loaded = state.loaded(view.kind)
-        self._update_title(len(rows), state)
+        self._update_title(len(seen), state)
 
     def set_text_filter(self, text: str) -> None:
         self.text_filter = text

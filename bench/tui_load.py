@@ -1,0 +1,502 @@
+"""The TUI on a big demo cluster: load time against kubectl, peak RSS, and keys in a watch storm.
+
+Starts the demo cluster in this process (`--pods` pods, nodes = pods / 50, no scenarios), waits
+until it has settled (as bench/demo_list.py), then runs `--repeat` alternating rounds of:
+  1. `kubectl get pods -A -o wide` (fresh --cache-dir): wall time;
+  2. the app in a child process (headless, 160x45, all namespaces, the Pods view), started from a
+     small helper that reads its ru_maxrss with wait4. It reports when the first frame showing a
+     Pods table with every pod and `loaded` true was rendered; the load time counts from the
+     helper's spawn (Python start and imports included, as kubectl's own start is) and, for
+     reference, from `load_connection` + `K9liteApp(...)`.
+The last round's app then lives through a watch storm: this process bumps a container's
+restartCount (a status write, as a kubelet does) of `--rate` pods a second for `--storm` s on the
+cluster's loop (half of them among the first 64 rows, so the screen changes), while a thread in
+the child presses `down` every 0.5 s the way a terminal's input thread does. Latency: from the
+press to the first rendered frame whose cursor has moved. The cluster never lives in the app's
+process: the app's peak RSS is the whole child process, nothing subtracted.
+
+A "frame" is a compositor update turned into terminal output (`render_segments`), as a real
+terminal would receive it (see bench/table_ops.py). Prints the figures with their goals and
+ratios against kubectl measured in the same run.
+
+    python bench/tui_load.py [--pods 10000] [--repeat 3] [--storm 30] [--rate 200] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from rich.console import RenderableType
+from textual import events
+from textual.css.query import NoMatches
+from textual.screen import Screen
+
+from k9lite.kube.config import load_connection
+from k9lite.ui.app import AppOptions, K9liteApp
+from k9lite.ui.widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:
+    from k9lite.demo.cluster import ClusterRuntime, DemoCluster
+
+SIZE = (160, 45)
+PODS_PER_NODE = 50
+PRESS_EVERY = 0.5
+STORM_TICK = 0.02  # the storm writes in batches 50 times a second
+HOT_ROWS = 64  # half the storm's writes land on the first rows, which are on screen
+LOAD_TIMEOUT = 180.0
+GOAL_LOAD_RATIO = 1.0
+GOAL_RSS_MB = 250.0
+GOAL_P95_MS = 50.0
+
+
+class BenchError(Exception):
+    """The benchmark could not run (the app failed, a wrong count, a timeout...)."""
+
+
+# -- the app, in its own process ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Press:
+    """One key press: the cursor row it must reach, when it was sent, when a frame showed it."""
+
+    target: int
+    pressed: float
+    shown: float | None = None
+
+
+class MeasuredApp(K9liteApp):
+    """K9liteApp that renders each frame to terminal output and times what the frames show."""
+
+    def __init__(self, options: AppOptions, *, expected_rows: int) -> None:
+        super().__init__(options)
+        self.expected_rows = expected_rows
+        self.frames = 0
+        self.populated: asyncio.Future[float] | None = None
+        self.presses: list[Press] = []
+        self.presses_lock = threading.Lock()
+        self._table: ResourceTable | None = None
+        self.closing = False
+
+    def refresh_state(self) -> None:
+        # The app's refresh timer can tick while the app tears its widgets down, and its
+        # `query_one` then raises NoMatches: the bench stops refreshing before it leaves.
+        if not self.closing:
+            super().refresh_state()
+
+    def pods_table(self) -> ResourceTable | None:
+        if self._table is None:
+            try:
+                self._table = self.query_one("#resources", ResourceTable)
+            except NoMatches:
+                return None
+        return self._table
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        # Headless apps compose frames but skip the terminal write: do the write's work here
+        # (as a real terminal driver would) and time the frame once it is done.
+        super()._display(screen, renderable)
+        render = getattr(renderable, "render_segments", None)
+        if render is None:
+            return
+        render(self.console)
+        now = time.perf_counter()
+        self.frames += 1
+        table = self.pods_table()
+        if table is None:
+            return
+        populated = self.populated
+        if (
+            populated is not None
+            and not populated.done()
+            and table.loaded
+            and table.row_count == self.expected_rows
+        ):
+            populated.set_result(now)
+        row = table.cursor_row
+        with self.presses_lock:
+            for press in self.presses:
+                if press.shown is None and row >= press.target:
+                    press.shown = now
+
+
+def _memory_mb(field_name: str) -> float:
+    """A `VmRSS`/`VmHWM` line of /proc/self/status, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _emit(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def _press_keys(app: MeasuredApp, start_row: int, seconds: float, stop: threading.Event) -> None:
+    """Press `down` every PRESS_EVERY s from this thread, as a terminal's input thread does."""
+    driver = app._driver
+    assert driver is not None
+    begin = time.perf_counter()
+    count = int(seconds / PRESS_EVERY)
+    for n in range(count):
+        # Half a period first: the storm is running when the first key arrives.
+        due = begin + (n + 0.5) * PRESS_EVERY
+        if stop.wait(max(0.0, due - time.perf_counter())):
+            return
+        event = events.Key("down", None)
+        event.set_sender(app)
+        with app.presses_lock:
+            app.presses.append(Press(start_row + n + 1, time.perf_counter()))
+        driver.send_message(event)
+
+
+async def _app_session(app: MeasuredApp, storm: float) -> None:
+    loop = asyncio.get_running_loop()
+    app.populated = loop.create_future()
+    async with app.run_test(headless=True, size=SIZE):
+        shown = await asyncio.wait_for(app.populated, LOAD_TIMEOUT)
+        _emit({"populated": shown, "rss_mb": _memory_mb("VmRSS"), "frames": app.frames})
+        if storm > 0:
+            await _storm_session(app, storm)
+        app.closing = True
+
+
+async def _storm_session(app: MeasuredApp, storm: float) -> None:
+    """Wait for the parent's storm, press keys through it, report the latencies."""
+    loop = asyncio.get_running_loop()
+    # The parent starts the storm, then says "go".
+    line = await loop.run_in_executor(None, sys.stdin.readline)
+    if line.strip() != "go":
+        raise BenchError(f"expected 'go' from the parent, got {line!r}")
+    table = app.pods_table()
+    assert table is not None
+    state = app.feed.state
+    version, frames = state.version("pods"), app.frames
+    started = time.perf_counter()
+    stop = threading.Event()
+    presser = threading.Thread(
+        target=_press_keys, args=(app, table.cursor_row, storm, stop), daemon=True
+    )
+    presser.start()
+    await loop.run_in_executor(None, presser.join)
+    # A frame after the last press; give a lagging app up to 5 s to show it.
+    deadline = time.perf_counter() + 5.0
+    while time.perf_counter() < deadline:
+        with app.presses_lock:
+            if all(p.shown is not None for p in app.presses):
+                break
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    with app.presses_lock:
+        latencies = [p.shown - p.pressed for p in app.presses if p.shown is not None]
+        missed = sum(1 for p in app.presses if p.shown is None)
+    _emit(
+        {
+            "latencies": latencies,
+            "missed": missed,
+            "pod_events": state.version("pods") - version,
+            "fps": (app.frames - frames) / elapsed,
+            "cursor_row": table.cursor_row,
+            "rows": table.row_count,
+            "rss_mb": _memory_mb("VmRSS"),
+        }
+    )
+
+
+def app_main(kubeconfig: str, pods: int, storm: float) -> int:
+    """The child: load the Pods view, report when it is full, then live through the storm."""
+    start = time.perf_counter()
+    connection = load_connection(kubeconfig)
+    app = MeasuredApp(AppOptions(connection, None), expected_rows=pods)
+    _emit({"created": start})
+    asyncio.run(_app_session(app, storm))
+    return 0
+
+
+# -- the parent: cluster, kubectl, storm ---------------------------------------------------------
+
+# Spawns the app and reports the spawn time and the app's peak RSS and CPU time. A child forked
+# from the big parent would inherit its RSS high-water mark through exec (see demo_list.py), so
+# the app is started from this small helper instead; its stdin and stdout pass through.
+_MEASURE_CHILD = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{start} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@dataclass(slots=True)
+class AppRun:
+    """One app child: its timeline, peak RSS, CPU time and (with a storm) key latencies."""
+
+    spawned: float = 0.0
+    created: float = 0.0
+    populated: float = 0.0
+    rss_populated_mb: float = 0.0
+    peak_rss_mb: float = 0.0
+    cpu_s: float = 0.0
+    storm: dict[str, Any] = field(default_factory=dict)
+    storm_written: int = 0
+
+    @property
+    def load_from_spawn(self) -> float:
+        return self.populated - self.spawned
+
+    @property
+    def load_from_app(self) -> float:
+        return self.populated - self.created
+
+
+def _read_record(stream: IO[str], what: str) -> dict[str, Any]:
+    line = stream.readline()
+    if not line:
+        raise BenchError(f"the app exited before reporting {what}")
+    record: dict[str, Any] = json.loads(line)
+    return record
+
+
+def run_app(
+    cluster: DemoCluster,
+    pods: int,
+    storm: float,
+    storm_runner: Callable[[], int] | None,
+) -> AppRun:
+    """One app child; with `storm_runner`, the storm runs while the child presses keys."""
+    with tempfile.TemporaryDirectory(prefix="k9lite-bench-") as tmp:
+        measured = Path(tmp) / "measured"
+        stderr_path = Path(tmp) / "stderr"
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            *("--app-child", str(cluster.kubeconfig_path)),
+            *("--pods", str(pods), "--storm", str(storm if storm_runner else 0)),
+        ]
+        run = AppRun()
+        with stderr_path.open("w") as stderr:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _MEASURE_CHILD, str(measured), *command],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+            )
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                run.created = _read_record(proc.stdout, "its start")["created"]
+                loaded = _read_record(proc.stdout, "a full Pods view")
+                run.populated, run.rss_populated_mb = loaded["populated"], loaded["rss_mb"]
+                if storm_runner is not None:
+                    result: list[int] = []
+                    storm_thread = threading.Thread(
+                        target=lambda: result.append(storm_runner()), daemon=True
+                    )
+                    storm_thread.start()
+                    proc.stdin.write("go\n")
+                    proc.stdin.flush()
+                    run.storm = _read_record(proc.stdout, "the storm's figures")
+                    storm_thread.join()
+                    run.storm_written = result[0] if result else 0
+                proc.stdin.close()
+                returncode = proc.wait(timeout=60)
+            except BaseException:
+                proc.kill()
+                proc.wait()
+                raise
+        if returncode != 0:
+            text = stderr_path.read_text(errors="replace").strip()
+            sys.stderr.write(text + "\n")
+            lines = text.splitlines()
+            raise BenchError(f"the app exited {returncode}: {lines[-1] if lines else ''}")
+        spawned, max_rss_kib, cpu = measured.read_text().split()
+    run.spawned = float(spawned)
+    run.peak_rss_mb = int(max_rss_kib) / 1024  # ru_maxrss is in KiB on Linux
+    run.cpu_s = float(cpu)
+    return run
+
+
+def hot_and_all_pods(rt: ClusterRuntime) -> list[tuple[str, str]]:
+    """Every pod's (namespace, name), in the Pods view's order (namespace, then name)."""
+    from k9lite.demo.registry import resource
+
+    return sorted(
+        (p["metadata"]["namespace"], p["metadata"]["name"]) for p in rt.store.iter(resource("Pod"))
+    )
+
+
+def bump_restarts(rt: ClusterRuntime, keys: list[tuple[str, str]]) -> int:
+    """A kubelet's status write per pod: its first container restarted once more."""
+    from k9lite.demo.registry import resource
+
+    pod_rt = resource("Pod")
+    written = 0
+    for namespace, name in keys:
+        pod = rt.store.find(pod_rt, namespace, name)
+        statuses = (pod or {}).get("status", {}).get("containerStatuses") or []
+        if pod is None or not statuses:
+            continue
+        first = {**statuses[0], "restartCount": statuses[0].get("restartCount", 0) + 1}
+        status = {**pod["status"], "containerStatuses": [first, *statuses[1:]]}
+        rt.registry.write_status(pod_rt, pod, status)
+        written += 1
+    return written
+
+
+def storm(cluster: DemoCluster, keys: list[tuple[str, str]], rate: float, seconds: float) -> int:
+    """Write `rate` pod events a second for `seconds` on the cluster's loop; the count written."""
+    total = int(rate * seconds)
+    hot = keys[:HOT_ROWS]
+    picks = [hot[n // 2 % len(hot)] if n % 2 == 0 else keys[n * 7919 % len(keys)]
+             for n in range(total)]  # fmt: skip
+    start = time.perf_counter()
+    sent = written = 0
+    while sent < total:
+        due = min(total, int((time.perf_counter() - start) / seconds * total) + 1)
+        if due > sent:
+            batch = picks[sent:due]
+            written += cluster.call(lambda rt, batch=batch: bump_restarts(rt, batch), timeout=30)
+            sent = due
+        time.sleep(STORM_TICK)
+    return written
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def report(
+    pods: int,
+    startup: float,
+    settle: float,
+    kubectl: list[float],
+    apps: list[AppRun],
+    storm_seconds: float,
+    rate: float,
+) -> str:
+    kubectl_wall = statistics.median(kubectl)
+    from_spawn = statistics.median(a.load_from_spawn for a in apps)
+    from_app = statistics.median(a.load_from_app for a in apps)
+    peak = max(a.peak_rss_mb for a in apps)
+    stormy = apps[-1]
+    figures = stormy.storm
+    latencies = figures["latencies"]
+    p50 = percentile(latencies, 0.5) * 1000 if latencies else float("nan")
+    p95 = percentile(latencies, 0.95) * 1000 if latencies else float("nan")
+    ratio = from_spawn / kubectl_wall
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    rows = [
+        ("kubectl get pods -A -o wide (wall, median)", f"{kubectl_wall:.3f} s", "reference", ""),
+        ("app: spawn -> full Pods frame (median)", f"{from_spawn:.3f} s",
+         f"<= {GOAL_LOAD_RATIO:.1f} x kubectl", verdict(ratio <= GOAL_LOAD_RATIO)),
+        ("app: K9liteApp() -> full Pods frame (median)", f"{from_app:.3f} s", "", ""),
+        ("app: VmRSS when full", f"{statistics.median(a.rss_populated_mb for a in apps):.0f} MB",
+         "", ""),
+        ("app: peak RSS, whole process (max)", f"{peak:.0f} MB", f"<= {GOAL_RSS_MB:.0f} MB",
+         verdict(peak <= GOAL_RSS_MB)),
+        (f"storm: press -> frame p50 (n={len(latencies)})", f"{p50:.1f} ms", "", ""),
+        (f"storm: press -> frame p95 (n={len(latencies)})", f"{p95:.1f} ms",
+         f"<= {GOAL_P95_MS:.0f} ms", verdict(p95 <= GOAL_P95_MS)),
+        ("storm: presses never shown", str(figures["missed"]), "0",
+         verdict(figures["missed"] == 0)),
+        ("storm: pod events written / seen by app",
+         f"{stormy.storm_written} / {figures['pod_events']}", "", ""),
+        ("storm: frames per second", f"{figures['fps']:.1f}", "", ""),
+        ("storm run: app CPU time (load + storm)", f"{stormy.cpu_s:.1f} s", "", ""),
+    ]  # fmt: skip
+    width = max(len(r[0]) for r in rows)
+    lines = [
+        f"demo cluster: {pods:,} pods; startup {startup:.2f} s, settle {settle:.2f} s",
+        f"app {SIZE[0]}x{SIZE[1]} headless, all namespaces; {len(apps)} alternating round(s); "
+        f"storm {rate:.0f} pod events/s for {storm_seconds:g} s, a key every {PRESS_EVERY} s",
+        "",
+        f"  {'figure':<{width}}  {'value':>12}  {'goal':<18} verdict",
+        *(f"  {name:<{width}}  {value:>12}  {goal:<18} {ok}" for name, value, goal, ok in rows),
+        "",
+        f"app load (from spawn) / kubectl = {ratio:.2f}",
+        f"app load (from K9liteApp) / kubectl = {from_app / kubectl_wall:.2f}",
+        f"storm key p95 / goal = {p95 / GOAL_P95_MS:.2f}",
+        f"app peak RSS / goal = {peak / GOAL_RSS_MB:.2f}",
+        "",
+        f"rows shown: {stormy.storm['rows']} (cluster {pods}); "
+        f"cursor row after the storm: {stormy.storm['cursor_row']}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pods", type=int, help="pods in the cluster (default 10000)")
+    parser.add_argument("--repeat", type=int, help="alternating kubectl/app rounds (default 3)")
+    parser.add_argument("--storm", type=float, help="seconds of watch storm (default 30)")
+    parser.add_argument("--rate", type=float, default=200.0, help="pod events a second")
+    parser.add_argument("--quick", action="store_true", help="1,000 pods, 1 round, 3 s storm")
+    parser.add_argument("--app-child", metavar="KUBECONFIG", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    pods = args.pods or (1000 if args.quick else 10_000)
+    seconds = args.storm if args.storm is not None else (3.0 if args.quick else 30.0)
+    if args.app_child:
+        return app_main(args.app_child, pods, seconds)
+    repeat = args.repeat or (1 if args.quick else 3)
+
+    # Parent-only modules: the app's child process never imports the demo cluster.
+    from demo_list import BenchError as ListError
+    from demo_list import run_kubectl, wait_settled
+
+    from k9lite.demo.cluster import DemoCluster, DemoOptions
+
+    def log(message: str) -> None:
+        print(f"# {message}", file=sys.stderr, flush=True)
+
+    options = DemoOptions(scale=pods, nodes=max(2, pods // PODS_PER_NODE), scenarios=())
+    try:
+        start = time.perf_counter()
+        with DemoCluster(options) as cluster:
+            startup = time.perf_counter() - start
+            log(f"cluster up in {startup:.2f} s; waiting for it to settle")
+            settle = wait_settled(cluster, pods, timeout=60 + pods / 100)
+            keys = cluster.call(hot_and_all_pods)
+            if len(keys) != pods:
+                raise BenchError(f"the cluster holds {len(keys)} pods, {pods} were asked for")
+            kubectl: list[float] = []
+            apps: list[AppRun] = []
+            for round_ in range(1, repeat + 1):
+                wall, _, count = run_kubectl(cluster.kubeconfig_path)
+                if count != pods:
+                    raise BenchError(f"kubectl printed {count} pods, the cluster holds {pods}")
+                kubectl.append(wall)
+                last = round_ == repeat
+                runner = (lambda: storm(cluster, keys, args.rate, seconds)) if last else None
+                apps.append(run_app(cluster, pods, seconds, runner))
+                log(f"round {round_}/{repeat} done")
+    except (BenchError, ListError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report(pods, startup, settle, kubectl, apps, seconds, args.rate))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
