@@ -50,6 +50,9 @@ class ClusterState:
         self._versions = dict.fromkeys(KINDS, 0)
         self._loaded: set[str] = set()
         self._changed: set[str] = set()
+        # Per kind, the keys changed since the last drain (None: all, after a relist).
+        self._changed_keys: dict[str, set[tuple[str, str]] | None] = {}
+        self._drained_keys: dict[str, set[tuple[str, str]] | None] = {}
         self._errors: dict[tuple[str, str, str], DecodeError] = {}
         # (kind, namespace or None) -> sorted objects, dropped when the kind changes.
         self._sorted: dict[tuple[str, str | None], list[KubeObject]] = {}
@@ -91,7 +94,7 @@ class ClusterState:
                     return
                 self._indexes.remove(kind, namespace, name)
                 self._errors.pop((kind, namespace, name), None)
-                self._bump(kind)
+                self._bump(kind, (namespace, name))
             return
         try:
             obj = decode(kind, raw)
@@ -100,20 +103,27 @@ class ClusterState:
             with self._lock:
                 self._indexes.remove(kind, namespace, name)
                 self._errors[(kind, error.namespace, error.name)] = error
-                self._bump(kind)
+                self._bump(kind, (namespace, name))
             return
         with self._lock:
             self._indexes.put(kind, obj)
             self._errors.pop((kind, namespace, name), None)
-            self._bump(kind)
+            self._bump(kind, (namespace, name))
 
     def _check(self, kind: str) -> None:
         if kind not in self._versions:
             raise UnknownKind(kind)
 
-    def _bump(self, kind: str) -> None:
+    def _bump(self, kind: str, key: tuple[str, str] | None = None) -> None:
+        """Record a change of `kind`: of one object (`key`), or of all of them (a relist)."""
         self._versions[kind] += 1
         self._changed.add(kind)
+        keys = self._changed_keys.get(kind, set())
+        if key is None or keys is None:
+            self._changed_keys[kind] = None
+        else:
+            keys.add(key)
+            self._changed_keys[kind] = keys
         if self._sorted:
             self._sorted = {key: found for key, found in self._sorted.items() if key[0] != kind}
 
@@ -124,7 +134,15 @@ class ClusterState:
         with self._lock:
             changed = frozenset(self._changed)
             self._changed.clear()
+            self._drained_keys, self._changed_keys = self._changed_keys, {}
         return changed
+
+    def changed_keys(self, kind: str) -> frozenset[tuple[str, str]] | None:
+        """The (namespace, name) of the objects of `kind` the last `drain_changes` covered;
+        None when all of them may have changed (a relist)."""
+        with self._lock:
+            keys = self._drained_keys.get(kind, set())
+        return None if keys is None else frozenset(keys)
 
     def version(self, kind: str) -> int:
         """Bumps on every change of the kind: a view redraws when it differs from the last seen."""

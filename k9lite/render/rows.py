@@ -26,6 +26,7 @@ __all__ = [
     "age",
     "endpoints_text",
     "external_ip",
+    "key_of",
     "ports_text",
     "row_key",
     "view_for",
@@ -78,7 +79,10 @@ class ViewSpec:
 
 def row_key(obj: Any) -> str:
     """The stable key of an object's row: `namespace/name` (`name` when cluster-scoped)."""
-    namespace, name = obj.meta.key
+    return key_of(*obj.meta.key)
+
+
+def key_of(namespace: str, name: str) -> str:
     return f"{namespace}/{name}" if namespace else name
 
 

@@ -20,6 +20,8 @@ from k9lite.kube import actions
 from k9lite.kube.config import Connection, context_names, switch_context
 from k9lite.kube.errors import KubeError
 from k9lite.kube.watch import ClusterWatcher
+from k9lite.model.collector import keep_loaded_objects
+from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
 from k9lite.paths import STYLES
 from k9lite.render.describe import describe
@@ -34,7 +36,7 @@ from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
 __all__ = ["AppOptions", "K9liteApp"]
 
 _REFRESH_SECONDS = 0.1
-_AGE_TICKS = 10  # AGE cells once a second
+_AGE_TICKS = 10  # each AGE cell once a second, a tenth of them each tick
 _FULL_TICKS = 300  # every row every 30 s
 
 
@@ -86,6 +88,7 @@ class K9liteApp(App[None]):
         self._prompt_mode = "command"
         self._history: list[tuple[ViewSpec, Scope | None]] = []
         self._ticks = 0
+        self._heap_settled = False
 
     # -- layout and lifecycle -------------------------------------------------------------------
 
@@ -134,15 +137,17 @@ class K9liteApp(App[None]):
             header = self.query_one(StatusHeader)
             header.connection, header.problem = connection_summary(statuses)
         changes = self.feed.state.drain_changes()
+        if not self._heap_settled and all(self.feed.state.loaded(k) for k in KINDS):
+            self._heap_settled = True
+            keep_loaded_objects()
         self._ticks += 1
-        ages = self._ticks % _AGE_TICKS == 0
+        now = self.options.clock()
         browser = self.browser
-        if browser.wants_refresh(changes) or ages:
-            # Now and then every row, for what else moves with time ("3 (5m ago)" restarts).
-            full = self._ticks % _FULL_TICKS == 0
-            browser.refresh_rows(
-                self.feed.state, self.options.clock(), changes=None if full else changes, ages=ages
-            )
+        # Now and then every row, for what else moves with time ("3 (5m ago)" restarts).
+        full = self._ticks % _FULL_TICKS == 0
+        if full or browser.wants_refresh(changes):
+            browser.refresh_rows(self.feed.state, now, changes=None if full else changes)
+        browser.refresh_ages(now, self._ticks % _AGE_TICKS, _AGE_TICKS)
         status = self.feed.status_of(browser.view.kind)
         if status is not None and status.state == "forbidden":
             self.show_message(f"{browser.view.title}: {status.message}", error=True)

@@ -401,3 +401,22 @@ def test_a_writer_thread_and_a_reader_thread() -> None:
         )
         == pods
     )
+
+
+def test_changed_keys_name_what_the_last_drain_covered() -> None:
+    state = ClusterState()
+    state.replace("pods", [running_pod("a"), running_pod("b")])
+    assert state.drain_changes() == {"pods"}
+    assert state.changed_keys("pods") is None  # a relist: anything may have changed
+    state.apply("pods", "MODIFIED", running_pod("a", node="worker2"))
+    state.apply("pods", "DELETED", running_pod("b"))
+    state.apply("services", "ADDED", service("s", selector={"app": "x"}))
+    assert state.drain_changes() == {"pods", "services"}
+    assert state.changed_keys("pods") == {("default", "a"), ("default", "b")}
+    assert state.changed_keys("services") == {("default", "s")}
+    assert state.changed_keys("nodes") == frozenset()
+    state.apply("pods", "ADDED", running_pod("c"))
+    state.replace("pods", [running_pod("c")])
+    state.drain_changes()
+    assert state.changed_keys("pods") is None
+    assert state.drain_changes() == frozenset() and state.changed_keys("pods") == frozenset()
