@@ -106,6 +106,8 @@ LIST_READ_TIMEOUT = 120.0
 # The server ends a watch after timeoutSeconds; a silent socket past that is a dead one.
 WATCH_READ_MARGIN = 30.0
 QUICK_WATCH_END = 1.0
+# How long the other kinds wait for the first ones' lists, at most.
+FIRST_LIST_WAIT = 10.0
 
 
 class _Expired(Exception):
@@ -135,6 +137,7 @@ class ClusterWatcher:
         *,
         namespace: str | None,
         kinds: Iterable[str] = DEFAULT_KINDS,
+        first: Iterable[str] = (),
         page_size: int = 500,
         watch_timeout: int = 300,
         backoff: tuple[float, float] = (0.5, 5.0),
@@ -155,6 +158,12 @@ class ClusterWatcher:
         self._lock = threading.Lock()
         self._open: set[Any] = set()
         self._threads: list[threading.Thread] = []
+        # The kinds to list before the others (what the screen shows): 10,000 pods decode
+        # faster without six other lists competing for the interpreter.
+        self._first_pending = set(first) & set(self.kinds)
+        self._first_done = threading.Event()
+        if not self._first_pending:
+            self._first_done.set()
 
     def start(self) -> ClusterWatcher:
         """Start one thread per kind (once); each reports "loading" first."""
@@ -166,6 +175,21 @@ class ClusterWatcher:
             self._threads.append(thread)
             thread.start()
         return self
+
+    def _listed(self, kind: str) -> None:
+        """A kind's first list is over (or failed): the others may start once the first are."""
+        with self._lock:
+            self._first_pending.discard(kind)
+            if not self._first_pending:
+                self._first_done.set()
+
+    def _wait_for_first(self, kind: str) -> None:
+        if kind in self._first_pending:
+            return
+        deadline = time.monotonic() + FIRST_LIST_WAIT
+        while not self.stopping and time.monotonic() < deadline:
+            if self._first_done.wait(0.1):
+                return
 
     def stop(self, timeout: float = 5.0) -> bool:
         """Stop and join every thread, cutting open streams; False if one outlived `timeout`."""
@@ -273,11 +297,13 @@ class _KindFeed:
         delay = shortest
         version: str | None = None
         self._report("loading")
+        watcher._wait_for_first(self.kind.plural)
         while not watcher.stopping:
             pause = 0.0
             try:
                 if version is None:
                     version = self._list()
+                    watcher._listed(self.kind.plural)
                 # Reported live only once the watch is open: from then on no change is missed.
                 opened = time.monotonic()
                 version = self._watch(version)
@@ -322,6 +348,7 @@ class _KindFeed:
                 log.exception("watching %s failed", self.kind.plural)
                 self._report("error", f"{type(exc).__name__}: {exc}")
                 version, pause = None, delay
+            watcher._listed(self.kind.plural)  # a failed first list must not hold the others
             if pause:
                 if watcher._wait(pause):
                     break

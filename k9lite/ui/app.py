@@ -115,7 +115,10 @@ class K9liteApp(App[None]):
     def start_watching(self) -> None:
         """Watch the cluster on background threads; their events land in the feed's state."""
         self.watcher = ClusterWatcher(
-            self.connection, self.feed, namespace=self.options.namespace
+            self.connection,
+            self.feed,
+            namespace=self.options.namespace,
+            first=(self.browser.view.kind,),
         ).start()
 
     def on_unmount(self) -> None:

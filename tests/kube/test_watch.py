@@ -24,6 +24,7 @@ class RecordingSink:
         self.lock = threading.Lock()
         self.objects: dict[str, dict[str, dict[str, Any]]] = {}
         self.replaced: Counter[str] = Counter()
+        self.order: list[str] = []  # the kinds, in the order their lists arrived
         self.events: list[tuple[str, str, str]] = []
         self.statuses: defaultdict[str, list[KindStatus]] = defaultdict(list)
 
@@ -31,6 +32,7 @@ class RecordingSink:
         with self.lock:
             self.objects[kind] = {raw["metadata"]["uid"]: raw for raw in raws}
             self.replaced[kind] += 1
+            self.order.append(kind)
 
     def apply(self, kind: str, event_type: str, raw: dict[str, Any]) -> None:
         with self.lock:
@@ -133,6 +135,13 @@ def test_initial_lists_arrive_for_every_kind(
     assert "hostname-server" in sink.names("deployments")
     assert sink.names("replicasets", "hostname-server-")
     assert matches_server(sink, connection, DEFAULT_KINDS)
+
+
+def test_first_kinds_are_listed_before_the_others(start_watcher: Any, sink: RecordingSink) -> None:
+    start_watcher(first=("pods",))
+    wait_for(sink.all_live, message="every kind live")
+    assert sink.order[0] == "pods"
+    assert sorted(sink.order) == sorted(DEFAULT_KINDS)
 
 
 def test_small_pages_still_list_everything(
