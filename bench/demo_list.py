@@ -25,7 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,23 @@ def wait_settled(cluster: DemoCluster, pods: int, timeout: float, quiet: float =
         if last
         else f"the cluster did not answer in {timeout:.0f} s"
     )
+
+
+def log(message: str) -> None:
+    """Progress, on stderr: the figures alone go to stdout."""
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def settled_cluster(pods: int) -> Iterator[tuple[DemoCluster, float, float]]:
+    """A `--scale pods` demo cluster once it has settled, with its startup and settle seconds."""
+    options = DemoOptions(scale=pods, nodes=max(2, pods // PODS_PER_NODE), scenarios=())
+    start = time.perf_counter()
+    with DemoCluster(options) as cluster:
+        startup = time.perf_counter() - start
+        log(f"cluster up in {startup:.2f} s; waiting for it to settle")
+        settle = wait_settled(cluster, pods, timeout=60 + pods / 100)
+        yield cluster, startup, settle
 
 
 def store_pod_count(rt: ClusterRuntime) -> int:
@@ -353,16 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     pods = args.pods or (1000 if args.quick else 10_000)
     repeat = args.repeat or (1 if args.quick else 3)
 
-    def log(message: str) -> None:
-        print(f"# {message}", file=sys.stderr, flush=True)
-
-    options = DemoOptions(scale=pods, nodes=max(2, pods // PODS_PER_NODE), scenarios=())
     try:
-        start = time.perf_counter()
-        with DemoCluster(options) as cluster:
-            startup = time.perf_counter() - start
-            log(f"cluster up in {startup:.2f} s; waiting for EndpointSlices")
-            settle = wait_settled(cluster, pods, timeout=60 + pods / 100)
+        with settled_cluster(pods) as (cluster, startup, settle):
             held = cluster.call(store_pod_count)
             if held != pods:
                 raise CountMismatch(f"the cluster holds {held} pods, {pods} were asked for")

@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from k9lite.demo.cluster import ClusterRuntime, DemoCluster
 
 SIZE = (160, 45)
-PODS_PER_NODE = 50
 PRESS_EVERY = 0.5
 STORM_TICK = 0.02  # the storm writes in batches 50 times a second
 HOT_ROWS = 64  # half the storm's writes land on the first rows, which are on screen
@@ -463,20 +462,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Parent-only modules: the app's child process never imports the demo cluster.
     from demo_list import BenchError as ListError
-    from demo_list import run_kubectl, wait_settled
+    from demo_list import log, run_kubectl, settled_cluster
 
-    from k9lite.demo.cluster import DemoCluster, DemoOptions
-
-    def log(message: str) -> None:
-        print(f"# {message}", file=sys.stderr, flush=True)
-
-    options = DemoOptions(scale=pods, nodes=max(2, pods // PODS_PER_NODE), scenarios=())
     try:
-        start = time.perf_counter()
-        with DemoCluster(options) as cluster:
-            startup = time.perf_counter() - start
-            log(f"cluster up in {startup:.2f} s; waiting for it to settle")
-            settle = wait_settled(cluster, pods, timeout=60 + pods / 100)
+        with settled_cluster(pods) as (cluster, startup, settle):
             keys = cluster.call(hot_and_all_pods)
             if len(keys) != pods:
                 raise BenchError(f"the cluster holds {len(keys)} pods, {pods} were asked for")
