@@ -88,6 +88,7 @@ class K9liteApp(App[None]):
         self._prompt_mode = "command"
         self._history: list[tuple[ViewSpec, Scope | None]] = []
         self._ticks = 0
+        self._message = ("", False)
         self._heap_settled = False
 
     # -- layout and lifecycle -------------------------------------------------------------------
@@ -158,6 +159,9 @@ class K9liteApp(App[None]):
     # -- messages to the user -------------------------------------------------------------------
 
     def show_message(self, text: str, *, error: bool = False) -> None:
+        if (text, error) == self._message:
+            return  # the refresh repeats a standing message ten times a second
+        self._message = (text, error)
         message = self.query_one("#message", Static)
         message.update(text)
         message.set_class(bool(text), "-visible")

@@ -77,6 +77,7 @@ class Browser(Vertical):
         # key -> (the object a row was built from, the row): an unchanged object keeps its row.
         self._built: dict[str, tuple[Any, tuple[str, ...]]] = {}
         self._age_at: int | None = None
+        self._title = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="view-title")
@@ -226,7 +227,12 @@ class Browser(Vertical):
             parts.append(f"/{self.text_filter}")
         if self.scope is not None:
             parts.append(self.scope.title(state))
-        self.query_one("#view-title", Static).update(" ".join(parts))
+        title = " ".join(parts)
+        if title != self._title:
+            # A one-line title never changes the layout: a layout pass per refresh would cost
+            # as much as drawing the 10,000-row table beside it (STYLE habit 12).
+            self._title = title
+            self.query_one("#view-title", Static).update(title, layout=False)
 
     def selected(self, state: ClusterState) -> Any | None:
         """The object under the cursor, if any."""
