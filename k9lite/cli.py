@@ -10,12 +10,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from k9lite import __version__
-
-if TYPE_CHECKING:
-    from k9lite.demo.cluster import DemoCluster
 
 __all__ = ["main"]
 
@@ -133,17 +129,28 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    if not args.demo:
+        return _open_tui(args, args.kubeconfig, args.context)
+    # Only --demo pays for importing the demo cluster (aiohttp, certificates).
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
+
+    try:
+        demo = DemoCluster(DemoOptions()).start()
+    except DemoStartError as exc:
+        print(f"k9lite: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _open_tui(args, str(demo.kubeconfig_path), None)
+    finally:
+        demo.stop()
+
+
+def _open_tui(args: argparse.Namespace, kubeconfig: str | None, context: str | None) -> int:
     from k9lite.kube.config import check_connection, load_connection
     from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
     from k9lite.ui.app import AppOptions, K9liteApp
 
-    demo: DemoCluster | None = None
-    kubeconfig, context = args.kubeconfig, args.context
     try:
-        if args.demo:
-            demo = DemoCluster(DemoOptions()).start()
-            kubeconfig, context = str(demo.kubeconfig_path), None
         connection = load_connection(kubeconfig, context)
         check_connection(connection)
     except (NoKubeconfig, ClusterUnreachable) as exc:
@@ -151,22 +158,13 @@ def _run_tui(args: argparse.Namespace) -> int:
             f"k9lite: {exc}\nNo cluster at hand? Try the bundled one: k9lite --demo",
             file=sys.stderr,
         )
-        return _stopped(demo, 2)
-    except (KubeError, DemoStartError) as exc:
+        return 2
+    except KubeError as exc:
         print(f"k9lite: {exc}", file=sys.stderr)
-        return _stopped(demo, 2)
+        return 2
     namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
-    try:
-        K9liteApp(AppOptions(connection, namespace, readonly=args.readonly)).run()
-    finally:
-        _stopped(demo, 0)
+    K9liteApp(AppOptions(connection, namespace, readonly=args.readonly)).run()
     return 0
-
-
-def _stopped(demo: DemoCluster | None, status: int) -> int:
-    if demo is not None:
-        demo.stop()
-    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -249,6 +249,9 @@ def _cut(response: Any) -> None:
             response.close()
     except OSError:
         pass
+    except RuntimeError:
+        # urllib3: "connection has already been released to the pool": the read is over.
+        pass
 
 
 def _lines(response: Any) -> Iterator[bytes]:
