@@ -139,10 +139,10 @@ class DataPlane:
     ) -> list[tuple[str, int]]:
         """Ready endpoint address:port pairs of a Service port, from its EndpointSlices."""
         found: list[tuple[str, int]] = []
-        for slice_ in self.store.iter(resource("EndpointSlice"), namespace):
-            labels = slice_["metadata"].get("labels", {})
-            if labels.get("kubernetes.io/service-name") != service:
-                continue
+        slices = self.store.select(
+            resource("EndpointSlice"), namespace, {"kubernetes.io/service-name": service}
+        )
+        for slice_ in slices:
             port = next(
                 (
                     p.get("port")

@@ -208,8 +208,7 @@ class K9liteApp(App[None]):
         if view is None:
             self.show_message(f"unknown command {text!r}: try deploy, po, svc, no, ns", error=True)
             return
-        self._history.append((self.browser.view, self.browser.scope))
-        self.switch_view(view)
+        self.go_to(view)
 
     def change_context(self, context: str) -> None:
         """`:ctx` lists the kubeconfig's contexts; `:ctx NAME` watches that one instead."""
@@ -236,6 +235,11 @@ class K9liteApp(App[None]):
         self.show_message(f"switched to context {connection.context}")
         if self.options.watch:
             self.start_watching()
+
+    def go_to(self, view: ViewSpec, scope: Scope | None = None) -> None:
+        """Open a view, remembering the current one for Esc."""
+        self._history.append((self.browser.view, self.browser.scope))
+        self.switch_view(view, scope)
 
     def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
         self.show_message("")
@@ -268,8 +272,7 @@ class K9liteApp(App[None]):
             return
         pods = view_for("pods")
         assert pods is not None
-        self._history.append((browser.view, browser.scope))
-        self.switch_view(pods, Scope(browser.view.kind, obj.meta.namespace, obj.meta.name))
+        self.go_to(pods, Scope(browser.view.kind, obj.meta.namespace, obj.meta.name))
 
     def action_go_back(self) -> None:
         prompt = self.query_one("#prompt", Input)
@@ -403,7 +406,7 @@ class K9liteApp(App[None]):
         yield from super().get_system_commands(screen)
         for view in VIEWS:
             yield SystemCommand(
-                f"View {view.title}", f":{view.aliases[0]}", lambda v=view: self._palette_view(v)
+                f"View {view.title}", f":{view.aliases[0]}", lambda v=view: self.go_to(v)
             )
         for title, help_text, action in (
             ("Describe", "d: the selected object, like kubectl describe", self.action_describe),
@@ -414,10 +417,6 @@ class K9liteApp(App[None]):
             ("Filter", "/: by text, or -l key=value", lambda: self.action_prompt("filter")),
         ):
             yield SystemCommand(title, help_text, action)
-
-    def _palette_view(self, view: ViewSpec) -> None:
-        self._history.append((self.browser.view, self.browser.scope))
-        self.switch_view(view)
 
 
 _HELP = """\

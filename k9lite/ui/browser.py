@@ -146,9 +146,7 @@ class Browser(Vertical):
         seen = set()
         for obj in state.objects(view.kind, namespace):
             key = row_key(obj)
-            if allowed is not None and key not in allowed:
-                continue
-            if self.label_selector is not None and not self.label_selector.matches(obj.meta.labels):
+            if (allowed is not None and key not in allowed) or not self._shows(obj):
                 continue
             seen.add(key)
             previous = built.get(key)

@@ -107,12 +107,9 @@ class EndpointsController(Controller):
         groups: list[tuple[tuple[tuple[str, int, str], ...], list[dict[str, Any]]]],
     ) -> None:
         slices_rt = resource("EndpointSlice")
-        existing = [
-            s
-            for s in self.store.iter(slices_rt, namespace)
-            if s["metadata"].get("labels", {}).get(SERVICE_NAME_LABEL) == name
-            and s["metadata"].get("labels", {}).get(_MANAGED_BY) == _CONTROLLER_NAME
-        ]
+        existing = self.store.select(
+            slices_rt, namespace, {SERVICE_NAME_LABEL: name, _MANAGED_BY: _CONTROLLER_NAME}
+        )
         if svc is None:
             for slice_ in existing:
                 self.store.delete(slices_rt, namespace, slice_["metadata"]["name"])
