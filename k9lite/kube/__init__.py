@@ -1,6 +1,7 @@
 """I/O with a cluster: kubeconfig, list+watch into a state sink, and the actions the UI asks for."""
 
 from k9lite.kube.actions import delete, get_raw, scale
+from k9lite.kube.api import DEFAULT_KINDS
 from k9lite.kube.config import Connection, check_connection, load_connection
 from k9lite.kube.errors import (
     ActionFailed,
@@ -14,7 +15,7 @@ from k9lite.kube.errors import (
     Unauthorized,
     UnknownContext,
 )
-from k9lite.kube.watch import DEFAULT_KINDS, ClusterWatcher, KindStatus, StateSink
+from k9lite.kube.watch import ClusterWatcher, KindStatus, StateSink
 
 __all__ = [
     "DEFAULT_KINDS",

@@ -6,15 +6,16 @@ Each takes a `Connection` (a client is made and closed) or an open `ApiClient`, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import orjson
 import urllib3.exceptions
-from kubernetes.client import ApiClient, AppsV1Api
+from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
+from k9lite.kube.api import API_KINDS, ApiKind, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import (
     ActionFailed,
@@ -25,7 +26,6 @@ from k9lite.kube.errors import (
     api_message,
     transport_error,
 )
-from k9lite.kube.watch import API_KINDS, ApiKind
 
 __all__ = ["delete", "get_raw", "scale"]
 
@@ -71,11 +71,17 @@ def _typed(
 
 
 def _request(
-    api_client: Any, call: Callable[[], Any], kind: str, namespace: str | None, name: str
+    api_client: Any,
+    method: str,
+    path: str,
+    kind: str,
+    namespace: str | None,
+    name: str,
+    **options: Any,
 ) -> dict[str, Any]:
-    """Run one client call with a raw answer; its JSON body, or a typed error."""
+    """One request about one object; its JSON body, or a typed error."""
     try:
-        response = call()
+        response = request(api_client, method, path, timeout=REQUEST_TIMEOUT, **options)
         try:
             body = response.data
         finally:
@@ -96,42 +102,32 @@ def scale(target: Connection | ApiClient, namespace: str, name: str, replicas: i
     """
     if replicas < 0:
         raise ActionFailed(f"cannot scale {name} to {replicas} replicas")
+    deployments = API_KINDS["deployments"]
     with _client(target) as api_client:
-        apps = AppsV1Api(api_client)
         answer = _request(
             api_client,
-            lambda: apps.patch_namespaced_deployment_scale(
-                name,
-                namespace,
-                {"spec": {"replicas": replicas}},
-                _content_type="application/merge-patch+json",
-                _preload_content=False,
-                _request_timeout=REQUEST_TIMEOUT,
-            ),
+            "PATCH",
+            deployments.path(namespace, name, "scale"),
             "deployments",
             namespace,
             name,
+            body={"spec": {"replicas": replicas}},
+            content_type="application/merge-patch+json",
         )
     return int((answer.get("spec") or {}).get("replicas", replicas))
 
 
 def delete(target: Connection | ApiClient, kind: str, namespace: str | None, name: str) -> None:
     """Delete one object, its dependents collected in the background (as kubectl)."""
-    api_kind = _kind(kind)
     with _client(target) as api_client:
-        method = api_kind.method(api_client, "delete")
-        args = (name, namespace) if api_kind.namespaced else (name,)
         _request(
             api_client,
-            lambda: method(
-                *args,
-                propagation_policy="Background",
-                _preload_content=False,
-                _request_timeout=REQUEST_TIMEOUT,
-            ),
+            "DELETE",
+            _kind(kind).path(namespace, name),
             kind,
             namespace,
             name,
+            query={"propagationPolicy": "Background"},
         )
 
 
@@ -139,14 +135,5 @@ def get_raw(
     target: Connection | ApiClient, kind: str, namespace: str | None, name: str
 ) -> dict[str, Any]:
     """One object as the server's JSON (for describe and YAML views)."""
-    api_kind = _kind(kind)
     with _client(target) as api_client:
-        method = api_kind.method(api_client, "read")
-        args = (name, namespace) if api_kind.namespaced else (name,)
-        return _request(
-            api_client,
-            lambda: method(*args, _preload_content=False, _request_timeout=REQUEST_TIMEOUT),
-            kind,
-            namespace,
-            name,
-        )
+        return _request(api_client, "GET", _kind(kind).path(namespace, name), kind, namespace, name)

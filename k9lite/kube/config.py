@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import urllib3.exceptions
 import yaml
-from kubernetes.client import ApiClient, Configuration, VersionApi
+from kubernetes.client import ApiClient, Configuration
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 from kubernetes.config.incluster_config import (
@@ -31,6 +31,7 @@ from kubernetes.config.incluster_config import InClusterConfigLoader as _InClust
 from kubernetes.config.kube_config import KubeConfigLoader as _KubeConfigLoader
 from kubernetes.config.kube_config import KubeConfigMerger as _KubeConfigMerger
 
+from k9lite.kube.api import request
 from k9lite.kube.errors import (
     ClusterUnreachable,
     InvalidKubeconfig,
@@ -285,9 +286,7 @@ def check_connection(connection: Connection, timeout: float = 5.0) -> str:
     configuration.retries = False
     client: Any = ApiClient(configuration=configuration)
     try:
-        response: Any = VersionApi(client).get_code(
-            _preload_content=False, _request_timeout=timeout
-        )
+        response = request(client, "GET", "/version", timeout=timeout)
         try:
             body = response.data
         finally:

@@ -17,19 +17,16 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Protocol
 
-import kubernetes.client
 import orjson
 import urllib3.exceptions
 from kubernetes.client.exceptions import ApiException
 
+from k9lite.kube.api import API_KINDS, DEFAULT_KINDS, ApiKind, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import api_message, transport_error
 from k9lite.model.collector import collector_paused
 
 __all__ = [
-    "API_KINDS",
-    "DEFAULT_KINDS",
-    "ApiKind",
     "ClusterWatcher",
     "KindState",
     "KindStatus",
@@ -64,42 +61,6 @@ class StateSink(Protocol):
     def status(self, kind: str, status: KindStatus) -> None:
         """The feed of `kind` changed state."""
 
-
-@dataclass(frozen=True, slots=True)
-class ApiKind:
-    """Where the official client lists, reads and deletes one kind."""
-
-    plural: str
-    api: str
-    """The client's API class, e.g. "AppsV1Api"."""
-    singular: str
-    """The suffix of the client's method names, e.g. "endpoint_slice"."""
-    namespaced: bool
-
-    def method(self, api_client: Any, verb: str, *, all_namespaces: bool = False) -> Any:
-        """The bound client method for `verb` ("list", "read", "delete") on this kind."""
-        api = getattr(kubernetes.client, self.api)(api_client)
-        if not self.namespaced:
-            return getattr(api, f"{verb}_{self.singular}")
-        if all_namespaces:
-            return getattr(api, f"{verb}_{self.singular}_for_all_namespaces")
-        return getattr(api, f"{verb}_namespaced_{self.singular}")
-
-
-API_KINDS: dict[str, ApiKind] = {
-    k.plural: k
-    for k in (
-        ApiKind("namespaces", "CoreV1Api", "namespace", False),
-        ApiKind("nodes", "CoreV1Api", "node", False),
-        ApiKind("pods", "CoreV1Api", "pod", True),
-        ApiKind("services", "CoreV1Api", "service", True),
-        ApiKind("endpointslices", "DiscoveryV1Api", "endpoint_slice", True),
-        ApiKind("deployments", "AppsV1Api", "deployment", True),
-        ApiKind("replicasets", "AppsV1Api", "replica_set", True),
-        ApiKind("ingresses", "NetworkingV1Api", "ingress", True),
-    )
-}
-DEFAULT_KINDS: tuple[str, ...] = tuple(API_KINDS)
 
 CONNECT_TIMEOUT = 10.0
 LIST_READ_TIMEOUT = 120.0
@@ -274,18 +235,16 @@ class _KindFeed:
     def __init__(self, watcher: ClusterWatcher, kind: ApiKind) -> None:
         self.watcher = watcher
         self.kind = kind
+        self._path = kind.path(watcher.namespace)
+        self._api_client: Any = None
         self._reported: KindStatus | None = None
 
     def run(self) -> None:
-        api_client: Any = self.watcher.connection.api_client()
+        self._api_client = self.watcher.connection.api_client()
         try:
-            namespace = self.watcher.namespace if self.kind.namespaced else None
-            everywhere = self.kind.namespaced and namespace is None
-            self._list_method = self.kind.method(api_client, "list", all_namespaces=everywhere)
-            self._args: tuple[str, ...] = (namespace,) if namespace is not None else ()
             self._loop()
         finally:
-            api_client.close()
+            self._api_client.close()
 
     def _report(self, state: KindState, message: str = "") -> None:
         status = KindStatus(state, message)
@@ -357,8 +316,8 @@ class _KindFeed:
                     break
                 delay = min(delay * 2, longest)
 
-    def _open(self, **params: Any) -> Any:
-        response = self._list_method(*self._args, _preload_content=False, **params)
+    def _open(self, timeout: tuple[float, float], query: dict[str, Any]) -> Any:
+        response = request(self._api_client, "GET", self._path, timeout=timeout, query=query)
         self.watcher._track(response)
         return response
 
@@ -368,9 +327,8 @@ class _KindFeed:
         token: str | None = None
         while True:
             response = self._open(
-                limit=self.watcher.page_size,
-                _continue=token,
-                _request_timeout=(CONNECT_TIMEOUT, LIST_READ_TIMEOUT),
+                (CONNECT_TIMEOUT, LIST_READ_TIMEOUT),
+                {"limit": self.watcher.page_size, "continue": token},
             )
             finished = False
             try:
@@ -392,11 +350,13 @@ class _KindFeed:
         """Follow changes from `version` until the server ends the stream; the last version."""
         watcher = self.watcher
         response = self._open(
-            watch=True,
-            resource_version=version,
-            allow_watch_bookmarks=True,
-            timeout_seconds=watcher.watch_timeout,
-            _request_timeout=(CONNECT_TIMEOUT, watcher.watch_timeout + WATCH_READ_MARGIN),
+            (CONNECT_TIMEOUT, watcher.watch_timeout + WATCH_READ_MARGIN),
+            {
+                "watch": True,
+                "resourceVersion": version,
+                "allowWatchBookmarks": True,
+                "timeoutSeconds": watcher.watch_timeout,
+            },
         )
         self._report("live")
         finished = False

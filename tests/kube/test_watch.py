@@ -7,14 +7,26 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import kubernetes.client
 import orjson
 import pytest
 
 from k9lite.demo.cluster import ClusterRuntime, DemoCluster
 from k9lite.demo.registry import resource
 from k9lite.kube import ClusterWatcher, Connection, KindStatus, load_connection, scale
-from k9lite.kube.watch import API_KINDS, DEFAULT_KINDS
+from k9lite.kube.api import DEFAULT_KINDS
 from tests.conftest import Kubectl, running_pods, wait_for
+
+REFERENCE_LISTS = {
+    "namespaces": ("CoreV1Api", "list_namespace"),
+    "nodes": ("CoreV1Api", "list_node"),
+    "pods": ("CoreV1Api", "list_pod_for_all_namespaces"),
+    "services": ("CoreV1Api", "list_service_for_all_namespaces"),
+    "endpointslices": ("DiscoveryV1Api", "list_endpoint_slice_for_all_namespaces"),
+    "deployments": ("AppsV1Api", "list_deployment_for_all_namespaces"),
+    "replicasets": ("AppsV1Api", "list_replica_set_for_all_namespaces"),
+    "ingresses": ("NetworkingV1Api", "list_ingress_for_all_namespaces"),
+}
 
 
 class RecordingSink:
@@ -77,8 +89,9 @@ def fresh_versions(connection: Connection, kind: str) -> dict[str, str]:
     """uid -> resourceVersion of a fresh list, straight from the server."""
     client = connection.api_client()
     try:
-        method = API_KINDS[kind].method(client, "list", all_namespaces=API_KINDS[kind].namespaced)
-        response = method(_preload_content=False)
+        # The client's own generated API, not k9lite's request path: an independent reference.
+        api, method = REFERENCE_LISTS[kind]
+        response = getattr(getattr(kubernetes.client, api)(client), method)(_preload_content=False)
         try:
             items = orjson.loads(response.data)["items"]
         finally:
