@@ -559,10 +559,27 @@ class ResourceTable(ScrollView, can_focus=True):
         if patch.reordered or grew:
             self.refresh()
             return
-        for key in patch.updated:
-            row = self._index.index_of(key)
-            if row is not None:
-                self._refresh_row(row)
+        self._refresh_keys(patch.updated)
+
+    def _refresh_keys(self, keys: tuple[str, ...]) -> None:
+        """Repaint the rows of `keys` that are on screen.
+
+        A second's AGE cells can touch thousands of rows: the window is worked out once, and
+        when the keys outnumber its rows, each row on screen is looked up instead of each key.
+        """
+        top = int(self.scroll_y)
+        end = min(top + self._page_rows, len(self._index))
+        if len(keys) > end - top:
+            wanted = set(keys)
+            rows: Iterable[int | None] = (
+                row for row in range(top, end) if self._index.key_at(row) in wanted
+            )
+        else:
+            rows = map(self._index.index_of, keys)
+        for row in rows:
+            if row is not None and top <= row < end:
+                # The header is line 0 of the widget; row r is virtual line r + 1.
+                self.refresh_line(row + 1)
 
     def _resort(self) -> None:
         position = None if self.sort_column is None else self._column_position(self.sort_column)
