@@ -1,0 +1,205 @@
+"""A route as text: stages top to bottom, one lane per Service port, for the TUI and the CLI.
+
+    ── port 8080/TCP → targetPort 80 ──────────────────────
+      ◆ a client outside the cluster
+      ▼
+    ┌ NodePort 30080 on every node
+    │ kube-proxy on every node · from the nodes' network
+    │ ✓ 172.30.1.25:30080   master
+    ...
+
+Readable without colour: every hop starts with a mark (✓ carries traffic, ○ receives nothing,
+… waits, ✗ broken or dropping) and says why in words. Long stages collapse to their first hops
+(problems kept in view) and "… and 17 more". Columns are cut with an ellipsis, never wrapped, so
+the diagram keeps its shape at 80 columns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.rule import Rule
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from k9lite.analysis.routes import Health, Route, RouteHop, RouteLane, RouteStage, StageKind
+
+__all__ = ["MARKS", "RouteDiagram", "RouteStyles"]
+
+MARKS: dict[Health, str] = {"ok": "✓", "idle": "○", "pending": "…", "broken": "✗", "drops": "✗"}
+_HEALTH_WORDS: dict[Health, str] = {
+    "ok": "ready",
+    "idle": "not ready",
+    "pending": "pending",
+    "broken": "broken",
+    "drops": "dropping",
+}
+
+_STAGE_WORDS: dict[StageKind, str] = {
+    "ingress": "Ingress",
+    "load-balancer": "load balancer",
+    "external-ip": "external IPs",
+    "node-port": "NodePorts",
+    "cluster-ip": "ClusterIP",
+    "dns": "DNS name",
+    "endpoints": "endpoints",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RouteStyles:
+    """Rich styles of the diagram; the TUI passes its theme's colours."""
+
+    ok: str = "green"
+    idle: str = "dim"
+    pending: str = "yellow"
+    broken: str = "bold red"
+    drops: str = "red"
+    title: str = "bold"
+    detail: str = "dim"
+    address: str = "bold"
+    entry: str = "cyan"
+
+    def health(self, health: Health) -> str:
+        style: str = getattr(self, health)
+        return style
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDiagram:
+    """A Rich renderable of a `Route`; at most `max_hops` hops a stage before collapsing."""
+
+    route: Route
+    max_hops: int = 8
+    styles: RouteStyles = RouteStyles()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self._header()
+        for lane in self.route.lanes:
+            yield Text()
+            yield from self._lane(lane)
+
+    def _header(self) -> Text:
+        route, styles = self.route, self.styles
+        text = Text.assemble(
+            ("Service ", styles.detail),
+            (f"{route.namespace}/{route.name}", styles.title),
+            ("  ", ""),
+            (route.kind, styles.title),
+        )
+        if route.selector:
+            text.append(f"\nselector {route.selector}", styles.detail)
+        for note in route.notes:
+            text.append(f"\n! {note}", styles.pending)
+        return text
+
+    def _lane(self, lane: RouteLane) -> Iterable[RenderableType]:
+        yield Rule(Text(lane.title, style=self.styles.title), align="left", characters="─")
+        previous: RouteStage | None = None
+        for stage in lane.stages:
+            yield from self._arrival(previous, stage, lane)
+            yield self._stage(stage, lane)
+            previous = stage
+
+    def _arrival(
+        self, previous: RouteStage | None, stage: RouteStage, lane: RouteLane
+    ) -> Iterable[Text]:
+        """The entries of `stage`, and how the previous stage leads into it."""
+        styles = self.styles
+        flows = previous is None
+        if previous is not None:
+            keys = {hop.key for hop in stage.hops}
+            flows = any(hop.targets is None or keys & set(hop.targets) for hop in previous.hops)
+            if not flows:
+                yield Text(f"  ╎ {self._skips_to(previous, lane)}", styles.detail)
+        for entry in stage.entries:
+            yield Text.assemble("  ◆ ", (entry, styles.entry))
+        if flows or stage.entries:
+            yield Text("  ▼")
+
+    def _skips_to(self, stage: RouteStage, lane: RouteLane) -> str:
+        """Where the hops of a stage that does not flow into the next one lead instead."""
+        targets = {key for hop in stage.hops for key in hop.targets or ()}
+        kinds = [s.kind for s in lane.stages if targets & {hop.key for hop in s.hops}]
+        if not kinds:
+            return "leads nowhere"
+        return "straight to the " + " and ".join(_STAGE_WORDS[kind] for kind in kinds) + " below"
+
+    def _stage(self, stage: RouteStage, lane: RouteLane) -> Group:
+        styles = self.styles
+        lines: list[RenderableType] = [
+            Text.assemble("┌ ", (stage.title, styles.title)),
+            Text.assemble("│ ", (f"{stage.actor} · {stage.reach}", styles.detail)),
+        ]
+        shown, hidden = _collapse(stage.hops, self.max_hops)
+        if shown:
+            lines.append(self._hops(shown, lane))
+        if hidden:
+            counts = Counter(hop.health for hop in hidden)
+            parts = ", ".join(f"{n} {_HEALTH_WORDS[h]}" for h, n in sorted(counts.items()))
+            lines.append(Text(f"│ … and {len(hidden)} more ({parts})", styles.detail))
+        end = Text.assemble("└ ", (stage.note, styles.detail), no_wrap=True, overflow="ellipsis")
+        lines.append(end)
+        return Group(*lines)
+
+    def _hops(self, hops: list[RouteHop], lane: RouteLane) -> Table:
+        """One row a hop: mark, address, whose, where, and what it says; empty columns left out."""
+        styles = self.styles
+        addresses = {hop.key: hop.address for stage in lane.stages for hop in stage.hops}
+        rows = []
+        for hop in hops:
+            health = styles.health(hop.health)
+            dimmed = Style.parse(styles.idle) if hop.health == "idle" else Style()
+            rows.append(
+                (
+                    Text.assemble(
+                        "│ ",
+                        (MARKS[hop.health], health),
+                        " ",
+                        (hop.address, Style.parse(styles.address) + dimmed),
+                    ),
+                    Text(hop.name, dimmed),
+                    Text(hop.where, dimmed),
+                    Text(_says(hop, addresses), health if hop.health != "ok" else styles.detail),
+                )
+            )
+        shown = [0] + [c for c in (1, 2, 3) if any(row[c].plain for row in rows)]
+        # Too wide for the terminal, Rich narrows the columns and cuts them with an ellipsis;
+        # addresses are what the diagram is for, so the other columns give way first.
+        table = Table.grid(padding=(0, 2))
+        widest = max(len(hop.address) for hop in hops)
+        for column in shown:
+            table.add_column(
+                no_wrap=True,
+                overflow="ellipsis",
+                min_width=min(widest, 30) + 4 if column == 0 else None,
+            )
+        for row in rows:
+            table.add_row(*(row[c] for c in shown))
+        return table
+
+
+def _says(hop: RouteHop, addresses: dict[str, str]) -> str:
+    """The note of a hop, or the addresses it leads to when it names them."""
+    if hop.targets and not hop.note:
+        shown = [addresses.get(key, key) for key in hop.targets]
+        return "→ " + ", ".join(shown)
+    return hop.note
+
+
+def _collapse(hops: tuple[RouteHop, ...], limit: int) -> tuple[list[RouteHop], list[RouteHop]]:
+    """At most `limit` hops in their order, those in trouble first to stay; the rest hidden."""
+    if len(hops) <= limit:
+        return list(hops), []
+    keep = limit - 1  # one line says what was left out
+    troubled = [hop for hop in hops if hop.health != "ok"][:keep]
+    fine = [hop for hop in hops if hop.health == "ok"][: keep - len(troubled)]
+    chosen = {hop.key for hop in troubled + fine}
+    return (
+        [hop for hop in hops if hop.key in chosen],
+        [hop for hop in hops if hop.key not in chosen],
+    )
