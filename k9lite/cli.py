@@ -7,9 +7,10 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from k9lite import __version__
 
@@ -23,24 +24,41 @@ def _positive(text: str) -> int:
     return value
 
 
+def _connection_options(parser: argparse.ArgumentParser, *, subcommand: bool = False) -> None:
+    """--demo, --kubeconfig, --context and -n, on the main parser and on each subcommand.
+
+    A subcommand's copies default to "not given", so `k9lite -n NS route SVC` and
+    `k9lite route -n NS SVC` mean the same.
+    """
+    given: dict[str, Any] = {"default": argparse.SUPPRESS} if subcommand else {}
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the bundled demo cluster and connect to it",
+        **given,
+    )
+    parser.add_argument(
+        "--kubeconfig",
+        metavar="FILE",
+        help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)",
+        **given,
+    )
+    parser.add_argument("--context", metavar="NAME", help="kubeconfig context to use", **given)
+    parser.add_argument(
+        "-n", "--namespace", metavar="NS", help="namespace (default: the context's)", **given
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="k9lite",
         description="A terminal dashboard for Kubernetes Services and the traffic behind them.",
     )
     parser.add_argument("--version", action="version", version=f"k9lite {__version__}")
+    _connection_options(parser)
     parser.add_argument(
-        "--demo", action="store_true", help="start the bundled demo cluster and connect to it"
+        "-A", "--all-namespaces", action="store_true", help="show every namespace (not with -n)"
     )
-    parser.add_argument(
-        "--kubeconfig",
-        metavar="FILE",
-        help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)",
-    )
-    parser.add_argument("--context", metavar="NAME", help="kubeconfig context to use")
-    scope = parser.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", metavar="NS", help="namespace to show")
-    scope.add_argument("-A", "--all-namespaces", action="store_true", help="show every namespace")
     parser.add_argument(
         "--readonly",
         action="store_true",
@@ -88,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run no load-balancer controller: EXTERNAL-IP stays <pending>",
     )
+    route = commands.add_parser(
+        "route",
+        help="draw how traffic reaches a Service's pods",
+        description="Draw the route traffic takes to a Service's pods: ingress, load balancer, "
+        "NodePorts, ClusterIP, endpoints; from the cluster's state now.",
+    )
+    _connection_options(route, subcommand=True)
+    route.add_argument("service", metavar="SERVICE", help="the Service's name")
     return parser
 
 
@@ -128,9 +154,17 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_tui(args: argparse.Namespace) -> int:
+if TYPE_CHECKING:
+    from k9lite.kube.config import Connection
+
+# The kinds a route is drawn from.
+_ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
+
+
+def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> int:
+    """Connect as the options say (starting the demo cluster for --demo) and `run`."""
     if not args.demo:
-        return _open_tui(args, args.kubeconfig, args.context)
+        return _connected(args.kubeconfig, args.context, run)
     # Only --demo pays for importing the demo cluster (aiohttp, certificates).
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
 
@@ -140,19 +174,24 @@ def _run_tui(args: argparse.Namespace) -> int:
         print(f"k9lite: {exc}", file=sys.stderr)
         return 2
     try:
-        return _open_tui(args, str(demo.kubeconfig_path), None)
+        if args.command is not None:
+            # A one-shot command on a cluster that just started would catch pods starting.
+            demo.wait_settled()
+        return _connected(str(demo.kubeconfig_path), None, run)
     finally:
         demo.stop()
 
 
-def _open_tui(args: argparse.Namespace, kubeconfig: str | None, context: str | None) -> int:
+def _connected(
+    kubeconfig: str | None, context: str | None, run: Callable[[Connection], int]
+) -> int:
     from k9lite.kube.config import check_connection, load_connection
     from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
-    from k9lite.ui.app import AppOptions, K9liteApp
 
     try:
         connection = load_connection(kubeconfig, context)
         check_connection(connection)
+        return run(connection)
     except (NoKubeconfig, ClusterUnreachable) as exc:
         print(
             f"k9lite: {exc}\nNo cluster at hand? Try the bundled one: k9lite --demo",
@@ -162,16 +201,56 @@ def _open_tui(args: argparse.Namespace, kubeconfig: str | None, context: str | N
     except KubeError as exc:
         print(f"k9lite: {exc}", file=sys.stderr)
         return 2
+
+
+def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
+    from k9lite.ui.app import AppOptions, K9liteApp
+
     namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
     K9liteApp(AppOptions(connection, namespace, readonly=args.readonly)).run()
     return 0
 
 
+def _print_route(args: argparse.Namespace, connection: Connection) -> int:
+    from rich.console import Console
+
+    from k9lite.analysis.routes import build_route
+    from k9lite.kube.feed import list_once
+    from k9lite.render.route import RouteDiagram
+
+    namespace = args.namespace or connection.namespace
+    feed, statuses = list_once(connection, _ROUTE_KINDS, namespace)
+    for kind in _ROUTE_KINDS:
+        status = statuses.get(kind)
+        if status is None or status.state != "live":
+            why = status.message if status is not None else "no answer in time"
+            if kind == "services":
+                print(f"k9lite: cannot list services in {namespace}: {why}", file=sys.stderr)
+                return 2
+            print(f"k9lite: the route leaves out {kind}: {why}", file=sys.stderr)
+    service = feed.state.get("services", namespace, args.service)
+    if service is None:
+        names = sorted(s.meta.name for s in feed.state.objects("services", namespace))
+        there = f"; there: {', '.join(names)}" if names else "; it has none"
+        print(
+            f"k9lite: no service {args.service!r} in namespace {namespace}{there}",
+            file=sys.stderr,
+        )
+        return 2
+    Console(highlight=False).print(RouteDiagram(build_route(feed.state, service)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.command == "demo-cluster":
         return _run_demo_cluster(args)
-    return _run_tui(args)
+    if args.all_namespaces and args.namespace:
+        parser.error("-n/--namespace and -A/--all-namespaces cannot be used together")
+    if args.command == "route":
+        return _on_cluster(args, lambda connection: _print_route(args, connection))
+    return _on_cluster(args, lambda connection: _open_tui(args, connection))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import secrets
 import ssl
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -405,6 +406,33 @@ class DemoCluster:
 
         result: T = self._run(call(), timeout)
         return result
+
+    def wait_settled(self, timeout: float = 15.0) -> bool:
+        """Wait until every Deployment has all its replicas updated and ready; False at timeout.
+
+        For one-shot commands on a fresh cluster (`k9lite route --demo`), which would otherwise
+        catch pods still starting.
+        """
+
+        def settled(rt: ClusterRuntime) -> bool:
+            for deployment in rt.store.iter(resource("Deployment")):
+                wanted = deployment["spec"].get("replicas", 1)
+                status = deployment.get("status") or {}
+                if (
+                    status.get("readyReplicas", 0) != wanted
+                    or status.get("updatedReplicas", 0) != wanted
+                    or status.get("replicas", 0) != wanted
+                ):
+                    return False
+            return True
+
+        deadline = time.monotonic() + timeout
+        pause = threading.Event()
+        while not self.call(settled):
+            if time.monotonic() >= deadline:
+                return False
+            pause.wait(0.05)
+        return True
 
     def summary(self) -> str:
         """What a user needs to drive the cluster: where it is, its nodes, what to try."""

@@ -14,8 +14,8 @@ from typing import Any
 from kubernetes.client import Configuration
 
 from k9lite.kube.config import Connection
+from k9lite.kube.feed import StateFeed
 from k9lite.kube.watch import KindStatus
-from k9lite.ui.feed import StateFeed
 
 __all__ = ["KINDS", "NOW", "connection", "feed", "raw_objects"]
 

@@ -1,0 +1,84 @@
+"""The bridge between the watch threads and a front end: a ClusterState plus each kind's status."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from k9lite.kube.config import Connection
+from k9lite.kube.watch import ClusterWatcher, KindStatus
+from k9lite.model.state import ClusterState
+
+__all__ = ["StateFeed", "list_once"]
+
+
+class StateFeed:
+    """A `StateSink`: objects go into `state`, connection states are kept for the header."""
+
+    def __init__(self) -> None:
+        self.state = ClusterState()
+        self._lock = threading.Condition()
+        self._statuses: dict[str, KindStatus] = {}
+        self._statuses_changed = False
+
+    def replace(self, kind: str, raws: list[dict[str, Any]]) -> None:
+        self.state.replace(kind, raws)
+
+    def apply(self, kind: str, event_type: str, raw: dict[str, Any]) -> None:
+        self.state.apply(kind, event_type, raw)
+
+    def status(self, kind: str, status: KindStatus) -> None:
+        with self._lock:
+            if self._statuses.get(kind) != status:
+                self._statuses[kind] = status
+                self._statuses_changed = True
+                self._lock.notify_all()
+
+    def drain_statuses(self) -> dict[str, KindStatus] | None:
+        """Every kind's status if any changed since the last call, else None."""
+        with self._lock:
+            if not self._statuses_changed:
+                return None
+            self._statuses_changed = False
+            return dict(self._statuses)
+
+    def status_of(self, kind: str) -> KindStatus | None:
+        with self._lock:
+            return self._statuses.get(kind)
+
+    def wait_listed(self, kinds: Iterable[str], timeout: float) -> dict[str, KindStatus]:
+        """Wait (at most `timeout` s) until each kind is live, forbidden or failed; their statuses.
+
+        A kind still loading or reconnecting at the deadline is left out of the answer.
+        """
+        wanted = set(kinds)
+        settled = ("live", "forbidden", "error")
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                done = {
+                    kind: status
+                    for kind, status in self._statuses.items()
+                    if kind in wanted and status.state in settled
+                }
+                left = deadline - time.monotonic()
+                if len(done) == len(wanted) or left <= 0:
+                    return done
+                self._lock.wait(left)
+
+
+def list_once(
+    connection: Connection, kinds: Iterable[str], namespace: str | None, timeout: float = 30.0
+) -> tuple[StateFeed, dict[str, KindStatus]]:
+    """List `kinds` once, through the watcher (same paging, 403 and retries), then stop.
+
+    The statuses say which kinds arrived (live), were forbidden or failed; a kind missing
+    from them did not answer within `timeout`.
+    """
+    feed = StateFeed()
+    kinds = tuple(kinds)
+    with ClusterWatcher(connection, feed, namespace=namespace, kinds=kinds):
+        statuses = feed.wait_listed(kinds, timeout)
+    return feed, statuses
