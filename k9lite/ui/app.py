@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from k9lite.kube import actions
 from k9lite.kube.config import Connection, context_names, switch_context
 from k9lite.kube.errors import KubeError
+from k9lite.kube.feed import StateFeed
 from k9lite.kube.watch import ClusterWatcher
 from k9lite.model.collector import keep_loaded_objects
 from k9lite.model.kinds import KINDS
@@ -27,10 +28,10 @@ from k9lite.paths import STYLES
 from k9lite.render.describe import describe
 from k9lite.render.rows import VIEWS, ViewSpec, view_for
 from k9lite.ui.browser import Browser, Scope
-from k9lite.ui.feed import StateFeed
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.widgets.resource_table import ResourceTable
+from k9lite.ui.widgets.route_panel import RoutePanel
 from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
 
 __all__ = ["AppOptions", "K9liteApp"]
@@ -58,11 +59,14 @@ class K9liteApp(App[None]):
     CSS_PATH: ClassVar[list[str | Any]] = [STYLES / "app.tcss", STYLES / "screens.tcss"]
     TITLE = "k9lite"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(":", "prompt('command')", "Command", key_display=":"),
-        Binding("/", "prompt('filter')", "Filter", key_display="/"),
+        # Priority: the app opens the prompt as the key arrives, so the keys typed right after
+        # it (`:svc` pasted, or sent by tmux in one go) reach the prompt, not the table.
+        Binding(":", "prompt('command')", "Command", key_display=":", priority=True),
+        Binding("/", "prompt('filter')", "Filter", key_display="/", priority=True),
         Binding("escape", "go_back", "Back", show=False),
         Binding("d", "describe", "Describe"),
         Binding("y", "yaml", "YAML"),
+        Binding("r", "route", "Route"),
         Binding("s", "scale", "Scale"),
         Binding("ctrl+d", "delete", "Delete"),
         Binding("0", "all_namespaces", "All ns"),
@@ -169,6 +173,12 @@ class K9liteApp(App[None]):
 
     # -- the prompt: `:` commands and `/` filters -----------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "prompt":
+            # Not over a describe or scale screen, and `:` or `/` typed in a prompt is text.
+            return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
+        return True
+
     def action_prompt(self, mode: str) -> None:
         self._prompt_mode = mode
         prompt = self.query_one("#prompt", Input)
@@ -178,13 +188,15 @@ class K9liteApp(App[None]):
             if mode == "command"
             else "text, or -l key=value for a label selector"
         )
-        prompt.add_class("-visible")
-        # Focus now, not after the next frame: keys typed right after `:` belong to the prompt.
+        # Shown and focused now, not after the next style pass: keys that arrive with the `:`
+        # (a paste, a fast typist, tmux send-keys) belong to the prompt. A hidden widget
+        # cannot take the focus, and a class change shows it only once styles are refreshed.
+        prompt.display = True
         self.screen.set_focus(prompt)
 
     def _close_prompt(self) -> None:
         prompt = self.query_one("#prompt", Input)
-        prompt.remove_class("-visible")
+        prompt.display = False
         self.browser.table.focus()
 
     @on(Input.Submitted, "#prompt")
@@ -276,7 +288,7 @@ class K9liteApp(App[None]):
 
     def action_go_back(self) -> None:
         prompt = self.query_one("#prompt", Input)
-        if prompt.has_class("-visible"):
+        if prompt.display:
             self._close_prompt()
             return
         browser = self.browser
@@ -313,7 +325,36 @@ class K9liteApp(App[None]):
         if obj is not None:
             kind = self.browser.view.kind
             text = describe(kind, obj, self.feed.state, now=self.options.clock())
-            self.push_screen(TextScreen(title=f"describe {kind}/{obj.meta.name}", text=text))
+            # A Service's detail ends with its route, live.
+            panels = (self._route_panel(obj.meta.namespace, obj.meta.name),)
+            self.push_screen(
+                TextScreen(
+                    title=f"describe {kind}/{obj.meta.name}",
+                    text=text,
+                    widgets=panels if kind == "services" else (),
+                )
+            )
+
+    def action_route(self) -> None:
+        """`r`: how traffic reaches the selected Service's pods (or the Service drilled into)."""
+        browser = self.browser
+        scope = browser.scope
+        if browser.view.kind == "services":
+            obj = self._selected()
+            if obj is None:
+                return
+            namespace, name = obj.meta.namespace, obj.meta.name
+        elif scope is not None and scope.kind == "services":
+            namespace, name = scope.namespace, scope.name
+        else:
+            self.show_message("route works on Services (:svc)", error=True)
+            return
+        panel = self._route_panel(namespace, name)
+        self.push_screen(TextScreen(title=f"route service/{name}", widgets=(panel,)))
+
+    def _route_panel(self, namespace: str, name: str) -> RoutePanel:
+        # The feed is replaced on a context switch: the panel asks for the current one.
+        return RoutePanel(namespace=namespace, name=name, source=lambda: self.feed.state)
 
     def action_yaml(self) -> None:
         obj = self._selected()
@@ -411,6 +452,7 @@ class K9liteApp(App[None]):
         for title, help_text, action in (
             ("Describe", "d: the selected object, like kubectl describe", self.action_describe),
             ("YAML", "y: the selected object as YAML", self.action_yaml),
+            ("Route", "r: how traffic reaches the selected Service's pods", self.action_route),
             ("Scale", "s: the selected Deployment", self.action_scale),
             ("Delete", "ctrl+d: the selected object (asks first)", self.action_delete),
             ("All namespaces", "0: all namespaces / back", self.action_all_namespaces),
@@ -426,6 +468,7 @@ Enter                      a Deployment's pods; the pods a Service selects
 Esc                        clear the filter, or go back
 0                          all namespaces, and back
 d / y                      describe / YAML of the selected object
+r                          the route traffic takes to a Service's pods, live
 s                          scale the selected Deployment (asks for the count)
 ctrl+d                     delete the selected object (asks first)
 S / R                      sort by the next column / reverse the order

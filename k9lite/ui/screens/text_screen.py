@@ -1,4 +1,4 @@
-"""A full-screen, scrollable text: `d` describe and `y` YAML."""
+"""A full-screen, scrollable text: `d` describe, `y` YAML, `r` route, `?` help."""
 
 from __future__ import annotations
 
@@ -8,25 +8,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 __all__ = ["TextScreen"]
 
 
 class TextScreen(ModalScreen[None]):
-    """A titled text to read; Esc (or q) goes back."""
+    """A titled text (or widgets, such as a live route) to read; Esc (or q) goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Back", key_display="Esc"),
     ]
 
-    def __init__(self, *, title: str, text: str) -> None:
+    def __init__(self, *, title: str, text: str = "", widgets: tuple[Widget, ...] = ()) -> None:
         super().__init__()
         self.text_title = title
         self.text = text
+        self.widgets = widgets
 
     def compose(self) -> ComposeResult:
-        frame = VerticalScroll(Static(self.text, markup=False, id="text"), id="text-frame")
+        body = (Static(self.text, markup=False, id="text"),) if self.text else ()
+        frame = VerticalScroll(*body, *self.widgets, id="text-frame")
         frame.border_title = self.text_title
         frame.can_focus = True
         yield frame

@@ -1,0 +1,80 @@
+"""The route to one Service's pods, redrawn whenever the objects it is drawn from change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.color import Color, ColorParseError
+from textual.widgets import Static
+
+from k9lite.analysis.routes import build_route
+from k9lite.model.state import ClusterState
+from k9lite.render.route import RouteDiagram, RouteStyles
+
+__all__ = ["ROUTE_KINDS", "RoutePanel"]
+
+ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
+"""What a route is drawn from: scale a Deployment and its pods and slices redraw it."""
+
+_CHECK_SECONDS = 0.2
+
+
+class RoutePanel(Static):
+    """`RouteDiagram` of the Service `namespace/name`, live from the state `source` returns."""
+
+    DEFAULT_CSS = """
+    RoutePanel {
+        height: auto;
+    }
+    """
+
+    def __init__(
+        self, *, namespace: str, name: str, source: Callable[[], ClusterState], id: str = "route"
+    ) -> None:
+        super().__init__(id=id)
+        self.service_namespace = namespace
+        self.service_name = name
+        self.source = source
+        self._drawn: tuple[int, ...] | None = None
+        self._state: ClusterState | None = None
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.set_interval(_CHECK_SECONDS, self.redraw)
+
+    def redraw(self) -> None:
+        """Draw again if the state (or any object a route is drawn from) changed."""
+        state = self.source()
+        versions = tuple(state.version(kind) for kind in ROUTE_KINDS)
+        if state is self._state and versions == self._drawn:
+            return
+        self._state, self._drawn = state, versions
+        service = state.get("services", self.service_namespace, self.service_name)
+        if service is None:
+            loaded = state.loaded("services")
+            self.update(
+                f"service {self.service_namespace}/{self.service_name} is gone"
+                if loaded
+                else "loading services…"
+            )
+            return
+        self.update(RouteDiagram(build_route(state, service), styles=self._styles()))
+
+    def _styles(self) -> RouteStyles:
+        """The theme's colours for the diagram's marks."""
+        variables = self.app.theme_variables
+
+        def colour(name: str, fallback: str) -> str:
+            try:
+                return Color.parse(variables.get(name, fallback)).hex
+            except ColorParseError:
+                return fallback
+
+        error = colour("error", "red")
+        return RouteStyles(
+            ok=colour("success", "green"),
+            pending=colour("warning", "yellow"),
+            broken=f"bold {error}",
+            drops=error,
+            entry=colour("accent", "cyan"),
+        )
