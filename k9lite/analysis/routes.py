@@ -261,14 +261,13 @@ class _Context:
         )
         note = ""
         if not hops:
-            reason = (
-                f"no controller for loadBalancerClass {service.load_balancer_class} has answered"
-                if service.load_balancer_class
-                else "no load-balancer controller has given it an address "
-                "(a cluster outside a cloud needs one, e.g. MetalLB)"
-            )
+            if service.load_balancer_class:
+                reason = f"no controller of class {service.load_balancer_class} has answered"
+                note = "until it does, reach the Service through the NodePort below"
+            else:
+                reason = "no load-balancer controller has given it an address"
+                note = "outside a cloud, install one (e.g. MetalLB); meanwhile use the NodePort"
             hops = (RouteHop("lb:pending", "<pending>", health="pending", note=reason),)
-            note = "until then, reach it through the NodePort below"
         return RouteStage(
             "load-balancer",
             "LoadBalancer",
@@ -451,7 +450,7 @@ def _missing(pod: Pod, port: ServicePort | None) -> RouteHop:
         if target not in declared:
             address = join_host_port(pod.pod_ip or "<no IP>", target)
             # A named targetPort is looked up in each pod: one without it gets no traffic.
-            note = f"no containerPort named {target!r}"
+            note = f"no port named {target!r} in the pod"
             return RouteHop(key, address, name, node, "broken", note)
     if not pod.pod_ip:
         return RouteHop(key, "<no IP yet>", name, node, "pending", f"{pod.status}: no IP yet")

@@ -81,7 +81,7 @@ class RouteDiagram:
         yield self._header()
         for lane in self.route.lanes:
             yield Text()
-            yield from self._lane(lane)
+            yield from self._lane(lane, options.max_width)
 
     def _header(self) -> Text:
         route, styles = self.route, self.styles
@@ -97,12 +97,12 @@ class RouteDiagram:
             text.append(f"\n! {note}", styles.pending)
         return text
 
-    def _lane(self, lane: RouteLane) -> Iterable[RenderableType]:
+    def _lane(self, lane: RouteLane, width: int) -> Iterable[RenderableType]:
         yield Rule(Text(lane.title, style=self.styles.title), align="left", characters="─")
         previous: RouteStage | None = None
         for stage in lane.stages:
             yield from self._arrival(previous, stage, lane)
-            yield self._stage(stage, lane)
+            yield self._stage(stage, lane, width)
             previous = stage
 
     def _arrival(
@@ -129,7 +129,7 @@ class RouteDiagram:
             return "leads nowhere"
         return "straight to the " + " and ".join(_STAGE_WORDS[kind] for kind in kinds) + " below"
 
-    def _stage(self, stage: RouteStage, lane: RouteLane) -> Group:
+    def _stage(self, stage: RouteStage, lane: RouteLane, width: int) -> Group:
         styles = self.styles
         lines: list[RenderableType] = [
             Text.assemble("┌ ", (stage.title, styles.title)),
@@ -137,7 +137,7 @@ class RouteDiagram:
         ]
         shown, hidden = _collapse(stage.hops, self.max_hops)
         if shown:
-            lines.append(self._hops(shown, lane))
+            lines.append(self._hops(shown, lane, width))
         if hidden:
             counts = Counter(hop.health for hop in hidden)
             parts = ", ".join(f"{n} {_HEALTH_WORDS[h]}" for h, n in sorted(counts.items()))
@@ -146,7 +146,7 @@ class RouteDiagram:
         lines.append(end)
         return Group(*lines)
 
-    def _hops(self, hops: list[RouteHop], lane: RouteLane) -> Table:
+    def _hops(self, hops: list[RouteHop], lane: RouteLane, width: int) -> Table:
         """One row a hop: mark, address, whose, where, and what it says; empty columns left out."""
         styles = self.styles
         addresses = {hop.key: hop.address for stage in lane.stages for hop in stage.hops}
@@ -168,19 +168,41 @@ class RouteDiagram:
                 )
             )
         shown = [0] + [c for c in (1, 2, 3) if any(row[c].plain for row in rows)]
-        # Too wide for the terminal, Rich narrows the columns and cuts them with an ellipsis;
-        # addresses are what the diagram is for, so the other columns give way first.
+        naturals = [max(row[c].cell_len for row in rows) for c in shown]
         table = Table.grid(padding=(0, 2))
-        widest = max(len(hop.address) for hop in hops)
-        for column in shown:
-            table.add_column(
-                no_wrap=True,
-                overflow="ellipsis",
-                min_width=min(widest, 30) + 4 if column == 0 else None,
-            )
+        floors = [_FLOORS[c] for c in shown]
+        for allowed in _fit(naturals, floors, width - 2 * (len(shown) - 1)):
+            table.add_column(no_wrap=True, overflow="ellipsis", width=allowed)
         for row in rows:
             table.add_row(*(row[c] for c in shown))
         return table
+
+
+# The least each column keeps before the ones after it get any room: the address whole (up to
+# 34 cells), a pod name readable, a node name, a note's first words.
+_FLOORS = (34, 16, 8, 12)
+
+
+def _fit(naturals: list[int], floors: list[int], room: int) -> list[int]:
+    """Column widths within `room`: each its floor first, then the rest left to right.
+
+    Addresses are what the diagram is for, then whose they are, where, and the notes: on a
+    narrow terminal the notes give way first, never the addresses.
+    """
+    floors = [min(n, f) for n, f in zip(naturals, floors, strict=True)]
+    # Too narrow even for the floors: the last columns give up their room first.
+    deficit = sum(floors) - room
+    for index in range(len(floors) - 1, 0, -1):
+        cut = min(max(deficit, 0), floors[index] - 1)
+        floors[index] -= cut
+        deficit -= cut
+    widths = []
+    left = room - sum(floors)
+    for natural, floor in zip(naturals, floors, strict=True):
+        extra = max(0, min(natural - floor, left))
+        left -= extra
+        widths.append(floor + extra)
+    return widths
 
 
 def _says(hop: RouteHop, addresses: dict[str, str]) -> str:

@@ -134,17 +134,18 @@ def test_a_pending_load_balancer_says_a_controller_such_as_metallb_is_missing() 
     balancer = stage(lane, "load-balancer")
     (hop,) = balancer.hops
     assert (hop.key, hop.address, hop.health) == ("lb:pending", "<pending>", "pending")
-    assert "MetalLB" in hop.note
-    assert "NodePort" in balancer.note
+    assert "no load-balancer controller" in hop.note
+    assert "MetalLB" in balancer.note and "NodePort" in balancer.note
     assert kinds(lane) == ["load-balancer", "node-port", "cluster-ip", "endpoints"]
 
 
 def test_a_pending_load_balancer_of_a_class_names_the_class() -> None:
     spec = node_port(type="LoadBalancer", loadBalancerClass="example.com/internal-lb")
-    (hop,) = stage(only_lane(w2(spec=spec)), "load-balancer").hops
+    balancer = stage(only_lane(w2(spec=spec)), "load-balancer")
+    (hop,) = balancer.hops
     assert hop.health == "pending"
     assert "example.com/internal-lb" in hop.note
-    assert "MetalLB" not in hop.note
+    assert "MetalLB" not in hop.note + balancer.note
 
 
 def test_external_ips_lead_straight_to_the_cluster_ip() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual.color import Color, ColorParseError
 from textual.widgets import Static
 
-from k9lite.analysis.routes import build_route
+from k9lite.analysis.routes import Route, build_route
 from k9lite.model.state import ClusterState
 from k9lite.render.route import RouteDiagram, RouteStyles
 
@@ -35,6 +35,8 @@ class RoutePanel(Static):
         self.service_namespace = namespace
         self.service_name = name
         self.source = source
+        self.route: Route | None = None
+        """The route drawn last; None while the Service is unknown."""
         self._drawn: tuple[int, ...] | None = None
         self._state: ClusterState | None = None
 
@@ -51,6 +53,7 @@ class RoutePanel(Static):
         self._state, self._drawn = state, versions
         service = state.get("services", self.service_namespace, self.service_name)
         if service is None:
+            self.route = None
             loaded = state.loaded("services")
             self.update(
                 f"service {self.service_namespace}/{self.service_name} is gone"
@@ -58,7 +61,8 @@ class RoutePanel(Static):
                 else "loading services…"
             )
             return
-        self.update(RouteDiagram(build_route(state, service), styles=self._styles()))
+        self.route = build_route(state, service)
+        self.update(RouteDiagram(self.route, styles=self._styles()))
 
     def _styles(self) -> RouteStyles:
         """The theme's colours for the diagram's marks."""
