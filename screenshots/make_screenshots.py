@@ -3,7 +3,9 @@
     python screenshots/make_screenshots.py [--out DIR]
 
 Screenshots come from this script, never by hand: it starts the demo cluster (default scenario,
-fast pods), drives the app with `run_test` at 120x35 and saves each screen once its rows are in.
+fast pods), drives the app with `run_test` at 120x35 and saves each screen once its rows are in;
+then the route (`r`) of each kind of Service, W4 and W7 from a second cluster (W7 reuses W2's
+Deployment name).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -22,12 +25,33 @@ from k9lite.kube.config import load_connection  # noqa: E402
 from k9lite.ui.app import AppOptions, K9liteApp  # noqa: E402
 from k9lite.ui.browser import Browser  # noqa: E402
 from k9lite.ui.screens.text_screen import TextScreen  # noqa: E402
+from k9lite.ui.widgets.route_panel import RoutePanel  # noqa: E402
 
 SIZE = (120, 35)
 TIMEOUT = 15.0
 # The default scenario: W2, W3, W5, W6.
 EXPECTED_ROWS = {"pods": 7, "deploy": 3, "svc": 5, "no": 3}
 W2_SERVICE = "default/clusterip-hostname-service"
+# The route of each kind of Service: (scenarios, {service key: file}).
+ROUTES = (
+    (
+        ("default",),
+        {
+            W2_SERVICE: "route-clusterip.svg",
+            "default/nodeport-hostname-service": "route-nodeport.svg",
+            "default/svc-3": "route-loadbalancer.svg",
+        },
+    ),
+    (
+        ("w4", "w7"),
+        {
+            "default/local-nodeport-service": "route-nodeport-local.svg",
+            "default/headless-service": "route-headless.svg",
+            "default/external-service": "route-externalname.svg",
+            "default/web1": "route-ingress.svg",
+        },
+    ),
+)
 
 
 async def until(condition: Callable[[], object], what: str) -> None:
@@ -57,10 +81,25 @@ def settled(app: K9liteApp, command: str) -> bool:
     return True
 
 
-async def shoot(cluster: DemoCluster, out: Path) -> list[Path]:
-    connection = load_connection(str(cluster.kubeconfig_path))
-    app = K9liteApp(AppOptions(connection, "default"))
+def route_drawn(app: K9liteApp) -> bool:
+    """The route screen is up and every endpoint it drew is ready (an ExternalName has none)."""
+    if not isinstance(app.screen, TextScreen):
+        return False
+    route = app.screen.query_one(RoutePanel).route
+    if route is None:
+        return False
+    hops = [h for lane in route.lanes for s in lane.stages if s.kind == "endpoints" for h in s.hops]
+    return route.kind == "ExternalName" or (bool(hops) and all(h.health == "ok" for h in hops))
+
+
+def start(cluster: DemoCluster) -> K9liteApp:
+    app = K9liteApp(AppOptions(load_connection(str(cluster.kubeconfig_path)), "default"))
     app.animation_level = "none"
+    return app
+
+
+async def shoot(cluster: DemoCluster, out: Path) -> list[Path]:
+    app = start(cluster)
     written: list[Path] = []
 
     def save(name: str) -> None:
@@ -89,6 +128,25 @@ async def shoot(cluster: DemoCluster, out: Path) -> list[Path]:
     return written
 
 
+async def shoot_routes(cluster: DemoCluster, routes: dict[str, str], out: Path) -> list[Path]:
+    app = start(cluster)
+    written: list[Path] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.run_command("svc")
+        table = app.query_one(Browser).table
+        for key, name in routes.items():
+            await until(lambda key=key: table.get_row(key), f"the Service {key}")
+            table.move_cursor(key=key)
+            await pilot.press("r")
+            await until(lambda: route_drawn(app), f"the route of {key}, every endpoint ready")
+            await pilot.pause()
+            written.append(Path(app.save_screenshot(filename=name, path=str(out))))
+            print(f"wrote {written[-1]}")
+            await pilot.press("escape")
+            await until(lambda: not isinstance(app.screen, TextScreen), "the Services again")
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
@@ -98,6 +156,9 @@ def main() -> None:
     options = DemoOptions(pod_start_delay=0.05, pod_stop_delay=0.05, dataplane=False, seed=1)
     with DemoCluster(options) as cluster:
         asyncio.run(shoot(cluster, args.out))
+    for scenarios, routes in ROUTES:
+        with DemoCluster(replace(options, scenarios=scenarios)) as cluster:
+            asyncio.run(shoot_routes(cluster, routes, args.out))
 
 
 if __name__ == "__main__":

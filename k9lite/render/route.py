@@ -98,7 +98,8 @@ class RouteDiagram:
         return text
 
     def _lane(self, lane: RouteLane, width: int) -> Iterable[RenderableType]:
-        yield Rule(Text(lane.title, style=self.styles.title), align="left", characters="─")
+        title = Text(lane.title, style=self.styles.title)
+        yield Rule(title, align="left", characters="─", style=self.styles.detail)
         previous: RouteStage | None = None
         for stage in lane.stages:
             yield from self._arrival(previous, stage, lane)
