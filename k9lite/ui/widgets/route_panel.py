@@ -61,8 +61,11 @@ class RoutePanel(Static):
                 else "loading services…"
             )
             return
-        self.route = build_route(state, service)
-        self.update(RouteDiagram(self.route, styles=self._styles()))
+        route = build_route(state, service)
+        if route != self.route:
+            # A busy cluster bumps the pods' version all the time: redraw only a new route.
+            self.route = route
+            self.update(RouteDiagram(route, styles=self._styles()))
 
     def _styles(self) -> RouteStyles:
         """The theme's colours for the diagram's marks."""
