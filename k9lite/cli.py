@@ -249,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.all_namespaces and args.namespace:
         parser.error("-n/--namespace and -A/--all-namespaces cannot be used together")
     if args.command == "route":
+        if args.all_namespaces:
+            parser.error("route draws one Service: name its namespace with -n, not -A")
         return _on_cluster(args, lambda connection: _print_route(args, connection))
     return _on_cluster(args, lambda connection: _open_tui(args, connection))
 

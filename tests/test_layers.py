@@ -8,7 +8,10 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["k9lite.model.state", "k9lite.demo.cluster"])
+@pytest.mark.parametrize(
+    "module",
+    ["k9lite.model.state", "k9lite.analysis.routes", "k9lite.render.route", "k9lite.demo.cluster"],
+)
 def test_module_stays_headless(module: str) -> None:
     probe = (
         f"import sys, {module}; "

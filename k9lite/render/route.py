@@ -133,8 +133,13 @@ class RouteDiagram:
     def _stage(self, stage: RouteStage, lane: RouteLane, width: int) -> Group:
         styles = self.styles
         lines: list[RenderableType] = [
-            Text.assemble("┌ ", (stage.title, styles.title)),
-            Text.assemble("│ ", (f"{stage.actor} · {stage.reach}", styles.detail)),
+            Text.assemble("┌ ", (stage.title, styles.title), no_wrap=True, overflow="ellipsis"),
+            Text.assemble(
+                "│ ",
+                (f"{stage.actor} · {stage.reach}", styles.detail),
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
         ]
         shown, hidden = _collapse(stage.hops, self.max_hops)
         if shown:
