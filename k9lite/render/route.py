@@ -220,14 +220,20 @@ def _says(hop: RouteHop, addresses: dict[str, str]) -> str:
 
 
 def _collapse(hops: tuple[RouteHop, ...], limit: int) -> tuple[list[RouteHop], list[RouteHop]]:
-    """At most `limit` hops in their order, those in trouble first to stay; the rest hidden."""
+    """At most `limit` hops in their order, the rest hidden; every kind of health stays in view.
+
+    One hop of each health first, then the rarer healths before the common ones: among 200
+    nodes under externalTrafficPolicy Local, the two that lead to a pod; among 20 endpoints,
+    the one that is not ready.
+    """
     if len(hops) <= limit:
         return list(hops), []
     keep = limit - 1  # one line says what was left out
-    troubled = [hop for hop in hops if hop.health != "ok"][:keep]
-    fine = [hop for hop in hops if hop.health == "ok"][: keep - len(troubled)]
-    chosen = {hop.key for hop in troubled + fine}
-    return (
-        [hop for hop in hops if hop.key in chosen],
-        [hop for hop in hops if hop.key not in chosen],
-    )
+    groups: dict[Health, list[RouteHop]] = {}
+    for hop in hops:
+        groups.setdefault(hop.health, []).append(hop)
+    ranked = sorted(groups.values(), key=len)
+    chosen = [group[0].key for group in ranked]
+    chosen += [hop.key for group in ranked for hop in group[1:]]
+    kept = set(chosen[:keep])
+    return [hop for hop in hops if hop.key in kept], [hop for hop in hops if hop.key not in kept]

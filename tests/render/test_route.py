@@ -28,7 +28,7 @@ from tests.analysis.builders import (
     w2,
     with_container_ports,
 )
-from tests.model.manifests import endpoint, running_pod, service
+from tests.model.manifests import endpoint, node, running_pod, service
 from tests.ui.cluster_fixture import feed
 
 WIDTHS = (80, 120)
@@ -133,3 +133,17 @@ def test_many_endpoints_collapse_keeping_the_ones_in_trouble() -> None:
     assert any("192.168.235.18:80" in line and MARKS["idle"] in line for line in shown)
     assert any("192.168.235.19:80" in line for line in shown)
     assert "… and 13 more (13 ready)" in text
+
+
+def test_many_nodes_under_local_policy_keep_the_ones_that_lead_to_a_pod() -> None:
+    many = [(f"node{n:03}", f"172.30.2.{n}") for n in range(1, 41)]
+    raw_nodes = [node(name, ip, labels={}) for name, ip in many]
+    pods = [
+        ("local-server-a", "node031", "192.168.31.5"),
+        ("local-server-b", "node040", "192.168.40.5"),
+    ]
+    state = w2(spec=node_port(30081, externalTrafficPolicy="Local"), pods=pods, nodes=raw_nodes)
+    text = text_of(route_of(state, W2), 80, max_hops=8)
+    assert f"{MARKS['ok']} 172.30.2.31:30081  node031  → 192.168.31.5:80" in text
+    assert f"{MARKS['ok']} 172.30.2.40:30081  node040  → 192.168.40.5:80" in text
+    assert "… and 33 more (33 dropping)" in text
