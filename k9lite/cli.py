@@ -114,7 +114,71 @@ def _parser() -> argparse.ArgumentParser:
     )
     _connection_options(route, subcommand=True)
     route.add_argument("service", metavar="SERVICE", help="the Service's name")
+    _probe_parser(commands)
     return parser
+
+
+def _probe_parser(commands: Any) -> None:
+    from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT
+
+    probe = commands.add_parser(
+        "probe",
+        help="fire test requests at a Service and show which pods answered",
+        description="Send repeated HTTP requests to a Service, as the tutorials' curl loop, "
+        "and print how many answers came from each pod and node, whether the spread is fair, "
+        "the latency and the errors. Exit status 1 when every request failed.",
+    )
+    _connection_options(probe, subcommand=True)
+    probe.add_argument("service", metavar="SERVICE", help="the Service's name")
+    probe.add_argument(
+        "--via",
+        choices=("proxy", "nodeport", "loadbalancer", "clusterip", "url"),
+        default="proxy",
+        help="the way in: the API server's service proxy (default), every node's NodePort, "
+        "the load balancer, the ClusterIP (from a node or pod), or --url",
+    )
+    probe.add_argument("--url", help="with --via url: the URL (a port-forward, an ingress)")
+    probe.add_argument("--port", help="the Service port, by number or name (default: its first)")
+    probe.add_argument("--path", default="/", help="the path to request (default /)")
+    probe.add_argument("--node", help="with --via nodeport: only this node (default: round robin)")
+    probe.add_argument(
+        "--count",
+        type=int,
+        default=100,
+        help=f"requests to send (default 100, at most {MAX_COUNT:,})",
+    )
+    probe.add_argument(
+        "--duration", type=float, default=60.0, help="stop after this many seconds (default 60)"
+    )
+    probe.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help=f"requests in flight at once (default 1, at most {MAX_CONCURRENCY})",
+    )
+    probe.add_argument(
+        "--interval",
+        type=float,
+        default=0.0,
+        help="seconds each sender waits between requests, as the loop's `sleep 1` (default 0)",
+    )
+    probe.add_argument(
+        "--timeout", type=float, default=5.0, help="seconds a request may take (default 5)"
+    )
+    probe.add_argument(
+        "--keepalive",
+        action="store_true",
+        help="reuse connections (default: a new one per request, as curl): kube-proxy "
+        "spreads connections, so one kept-alive connection pins one pod",
+    )
+    probe.add_argument("--host", help="a Host header (for an ingress that routes by host)")
+    probe.add_argument(
+        "--match",
+        metavar="REGEX",
+        help="a regex with one group that captures the answering hostname from the body",
+    )
+    probe.add_argument("--json", action="store_true", help="print the summary as JSON")
+    probe.add_argument("--log", action="store_true", help="print each answer as it comes")
 
 
 def _run_demo_cluster(args: argparse.Namespace) -> int:
@@ -157,9 +221,6 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
 if TYPE_CHECKING:
     from k9lite.kube.config import Connection
 
-# The kinds a route is drawn from.
-_ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
-
 
 def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> int:
     """Connect as the options say (starting the demo cluster for --demo) and `run`."""
@@ -185,6 +246,7 @@ def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> i
 def _connected(
     kubeconfig: str | None, context: str | None, run: Callable[[Connection], int]
 ) -> int:
+    from k9lite.commands.lookup import CommandFailed
     from k9lite.kube.config import check_connection, load_connection
     from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
 
@@ -201,6 +263,9 @@ def _connected(
     except KubeError as exc:
         print(f"k9lite: {exc}", file=sys.stderr)
         return 2
+    except CommandFailed as exc:
+        print(f"k9lite: {exc}", file=sys.stderr)
+        return exc.status
 
 
 def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
@@ -212,33 +277,37 @@ def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
 
 
 def _print_route(args: argparse.Namespace, connection: Connection) -> int:
-    from rich.console import Console
+    from k9lite.commands.route import print_route
 
-    from k9lite.analysis.routes import build_route
-    from k9lite.kube.feed import list_once
-    from k9lite.render.route import RouteDiagram
+    return print_route(connection, args.namespace or connection.namespace, args.service)
 
+
+def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
+    from k9lite.commands.probe import print_probe
+    from k9lite.traffic.plan import ProbeRequest
+    from k9lite.traffic.runner import ProbeOptions
+
+    options = ProbeOptions(
+        count=args.count,
+        duration=args.duration,
+        concurrency=args.concurrency,
+        interval=args.interval,
+        timeout=args.timeout,
+        keepalive=args.keepalive,
+        host=args.host,
+    )
+    request = ProbeRequest(
+        args.service,
+        args.via,
+        options,
+        port=args.port,
+        path=args.path,
+        node=args.node,
+        url=args.url,
+        match=args.match,
+    )
     namespace = args.namespace or connection.namespace
-    feed, statuses = list_once(connection, _ROUTE_KINDS, namespace)
-    for kind in _ROUTE_KINDS:
-        status = statuses.get(kind)
-        if status is None or status.state != "live":
-            why = status.message if status is not None else "no answer in time"
-            if kind == "services":
-                print(f"k9lite: cannot list services in {namespace}: {why}", file=sys.stderr)
-                return 2
-            print(f"k9lite: the route leaves out {kind}: {why}", file=sys.stderr)
-    service = feed.state.get("services", namespace, args.service)
-    if service is None:
-        names = sorted(s.meta.name for s in feed.state.objects("services", namespace))
-        there = f"; there: {', '.join(names)}" if names else "; it has none"
-        print(
-            f"k9lite: no service {args.service!r} in namespace {namespace}{there}",
-            file=sys.stderr,
-        )
-        return 2
-    Console(highlight=False).print(RouteDiagram(build_route(feed.state, service)))
-    return 0
+    return print_probe(connection, namespace, request, json=args.json, log=args.log)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,10 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_demo_cluster(args)
     if args.all_namespaces and args.namespace:
         parser.error("-n/--namespace and -A/--all-namespaces cannot be used together")
-    if args.command == "route":
+    if args.command in ("route", "probe"):
         if args.all_namespaces:
-            parser.error("route draws one Service: name its namespace with -n, not -A")
-        return _on_cluster(args, lambda connection: _print_route(args, connection))
+            parser.error(f"{args.command} takes one Service: name its namespace with -n, not -A")
+        run = _print_route if args.command == "route" else _print_probe
+        return _on_cluster(args, lambda connection: run(args, connection))
     return _on_cluster(args, lambda connection: _open_tui(args, connection))
 
 

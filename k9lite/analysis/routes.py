@@ -26,6 +26,7 @@ from k9lite.model.state import ClusterState
 
 __all__ = [
     "CLUSTER_DOMAIN",
+    "ROUTE_KINDS",
     "Health",
     "Route",
     "RouteHop",
@@ -35,9 +36,14 @@ __all__ = [
     "build_route",
     "dns_name",
     "join_host_port",
+    "node_address",
+    "ready_pods_by_node",
 ]
 
 CLUSTER_DOMAIN = "cluster.local"
+
+ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
+"""What a route is drawn from: scale a Deployment and its pods and slices change it."""
 
 Health = Literal["ok", "idle", "pending", "broken", "drops"]
 """ok: carries traffic; idle: receives nothing (not ready, terminating); pending: waits for an
@@ -110,6 +116,18 @@ class Route:
     notes: tuple[str, ...] = ()
 
 
+def ready_pods_by_node(route: Route, port: ServicePort | None = None) -> dict[str, list[str]]:
+    """The pods that answer now on a port of the route (its first lane by default), by node."""
+    lane = next((lane for lane in route.lanes if port is None or lane.port == port), None)
+    found: dict[str, list[str]] = {}
+    for stage in lane.stages if lane is not None else ():
+        if stage.kind == "endpoints":
+            for hop in stage.hops:
+                if hop.health == "ok":
+                    found.setdefault(hop.where, []).append(hop.name or hop.address)
+    return found
+
+
 def dns_name(service: Service) -> str:
     return f"{service.meta.name}.{service.meta.namespace}.svc.{CLUSTER_DOMAIN}"
 
@@ -175,7 +193,8 @@ def join_host_port(host: str, port: int | str) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _node_address(node: Node) -> str:
+def node_address(node: Node) -> str:
+    """Where a node's NodePorts are reached: its InternalIP, else its ExternalIP, else its name."""
     return next(iter(node.internal_ips or node.external_ips), node.meta.name)
 
 
@@ -322,7 +341,7 @@ class _Context:
         self, node: Node, port: ServicePort, endpoints: RouteStage, local: bool
     ) -> RouteHop:
         name = node.meta.name
-        address = join_host_port(_node_address(node), port.node_port or "")
+        address = join_host_port(node_address(node), port.node_port or "")
         health: Health = "ok" if node.ready else "idle"
         note = "" if node.ready else f"node {node.status}"
         if not local:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from k9lite.kube.config import Connection
 from k9lite.kube.watch import ClusterWatcher, KindStatus
 from k9lite.model.state import ClusterState
 
-__all__ = ["StateFeed", "list_once"]
+__all__ = ["StateFeed", "watching"]
 
 
 class StateFeed:
@@ -69,10 +70,11 @@ class StateFeed:
                 self._lock.wait(left)
 
 
-def list_once(
+@contextmanager
+def watching(
     connection: Connection, kinds: Iterable[str], namespace: str | None, timeout: float = 30.0
-) -> tuple[StateFeed, dict[str, KindStatus]]:
-    """List `kinds` once, through the watcher (same paging, 403 and retries), then stop.
+) -> Iterator[tuple[StateFeed, dict[str, KindStatus]]]:
+    """List `kinds` and keep watching them until the block ends (a probe that runs a while).
 
     The statuses say which kinds arrived (live), were forbidden or failed; a kind missing
     from them did not answer within `timeout`.
@@ -80,5 +82,4 @@ def list_once(
     feed = StateFeed()
     kinds = tuple(kinds)
     with ClusterWatcher(connection, feed, namespace=namespace, kinds=kinds):
-        statuses = feed.wait_listed(kinds, timeout)
-    return feed, statuses
+        yield feed, feed.wait_listed(kinds, timeout)

@@ -30,6 +30,7 @@ from k9lite.render.rows import VIEWS, ViewSpec, view_for
 from k9lite.ui.browser import Browser, Scope
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.text_screen import TextScreen
+from k9lite.ui.screens.traffic import TrafficScreen
 from k9lite.ui.widgets.resource_table import ResourceTable
 from k9lite.ui.widgets.route_panel import RoutePanel
 from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
@@ -67,6 +68,7 @@ class K9liteApp(App[None]):
         Binding("d", "describe", "Describe"),
         Binding("y", "yaml", "YAML"),
         Binding("r", "route", "Route"),
+        Binding("t", "traffic", "Traffic"),
         Binding("s", "scale", "Scale"),
         Binding("ctrl+d", "delete", "Delete"),
         Binding("0", "all_namespaces", "All ns"),
@@ -335,22 +337,39 @@ class K9liteApp(App[None]):
                 )
             )
 
-    def action_route(self) -> None:
-        """`r`: how traffic reaches the selected Service's pods (or the Service drilled into)."""
+    def _selected_service(self, verb: str) -> tuple[str, str] | None:
+        """The Service under the cursor, or the one drilled into; None (and why) elsewhere."""
         browser = self.browser
         scope = browser.scope
         if browser.view.kind == "services":
             obj = self._selected()
-            if obj is None:
-                return
-            namespace, name = obj.meta.namespace, obj.meta.name
-        elif scope is not None and scope.kind == "services":
-            namespace, name = scope.namespace, scope.name
-        else:
-            self.show_message("route works on Services (:svc)", error=True)
-            return
-        panel = self._route_panel(namespace, name)
-        self.push_screen(TextScreen(title=f"route service/{name}", widgets=(panel,)))
+            return None if obj is None else (obj.meta.namespace, obj.meta.name)
+        if scope is not None and scope.kind == "services":
+            return scope.namespace, scope.name
+        self.show_message(f"{verb} works on Services (:svc)", error=True)
+        return None
+
+    def action_route(self) -> None:
+        """`r`: how traffic reaches the selected Service's pods (or the Service drilled into)."""
+        found = self._selected_service("route")
+        if found is not None:
+            namespace, name = found
+            panel = self._route_panel(namespace, name)
+            self.push_screen(TextScreen(title=f"route service/{name}", widgets=(panel,)))
+
+    def action_traffic(self) -> None:
+        """`t`: fire test requests at the selected Service and watch which pods answer."""
+        found = self._selected_service("the traffic test")
+        if found is not None:
+            namespace, name = found
+            self.push_screen(
+                TrafficScreen(
+                    connection=self.connection,
+                    namespace=namespace,
+                    name=name,
+                    source=lambda: self.feed.state,
+                )
+            )
 
     def _route_panel(self, namespace: str, name: str) -> RoutePanel:
         # The feed is replaced on a context switch: the panel asks for the current one.
@@ -453,6 +472,11 @@ class K9liteApp(App[None]):
             ("Describe", "d: the selected object, like kubectl describe", self.action_describe),
             ("YAML", "y: the selected object as YAML", self.action_yaml),
             ("Route", "r: how traffic reaches the selected Service's pods", self.action_route),
+            (
+                "Traffic test",
+                "t: requests to the selected Service, who answers",
+                self.action_traffic,
+            ),
             ("Scale", "s: the selected Deployment", self.action_scale),
             ("Delete", "ctrl+d: the selected object (asks first)", self.action_delete),
             ("All namespaces", "0: all namespaces / back", self.action_all_namespaces),
@@ -469,6 +493,7 @@ Esc                        clear the filter, or go back
 0                          all namespaces, and back
 d / y                      describe / YAML of the selected object
 r                          the route traffic takes to a Service's pods, live
+t                          a traffic test: requests to a Service, which pods answer
 s                          scale the selected Deployment (asks for the count)
 ctrl+d                     delete the selected object (asks first)
 S / R                      sort by the next column / reverse the order

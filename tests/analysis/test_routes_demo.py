@@ -18,10 +18,10 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from k9lite.analysis.routes import Route, RouteLane, RouteStage, build_route
+from k9lite.analysis.routes import ROUTE_KINDS, Route, RouteLane, RouteStage, build_route
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube.config import load_connection
-from k9lite.kube.feed import list_once
+from k9lite.kube.feed import watching
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.route import RouteDiagram
@@ -29,7 +29,7 @@ from tests.conftest import FAST, Kubectl, wait_for
 from tests.demo.test_dataplane import hello, plain_http, reach, refused
 
 SCENARIOS = tuple(f"w{n}" for n in range(2, 9))
-ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
+
 
 Raw = dict[tuple[str, str, str], dict[str, Any]]
 
@@ -38,7 +38,7 @@ Raw = dict[tuple[str, str, str], dict[str, Any]]
 
 
 def settled_state(demo: DemoCluster) -> ClusterState:
-    """What `list_once` lists for all namespaces, once the cluster has caught up: each Service's
+    """What `watching` lists for all namespaces, once the cluster has caught up: each Service's
     ready endpoints are its ready pods, and with a controller each LoadBalancer has an address."""
     assert demo.wait_settled(), "the demo's Deployments did not become ready"
     connection = load_connection(str(demo.kubeconfig_path))
@@ -57,7 +57,8 @@ def settled_state(demo: DemoCluster) -> ClusterState:
         return ready == {pod.pod_ip for pod in state.pods_selected_by(service) if pod.is_ready}
 
     def listed() -> ClusterState | None:
-        feed, statuses = list_once(connection, ROUTE_KINDS, None, timeout=10)
+        with watching(connection, ROUTE_KINDS, None, timeout=10) as (feed, statuses):
+            pass
         if any(kind not in statuses or statuses[kind].state != "live" for kind in ROUTE_KINDS):
             return None
         services = feed.state.objects("services")

@@ -7,14 +7,11 @@ from collections.abc import Callable
 from textual.color import Color, ColorParseError
 from textual.widgets import Static
 
-from k9lite.analysis.routes import Route, build_route
+from k9lite.analysis.routes import ROUTE_KINDS, Route, build_route
 from k9lite.model.state import ClusterState
 from k9lite.render.route import RouteDiagram, RouteStyles
 
-__all__ = ["ROUTE_KINDS", "RoutePanel"]
-
-ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
-"""What a route is drawn from: scale a Deployment and its pods and slices redraw it."""
+__all__ = ["RoutePanel"]
 
 _CHECK_SECONDS = 0.2
 

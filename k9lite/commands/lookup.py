@@ -1,0 +1,60 @@
+"""List what a one-shot command needs, once, and find its Service; say plainly what failed."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+from k9lite.kube.config import Connection
+from k9lite.kube.feed import watching
+from k9lite.kube.watch import KindStatus
+from k9lite.model.services import Service
+from k9lite.model.state import ClusterState
+
+__all__ = ["CommandFailed", "service_state"]
+
+
+class CommandFailed(Exception):
+    """A one-line reason to stop, and the exit status to stop with."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@contextmanager
+def service_state(
+    connection: Connection, namespace: str, name: str, kinds: Sequence[str], purpose: str
+) -> Iterator[tuple[ClusterState, Service]]:
+    """The live state of `kinds` in `namespace` (nodes cluster-wide) and the Service `name`.
+
+    Watched until the block ends. A kind other than services that cannot be listed is said on
+    stderr and left out of the `purpose` ("the route"); services that cannot be listed, or no
+    such Service, stop.
+    """
+    with watching(connection, kinds, namespace) as (feed, statuses):
+        yield _checked(feed.state, statuses, namespace, name, kinds, purpose)
+
+
+def _checked(
+    state: ClusterState,
+    statuses: Mapping[str, KindStatus],
+    namespace: str,
+    name: str,
+    kinds: Sequence[str],
+    purpose: str,
+) -> tuple[ClusterState, Service]:
+    for kind in kinds:
+        status = statuses.get(kind)
+        if status is None or status.state != "live":
+            why = status.message if status is not None else "no answer in time"
+            if kind == "services":
+                raise CommandFailed(f"cannot list services in {namespace}: {why}")
+            print(f"k9lite: {purpose} leaves out {kind}: {why}", file=sys.stderr)
+    service = state.get("services", namespace, name)
+    if service is None:
+        names = sorted(s.meta.name for s in state.objects("services", namespace))
+        there = f"; there: {', '.join(names)}" if names else "; it has none"
+        raise CommandFailed(f"no service {name!r} in namespace {namespace}{there}")
+    return state, service

@@ -1,0 +1,124 @@
+"""A probe planned from a request and the cluster's state: its targets, expectations, tally."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from k9lite.analysis.answers import compile_match
+from k9lite.analysis.routes import build_route, ready_pods_by_node
+from k9lite.analysis.stats import Tally, expected_shares
+from k9lite.kube.config import Connection
+from k9lite.kube.proxy import proxy_access
+from k9lite.model.services import Service
+from k9lite.model.state import ClusterState
+from k9lite.traffic.runner import Probe, ProbeError, ProbeOptions
+from k9lite.traffic.vantage import Target, Via, service_port, targets
+
+__all__ = ["NoEndpoints", "PlannedProbe", "ProbeRequest", "plan_probe"]
+
+
+class NoEndpoints(ProbeError):
+    """No pod could answer: every request would fail."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeRequest:
+    """What the command line asked for."""
+
+    service: str
+    via: Via
+    options: ProbeOptions
+    port: str | None = None
+    path: str = "/"
+    node: str | None = None
+    url: str | None = None
+    match: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedProbe:
+    """A probe ready to run, with the tally it feeds and what it was asked to do."""
+
+    probe: Probe
+    tally: Tally
+    request: ProbeRequest
+
+    @property
+    def how(self) -> str:
+        """`via proxy · 1,000 requests · a new connection each`."""
+        options = self.request.options
+        mode = "keep-alive" if options.keepalive else "a new connection each"
+        return f"via {self.request.via} · {options.count:,} requests · {mode}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.request.service} {self.how}"
+
+    def expect_from(self, state: ClusterState, service: Service) -> None:
+        """Expect what the Service's endpoints now say: pods scaled in mid-run get a share."""
+        self.tally.expect(*_expectation(state, service, self.request, self.probe.targets))
+
+
+def plan_probe(
+    connection: Connection, state: ClusterState, service: Service, request: ProbeRequest
+) -> PlannedProbe:
+    """Targets, expected shares and the probe for `request`.
+
+    Raises NoEndpoints when no pod could answer, and another ValueError (a bad --match, a way
+    in the Service lacks, an option out of range) with a one-line reason.
+    """
+    match = compile_match(request.match) if request.match else None
+    port = service_port(service, request.port)
+    route = build_route(state, service)
+    ready = ready_pods_by_node(route, port)
+    if request.via == "url":
+        if not request.url:
+            raise ProbeError("--via url needs --url URL")
+        found = [Target(request.url, request.url)]
+    else:
+        if not ready:
+            notes = [s.note for lane in route.lanes for s in lane.stages if s.kind == "endpoints"]
+            # "no endpoints: selector app=x matches no pods; connections are refused"
+            why = notes[0].removeprefix("no endpoints: ").split(";")[0] if notes else ""
+            raise NoEndpoints(
+                f"{service.meta.name} has no ready endpoint to answer" + (f": {why}" if why else "")
+            )
+        access = proxy_access(connection) if request.via == "proxy" else None
+        found = targets(
+            request.via,
+            service,
+            state,
+            port=request.port,
+            path=request.path,
+            node=request.node,
+            access=access,
+        )
+    namespace = service.meta.namespace
+
+    def resolve(name: str) -> tuple[str | None, str | None]:
+        pod = state.get("pods", namespace, name)
+        return (name, pod.node_name) if pod is not None else (None, None)
+
+    probe = Probe(
+        found,
+        request.options,
+        resolve=resolve,
+        match=match,
+        access=proxy_access(connection) if request.via == "proxy" else None,
+    )
+    return PlannedProbe(probe, Tally(*_expectation(state, service, request, found)), request)
+
+
+def _expectation(
+    state: ClusterState, service: Service, request: ProbeRequest, found: Sequence[Target]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The share each ready pod should get of the answers, and each such pod's node."""
+    ready = ready_pods_by_node(build_route(state, service), service_port(service, request.port))
+    # Under Local policy a node sends only to its own pods; elsewhere any ready pod may answer.
+    local = request.via in ("nodeport", "loadbalancer") and (
+        service.external_traffic_policy == "Local"
+    )
+    entered = [t.node for t in found if t.node is not None] or None
+    expected = expected_shares(ready, local=local, targeted_nodes=entered)
+    return expected, {pod: node for node, pods in ready.items() for pod in pods}

@@ -1,0 +1,244 @@
+"""Fire repeated requests at a Service's way in and stream what answered, like the curl loop.
+
+    for i in $(seq 10); do curl -s 10.106.104.217:8080 | grep Hello; sleep 1; done
+
+One `httpx.AsyncClient` per kind of target (direct, or through the API server with the
+kubeconfig's credentials); `concurrency` workers share a count, so never more requests than
+asked; each waits `interval` after each answer (the loop's `sleep 1`); every request has a
+timeout, the whole run a duration cap, and `stop()` cancels what is in flight at once. A new
+connection per request by default, as curl: kube-proxy spreads connections, not requests, so
+with `keepalive` one connection, and one pod, answers them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import httpx
+import orjson
+
+from k9lite.analysis.answers import identify
+from k9lite.analysis.stats import ErrorClass, Outcome
+from k9lite.kube.proxy import ProxyAccess
+from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT, MAX_DURATION
+from k9lite.traffic.vantage import Target
+
+__all__ = [
+    "Probe",
+    "ProbeError",
+    "ProbeOptions",
+    "Reply",
+    "Resolver",
+]
+
+_LINE = 160  # a log line is cut here
+
+Resolver = Callable[[str], tuple[str | None, str | None]]
+"""An answering name -> (its pod, the pod's node), (None, None) when no pod has that name."""
+
+
+class ProbeError(ValueError):
+    """Options out of their safe range (one line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeOptions:
+    """How many requests, how fast, how patient; the defaults are the safe ones."""
+
+    count: int = 100
+    duration: float = 60.0
+    concurrency: int = 1
+    interval: float = 0.0
+    timeout: float = 5.0
+    keepalive: bool = False
+    host: str | None = None
+    """A Host header, for an Ingress that routes by host."""
+
+    def check(self) -> ProbeOptions:
+        """Itself, or ProbeError naming the first option out of range."""
+        limits = (
+            (1 <= self.count <= MAX_COUNT, f"--count must be 1 to {MAX_COUNT:,}"),
+            (
+                1 <= self.concurrency <= MAX_CONCURRENCY,
+                f"--concurrency must be 1 to {MAX_CONCURRENCY}",
+            ),
+            (
+                0 < self.duration <= MAX_DURATION,
+                f"--duration must be over 0 and at most {MAX_DURATION:.0f} s",
+            ),
+            (0 <= self.interval <= 60, "--interval must be 0 to 60 s"),
+            (0 < self.timeout <= 60, "--timeout must be over 0 and at most 60 s"),
+        )
+        for ok, message in limits:
+            if not ok:
+                raise ProbeError(message)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One request's outcome and its line in the log, as the curl loop would print it."""
+
+    outcome: Outcome
+    line: str
+
+
+class Probe:
+    """One run over `targets` (round robin); `run()` once, `stop()` any time."""
+
+    def __init__(
+        self,
+        targets: Sequence[Target],
+        options: ProbeOptions,
+        *,
+        resolve: Resolver,
+        match: re.Pattern[str] | None = None,
+        access: ProxyAccess | None = None,
+    ) -> None:
+        if not targets:
+            raise ProbeError("nothing to send requests to")
+        self.targets = tuple(targets)
+        self.options = options.check()
+        self.resolve = resolve
+        self.match = match
+        self.access = access
+        self.sent = 0
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Stop now: requests in flight are cancelled, none is sent after."""
+        self._stopped = True
+        for task in self._tasks:
+            task.cancel()
+
+    async def run(self, on_reply: Callable[[Reply], None]) -> None:
+        """Send the requests, handing each reply to `on_reply` as it comes."""
+        # Direct targets are pod, node and balancer addresses: no environment proxy applies.
+        async with self._client(verify=True) as direct:
+            proxied = None
+            if self.access is not None and any(t.proxied for t in self.targets):
+                proxied = self._client(verify=self.access.ssl_context)
+                proxied.headers.update(self.access.headers)
+            try:
+                await self._workers(on_reply, direct, proxied)
+            finally:
+                if proxied is not None:
+                    await proxied.aclose()
+
+    def _client(self, *, verify: ssl.SSLContext | bool) -> httpx.AsyncClient:
+        options = self.options
+        # A sender may keep one connection to each target (each node of a NodePort) alive.
+        hosts = len({httpx.URL(t.url).netloc for t in self.targets})
+        kept = options.concurrency * hosts
+        limits = httpx.Limits(
+            max_connections=kept, max_keepalive_connections=kept if options.keepalive else 0
+        )
+        headers = {} if options.keepalive else {"Connection": "close"}
+        if options.host:
+            headers["Host"] = options.host
+        return httpx.AsyncClient(
+            limits=limits,
+            timeout=options.timeout,
+            headers=headers,
+            verify=verify,
+            trust_env=False,
+        )
+
+    async def _workers(
+        self,
+        on_reply: Callable[[Reply], None],
+        direct: httpx.AsyncClient,
+        proxied: httpx.AsyncClient | None,
+    ) -> None:
+        options = self.options
+        workers = min(options.concurrency, options.count)
+        self._tasks = [
+            asyncio.create_task(self._worker(on_reply, direct, proxied)) for _ in range(workers)
+        ]
+        if self._stopped:
+            self.stop()
+        done, pending = await asyncio.wait(self._tasks, timeout=options.duration)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+
+    async def _worker(
+        self,
+        on_reply: Callable[[Reply], None],
+        direct: httpx.AsyncClient,
+        proxied: httpx.AsyncClient | None,
+    ) -> None:
+        options = self.options
+        while not self._stopped and self.sent < options.count:
+            target = self.targets[self.sent % len(self.targets)]
+            self.sent += 1
+            client = proxied if target.proxied and proxied is not None else direct
+            on_reply(await self._one(client, target))
+            if options.interval and self.sent < options.count:
+                await asyncio.sleep(options.interval)
+
+    async def _one(self, client: httpx.AsyncClient, target: Target) -> Reply:
+        start = time.perf_counter()
+        try:
+            response = await client.get(target.url)
+        except httpx.HTTPError as exc:
+            error, detail = _failure(exc)
+            outcome = Outcome(target.label, time.perf_counter() - start, error=error, detail=detail)
+            return Reply(outcome, f"{target.label}  ✗ {detail}")
+        latency = time.perf_counter() - start
+        status = response.status_code
+        if status >= 400:
+            detail = _http_failure(response, target)
+            outcome = Outcome(target.label, latency, status=status, error="http", detail=detail)
+            return Reply(outcome, f"{target.label}  ✗ {detail}")
+        body = response.text
+        answer = identify(body, self.match)
+        pod, node = self.resolve(answer.name) if answer.matched else (None, None)
+        outcome = Outcome(target.label, latency, answer.name, pod, node, status)
+        return Reply(outcome, f"{target.label}  {_answer_line(body, answer.name)}")
+
+
+def _failure(exc: httpx.HTTPError) -> tuple[ErrorClass, str]:
+    """The class of a transport failure and one line about it."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", f"timed out ({type(exc).__name__})"
+    if isinstance(exc, httpx.ConnectError):
+        return ("refused" if "refused" in text.lower() else "other"), text
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
+        return "reset", text
+    return "other", text
+
+
+def _http_failure(response: httpx.Response, target: Target) -> str:
+    """`HTTP 503 Service Unavailable: no endpoints available for service "x"` and the like."""
+    message = response.text.strip().splitlines()[0] if response.text.strip() else ""
+    try:
+        status = orjson.loads(response.content)
+        if isinstance(status, dict) and status.get("kind") == "Status":
+            message = str(status.get("message") or message)
+    except orjson.JSONDecodeError:
+        pass
+    detail = f"HTTP {response.status_code} {response.reason_phrase}"
+    if message:
+        detail += f": {message}"
+    if target.proxied and response.status_code == 403:
+        detail += " (the service proxy needs the services/proxy permission)"
+    return detail[:_LINE]
+
+
+def _answer_line(body: str, name: str) -> str:
+    """The body's line that names who answered, as `curl | grep Hello` prints it."""
+    for line in body.splitlines():
+        if name in line:
+            return line.strip()[:_LINE]
+    return name
