@@ -47,3 +47,17 @@ def test_tui_load_quick() -> None:
         "rows shown: 1000 (cluster 1000)",
     ):
         assert line in out, out
+
+
+def test_probe_rate_quick() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "probe_rate.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "k9lite probe (requests/s, median)" in out, out
+    assert "k9lite probe / wrk = " in out, out
+    assert "pods answering in the last round: 2" in out, out

@@ -1,4 +1,4 @@
-"""The safe ranges of a probe, importable without httpx (the command line's help names them)."""
+"""The safe ranges of a probe; the command line's help names them without loading the runner."""
 
 MAX_COUNT = 100_000
 MAX_CONCURRENCY = 64
