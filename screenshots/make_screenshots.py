@@ -5,7 +5,8 @@
 Screenshots come from this script, never by hand: it starts the demo cluster (default scenario,
 fast pods), drives the app with `run_test` at 120x35 and saves each screen once its rows are in;
 then the route (`r`) of each kind of Service, W4 and W7 from a second cluster (W7 reuses W2's
-Deployment name).
+Deployment name); then a traffic test (`t`) before and after scaling, on a cluster whose pods
+answer HTTP.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from textual.widgets import Input  # noqa: E402
+
 from k9lite.demo.cluster import DemoCluster, DemoOptions  # noqa: E402
+from k9lite.kube.actions import scale  # noqa: E402
 from k9lite.kube.config import load_connection  # noqa: E402
+from k9lite.model.selectors import LabelSelector  # noqa: E402
 from k9lite.ui.app import AppOptions, K9liteApp  # noqa: E402
 from k9lite.ui.browser import Browser  # noqa: E402
 from k9lite.ui.screens.text_screen import TextScreen  # noqa: E402
+from k9lite.ui.screens.traffic import TrafficScreen  # noqa: E402
 from k9lite.ui.widgets.route_panel import RoutePanel  # noqa: E402
 
 SIZE = (120, 35)
@@ -147,6 +153,42 @@ async def shoot_routes(cluster: DemoCluster, routes: dict[str, str], out: Path) 
     return written
 
 
+async def shoot_traffic(cluster: DemoCluster, out: Path) -> Path:
+    """Two runs of 300 requests through the proxy: two pods, then three after a scale."""
+    app = start(cluster)
+    key = "default/nodeport-hostname-service"
+    async with app.run_test(size=SIZE) as pilot:
+        app.run_command("svc")
+        table = app.query_one(Browser).table
+        await until(lambda: table.get_row(key), f"the Service {key}")
+        table.move_cursor(key=key)
+        await pilot.press("t")
+        await until(lambda: isinstance(app.screen, TrafficScreen), "the traffic screen")
+        screen = app.screen
+        assert isinstance(screen, TrafficScreen)
+        for replicas in (2, 3):
+            if replicas == 3:
+                scale(app.connection, "default", "hostname-server", replicas)
+                await until(lambda: ready_pods(app) == 3, "three ready hostname-server pods")
+            screen.query_one("#count", Input).value = "300"
+            await pilot.press("enter")
+            await until(lambda: done(screen, 300), f"300 answers from {replicas} pods")
+        await pilot.pause()
+        written = Path(app.save_screenshot(filename="traffic.svg", path=str(out)))
+    print(f"wrote {written}")
+    return written
+
+
+def ready_pods(app: K9liteApp) -> int:
+    pods = app.feed.state.pods_matching("default", LabelSelector.parse("app=hostname-server"))
+    return sum(1 for pod in pods if pod.is_ready)
+
+
+def done(screen: TrafficScreen, count: int) -> bool:
+    current = screen.current
+    return not screen.running and current is not None and current.tally.sent == count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
@@ -159,6 +201,9 @@ def main() -> None:
     for scenarios, routes in ROUTES:
         with DemoCluster(replace(options, scenarios=scenarios)) as cluster:
             asyncio.run(shoot_routes(cluster, routes, args.out))
+    # The traffic test needs pods that answer: this cluster has its data plane.
+    with DemoCluster(replace(options, dataplane=True)) as cluster:
+        asyncio.run(shoot_traffic(cluster, args.out))
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ class TrafficScreen(ModalScreen[None]):
             await planned.probe.run(self._on_reply)
         finally:
             self.running = False
-            self._dirty = True
+            self._draw(expect=True)  # the last answers, against the endpoints at the end
 
     def _on_reply(self, reply: Reply) -> None:
         if self.current is not None:
@@ -158,12 +158,18 @@ class TrafficScreen(ModalScreen[None]):
 
     def redraw(self) -> None:
         """Ten times a second at most: the histogram, the new log lines, the status line."""
-        if not self._dirty or self.current is None:
+        if self._dirty:
+            # While a run goes on, pods scaled in get their share; a finished run keeps its own.
+            self._draw(expect=self.running)
+
+    def _draw(self, *, expect: bool) -> None:
+        if self.current is None:
             return
         self._dirty = False
         state = self.source()
         service = state.get("services", self.service_namespace, self.service_name)
-        if service is not None and state.version("endpointslices") != self._endpoints_seen:
+        changed = state.version("endpointslices") != self._endpoints_seen
+        if expect and service is not None and changed:
             self._endpoints_seen = state.version("endpointslices")
             self.current.expect_from(state, service)
         self.query_one("#run-now", Static).update(self._histogram(self.current, "now"))
