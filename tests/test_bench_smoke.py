@@ -12,15 +12,20 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-def test_demo_list_quick() -> None:
+def quick(script: str) -> str:
+    """The output of `bench/SCRIPT --quick`, which must exit 0."""
     result = subprocess.run(
-        [sys.executable, str(BENCH / "demo_list.py"), "--quick"],
+        [sys.executable, str(BENCH / script), "--quick"],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    return result.stdout
+
+
+def test_demo_list_quick() -> None:
+    out = quick("demo_list.py")
     for ratio in ("raw list / kubectl = ", "table list / kubectl = ", "unpaged server answer"):
         assert ratio in out, out
     assert "demo cluster: 1,000 pods" in out, out
@@ -30,14 +35,7 @@ def test_demo_list_quick() -> None:
 
 
 def test_tui_load_quick() -> None:
-    result = subprocess.run(
-        [sys.executable, str(BENCH / "tui_load.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    out = quick("tui_load.py")
     assert "demo cluster: 1,000 pods" in out, out
     for line in (
         "app load (from spawn) / kubectl = ",
@@ -50,14 +48,7 @@ def test_tui_load_quick() -> None:
 
 
 def test_probe_rate_quick() -> None:
-    result = subprocess.run(
-        [sys.executable, str(BENCH / "probe_rate.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    out = quick("probe_rate.py")
     assert "k9lite probe (requests/s, median)" in out, out
     assert "k9lite probe / wrk = " in out, out
     assert "pods answering in the last round: 2" in out, out

@@ -46,6 +46,10 @@ Resolver = Callable[[str], tuple[str | None, str | None]]
 """An answering name -> (its pod, the pod's node), (None, None) when no pod has that name."""
 
 
+_Sessions = Callable[[Target], aiohttp.ClientSession]
+"""The session a target is reached with: direct, or through the API server."""
+
+
 class ProbeError(ValueError):
     """Options out of their safe range (one line)."""
 
@@ -127,8 +131,12 @@ class Probe:
             proxied = None
             if self.access is not None and any(t.proxied for t in self.targets):
                 proxied = self._session(self.access)
+
+            def session_for(target: Target) -> aiohttp.ClientSession:
+                return proxied if target.proxied and proxied is not None else direct
+
             try:
-                await self._workers(on_reply, direct, proxied)
+                await self._workers(on_reply, session_for)
             finally:
                 if proxied is not None:
                     await proxied.close()
@@ -155,16 +163,11 @@ class Probe:
             trust_env=False,
         )
 
-    async def _workers(
-        self,
-        on_reply: Callable[[Reply], None],
-        direct: aiohttp.ClientSession,
-        proxied: aiohttp.ClientSession | None,
-    ) -> None:
+    async def _workers(self, on_reply: Callable[[Reply], None], session_for: _Sessions) -> None:
         options = self.options
         workers = min(options.concurrency, options.count)
         self._tasks = [
-            asyncio.create_task(self._worker(on_reply, direct, proxied)) for _ in range(workers)
+            asyncio.create_task(self._worker(on_reply, session_for)) for _ in range(workers)
         ]
         if self._stopped:
             self.stop()
@@ -176,18 +179,12 @@ class Probe:
             if not task.cancelled() and task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]
 
-    async def _worker(
-        self,
-        on_reply: Callable[[Reply], None],
-        direct: aiohttp.ClientSession,
-        proxied: aiohttp.ClientSession | None,
-    ) -> None:
+    async def _worker(self, on_reply: Callable[[Reply], None], session_for: _Sessions) -> None:
         options = self.options
         while not self._stopped and self.sent < options.count:
             target = self.targets[self.sent % len(self.targets)]
             self.sent += 1
-            client = proxied if target.proxied and proxied is not None else direct
-            on_reply(await self._one(client, target))
+            on_reply(await self._one(session_for(target), target))
             if options.interval and self.sent < options.count:
                 await asyncio.sleep(options.interval)
 
