@@ -145,11 +145,14 @@ class Probe:
         """A session for direct targets, or for the API server with `access`'s credentials."""
         options = self.options
         # A sender may keep one connection to each target (each node of a NodePort) alive;
-        # without keep-alive every request dials anew, as curl does.
+        # without keep-alive every request dials a target anew, as curl does.
         hosts = len({urlsplit(t.url).netloc for t in self.targets})
+        # Through the service proxy the API server picks a pod for each request whatever the
+        # connection, so connections to it are always kept: a TLS connection closed per request
+        # was still shutting down when a short run returned (unclosed socket warnings).
         connector = aiohttp.TCPConnector(
             limit=options.concurrency * hosts,
-            force_close=not options.keepalive,
+            force_close=not options.keepalive and access is None,
             ssl=access.ssl_context if access is not None else True,
         )
         headers = dict(access.headers) if access is not None else {}

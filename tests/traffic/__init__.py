@@ -1,0 +1,1 @@
+"""The traffic probe against the demo cluster, over real HTTP."""
