@@ -170,7 +170,8 @@ def _probe_parser(commands: Any) -> None:
         "--keepalive",
         action="store_true",
         help="reuse connections (default: a new one per request, as curl): kube-proxy "
-        "spreads connections, so one kept-alive connection pins one pod",
+        "spreads connections, so one kept-alive connection pins one pod (through the proxy "
+        "the API server picks a pod per request either way)",
     )
     probe.add_argument("--host", help="a Host header (for an ingress that routes by host)")
     probe.add_argument(
