@@ -116,6 +116,20 @@ def _parser() -> argparse.ArgumentParser:
     _connection_options(route, subcommand=True)
     route.add_argument("service", metavar="SERVICE", help="the Service's name")
     _probe_parser(commands)
+    diagnose = commands.add_parser(
+        "diagnose",
+        help="explain why a Service has no (or too few) endpoints, and how to fix it",
+        description="Check Services for what keeps traffic from their pods: selectors that "
+        "match no pod (or a Deployment's own labels), pods not ready, ports the pods do not "
+        "declare, nodes that drop traffic, pending load balancers. Each finding names its "
+        "evidence, the rule and a kubectl command that fixes it. Exit status 1 when any "
+        "finding is an error.",
+    )
+    _connection_options(diagnose, subcommand=True)
+    which = diagnose.add_mutually_exclusive_group(required=True)
+    which.add_argument("service", metavar="SERVICE", nargs="?", help="the Service's name")
+    which.add_argument("--all", action="store_true", help="every Service of the namespace")
+    diagnose.add_argument("--json", action="store_true", help="print the findings as JSON")
     return parser
 
 
@@ -284,6 +298,13 @@ def _print_route(args: argparse.Namespace, connection: Connection) -> int:
     return print_route(connection, args.namespace or connection.namespace, args.service)
 
 
+def _print_diagnosis(args: argparse.Namespace, connection: Connection) -> int:
+    from k9lite.commands.diagnose import print_diagnosis
+
+    namespace = args.namespace or connection.namespace
+    return print_diagnosis(connection, namespace, args.service, json=args.json)
+
+
 def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
     from k9lite.commands.probe import print_probe
     from k9lite.traffic.plan import ProbeRequest
@@ -329,10 +350,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return _run_demo_cluster(args)
     if args.all_namespaces and args.namespace:
         parser.error("-n/--namespace and -A/--all-namespaces cannot be used together")
-    if args.command in ("route", "probe"):
+    if args.command in ("route", "probe", "diagnose"):
         if args.all_namespaces:
-            parser.error(f"{args.command} takes one Service: name its namespace with -n, not -A")
-        run = _print_route if args.command == "route" else _print_probe
+            parser.error(f"{args.command} works in one namespace: name it with -n, not -A")
+        run = {"route": _print_route, "probe": _print_probe, "diagnose": _print_diagnosis}[
+            args.command
+        ]
         return _on_cluster(args, lambda connection: run(args, connection))
     return _on_cluster(args, lambda connection: _open_tui(args, connection))
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from k9lite.kube.config import Connection
 from k9lite.kube.feed import watching
-from k9lite.kube.watch import KindStatus
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 
-__all__ = ["CommandFailed", "service_state"]
+__all__ = ["CommandFailed", "namespace_state", "not_found", "service_state"]
 
 
 class CommandFailed(Exception):
@@ -24,37 +23,39 @@ class CommandFailed(Exception):
 
 
 @contextmanager
+def namespace_state(
+    connection: Connection, namespace: str, kinds: Sequence[str], purpose: str
+) -> Iterator[ClusterState]:
+    """The live state of `kinds` in `namespace` (nodes cluster-wide), watched until the block ends.
+
+    A kind other than services that cannot be listed is said on stderr and left out of the
+    `purpose` ("the route"); services that cannot be listed stop.
+    """
+    with watching(connection, kinds, namespace) as (feed, statuses):
+        for kind in kinds:
+            status = statuses.get(kind)
+            if status is None or status.state != "live":
+                why = status.message if status is not None else "no answer in time"
+                if kind == "services":
+                    raise CommandFailed(f"cannot list services in {namespace}: {why}")
+                print(f"k9lite: {purpose} leaves out {kind}: {why}", file=sys.stderr)
+        yield feed.state
+
+
+@contextmanager
 def service_state(
     connection: Connection, namespace: str, name: str, kinds: Sequence[str], purpose: str
 ) -> Iterator[tuple[ClusterState, Service]]:
-    """The live state of `kinds` in `namespace` (nodes cluster-wide) and the Service `name`.
-
-    Watched until the block ends. A kind other than services that cannot be listed is said on
-    stderr and left out of the `purpose` ("the route"); services that cannot be listed, or no
-    such Service, stop.
-    """
-    with watching(connection, kinds, namespace) as (feed, statuses):
-        yield _checked(feed.state, statuses, namespace, name, kinds, purpose)
+    """`namespace_state`, and the Service `name` in it; no such Service stops."""
+    with namespace_state(connection, namespace, kinds, purpose) as state:
+        service = state.get("services", namespace, name)
+        if service is None:
+            raise CommandFailed(not_found(state, namespace, name))
+        yield state, service
 
 
-def _checked(
-    state: ClusterState,
-    statuses: Mapping[str, KindStatus],
-    namespace: str,
-    name: str,
-    kinds: Sequence[str],
-    purpose: str,
-) -> tuple[ClusterState, Service]:
-    for kind in kinds:
-        status = statuses.get(kind)
-        if status is None or status.state != "live":
-            why = status.message if status is not None else "no answer in time"
-            if kind == "services":
-                raise CommandFailed(f"cannot list services in {namespace}: {why}")
-            print(f"k9lite: {purpose} leaves out {kind}: {why}", file=sys.stderr)
-    service = state.get("services", namespace, name)
-    if service is None:
-        names = sorted(s.meta.name for s in state.objects("services", namespace))
-        there = f"; there: {', '.join(names)}" if names else "; it has none"
-        raise CommandFailed(f"no service {name!r} in namespace {namespace}{there}")
-    return state, service
+def not_found(state: ClusterState, namespace: str, name: str) -> str:
+    """`no service 'x' in namespace default; there: a, b`."""
+    names = sorted(s.meta.name for s in state.objects("services", namespace))
+    there = f"; there: {', '.join(names)}" if names else "; it has none"
+    return f"no service {name!r} in namespace {namespace}{there}"

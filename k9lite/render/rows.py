@@ -19,6 +19,7 @@ from k9lite.model.state import ClusterState
 from k9lite.model.workloads import Deployment
 
 __all__ = [
+    "BROKEN_MARK",
     "VIEWS",
     "RowContext",
     "ViewColumn",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 _ENDPOINTS_SHOWN = 3
+BROKEN_MARK = "✗"
+"""After the name of a Service with no ready endpoint for its selector."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +145,8 @@ def ports_text(svc: Service) -> str:
     )
 
 
-def endpoints_text(svc: Service, state: ClusterState) -> str:
-    """Ready `ip:port` endpoints (the first few), then how many more and how many not ready."""
+def _endpoints(svc: Service, state: ClusterState) -> tuple[list[str], int]:
+    """The ready `ip:port` endpoints of a Service, and how many are not ready."""
     ready: list[str] = []
     not_ready = 0
     for slice_ in state.endpoint_slices_of(svc):
@@ -155,6 +158,15 @@ def endpoints_text(svc: Service, state: ClusterState) -> str:
                     not_ready += 1
                     continue
                 ready.extend(address if n is None else f"{address}:{n}" for n in numbers)
+    return ready, not_ready
+
+
+def endpoints_text(svc: Service, state: ClusterState) -> str:
+    """Ready `ip:port` endpoints (the first few), then how many more and how many not ready."""
+    return _endpoints_cell(*_endpoints(svc, state))
+
+
+def _endpoints_cell(ready: list[str], not_ready: int) -> str:
     text = ",".join(sorted(ready)[:_ENDPOINTS_SHOWN]) or "<none>"
     if len(ready) > _ENDPOINTS_SHOWN:
         text += f" +{len(ready) - _ENDPOINTS_SHOWN} more"
@@ -163,15 +175,25 @@ def endpoints_text(svc: Service, state: ClusterState) -> str:
     return text
 
 
+def broken(svc: Service, ready: list[str]) -> bool:
+    """A Service whose selector leaves it no ready endpoint: the doctor has an error for it."""
+    if svc.selector is None or svc.type == "ExternalName":
+        return False  # hand-kept endpoints, or a DNS alias: nothing for a selector to find
+    return not ready
+
+
 def _service(svc: Service, context: RowContext) -> tuple[str, ...]:
     selector = ",".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
+    ready, not_ready = _endpoints(svc, context.state)
+    # The mark follows the name, which keeps sorting by name; `d` says what is wrong.
+    name = f"{svc.meta.name} {BROKEN_MARK}" if broken(svc, ready) else svc.meta.name
     return (
-        svc.meta.name,
+        name,
         svc.type,
         svc.cluster_ip or "<none>",
         external_ip(svc),
         ports_text(svc),
-        endpoints_text(svc, context.state),
+        _endpoints_cell(ready, not_ready),
         selector or "<none>",
         age(svc, context.now),
     )

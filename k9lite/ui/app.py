@@ -26,11 +26,13 @@ from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
 from k9lite.paths import STYLES
 from k9lite.render.describe import describe
+from k9lite.render.doctor import FindingDetail
 from k9lite.render.rows import VIEWS, ViewSpec, view_for
 from k9lite.ui.browser import Browser, Scope
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TrafficScreen
+from k9lite.ui.widgets.doctor_panel import DoctorPanel
 from k9lite.ui.widgets.resource_table import ResourceTable
 from k9lite.ui.widgets.route_panel import RoutePanel
 from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
@@ -327,8 +329,12 @@ class K9liteApp(App[None]):
         if obj is not None:
             kind = self.browser.view.kind
             text = describe(kind, obj, self.feed.state, now=self.options.clock())
-            # A Service's detail ends with its route, live.
-            panels = (self._route_panel(obj.meta.namespace, obj.meta.name),)
+            # A Service's detail ends with what the doctor finds, and its route: both live.
+            namespace, name = obj.meta.namespace, obj.meta.name
+            panels = (
+                DoctorPanel(namespace=namespace, name=name, source=lambda: self.feed.state),
+                self._route_panel(namespace, name),
+            )
             self.push_screen(
                 TextScreen(
                     title=f"describe {kind}/{obj.meta.name}",
@@ -348,6 +354,12 @@ class K9liteApp(App[None]):
             return scope.namespace, scope.name
         self.show_message(f"{verb} works on Services (:svc)", error=True)
         return None
+
+    @on(DoctorPanel.Opened)
+    def open_finding(self, event: DoctorPanel.Opened) -> None:
+        """A finding opened: all its evidence, the labels side by side, the rule, the fix."""
+        detail = Static(FindingDetail(event.finding, event.styles), id="finding")
+        self.push_screen(TextScreen(title=f"finding: {event.finding.check}", widgets=(detail,)))
 
     def action_route(self) -> None:
         """`r`: how traffic reaches the selected Service's pods (or the Service drilled into)."""

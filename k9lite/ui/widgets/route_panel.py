@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.color import Color, ColorParseError
 from textual.widgets import Static
 
 from k9lite.analysis.routes import ROUTE_KINDS, Route, build_route
 from k9lite.model.state import ClusterState
 from k9lite.render.route import RouteDiagram, RouteStyles
+from k9lite.ui.theme import theme_colour
 
 __all__ = ["RoutePanel"]
 
@@ -66,14 +66,7 @@ class RoutePanel(Static):
 
     def _styles(self) -> RouteStyles:
         """The theme's colours for the diagram's marks."""
-        variables = self.app.theme_variables
-
-        def colour(name: str, fallback: str) -> str:
-            try:
-                return Color.parse(variables.get(name, fallback)).hex
-            except ColorParseError:
-                return fallback
-
+        colour = theme_colour(self.app)
         error = colour("error", "red")
         return RouteStyles(
             ok=colour("success", "green"),

@@ -1,0 +1,55 @@
+"""`k9lite diagnose [-n NS] [SERVICE | --all] [--json]`: what is wrong with Services, and fixes.
+
+Exit status 1 when any finding is an error, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import orjson
+from rich.console import Console
+from rich.text import Text
+
+from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, worst
+from k9lite.commands.lookup import CommandFailed, namespace_state, not_found
+from k9lite.kube.config import Connection
+from k9lite.render.doctor import Findings, fix_line
+
+__all__ = ["print_diagnosis"]
+
+
+def print_diagnosis(connection: Connection, namespace: str, name: str | None, *, json: bool) -> int:
+    """Diagnose one Service (or every Service of the namespace) and print the findings."""
+    with namespace_state(connection, namespace, DOCTOR_KINDS, "the diagnosis") as state:
+        services = sorted(state.objects("services", namespace), key=lambda s: s.meta.name)
+        if name is not None:
+            services = [s for s in services if s.meta.name == name]
+            if not services:
+                raise CommandFailed(not_found(state, namespace, name))
+        results = [(service.meta.name, diagnose(state, service)) for service in services]
+    if json:
+        document = [
+            {"namespace": namespace, "service": service, "findings": [_plain(f) for f in found]}
+            for service, found in results
+        ]
+        sys.stdout.write(orjson.dumps(document).decode() + "\n")
+    else:
+        console = Console(highlight=False)
+        for index, (service, found) in enumerate(results):
+            if index:
+                console.print()
+            console.print(Text(f"Service {namespace}/{service}", "bold"))
+            if not found:
+                console.print(Findings(()))
+            for finding in found:
+                console.print(Findings((finding,), fixes=False))
+                if finding.fix:
+                    console.print(fix_line(finding), soft_wrap=True)
+    errors = any(worst(found) == "error" for _, found in results)
+    return 1 if errors else 0
+
+
+def _plain(finding: Finding) -> dict[str, object]:
+    return dataclasses.asdict(finding)

@@ -1,0 +1,152 @@
+"""The Service doctor's findings as text, for `k9lite diagnose` and the TUI.
+
+    ✗ error  the selector app=my-app-2 matches Deployment my-deployment's own labels, not its pods'
+      Deployment my-deployment: app=my-app-2; its pods: app=my-app
+      rule: A Service selects Pods by their labels; ...
+      fix:  kubectl patch service my-service -n default -p '{"spec":{"selector":{"app":"my-app"}}}'
+
+Readable without colour: each finding starts with its severity in words and a mark (✗ error,
+! warning, i info). The label comparison puts the selector beside each candidate's labels, a
+mark per label: = the same, ≠ another value, ~ the same but for letter case, - missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from k9lite.analysis.doctor import Candidate, Finding, LabelVerdict, Severity
+
+__all__ = [
+    "SEVERITY_MARKS",
+    "DoctorStyles",
+    "FindingDetail",
+    "Findings",
+    "LabelComparison",
+    "fix_line",
+]
+
+SEVERITY_MARKS: dict[Severity, str] = {"error": "✗", "warning": "!", "info": "i"}
+VERDICT_MARKS: dict[LabelVerdict, str] = {
+    "match": "=",
+    "different": "≠",
+    "case": "~",
+    "missing": "-",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorStyles:
+    """Rich styles of the findings; the TUI passes its theme's colours."""
+
+    error: str = "bold red"
+    warning: str = "yellow"
+    info: str = "cyan"
+    detail: str = "dim"
+    fix: str = "bold"
+    match: str = "green"
+
+    def severity(self, severity: Severity) -> str:
+        style: str = getattr(self, severity)
+        return style
+
+
+def _finding(finding: Finding, styles: DoctorStyles, limit: int, *, fix: bool) -> Table:
+    """A finding as a two-column grid: wrapped lines stay under the title, not under the mark."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, width=9)
+    grid.add_column(overflow="fold")
+    style = styles.severity(finding.severity)
+    grid.add_row(
+        Text(f"{SEVERITY_MARKS[finding.severity]} {finding.severity}", style), finding.title
+    )
+    for line in finding.evidence[:limit]:
+        grid.add_row("", line)
+    if len(finding.evidence) > limit:
+        grid.add_row("", Text(f"… and {len(finding.evidence) - limit} more", styles.detail))
+    if finding.rule:
+        grid.add_row(Text("  rule", styles.detail), Text(finding.rule, styles.detail))
+    if fix and finding.fix:
+        grid.add_row(Text("  fix", styles.detail), Text(finding.fix, styles.fix))
+    return grid
+
+
+def fix_line(finding: Finding, styles: DoctorStyles | None = None) -> Text:
+    """`  fix      kubectl ...`: print it with soft_wrap=True, so a terminal folds it and a copy
+    gets the command whole (a wrapped one would break at the newline)."""
+    styles = styles or DoctorStyles()
+    return Text.assemble(("  fix     ", styles.detail), (finding.fix or "", styles.fix))
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """Every finding of one Service, evidence, rule and fix under each."""
+
+    findings: Sequence[Finding]
+    title: str = ""
+    styles: DoctorStyles = DoctorStyles()
+    evidence: int = 6
+    """Evidence lines shown a finding; the rest is counted."""
+    fixes: bool = True
+    """Show each fix, folded to the width; the CLI prints them itself with `fix_line`."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        styles = self.styles
+        if self.title:
+            yield Text(self.title, "bold")
+        if not self.findings:
+            yield Text.assemble(("✓ ", styles.match), "no problems found")
+            return
+        for finding in self.findings:
+            yield _finding(finding, styles, self.evidence, fix=self.fixes)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelComparison:
+    """The selector beside each candidate's labels, one row a candidate, a column a key."""
+
+    candidates: Sequence[Candidate]
+    styles: DoctorStyles = DoctorStyles()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.candidates:
+            return
+        styles = self.styles
+        keys = [check.key for check in self.candidates[0].checks]
+        table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+        table.add_column("object", overflow="ellipsis", no_wrap=True)
+        wanted = {check.key: check.wanted for check in self.candidates[0].checks}
+        for key in keys:
+            table.add_column(f"{key}={wanted[key]}", overflow="ellipsis", no_wrap=True)
+        for candidate in self.candidates:
+            cells = []
+            for check in candidate.checks:
+                style = styles.match if check.verdict == "match" else styles.error
+                found = check.found if check.found is not None else "(none)"
+                if check.found_key not in (None, check.key):
+                    found = f"{check.found_key}={found}"  # the key itself differs in case
+                cells.append(Text.assemble((f"{VERDICT_MARKS[check.verdict]} ", style), found))
+            table.add_row(f"{candidate.kind} {candidate.name}", *cells)
+        yield Text("selector beside the nearest objects (= same, ≠ other, ~ case, - missing):")
+        yield table
+
+
+@dataclass(frozen=True, slots=True)
+class FindingDetail:
+    """One finding opened: all its evidence, the label comparison, the rule and the fix."""
+
+    finding: Finding
+    styles: DoctorStyles = DoctorStyles()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        finding = self.finding
+        parts: list[RenderableType] = [
+            _finding(finding, self.styles, len(finding.evidence), fix=True)
+        ]
+        if finding.candidates:
+            parts += [Text(), LabelComparison(finding.candidates, self.styles)]
+        yield Group(*parts)
