@@ -162,7 +162,7 @@ def test_all_namespaces_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines()[0].startswith("usage: k9lite")
-    assert "probe takes one Service: name its namespace with -n, not -A" in err
+    assert "probe works in one namespace: name it with -n, not -A" in err
 
 
 def test_no_endpoints_is_one_line_naming_the_selector_not_a_hang(

@@ -140,7 +140,7 @@ def test_all_namespaces_has_no_meaning_for_one_service(
     with pytest.raises(SystemExit) as exited:
         main(["-A", "route", W2])
     assert exited.value.code == 2
-    assert "route takes one Service" in capsys.readouterr().err
+    assert "route works in one namespace" in capsys.readouterr().err
 
 
 def test_console_script_prints_plain_text(kubeconfig: str, kubectl: Kubectl) -> None:
