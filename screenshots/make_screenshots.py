@@ -31,6 +31,7 @@ from k9lite.ui.app import AppOptions, K9liteApp  # noqa: E402
 from k9lite.ui.browser import Browser  # noqa: E402
 from k9lite.ui.screens.text_screen import TextScreen  # noqa: E402
 from k9lite.ui.screens.traffic import TrafficScreen  # noqa: E402
+from k9lite.ui.widgets.doctor_panel import DoctorPanel  # noqa: E402
 from k9lite.ui.widgets.route_panel import RoutePanel  # noqa: E402
 
 SIZE = (120, 35)
@@ -131,6 +132,19 @@ async def shoot(cluster: DemoCluster, out: Path) -> list[Path]:
         await until(lambda: isinstance(app.screen, TextScreen), "the describe screen")
         await pilot.pause()
         save("describe-service.svg")
+        # W6: the doctor's finding on my-service, opened.
+        await pilot.press("escape")
+        await until(lambda: not isinstance(app.screen, TextScreen), "the Services again")
+        app.query_one(Browser).table.move_cursor(key="default/my-service")
+        await pilot.press("d")
+        await until(lambda: isinstance(app.screen, TextScreen), "the describe screen")
+        panel = app.screen.query_one(DoctorPanel)
+        await until(lambda: panel.findings, "the doctor's findings")
+        panel.focus()
+        await pilot.press("enter")
+        await until(lambda: bool(app.screen.query("#finding")), "the opened finding")
+        await pilot.pause()
+        save("doctor-finding.svg")
     return written
 
 

@@ -130,9 +130,19 @@ class LabelComparison:
                 if check.found_key not in (None, check.key):
                     found = f"{check.found_key}={found}"  # the key itself differs in case
                 cells.append(Text.assemble((f"{VERDICT_MARKS[check.verdict]} ", style), found))
-            table.add_row(f"{candidate.kind} {candidate.name}", *cells)
+            table.add_row(_object(candidate), *cells)
         yield Text("selector beside the nearest objects (= same, ≠ other, ~ case, - missing):")
         yield table
+
+
+def _object(candidate: Candidate) -> str:
+    """`Pod x`, `Deployment x (pod template)`, `Deployment x (own labels)`."""
+    kind, name = candidate.kind, candidate.name
+    if kind.endswith(" metadata"):
+        return f"{kind.removesuffix(' metadata')} {name} (own labels)"
+    if kind in ("Deployment", "ReplicaSet"):
+        return f"{kind} {name} (pod template)"
+    return f"{kind} {name}"
 
 
 @dataclass(frozen=True, slots=True)
