@@ -22,7 +22,10 @@ __all__ = ["print_diagnosis"]
 
 def print_diagnosis(connection: Connection, namespace: str, name: str | None, *, json: bool) -> int:
     """Diagnose one Service (or every Service of the namespace) and print the findings."""
-    with namespace_state(connection, namespace, DOCTOR_KINDS, "the diagnosis") as state:
+    # All namespaces where allowed: the pods a selector was meant for may run elsewhere.
+    with namespace_state(
+        connection, namespace, DOCTOR_KINDS, "the diagnosis", everywhere=True
+    ) as state:
         services = sorted(state.objects("services", namespace), key=lambda s: s.meta.name)
         if name is not None:
             services = [s for s in services if s.meta.name == name]

@@ -8,10 +8,13 @@ from contextlib import contextmanager
 
 from k9lite.kube.config import Connection
 from k9lite.kube.feed import watching
+from k9lite.kube.watch import KindStatus
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 
 __all__ = ["CommandFailed", "namespace_state", "not_found", "service_state"]
+
+_NO_ANSWER = KindStatus("error", "no answer in time")
 
 
 class CommandFailed(Exception):
@@ -24,13 +27,30 @@ class CommandFailed(Exception):
 
 @contextmanager
 def namespace_state(
-    connection: Connection, namespace: str, kinds: Sequence[str], purpose: str
+    connection: Connection,
+    namespace: str,
+    kinds: Sequence[str],
+    purpose: str,
+    *,
+    everywhere: bool = False,
 ) -> Iterator[ClusterState]:
     """The live state of `kinds` in `namespace` (nodes cluster-wide), watched until the block ends.
 
-    A kind other than services that cannot be listed is said on stderr and left out of the
-    `purpose` ("the route"); services that cannot be listed stop.
+    With `everywhere`, every namespace when the user may list them all (the doctor looks for
+    pods in other namespaces), else `namespace` alone. A kind other than services that cannot
+    be listed is said on stderr and left out of the `purpose` ("the route"); services that
+    cannot be listed stop.
     """
+    if everywhere:
+        with watching(connection, kinds, None) as (feed, statuses):
+            if all(statuses.get(kind, _NO_ANSWER).state == "live" for kind in kinds):
+                yield feed.state
+                return
+        print(
+            f"k9lite: {purpose} looks in namespace {namespace} only: "
+            "not every kind can be listed in all namespaces",
+            file=sys.stderr,
+        )
     with watching(connection, kinds, namespace) as (feed, statuses):
         for kind in kinds:
             status = statuses.get(kind)
