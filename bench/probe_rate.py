@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,21 +46,26 @@ def log(message: str) -> None:
     print(f"# {message}", file=sys.stderr, flush=True)
 
 
-def node_port_url(cluster: DemoCluster) -> str:
-    """worker1's address and the Service's nodePort, where this cluster's data plane listens."""
+def node_port_url(cluster: DemoCluster, timeout: float = 10.0) -> str:
+    """worker1's address and the Service's nodePort, once this cluster's data plane listens."""
 
-    def lookup(rt: ClusterRuntime) -> tuple[str, int]:
+    def lookup(rt: ClusterRuntime) -> tuple[str, int] | None:
         node = rt.store.get(resource("Node"), "", NODE)
         service = rt.store.get(resource("Service"), "default", SERVICE)
-        if node is None or service is None:
-            raise BenchError(f"no node {NODE} or service {SERVICE} in the demo cluster")
         address = node["status"]["addresses"][0]["address"]
         port = int(service["spec"]["ports"][0]["nodePort"])
         assert rt.dataplane is not None
+        if (address, port) not in {(li.host, li.port) for li in rt.dataplane.listeners()}:
+            return None  # the data plane has not caught up with the Service yet
         # A port taken on this machine (another demo cluster) is served elsewhere: follow it.
         return rt.dataplane.port_mappings.get((address, port), (address, port))
 
-    host, port = cluster.call(lookup)
+    deadline = time.monotonic() + timeout
+    while (found := cluster.call(lookup)) is None:
+        if time.monotonic() > deadline:
+            raise BenchError(f"no NodePort listener for {SERVICE} on {NODE} in {timeout:.0f} s")
+        time.sleep(0.05)
+    host, port = found
     return f"http://{host}:{port}/"
 
 
