@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "FAIRNESS_THRESHOLD",
     "MAX_UNKNOWN_NAMES",
     "OTHER_ANSWERS",
     "UNNAMED",
@@ -31,6 +32,9 @@ __all__ = [
     "percentile",
     "upper_gamma_q",
 ]
+
+FAIRNESS_THRESHOLD = 0.01
+"""A fairness p-value below this: the answers are not spread as expected."""
 
 ErrorClass = Literal["refused", "timeout", "reset", "http", "other"]
 

@@ -60,5 +60,5 @@ def print_probe(
         sys.stdout.write(orjson.dumps(document).decode() + "\n")
     else:
         title = planned.title + (" · stopped" if stopped else "")
-        console.print(Histogram(summary, title=title))
+        console.print(Histogram(summary, title=title, note=planned.note(summary)))
     return 1 if summary.answered == 0 else 0

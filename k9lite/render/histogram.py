@@ -21,11 +21,10 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from k9lite.analysis.stats import Summary
+from k9lite.analysis.stats import FAIRNESS_THRESHOLD, Summary
 
-__all__ = ["FAIRNESS_THRESHOLD", "Histogram", "HistogramStyles"]
+__all__ = ["Histogram", "HistogramStyles"]
 
-FAIRNESS_THRESHOLD = 0.01
 """Below this p-value the spread is called uneven: 1 run in 100 of a fair spread would be."""
 
 _BLOCKS = " ▏▎▍▌▋▊▉"
@@ -87,6 +86,8 @@ class Histogram:
     max_rows: int = 12
     max_unknown: int = 3
     """Unknown answers shown before the rest collapse (a body that varies names itself anew)."""
+    note: str = ""
+    """What explains the picture, last (keep-alive pinning pods, say)."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -105,6 +106,8 @@ class Histogram:
         yield from self._latency(width)
         yield from self._targets(width)
         yield from self._errors(width)
+        if self.note:
+            yield from _flow([Text(p, styles.detail) for p in self.note.split(" · ")], width)
 
     # -- the bars -------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from k9lite.analysis.answers import compile_match
 from k9lite.analysis.routes import build_route, ready_pods_by_node
-from k9lite.analysis.stats import Tally, expected_shares
+from k9lite.analysis.stats import FAIRNESS_THRESHOLD, Summary, Tally, expected_shares
 from k9lite.kube.config import Connection
 from k9lite.kube.proxy import proxy_access
 from k9lite.model.services import Service
@@ -54,6 +54,17 @@ class PlannedProbe:
     @property
     def title(self) -> str:
         return f"{self.request.service} {self.how}"
+
+    def note(self, summary: Summary) -> str:
+        """Why the spread looks as it does, when the options explain it."""
+        options, via = self.request.options, self.request.via
+        uneven = summary.fairness_p is not None and summary.fairness_p < FAIRNESS_THRESHOLD
+        if options.keepalive and via != "proxy" and uneven:
+            return (
+                "keep-alive: a connection stays with the pod it reached · "
+                "kube-proxy spreads connections, not requests"
+            )
+        return ""
 
     def expect_from(self, state: ClusterState, service: Service) -> None:
         """Expect what the Service's endpoints now say: pods scaled in mid-run get a share."""

@@ -259,3 +259,12 @@ def test_the_pure_modules_stay_headless() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_note_comes_last_and_folds_at_its_parts() -> None:
+    note = "keep-alive: a connection stays with the pod it reached · kube-proxy spreads connections"
+    wide = text_of(Histogram(tutorial(), note=note), 120).splitlines()
+    assert wide[-1].rstrip() == note
+    narrow = text_of(Histogram(tutorial(), note=note), 60).splitlines()
+    assert narrow[-2].rstrip() == "keep-alive: a connection stays with the pod it reached"
+    assert narrow[-1].strip() == "kube-proxy spreads connections"

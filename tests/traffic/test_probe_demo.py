@@ -306,8 +306,10 @@ def test_keepalive_through_one_node_port_pins_one_pod_new_connections_spread(
     require_own_node_ports(cluster, 30080, set(NODE_IPS))
     with live(cluster, W3, 2) as (connection, state):
         options = {"node": "worker1", "count": 200, "concurrency": 1}
-        kept = run(plan(connection, state, W3, "nodeport", keepalive=True, **options))
-        fresh = run(plan(connection, state, W3, "nodeport", **options))
+        kept_plan = plan(connection, state, W3, "nodeport", keepalive=True, **options)
+        kept = run(kept_plan)
+        fresh_plan = plan(connection, state, W3, "nodeport", **options)
+        fresh = run(fresh_plan)
     target = "worker1 127.0.1.2:30080"
     assert kept.by_target == ((target, 200, 0),), kept.errors
     (pinned,) = answered(kept).items()
@@ -315,6 +317,9 @@ def test_keepalive_through_one_node_port_pins_one_pod_new_connections_spread(
     assert kept.fairness_p is not None and kept.fairness_p < 1e-6, "keep-alive looked fair"
     assert fresh.by_target == ((target, 200, 0),), fresh.errors
     assert set(answered(fresh)) == set(pods), f"new connections reached {answered(fresh)}"
+    # The picture explains itself: pinning is what keep-alive does, not a broken Service.
+    assert "kube-proxy spreads connections, not requests" in kept_plan.note(kept)
+    assert fresh_plan.note(fresh) == ""
 
 
 def test_never_more_requests_than_asked_counted_by_the_server() -> None:

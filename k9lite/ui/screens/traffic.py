@@ -184,7 +184,8 @@ class TrafficScreen(ModalScreen[None]):
             self._status(f"done: {summary_line}   Enter: run again   Esc: back")
 
     def _histogram(self, planned: PlannedProbe, when: str) -> Histogram:
-        return Histogram(planned.tally.summary(), title=f"{when} {planned.how}")
+        summary = planned.tally.summary()
+        return Histogram(summary, title=f"{when} {planned.how}", note=planned.note(summary))
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#traffic-status", Static)
