@@ -7,16 +7,31 @@ network, a cloud load balancer, an ingress controller, cluster DNS) and who can 
 flows into the whole next stage unless it names its `targets` (a node under
 `externalTrafficPolicy: Local` leads only to its own endpoints; with none it drops the traffic).
 
-Endpoints come from the Service's EndpointSlices, which is what kube-proxy programs; pods the
-selector picks that are not endpoints of a port are drawn too, with the reason (no IP yet, no
-containerPort of the named targetPort).
+The parts (hops, stages, lanes) are in `route_types`, the endpoints stage in `route_endpoints`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
+from k9lite.analysis.route_endpoints import endpoints_stage
+from k9lite.analysis.route_types import (
+    CLUSTER_DNS,
+    CLUSTER_DOMAIN,
+    IN_CLUSTER_CLIENT,
+    INSIDE,
+    KUBE_PROXY,
+    NODE_NETWORK,
+    OUTSIDE,
+    ROUTE_KINDS,
+    Health,
+    Route,
+    RouteHop,
+    RouteLane,
+    RouteStage,
+    StageKind,
+    dns_name,
+    join_host_port,
+    node_address,
+)
 from k9lite.model.cluster import Node
 from k9lite.model.endpoints import EndpointSlice
 from k9lite.model.ingresses import Ingress, IngressBackend
@@ -40,81 +55,6 @@ __all__ = [
     "ready_pods_by_node",
 ]
 
-CLUSTER_DOMAIN = "cluster.local"
-
-ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
-"""What a route is drawn from: scale a Deployment and its pods and slices change it."""
-
-Health = Literal["ok", "idle", "pending", "broken", "drops"]
-"""ok: carries traffic; idle: receives nothing (not ready, terminating); pending: waits for an
-address; broken: a link that cannot work; drops: traffic that reaches it goes nowhere."""
-
-StageKind = Literal[
-    "ingress", "load-balancer", "external-ip", "node-port", "cluster-ip", "dns", "endpoints"
-]
-
-# What each stage's work is done by, and who can reach it.
-KUBE_PROXY = "kube-proxy on every node"
-POD_NETWORK = "CNI pod network"
-CLUSTER_DNS = "cluster DNS"
-INSIDE = "inside the cluster only"
-OUTSIDE = "from outside"
-NODE_NETWORK = "from the nodes' network"
-IN_CLUSTER_CLIENT = "a pod in the cluster"
-
-
-@dataclass(frozen=True, slots=True)
-class RouteHop:
-    """One place traffic passes: an address, whose it is, and whether it carries traffic."""
-
-    key: str
-    address: str
-    name: str = ""
-    """What the address belongs to: a node, a pod, an Ingress rule, a DNS name."""
-    where: str = ""
-    """The node an endpoint runs on."""
-    health: Health = "ok"
-    note: str = ""
-    targets: tuple[str, ...] | None = None
-    """Keys of the hops it leads to; None: the whole next stage."""
-
-
-@dataclass(frozen=True, slots=True)
-class RouteStage:
-    """Hops that do the same job, e.g. every node's NodePort."""
-
-    kind: StageKind
-    title: str
-    actor: str
-    reach: str
-    hops: tuple[RouteHop, ...]
-    entries: tuple[str, ...] = ()
-    """Clients that enter the route here ("a pod in the cluster")."""
-    note: str = ""
-    """A rule worth knowing here, or why the stage has no hops."""
-
-
-@dataclass(frozen=True, slots=True)
-class RouteLane:
-    """The route of one Service port (or of an ExternalName, which has none)."""
-
-    title: str
-    port: ServicePort | None
-    stages: tuple[RouteStage, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """How traffic reaches one Service's pods."""
-
-    namespace: str
-    name: str
-    kind: str
-    """ClusterIP, NodePort, LoadBalancer, ExternalName, or headless."""
-    selector: str
-    lanes: tuple[RouteLane, ...]
-    notes: tuple[str, ...] = ()
-
 
 def ready_pods_by_node(route: Route, port: ServicePort | None = None) -> dict[str, list[str]]:
     """The pods that answer now on a port of the route (its first lane by default), by node."""
@@ -126,10 +66,6 @@ def ready_pods_by_node(route: Route, port: ServicePort | None = None) -> dict[st
                 if hop.health == "ok":
                     found.setdefault(hop.where, []).append(hop.name or hop.address)
     return found
-
-
-def dns_name(service: Service) -> str:
-    return f"{service.meta.name}.{service.meta.namespace}.svc.{CLUSTER_DOMAIN}"
 
 
 def build_route(state: ClusterState, service: Service) -> Route:
@@ -188,16 +124,6 @@ def _port_title(port: ServicePort | None) -> str:
     return f"port{name} {port.port}/{port.protocol} → targetPort {port.target_port}"
 
 
-def join_host_port(host: str, port: int | str) -> str:
-    """`host:port`, with an IPv6 host in brackets (`[fd00::1]:80`) as Go's JoinHostPort."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def node_address(node: Node) -> str:
-    """Where a node's NodePorts are reached: its InternalIP, else its ExternalIP, else its name."""
-    return next(iter(node.internal_ips or node.external_ips), node.meta.name)
-
-
 def _serves(backend: IngressBackend | None, service: Service, port: ServicePort) -> bool:
     if backend is None or backend.service_name != service.meta.name:
         return False
@@ -214,12 +140,10 @@ class _Context:
         self.pods: list[Pod] = state.pods_selected_by(service)
         self.nodes: list[Node] = sorted(state.objects("nodes"), key=lambda n: n.meta.name)
         self.ingresses: list[Ingress] = state.objects("ingresses", service.meta.namespace)
-        self.serving_terminating: set[str] = set()
-        """Keys of endpoints that are terminating but still serving."""
 
     def lane(self, port: ServicePort | None) -> RouteLane:
         service = self.service
-        endpoints = self._endpoints(port)
+        endpoints = endpoints_stage(self.state, self.service, self.slices, self.pods, port)
         stages: list[RouteStage] = []
         if port is not None:
             stages += self._ingress_stage(port, endpoints)
@@ -351,7 +275,7 @@ class _Context:
         if not own:
             # With no ready local endpoint, kube-proxy falls back to the serving terminating
             # ones (KEP-1669), so a rolling update does not drop the node's connections.
-            own = tuple(h.key for h in here if h.key in self.serving_terminating)
+            own = tuple(h.key for h in here if h.serving)
         if not own:
             return RouteHop(
                 f"node:{name}",
@@ -392,93 +316,3 @@ class _Context:
             entries=(IN_CLUSTER_CLIENT,),
             note=note,
         )
-
-    def _endpoints(self, port: ServicePort | None) -> RouteStage:
-        hops: dict[str, RouteHop] = {}
-        for endpoint_slice in self.slices:
-            number = _slice_port(endpoint_slice, port)
-            if number is None and port is not None:
-                continue
-            for endpoint in endpoint_slice.endpoints:
-                if not endpoint.addresses:
-                    continue
-                address = endpoint.addresses[0]
-                shown = join_host_port(address, number) if number is not None else address
-                key = f"endpoint:{shown}"
-                pod_name = endpoint.target.name if endpoint.target else ""
-                where = endpoint.node_name or self._node_of(pod_name)
-                health: Health = "ok" if endpoint.ready else "idle"
-                note = "ready"
-                if endpoint.terminating and endpoint.serving:
-                    note = "terminating: serves only while no pod is ready"
-                    self.serving_terminating.add(key)
-                elif endpoint.terminating:
-                    note = "terminating: receives no new connections"
-                elif not endpoint.ready:
-                    note = "not ready: receives nothing"
-                hops.setdefault(key, RouteHop(key, shown, pod_name, where, health, note))
-        named = {hop.name for hop in hops.values()}
-        for pod in self.pods:
-            if pod.meta.name not in named and pod.phase not in ("Succeeded", "Failed"):
-                hop = _missing(pod, port)
-                hops[hop.key] = hop
-        ready = sum(1 for hop in hops.values() if hop.health == "ok")
-        others = len(hops) - ready
-        title = f"endpoints: {ready} ready" + (f", {others} not" if others else "")
-        if not hops:
-            title = "endpoints: none"
-        return RouteStage(
-            "endpoints",
-            title,
-            POD_NETWORK,
-            INSIDE + " (pod IPs)",
-            tuple(sorted(hops.values(), key=_endpoint_order)),
-            note=self._no_endpoints_note() if not hops else "",
-        )
-
-    def _node_of(self, pod_name: str) -> str:
-        if not pod_name:
-            return ""
-        pod = self.state.get("pods", self.service.meta.namespace, pod_name)
-        return pod.node_name if pod is not None else ""
-
-    def _no_endpoints_note(self) -> str:
-        service = self.service
-        if service.selector is None:
-            return "no endpoints: none were made by hand; connections are refused"
-        selector = ",".join(f"{k}={v}" for k, v in sorted(service.selector.items()))
-        return f"no endpoints: selector {selector} matches no pods; connections are refused"
-
-
-def _slice_port(endpoint_slice: EndpointSlice, port: ServicePort | None) -> int | None:
-    """The port number this slice serves for a Service port (matched by name and protocol)."""
-    if port is None:
-        return None
-    for candidate in endpoint_slice.ports:
-        if candidate.name == port.name and candidate.protocol == port.protocol:
-            return candidate.port
-    return None
-
-
-def _missing(pod: Pod, port: ServicePort | None) -> RouteHop:
-    """A pod the selector picks that is not an endpoint of `port`, and why."""
-    key, name, node = f"pod:{pod.meta.name}", pod.meta.name, pod.node_name
-    target = port.target_port if port is not None else ""
-    if isinstance(target, str) and target:
-        declared = {p.name for c in pod.containers for p in c.ports if p.name}
-        if target not in declared:
-            address = join_host_port(pod.pod_ip or "<no IP>", target)
-            # A named targetPort is looked up in each pod: one without it gets no traffic.
-            note = f"no port named {target!r} in the pod"
-            return RouteHop(key, address, name, node, "broken", note)
-    if not pod.pod_ip:
-        return RouteHop(key, "<no IP yet>", name, node, "pending", f"{pod.status}: no IP yet")
-    address = join_host_port(pod.pod_ip, target)
-    return RouteHop(key, address, name, node, "pending", f"{pod.status}: not an endpoint yet")
-
-
-_HEALTH_ORDER = {"ok": 0, "idle": 1, "pending": 2, "broken": 3, "drops": 4}
-
-
-def _endpoint_order(hop: RouteHop) -> tuple[int, str, str]:
-    return (_HEALTH_ORDER[hop.health], hop.where, hop.name or hop.address)
