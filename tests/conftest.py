@@ -14,6 +14,9 @@ from typing import TypeVar
 import pytest
 
 from k9lite.demo.cluster import ClusterRuntime, DemoCluster, DemoOptions
+from k9lite.model.pods import Pod
+from k9lite.model.services import Service
+from k9lite.model.state import ClusterState
 
 T = TypeVar("T")
 
@@ -122,3 +125,21 @@ def cluster() -> Iterator[DemoCluster]:
 @pytest.fixture
 def kubectl(cluster: DemoCluster, tmp_path: Path) -> Kubectl:
     return Kubectl(cluster.kubeconfig_path, tmp_path / "kube-cache")
+
+
+def serving(pod: Pod) -> bool:
+    """Ready and not on its way out: what a selector's endpoints should hold."""
+    return pod.is_ready and pod.meta.deletion_timestamp is None
+
+
+def endpoints_caught_up(state: ClusterState, service: Service) -> bool:
+    """A selector's ready endpoints are exactly the serving pods it selects (in `state`)."""
+    if service.selector is None or service.type == "ExternalName":
+        return True
+    ready = {
+        endpoint.addresses[0]
+        for endpoint_slice in state.endpoint_slices_of(service)
+        for endpoint in endpoint_slice.endpoints
+        if endpoint.addresses and endpoint.ready
+    }
+    return ready == {pod.pod_ip for pod in state.pods_selected_by(service) if serving(pod)}

@@ -26,10 +26,9 @@ from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube.config import load_connection
 from k9lite.kube.feed import watching
-from k9lite.model.pods import Pod
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
-from tests.conftest import FAST, Kubectl, wait_for
+from tests.conftest import FAST, Kubectl, endpoints_caught_up, serving, wait_for
 
 Settled = Callable[[ClusterState], bool]
 
@@ -80,23 +79,6 @@ def service(
     return f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{{spec}}}"
 
 
-def serving(pod: Pod) -> bool:
-    return pod.is_ready and pod.meta.deletion_timestamp is None
-
-
-def caught_up(state: ClusterState, svc: Service) -> bool:
-    """A selector's ready endpoints are exactly the ready pods it selects."""
-    if svc.selector is None or svc.type == "ExternalName":
-        return True
-    ready = {
-        endpoint.addresses[0]
-        for endpoint_slice in state.endpoint_slices_of(svc)
-        for endpoint in endpoint_slice.endpoints
-        if endpoint.addresses and endpoint.ready
-    }
-    return ready == {pod.pod_ip for pod in state.pods_selected_by(svc) if serving(pod)}
-
-
 def settled(namespace: str, pods: int) -> Settled:
     """`pods` pods in `namespace`, all ready and none leaving, every Service's endpoints caught
     up, and every Deployment's spec reached."""
@@ -106,7 +88,7 @@ def settled(namespace: str, pods: int) -> Settled:
         return (
             len(found) == pods
             and all(serving(pod) for pod in found)
-            and all(caught_up(state, svc) for svc in state.objects("services", namespace))
+            and all(endpoints_caught_up(state, svc) for svc in state.objects("services", namespace))
             and all(d.ready_replicas == d.replicas for d in state.objects("deployments", namespace))
         )
 
@@ -272,7 +254,7 @@ def test_unschedulable_pods_are_not_ready_with_the_schedulers_reason(
             len(pods) == 3
             and sum(serving(p) for p in pods) == 2
             and [c.status if c else None for c in scheduled] == ["False"]
-            and all(caught_up(state, svc) for svc in state.objects("services", ns))
+            and all(endpoints_caught_up(state, svc) for svc in state.objects("services", ns))
         )
 
     state = listed(demo, stuck, "2 ready pods and 1 unschedulable")

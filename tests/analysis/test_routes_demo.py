@@ -25,7 +25,7 @@ from k9lite.kube.feed import watching
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.route import RouteDiagram
-from tests.conftest import FAST, Kubectl, wait_for
+from tests.conftest import FAST, Kubectl, endpoints_caught_up, wait_for
 from tests.demo.test_dataplane import hello, plain_http, reach, refused
 
 SCENARIOS = tuple(f"w{n}" for n in range(2, 9))
@@ -46,15 +46,7 @@ def settled_state(demo: DemoCluster) -> ClusterState:
     def caught_up(state: ClusterState, service: Service) -> bool:
         if demo.options.load_balancer and service.load_balancer_pending:
             return False
-        if service.selector is None:
-            return True
-        ready = {
-            endpoint.addresses[0]
-            for endpoint_slice in state.endpoint_slices_of(service)
-            for endpoint in endpoint_slice.endpoints
-            if endpoint.addresses and endpoint.ready
-        }
-        return ready == {pod.pod_ip for pod in state.pods_selected_by(service) if pod.is_ready}
+        return endpoints_caught_up(state, service)
 
     def listed() -> ClusterState | None:
         with watching(connection, ROUTE_KINDS, None, timeout=10) as (feed, statuses):
