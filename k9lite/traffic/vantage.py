@@ -18,7 +18,7 @@ from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service, ServicePort
 from k9lite.model.state import ClusterState
 
-__all__ = ["VIAS", "Target", "VantageError", "Via", "service_port", "targets"]
+__all__ = ["VIAS", "Target", "VantageError", "Via", "service_port", "targets", "ways_in"]
 
 Via = Literal["proxy", "nodeport", "loadbalancer", "clusterip", "url"]
 VIAS: tuple[Via, ...] = get_args(Via)
@@ -121,3 +121,15 @@ def _load_balancers(service: Service, port: ServicePort, path: str) -> list[Targ
         address = join_host_port(ingress.ip or ingress.hostname, port.port)
         found.append(Target(address, f"http://{address}{path}"))
     return found
+
+
+def ways_in(service: Service) -> list[Via]:
+    """The ways into `service` that exist now, the proxy first (it works for every type)."""
+    ways: list[Via] = ["proxy"]
+    if any(port.node_port for port in service.ports):
+        ways.append("nodeport")
+    if service.type == "LoadBalancer" and not service.load_balancer_pending:
+        ways.append("loadbalancer")
+    if not service.headless:
+        ways.append("clusterip")
+    return ways

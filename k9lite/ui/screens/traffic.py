@@ -20,29 +20,16 @@ from textual.widgets import Checkbox, Footer, Input, Label, RichLog, Select, Sta
 
 from k9lite.analysis.stats import Tally
 from k9lite.kube.config import Connection
-from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.histogram import Histogram
 from k9lite.traffic.plan import PlannedProbe, ProbeRequest, plan_probe
 from k9lite.traffic.runner import ProbeOptions, Reply
-from k9lite.traffic.vantage import Via
+from k9lite.traffic.vantage import Via, ways_in
 
-__all__ = ["TrafficScreen", "ways_in"]
+__all__ = ["TrafficScreen"]
 
 _REDRAW_SECONDS = 0.1
 _LOG_LINES = 500
-
-
-def ways_in(service: Service) -> list[Via]:
-    """The ways into `service` worth offering, the proxy first (it works for every type)."""
-    ways: list[Via] = ["proxy"]
-    if any(port.node_port for port in service.ports):
-        ways.append("nodeport")
-    if service.type == "LoadBalancer" and not service.load_balancer_pending:
-        ways.append("loadbalancer")
-    if not service.headless:
-        ways.append("clusterip")
-    return ways
 
 
 class TrafficScreen(ModalScreen[None]):
