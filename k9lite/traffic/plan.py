@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from k9lite.analysis.answers import compile_match
@@ -68,7 +68,8 @@ class PlannedProbe:
 
     def expect_from(self, state: ClusterState, service: Service) -> None:
         """Expect what the Service's endpoints now say: pods scaled in mid-run get a share."""
-        self.tally.expect(*_expectation(state, service, self.request, self.probe.targets))
+        ready = _ready(state, service, self.request)
+        self.tally.expect(*_expectation(ready, service, self.request, self.probe.targets))
 
 
 def plan_probe(
@@ -80,6 +81,7 @@ def plan_probe(
     in the Service lacks, an option out of range) with a one-line reason.
     """
     match = compile_match(request.match) if request.match else None
+    access = proxy_access(connection) if request.via == "proxy" else None
     port = service_port(service, request.port)
     route = build_route(state, service)
     ready = ready_pods_by_node(route, port)
@@ -95,7 +97,6 @@ def plan_probe(
             raise NoEndpoints(
                 f"{service.meta.name} has no ready endpoint to answer" + (f": {why}" if why else "")
             )
-        access = proxy_access(connection) if request.via == "proxy" else None
         found = targets(
             request.via,
             service,
@@ -116,16 +117,23 @@ def plan_probe(
         request.options,
         resolve=resolve,
         match=match,
-        access=proxy_access(connection) if request.via == "proxy" else None,
+        access=access,
     )
-    return PlannedProbe(probe, Tally(*_expectation(state, service, request, found)), request)
+    return PlannedProbe(probe, Tally(*_expectation(ready, service, request, found)), request)
+
+
+def _ready(state: ClusterState, service: Service, request: ProbeRequest) -> dict[str, list[str]]:
+    """The pods that answer now on the probed port, by node."""
+    return ready_pods_by_node(build_route(state, service), service_port(service, request.port))
 
 
 def _expectation(
-    state: ClusterState, service: Service, request: ProbeRequest, found: Sequence[Target]
+    ready: Mapping[str, Sequence[str]],
+    service: Service,
+    request: ProbeRequest,
+    found: Sequence[Target],
 ) -> tuple[dict[str, float], dict[str, str]]:
     """The share each ready pod should get of the answers, and each such pod's node."""
-    ready = ready_pods_by_node(build_route(state, service), service_port(service, request.port))
     # Under Local policy a node sends only to its own pods; elsewhere any ready pod may answer.
     local = request.via in ("nodeport", "loadbalancer") and (
         service.external_traffic_policy == "Local"
