@@ -9,14 +9,11 @@ cursor (which follows a row key) and the scroll position survive updates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from itertools import zip_longest
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
+from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -26,68 +23,20 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from k9lite.ui.widgets.row_index import Cells, Patch, RowIndex, SortKey
+from k9lite.ui.widgets.row_index import Cells, Patch, RowIndex
+from k9lite.ui.widgets.table_lines import (
+    GAP,
+    MARGIN,
+    MAX_COLUMN_WIDTH,
+    Column,
+    crop_marking_cut,
+    header_strip,
+    message_strip,
+    row_strip,
+    widest,
+)
 
 __all__ = ["Column", "ResourceTable"]
-
-Align = Literal["left", "center", "right"]
-
-MARGIN = 1
-"""Blank cells left of the first column."""
-GAP = 2
-"""Blank cells between two columns."""
-MAX_COLUMN_WIDTH = 60
-"""Auto-sized columns grow with their content up to this width, then cut with an ellipsis."""
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: its key, header label, fixed width (None: auto), alignment and sort order."""
-
-    key: str
-    label: str
-    width: int | None = None
-    align: Align = "left"
-    sortable: bool = True
-    sort_key: SortKey | None = None
-    """Maps a cell's plain text to a sort value (e.g. `age_order`); None sorts by the text."""
-
-
-def _fit(text: str, width: int, align: Align) -> str:
-    """Cut `text` to `width` cells (with an ellipsis) and pad it as `align` says."""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…" if width > 0 else ""
-    space = width - length
-    if align == "left":
-        return text + " " * space
-    if align == "right":
-        return " " * space + text
-    left = space // 2
-    return " " * left + text + " " * (space - left)
-
-
-def _widest(cells: tuple[str | Text, ...]) -> int:
-    """The width in cells of the widest of `cells`."""
-    if Text not in map(type, cells) and "".join(cells).isascii():  # type: ignore[arg-type]
-        # The common case, measured in C: printable ASCII is one cell per character.
-        return max(map(len, cells))
-    return max(cell.cell_len if isinstance(cell, Text) else cell_len(cell) for cell in cells)
-
-
-def _crop_marking_cut(strip: Strip, start: int, width: int, style: Style) -> Strip:
-    """The strip's cells start..start+width; a value cut at the right edge ends in "…".
-
-    A cut "8080:30" would read as a real value; the ellipsis says that more is to the right.
-    """
-    end = start + width
-    if width > 1 and strip.cell_length > end:
-        edge = strip.crop(end - 1, end + 1).text
-        if len(edge) == 2 and not edge.isspace() and " " not in edge:
-            last = strip.crop(end - 1, end)
-            marker = Strip([Segment("…", next(iter(last), Segment("", style)).style)])
-            return Strip.join([strip.crop_extend(start, end - 1, style), marker])
-    return strip.crop_extend(start, end, style)
 
 
 class ResourceTable(ScrollView, can_focus=True):
@@ -434,7 +383,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 strip = self._message_strip()
             else:
                 return Strip.blank(width, base)
-        return _crop_marking_cut(strip, scroll_x, width, base)
+        return crop_marking_cut(strip, scroll_x, width, base)
 
     @property
     def _line_width(self) -> int:
@@ -453,57 +402,35 @@ class ResourceTable(ScrollView, can_focus=True):
     def _header_strip(self) -> Strip:
         key = ("header", self.sort_column, self.sort_reverse, self._layout_version, self.size.width)
         cached = self._line_cache.get(key)
-        if cached is not None:
-            return cached
-        style = self._styles[1]
-        labels = []
-        for column, width in zip(self._columns, self._widths, strict=True):
-            label = column.label
-            if column.key == self.sort_column:
-                # An arrow, not a colour, marks the sort column: readable with NO_COLOR.
-                label += "▼" if self.sort_reverse else "▲"
-            labels.append(_fit(label, width, column.align))
-        text = " " * MARGIN + (" " * GAP).join(labels)
-        strip = Strip([Segment(text, style)]).extend_cell_length(self._line_width, style)
-        self._line_cache[key] = strip
-        return strip
+        if cached is None:
+            sort = (self.sort_column, self.sort_reverse)
+            cached = header_strip(
+                self._columns, self._widths, sort, self._line_width, self._styles[1]
+            )
+            self._line_cache[key] = cached
+        return cached
 
     def _row_strip(self, key: str, cursor: bool) -> Strip:
         cache_key = (key, self._index.version(key), cursor, self._layout_version, self.size.width)
         cached = self._line_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        base = self._styles[0]
-        cells = self._index.get(key) or ()
-        segments = [Segment(" " * MARGIN, base)]
-        for position, (column, width) in enumerate(zip(self._columns, self._widths, strict=True)):
-            if position:
-                segments.append(Segment(" " * GAP, base))
-            cell = cells[position] if position < len(cells) else ""
-            if isinstance(cell, Text):
-                segments.extend(self._text_segments(cell, width, column.align, base))
-            else:
-                segments.append(Segment(_fit(cell.replace("\n", " "), width, column.align), base))
-        strip = Strip(segments).extend_cell_length(self._line_width, base)
-        if cursor:
-            strip = strip.apply_style(self._styles[2])
-        self._line_cache[cache_key] = strip
-        return strip
-
-    def _text_segments(self, cell: Text, width: int, align: Align, base: Style) -> list[Segment]:
-        text = cell.copy()
-        if "\n" in text.plain:
-            text = Text(" ").join(text.split("\n"))
-        text.truncate(width, overflow="ellipsis")
-        text.align(align, width)
-        return list(Segment.apply_style(text.render(self.app.console), base))
+        if cached is None:
+            cells = self._index.get(key) or ()
+            cached = row_strip(
+                cells,
+                self._columns,
+                self._widths,
+                self._line_width,
+                self._styles[0],
+                self.app.console,
+            )
+            if cursor:
+                cached = cached.apply_style(self._styles[2])
+            self._line_cache[cache_key] = cached
+        return cached
 
     def _message_strip(self) -> Strip:
         message = self.empty_text if self.loaded else self.loading_text
-        style = self._styles[3]
-        return Strip([Segment(" " * MARGIN + message, style)]).extend_cell_length(
-            self._line_width, self._styles[0]
-        )
+        return message_strip(message, self._line_width, self._styles[3], self._styles[0])
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -537,7 +464,7 @@ class ResourceTable(ScrollView, can_focus=True):
         ):
             if column.width is not None:
                 continue
-            longest = min(_widest(column_cells), self._max_column_width)
+            longest = min(widest(column_cells), self._max_column_width)
             if longest > self._widths[position]:
                 # Columns only grow: shrinking on every update would make them flicker.
                 self._widths[position] = longest

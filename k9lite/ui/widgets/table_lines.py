@@ -1,0 +1,148 @@
+"""How ResourceTable's lines look: its columns, and the header, row and message strips.
+
+Pure drawing, no widget state: the table decides which lines to draw and caches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+from k9lite.ui.widgets.row_index import Cell, SortKey
+
+__all__ = [
+    "GAP",
+    "MARGIN",
+    "MAX_COLUMN_WIDTH",
+    "Align",
+    "Column",
+    "crop_marking_cut",
+    "header_strip",
+    "message_strip",
+    "row_strip",
+    "widest",
+]
+
+Align = Literal["left", "center", "right"]
+
+MARGIN = 1
+"""Blank cells left of the first column."""
+GAP = 2
+"""Blank cells between two columns."""
+MAX_COLUMN_WIDTH = 60
+"""Auto-sized columns grow with their content up to this width, then cut with an ellipsis."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its key, header label, fixed width (None: auto), alignment and sort order."""
+
+    key: str
+    label: str
+    width: int | None = None
+    align: Align = "left"
+    sortable: bool = True
+    sort_key: SortKey | None = None
+    """Maps a cell's plain text to a sort value (e.g. `age_order`); None sorts by the text."""
+
+
+def fit(text: str, width: int, align: Align) -> str:
+    """Cut `text` to `width` cells (with an ellipsis) and pad it as `align` says."""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…" if width > 0 else ""
+    space = width - length
+    if align == "left":
+        return text + " " * space
+    if align == "right":
+        return " " * space + text
+    left = space // 2
+    return " " * left + text + " " * (space - left)
+
+
+def widest(cells: tuple[str | Text, ...]) -> int:
+    """The width in cells of the widest of `cells`."""
+    if Text not in map(type, cells) and "".join(cells).isascii():  # type: ignore[arg-type]
+        # The common case, measured in C: printable ASCII is one cell per character.
+        return max(map(len, cells))
+    return max(cell.cell_len if isinstance(cell, Text) else cell_len(cell) for cell in cells)
+
+
+def crop_marking_cut(strip: Strip, start: int, width: int, style: Style) -> Strip:
+    """The strip's cells start..start+width; a value cut at the right edge ends in "…".
+
+    A cut "8080:30" would read as a real value; the ellipsis says that more is to the right.
+    """
+    end = start + width
+    if width > 1 and strip.cell_length > end:
+        edge = strip.crop(end - 1, end + 1).text
+        if len(edge) == 2 and not edge.isspace() and " " not in edge:
+            last = strip.crop(end - 1, end)
+            marker = Strip([Segment("…", next(iter(last), Segment("", style)).style)])
+            return Strip.join([strip.crop_extend(start, end - 1, style), marker])
+    return strip.crop_extend(start, end, style)
+
+
+def header_strip(
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    sort: tuple[str | None, bool],
+    line_width: int,
+    style: Style,
+) -> Strip:
+    """The header: each label fitted to its column, the sort column marked ▲ or ▼."""
+    sort_column, reverse = sort
+    labels = []
+    for column, width in zip(columns, widths, strict=True):
+        label = column.label
+        if column.key == sort_column:
+            # An arrow, not a colour, marks the sort column: readable with NO_COLOR.
+            label += "▼" if reverse else "▲"
+        labels.append(fit(label, width, column.align))
+    text = " " * MARGIN + (" " * GAP).join(labels)
+    return Strip([Segment(text, style)]).extend_cell_length(line_width, style)
+
+
+def row_strip(
+    cells: Sequence[Cell],
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    line_width: int,
+    base: Style,
+    console: Console,
+) -> Strip:
+    """One row: each cell fitted to its column (Rich Text keeps its styles)."""
+    segments = [Segment(" " * MARGIN, base)]
+    for position, (column, width) in enumerate(zip(columns, widths, strict=True)):
+        if position:
+            segments.append(Segment(" " * GAP, base))
+        cell = cells[position] if position < len(cells) else ""
+        if isinstance(cell, Text):
+            segments.extend(_text_segments(cell, width, column.align, base, console))
+        else:
+            segments.append(Segment(fit(cell.replace("\n", " "), width, column.align), base))
+    return Strip(segments).extend_cell_length(line_width, base)
+
+
+def _text_segments(
+    cell: Text, width: int, align: Align, base: Style, console: Console
+) -> list[Segment]:
+    text = cell.copy()
+    if "\n" in text.plain:
+        text = Text(" ").join(text.split("\n"))
+    text.truncate(width, overflow="ellipsis")
+    text.align(align, width)
+    return list(Segment.apply_style(text.render(console), base))
+
+
+def message_strip(message: str, line_width: int, style: Style, base: Style) -> Strip:
+    """The line shown where rows would be: loading, or nothing to show."""
+    return Strip([Segment(" " * MARGIN + message, style)]).extend_cell_length(line_width, base)
