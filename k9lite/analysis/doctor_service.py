@@ -4,7 +4,8 @@ LoadBalancer still waiting for its address."""
 from __future__ import annotations
 
 from k9lite.analysis.doctor_findings import Finding, ServiceFacts, kubectl_patch
-from k9lite.analysis.routes import build_route, dns_name, ready_pods_by_node
+from k9lite.analysis.route_types import dns_name
+from k9lite.analysis.routes import build_route, ready_pods_by_node
 from k9lite.model.endpoints import SERVICE_NAME_LABEL, EndpointSlice
 from k9lite.model.services import Service
 

@@ -15,19 +15,16 @@ from __future__ import annotations
 from k9lite.analysis.route_endpoints import endpoints_stage
 from k9lite.analysis.route_types import (
     CLUSTER_DNS,
-    CLUSTER_DOMAIN,
     IN_CLUSTER_CLIENT,
     INSIDE,
     KUBE_PROXY,
     NODE_NETWORK,
     OUTSIDE,
-    ROUTE_KINDS,
     Health,
     Route,
     RouteHop,
     RouteLane,
     RouteStage,
-    StageKind,
     dns_name,
     join_host_port,
     node_address,
@@ -39,21 +36,7 @@ from k9lite.model.pods import Pod
 from k9lite.model.services import Service, ServicePort
 from k9lite.model.state import ClusterState
 
-__all__ = [
-    "CLUSTER_DOMAIN",
-    "ROUTE_KINDS",
-    "Health",
-    "Route",
-    "RouteHop",
-    "RouteLane",
-    "RouteStage",
-    "StageKind",
-    "build_route",
-    "dns_name",
-    "join_host_port",
-    "node_address",
-    "ready_pods_by_node",
-]
+__all__ = ["build_route", "ready_pods_by_node"]
 
 
 def ready_pods_by_node(route: Route, port: ServicePort | None = None) -> dict[str, list[str]]:

@@ -13,7 +13,7 @@ import time
 import orjson
 from rich.console import Console
 
-from k9lite.analysis.routes import ROUTE_KINDS
+from k9lite.analysis.route_types import ROUTE_KINDS
 from k9lite.commands.lookup import CommandFailed, service_state
 from k9lite.kube.config import Connection
 from k9lite.render.histogram import Histogram

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from k9lite.analysis.routes import ROUTE_KINDS, build_route
+from k9lite.analysis.route_types import ROUTE_KINDS
+from k9lite.analysis.routes import build_route
 from k9lite.commands.lookup import service_state
 from k9lite.kube.config import Connection
 from k9lite.render.route import RouteDiagram

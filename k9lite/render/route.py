@@ -26,7 +26,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from k9lite.analysis.routes import Health, Route, RouteHop, RouteLane, RouteStage, StageKind
+from k9lite.analysis.route_types import Health, Route, RouteHop, RouteLane, RouteStage, StageKind
 
 __all__ = ["MARKS", "RouteDiagram", "RouteStyles"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from k9lite.analysis.routes import join_host_port, node_address
+from k9lite.analysis.route_types import join_host_port, node_address
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service, ServicePort
 from k9lite.model.state import ClusterState

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from k9lite.analysis.routes import Route, RouteLane, RouteStage, build_route
+from k9lite.analysis.route_types import Route, RouteLane, RouteStage
+from k9lite.analysis.routes import build_route
 from k9lite.model.state import ClusterState
 from tests.model.manifests import (
     conditions,

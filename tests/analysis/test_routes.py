@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from k9lite.analysis.routes import RouteHop
+from k9lite.analysis.route_types import RouteHop
 from tests.analysis.builders import (
     EP_A,
     EP_B,

@@ -18,7 +18,8 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from k9lite.analysis.routes import ROUTE_KINDS, Route, RouteLane, RouteStage, build_route
+from k9lite.analysis.route_types import ROUTE_KINDS, Route, RouteLane, RouteStage
+from k9lite.analysis.routes import build_route
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube.config import load_connection
 from k9lite.kube.feed import watching

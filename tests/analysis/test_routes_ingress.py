@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from k9lite.analysis.routes import Route, RouteHop
+from k9lite.analysis.route_types import Route, RouteHop
 from k9lite.model.state import ClusterState
 from tests.analysis.builders import ingress, kinds, only_lane, route_of, stage, state_of
 from tests.model.manifests import ingress_manifest, service

@@ -13,7 +13,8 @@ import pytest
 from rich.console import Console
 from syrupy.assertion import SnapshotAssertion
 
-from k9lite.analysis.routes import Route, build_route
+from k9lite.analysis.route_types import Route
+from k9lite.analysis.routes import build_route
 from k9lite.render.route import MARKS, RouteDiagram
 from tests.analysis.builders import (
     NOT_READY,

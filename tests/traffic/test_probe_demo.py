@@ -22,7 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from rich.console import Console
 
-from k9lite.analysis.routes import ROUTE_KINDS, build_route, ready_pods_by_node
+from k9lite.analysis.route_types import ROUTE_KINDS
+from k9lite.analysis.routes import build_route, ready_pods_by_node
 from k9lite.analysis.stats import Summary, Tally
 from k9lite.demo.cluster import ClusterRuntime, DemoCluster
 from k9lite.kube.config import Connection, load_connection

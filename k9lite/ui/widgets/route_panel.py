@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from textual.widgets import Static
 
-from k9lite.analysis.routes import ROUTE_KINDS, Route, build_route
+from k9lite.analysis.route_types import ROUTE_KINDS, Route
+from k9lite.analysis.routes import build_route
 from k9lite.model.state import ClusterState
 from k9lite.render.route import RouteDiagram, RouteStyles
 from k9lite.ui.theme import theme_colour
