@@ -44,7 +44,8 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from k9lite.kube.config import load_connection
-from k9lite.ui.app import AppOptions, K9liteApp
+from k9lite.ui.app import K9liteApp
+from k9lite.ui.navigator import AppOptions
 from k9lite.ui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:

@@ -285,7 +285,8 @@ def _connected(
 
 
 def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
-    from k9lite.ui.app import AppOptions, K9liteApp
+    from k9lite.ui.app import K9liteApp
+    from k9lite.ui.navigator import AppOptions
 
     namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
     K9liteApp(AppOptions(connection, namespace, readonly=args.readonly)).run()

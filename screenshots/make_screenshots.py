@@ -27,8 +27,9 @@ from k9lite.demo.cluster import DemoCluster, DemoOptions  # noqa: E402
 from k9lite.kube.actions import scale  # noqa: E402
 from k9lite.kube.config import load_connection  # noqa: E402
 from k9lite.model.selectors import LabelSelector  # noqa: E402
-from k9lite.ui.app import AppOptions, K9liteApp  # noqa: E402
+from k9lite.ui.app import K9liteApp  # noqa: E402
 from k9lite.ui.browser import Browser  # noqa: E402
+from k9lite.ui.navigator import AppOptions  # noqa: E402
 from k9lite.ui.screens.text_screen import TextScreen  # noqa: E402
 from k9lite.ui.screens.traffic import TrafficScreen  # noqa: E402
 from k9lite.ui.widgets.doctor_panel import DoctorPanel  # noqa: E402

@@ -1,4 +1,4 @@
-"""Changes and reads the UI asks for: scale, delete, get one object as raw JSON.
+"""Changes and reads the UI asks for: scale, delete, one object as raw JSON, its Events.
 
 Each takes a `Connection` (a client is made and closed) or an open `ApiClient`, and raises
 `Forbidden`, `NotFound`, `ActionFailed` or a transport error (`ClusterUnreachable`...).
@@ -27,9 +27,12 @@ from k9lite.kube.errors import (
     transport_error,
 )
 
-__all__ = ["delete", "get_raw", "scale"]
+__all__ = ["delete", "events_of", "get_raw", "scale"]
 
 REQUEST_TIMEOUT = (10.0, 30.0)
+# Read on demand for describe, as kubectl does: never watched (a busy cluster writes many).
+_EVENTS = ApiKind("events", "/api/v1", True)
+_EVENTS_LIMIT = 500
 
 
 @contextmanager
@@ -137,3 +140,33 @@ def get_raw(
     """One object as the server's JSON (for describe and YAML views)."""
     with _client(target) as api_client:
         return _request(api_client, "GET", _kind(kind).path(namespace, name), kind, namespace, name)
+
+
+def events_of(
+    target: Connection | ApiClient, kind: str, namespace: str, name: str, uid: str
+) -> list[dict[str, Any]]:
+    """The Events about one object, found as `kubectl describe` finds them.
+
+    kubectl's selector: involvedObject.uid, .name, .namespace and .kind. A cluster-scoped object
+    (a Node) has its Events in any namespace: they are listed across namespaces.
+    """
+    selector = ",".join(
+        (
+            f"involvedObject.uid={uid}",
+            f"involvedObject.name={name}",
+            f"involvedObject.namespace={namespace}",
+            f"involvedObject.kind={kind}",
+        )
+    )
+    with _client(target) as api_client:
+        answer = _request(
+            api_client,
+            "GET",
+            _EVENTS.path(namespace or None),
+            "events",
+            namespace or None,
+            name,
+            query={"fieldSelector": selector, "limit": str(_EVENTS_LIMIT)},
+        )
+    items = answer.get("items")
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []

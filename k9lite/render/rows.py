@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from k9lite.model.cluster import Namespace, Node
 from k9lite.model.durations import human_duration
@@ -40,12 +40,20 @@ BROKEN_MARK = "✗"
 
 @dataclass(frozen=True, slots=True)
 class ViewColumn:
-    """A column of a view; `order` says how to sort its text ("age", "number" or plain)."""
+    """A column of a view; `order` says how to sort its text ("age", "number" or plain).
+
+    On a narrow terminal the columns of highest `priority` drop out first (0: always shown),
+    and a column with a `min_width` narrows to it before any other drops; `cut` says where a
+    cell too wide loses its text ("middle" keeps a pod name's random suffix).
+    """
 
     key: str
     label: str
     order: str = ""
     align: str = "left"
+    priority: int = 0
+    min_width: int | None = None
+    cut: Literal["end", "middle"] = "end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +75,12 @@ class ViewSpec:
     columns: tuple[ViewColumn, ...]
     cells: Callable[[Any, RowContext], tuple[str, ...]]
     aliases: tuple[str, ...]
+    object_kind: str
+    """The kind's name in the API (`Pod`): what Events and owner references call it."""
 
     def columns_for(self, all_namespaces: bool) -> tuple[ViewColumn, ...]:
         if self.namespaced and all_namespaces:
-            return (ViewColumn("namespace", "NAMESPACE"), *self.columns)
+            return (_NAMESPACE, *self.columns)
         return self.columns
 
     def row(self, obj: Any, context: RowContext) -> tuple[str, ...]:
@@ -167,12 +177,17 @@ def endpoints_text(svc: Service, state: ClusterState) -> str:
 
 
 def _endpoints_cell(ready: list[str], not_ready: int) -> str:
-    text = ",".join(sorted(ready)[:_ENDPOINTS_SHOWN]) or "<none>"
+    """`2 ready · 127.244.2.2:8080,127.244.3.2:8080`: the counts first, so that a narrow
+    column cut at the end still says how many endpoints are ready."""
+    if not ready and not not_ready:
+        return "<none>"
+    counts = f"{len(ready)} ready" + (f", {not_ready} not ready" if not_ready else "")
+    if not ready:
+        return counts
+    text = ",".join(sorted(ready)[:_ENDPOINTS_SHOWN])
     if len(ready) > _ENDPOINTS_SHOWN:
         text += f" +{len(ready) - _ENDPOINTS_SHOWN} more"
-    if not_ready:
-        text += f" ({not_ready} not ready)"
-    return text
+    return f"{counts} · {text}"
 
 
 def broken(svc: Service, ready: list[str]) -> bool:
@@ -214,15 +229,29 @@ def _namespace(ns: Namespace, context: RowContext) -> tuple[str, ...]:
     return ns.meta.name, ns.phase, age(ns, context.now)
 
 
-def _columns(*specs: str) -> tuple[ViewColumn, ...]:
-    """Columns from `LABEL` or `LABEL:order` strings."""
-    columns = []
-    for spec in specs:
-        label, _, order = spec.partition(":")
-        key = label.lower().replace("(s)", "s").replace("-", "_")
-        align = "right" if order == "number" else "left"
-        columns.append(ViewColumn(key, label, order, align))
-    return tuple(columns)
+def _column(
+    label: str,
+    order: str = "",
+    *,
+    priority: int = 0,
+    min_width: int | None = None,
+    cut: Literal["end", "middle"] = "end",
+) -> ViewColumn:
+    """A column named by its kubectl label; numbers align right."""
+    key = label.lower().replace("(s)", "s").replace("-", "_")
+    align = "right" if order == "number" else "left"
+    return ViewColumn(key, label, order, align, priority, min_width, cut)
+
+
+# Names narrow before anything that carries a value is dropped or cut; a pod's name is cut in
+# the middle, keeping the random suffix that tells it from its siblings.
+_NAME = _column("NAME", min_width=18)
+_POD_NAME = _column("NAME", min_width=18, cut="middle")
+_NAMESPACE = _column("NAMESPACE", min_width=9)
+
+
+def _age(priority: int) -> ViewColumn:
+    return _column("AGE", "age", priority=priority)
 
 
 VIEWS: tuple[ViewSpec, ...] = (
@@ -230,49 +259,84 @@ VIEWS: tuple[ViewSpec, ...] = (
         "deployments",
         "Deployments",
         True,
-        _columns(
-            "NAME", "READY", "UP-TO-DATE:number", "AVAILABLE:number", "AGE:age",
-            "CONTAINERS", "IMAGES", "SELECTOR",
+        (
+            _NAME,
+            _column("READY"),
+            _column("UP-TO-DATE", "number", priority=2),
+            _column("AVAILABLE", "number"),
+            _age(1),
+            _column("CONTAINERS", priority=4, min_width=10),
+            _column("IMAGES", priority=3, min_width=12),
+            _column("SELECTOR", priority=4, min_width=12),
         ),
         _deployment,
         ("deploy", "deployment", "deployments", "dp"),
+        "Deployment",
     ),
     ViewSpec(
         "pods",
         "Pods",
         True,
-        _columns("NAME", "READY", "STATUS", "RESTARTS:number", "AGE:age", "IP", "NODE"),
+        # At 80 columns RESTARTS and AGE give way: IP and NODE are what k9lite is about.
+        (
+            _POD_NAME,
+            _column("READY"),
+            _column("STATUS"),
+            _column("RESTARTS", "number", priority=2),
+            _age(1),
+            _column("IP"),
+            _column("NODE", min_width=12, cut="middle"),
+        ),
         _pod,
         ("po", "pod", "pods"),
+        "Pod",
     ),
     ViewSpec(
         "services",
         "Services",
         True,
-        _columns(
-            "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "ENDPOINTS", "SELECTOR",
-            "AGE:age",
+        # PORT(S) is never cut (`8080:3…` reads as another port); ENDPOINTS narrows to its
+        # counts ("2 ready").
+        (
+            _NAME,
+            _column("TYPE"),
+            _column("CLUSTER-IP"),
+            _column("EXTERNAL-IP", priority=1),
+            _column("PORT(S)"),
+            _column("ENDPOINTS", min_width=9),
+            _column("SELECTOR", priority=2, min_width=12),
+            _age(3),
         ),
         _service,
         ("svc", "service", "services"),
+        "Service",
     ),
     ViewSpec(
         "nodes",
         "Nodes",
         False,
-        _columns("NAME", "STATUS", "ROLES", "INTERNAL-IP", "PODS:number", "AGE:age"),
+        (
+            _NAME,
+            _column("STATUS"),
+            _column("ROLES", priority=2, min_width=8),
+            _column("INTERNAL-IP"),
+            _column("PODS", "number"),
+            _age(1),
+        ),
         _node,
         ("no", "node", "nodes"),
+        "Node",
     ),
     ViewSpec(
         "namespaces",
         "Namespaces",
         False,
-        _columns("NAME", "STATUS", "AGE:age"),
+        (_NAME, _column("STATUS"), _age(0)),
         _namespace,
         ("ns", "namespace", "namespaces"),
+        "Namespace",
     ),
-)  # fmt: skip
+)
 
 _BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
 

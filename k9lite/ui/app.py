@@ -1,72 +1,50 @@
-"""The k9lite app: a live browser of Deployments, Pods, Services, Nodes and Namespaces."""
+"""The k9lite app: a live browser of Deployments, Pods, Services, Nodes and Namespaces, and the
+actions on the object under the cursor (describe, YAML, route, traffic, scale, delete)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import yaml
+from rich.console import RenderableType
+from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from k9lite.kube import actions
-from k9lite.kube.config import Connection, context_names, switch_context
 from k9lite.kube.errors import KubeError
-from k9lite.kube.feed import StateFeed
-from k9lite.kube.watch import ClusterWatcher
-from k9lite.model.collector import keep_loaded_objects
-from k9lite.model.kinds import KINDS
-from k9lite.model.selectors import LabelSelector, SelectorError
-from k9lite.paths import STYLES
+from k9lite.model.events import decode_event
+from k9lite.model.fields import DecodeError
 from k9lite.render.describe import describe
 from k9lite.render.doctor import FindingDetail
-from k9lite.render.rows import VIEWS, ViewSpec, view_for
-from k9lite.ui.browser import Browser, Scope
+from k9lite.render.events import events_section
+from k9lite.render.rows import VIEWS
+from k9lite.ui.navigator import Navigator
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TrafficScreen
 from k9lite.ui.widgets.doctor_panel import DoctorPanel
-from k9lite.ui.widgets.resource_table import ResourceTable
 from k9lite.ui.widgets.route_panel import RoutePanel
-from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
 
-__all__ = ["AppOptions", "K9liteApp"]
-
-_REFRESH_SECONDS = 0.1
-_AGE_TICKS = 10  # each AGE cell once a second, a tenth of them each tick
-_FULL_TICKS = 300  # every row every 30 s
+__all__ = ["K9liteApp"]
 
 
-@dataclass(frozen=True, slots=True)
-class AppOptions:
-    """What the command line decided: where to connect and how to start."""
+class K9liteApp(Navigator):
+    """Every key of the main screen is declared here; the footer, `?` and ctrl+p show them."""
 
-    connection: Connection
-    namespace: str | None  # None: all namespaces
-    readonly: bool = False
-    start_view: str = "pods"
-    watch: bool = True  # False: show only what is put in the feed (snapshots, screenshots)
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
-
-
-class K9liteApp(App[None]):
-    """k9s habits: `:` switches views, `/` filters, Enter drills down, Esc goes back."""
-
-    CSS_PATH: ClassVar[list[str | Any]] = [STYLES / "app.tcss", STYLES / "screens.tcss"]
-    TITLE = "k9lite"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the app opens the prompt as the key arrives, so the keys typed right after
         # it (`:svc` pasted, or sent by tmux in one go) reach the prompt, not the table.
         Binding(":", "prompt('command')", "Command", key_display=":", priority=True),
         Binding("/", "prompt('filter')", "Filter", key_display="/", priority=True),
         Binding("escape", "go_back", "Back", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("d", "describe", "Describe"),
         Binding("y", "yaml", "YAML"),
         Binding("r", "route", "Route"),
@@ -74,274 +52,63 @@ class K9liteApp(App[None]):
         Binding("s", "scale", "Scale"),
         Binding("ctrl+d", "delete", "Delete"),
         Binding("0", "all_namespaces", "All ns"),
-        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
+        # k9s quits on ctrl+c, wherever the focus is (Textual's default would copy).
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
     class ActionDone(Message):
-        """A scale, delete or YAML fetch finished (in a worker thread)."""
+        """A scale or delete finished (in a worker thread): what to tell the user."""
 
-        def __init__(self, message: str, *, error: bool = False, text: str = "") -> None:
+        def __init__(self, message: str) -> None:
             super().__init__()
             self.message = message
-            self.error = error
+
+    class TextRead(Message):
+        """A worker read a text to show on a screen of its own (YAML)."""
+
+        def __init__(self, title: str, text: str) -> None:
+            super().__init__()
+            self.title = title
             self.text = text
 
-    def __init__(self, options: AppOptions, *, feed: StateFeed | None = None) -> None:
-        super().__init__()
-        self.options = options
-        self.connection = options.connection
-        self.feed = feed or StateFeed()
-        self.watcher: ClusterWatcher | None = None
-        self._prompt_mode = "command"
-        self._history: list[tuple[ViewSpec, Scope | None]] = []
-        self._ticks = 0
-        self._message = ("", False)
-        self._heap_settled = False
+    class EventsRead(Message):
+        """A worker read an object's Events for the description open in `target`."""
 
-    # -- layout and lifecycle -------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        yield StatusHeader()
-        view = view_for(self.options.start_view) or view_for("pods")
-        assert view is not None
-        yield Browser(view=view, namespace=self.options.namespace)
-        yield Static(id="message")
-        yield Input(id="prompt")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        header = self.query_one(StatusHeader)
-        header.context = self.connection.context
-        header.server = self.connection.server
-        header.namespace = self.options.namespace or "all"
-        header.readonly = self.options.readonly
-        self.browser.table.focus()
-        if self.options.watch:
-            self.start_watching()
-        self.set_interval(_REFRESH_SECONDS, self.refresh_state)
-
-    def start_watching(self) -> None:
-        """Watch the cluster on background threads; their events land in the feed's state."""
-        self.watcher = ClusterWatcher(
-            self.connection,
-            self.feed,
-            namespace=self.options.namespace,
-            first=(self.browser.view.kind,),
-        ).start()
-
-    def on_unmount(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
-
-    @property
-    def browser(self) -> Browser:
-        return self.query_one(Browser)
-
-    # -- the live feed --------------------------------------------------------------------------
-
-    def refresh_state(self) -> None:
-        """At most ten times a second: patch the view with what changed since the last time."""
-        if not self.is_running:
-            return  # shutting down: the widgets are being removed
-        statuses = self.feed.drain_statuses()
-        if statuses is not None:
-            header = self.query_one(StatusHeader)
-            header.connection, header.problem = connection_summary(statuses)
-        changes = self.feed.state.drain_changes()
-        if not self._heap_settled and all(self.feed.state.loaded(k) for k in KINDS):
-            self._heap_settled = True
-            keep_loaded_objects()
-        self._ticks += 1
-        now = self.options.clock()
-        browser = self.browser
-        # Now and then every row, for what else moves with time ("3 (5m ago)" restarts).
-        full = self._ticks % _FULL_TICKS == 0
-        if full or browser.wants_refresh(changes):
-            browser.refresh_rows(self.feed.state, now, changes=None if full else changes)
-        browser.refresh_ages(now, self._ticks % _AGE_TICKS, _AGE_TICKS)
-        status = self.feed.status_of(browser.view.kind)
-        if status is not None and status.state == "forbidden":
-            self.show_message(f"{browser.view.title}: {status.message}", error=True)
-
-    # -- messages to the user -------------------------------------------------------------------
-
-    def show_message(self, text: str, *, error: bool = False) -> None:
-        if (text, error) == self._message:
-            return  # the refresh repeats a standing message ten times a second
-        self._message = (text, error)
-        message = self.query_one("#message", Static)
-        message.update(text)
-        message.set_class(bool(text), "-visible")
-        message.set_class(error, "-error")
-
-    # -- the prompt: `:` commands and `/` filters -----------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "prompt":
-            # Not over a describe or scale screen, and `:` or `/` typed in a prompt is text.
-            return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
-        return True
-
-    def action_prompt(self, mode: str) -> None:
-        self._prompt_mode = mode
-        prompt = self.query_one("#prompt", Input)
-        prompt.value = ""
-        prompt.placeholder = (
-            "deploy | po | svc | no | ns | ctx [NAME]   (Enter to switch, Esc to cancel)"
-            if mode == "command"
-            else "text, or -l key=value for a label selector"
-        )
-        # Shown and focused now, not after the next style pass: keys that arrive with the `:`
-        # (a paste, a fast typist, tmux send-keys) belong to the prompt. A hidden widget
-        # cannot take the focus, and a class change shows it only once styles are refreshed.
-        prompt.display = True
-        self.screen.set_focus(prompt)
-
-    def _close_prompt(self) -> None:
-        prompt = self.query_one("#prompt", Input)
-        prompt.display = False
-        self.browser.table.focus()
-
-    @on(Input.Submitted, "#prompt")
-    def prompt_submitted(self, event: Input.Submitted) -> None:
-        self._close_prompt()
-        text = event.value.strip()
-        if self._prompt_mode == "command":
-            self.run_command(text)
-        else:
-            self.apply_filter(text)
-
-    def run_command(self, text: str) -> None:
-        name = text.lstrip(":").split()[0] if text.strip(": ") else ""
-        if name in ("q", "quit"):
-            self.exit()
-            return
-        if name in ("ctx", "context", "contexts"):
-            self.change_context(text.split()[1] if len(text.split()) > 1 else "")
-            return
-        view = view_for(name)
-        if view is None:
-            self.show_message(f"unknown command {text!r}: try deploy, po, svc, no, ns", error=True)
-            return
-        self.go_to(view)
-
-    def change_context(self, context: str) -> None:
-        """`:ctx` lists the kubeconfig's contexts; `:ctx NAME` watches that one instead."""
-        try:
-            if not context:
-                names = context_names(self.connection)
-                marked = [f"{n} (current)" if n == self.connection.context else n for n in names]
-                self.show_message("contexts: " + ", ".join(marked) + "   (:ctx NAME to switch)")
-                return
-            connection = switch_context(self.connection, context)
-        except KubeError as exc:
-            self.show_message(str(exc), error=True)
-            return
-        if self.watcher is not None:
-            self.watcher.stop()
-        self.connection = connection
-        namespace = None if self.options.namespace is None else connection.namespace
-        self.options = replace(self.options, connection=connection, namespace=namespace)
-        self.feed = StateFeed()
-        header = self.query_one(StatusHeader)
-        header.context, header.server = connection.context, connection.server
-        header.namespace = namespace or "all"
-        self.browser.set_namespace(namespace)
-        self.show_message(f"switched to context {connection.context}")
-        if self.options.watch:
-            self.start_watching()
-
-    def go_to(self, view: ViewSpec, scope: Scope | None = None) -> None:
-        """Open a view, remembering the current one for Esc."""
-        self._history.append((self.browser.view, self.browser.scope))
-        self.switch_view(view, scope)
-
-    def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
-        self.show_message("")
-        self.browser.show(view, scope=scope)
-        self.browser.refresh_rows(self.feed.state, self.options.clock())
-
-    def apply_filter(self, text: str) -> None:
-        browser = self.browser
-        if text.startswith("-l"):
-            try:
-                browser.label_selector = LabelSelector.parse(text[2:].strip())
-            except SelectorError as exc:
-                self.show_message(f"bad label selector: {exc}", error=True)
-                return
-            browser.set_text_filter("")
-        else:
-            browser.label_selector = None
-            browser.set_text_filter(text)
-        self.show_message("")
-        browser.refresh_rows(self.feed.state, self.options.clock())
-
-    # -- navigation -----------------------------------------------------------------------------
-
-    @on(ResourceTable.RowSelected)
-    def drill_down(self, event: ResourceTable.RowSelected) -> None:
-        """Enter: a Deployment's pods, or the pods a Service selects (its endpoints)."""
-        browser = self.browser
-        obj = browser.selected(self.feed.state)
-        if obj is None or browser.view.kind not in ("deployments", "services"):
-            return
-        pods = view_for("pods")
-        assert pods is not None
-        self.go_to(pods, Scope(browser.view.kind, obj.meta.namespace, obj.meta.name))
-
-    def action_go_back(self) -> None:
-        prompt = self.query_one("#prompt", Input)
-        if prompt.display:
-            self._close_prompt()
-            return
-        browser = self.browser
-        if browser.label_selector is not None or browser.text_filter:
-            self.apply_filter("")
-        elif self._history:
-            view, scope = self._history.pop()
-            self.switch_view(view, scope)
-
-    def action_all_namespaces(self) -> None:
-        """`0`: all namespaces, and back to the starting one."""
-        browser = self.browser
-        namespace = None if browser.namespace is not None else self.connection.namespace
-        if namespace is None and self.options.namespace is not None and self.watcher:
-            # The watch covers one namespace only: widen it to all.
-            self.watcher.stop()
-            self.feed = StateFeed()
-            self.options = replace(self.options, namespace=None)
-            self.start_watching()
-        browser.set_namespace(namespace)
-        self.query_one(StatusHeader).namespace = namespace or "all"
-        browser.refresh_rows(self.feed.state, self.options.clock())
+        def __init__(self, target: Static, events: RenderableType) -> None:
+            super().__init__()
+            self.target = target
+            self.events = events
 
     # -- actions on the selected object ---------------------------------------------------------
 
     def _selected(self) -> Any | None:
         obj = self.browser.selected(self.feed.state)
         if obj is None:
-            self.show_message("nothing selected", error=True)
+            self.show_error("nothing selected")
         return obj
 
     def action_describe(self) -> None:
         obj = self._selected()
-        if obj is not None:
-            kind = self.browser.view.kind
-            text = describe(kind, obj, self.feed.state, now=self.options.clock())
-            # A Service's detail ends with what the doctor finds, and its route: both live.
-            namespace, name = obj.meta.namespace, obj.meta.name
-            panels = (
-                DoctorPanel(namespace=namespace, name=name, source=lambda: self.feed.state),
-                self._route_panel(namespace, name),
+        if obj is None:
+            return
+        view = self.browser.view
+        text = describe(view.kind, obj, self.feed.state, now=self.options.clock())
+        # A Service's detail ends with what the doctor finds, and its route: both live.
+        namespace, name = obj.meta.namespace, obj.meta.name
+        panels = (
+            DoctorPanel(namespace=namespace, name=name, source=lambda: self.feed.state),
+            self._route_panel(namespace, name),
+        )
+        events = Static("Events:  (reading…)", markup=False, classes="events")
+        self.push_screen(
+            TextScreen(
+                title=f"describe {view.kind}/{name}",
+                text=text,
+                widgets=(events, *panels) if view.kind == "services" else (events,),
             )
-            self.push_screen(
-                TextScreen(
-                    title=f"describe {kind}/{obj.meta.name}",
-                    text=text,
-                    widgets=panels if kind == "services" else (),
-                )
-            )
+        )
+        self.fetch_events(events, view.object_kind, namespace, name, obj.meta.uid)
 
     def _selected_service(self, verb: str) -> tuple[str, str] | None:
         """The Service under the cursor, or the one drilled into; None (and why) elsewhere."""
@@ -352,7 +119,7 @@ class K9liteApp(App[None]):
             return None if obj is None else (obj.meta.namespace, obj.meta.name)
         if scope is not None and scope.kind == "services":
             return scope.namespace, scope.name
-        self.show_message(f"{verb} works on Services (:svc)", error=True)
+        self.show_error(f"{verb} works on Services (:svc)")
         return None
 
     @on(DoctorPanel.Opened)
@@ -384,7 +151,6 @@ class K9liteApp(App[None]):
             )
 
     def _route_panel(self, namespace: str, name: str) -> RoutePanel:
-        # The feed is replaced on a context switch: the panel asks for the current one.
         return RoutePanel(namespace=namespace, name=name, source=lambda: self.feed.state)
 
     def action_yaml(self) -> None:
@@ -394,9 +160,7 @@ class K9liteApp(App[None]):
 
     def _mutation_allowed(self, verb: str) -> bool:
         if self.options.readonly:
-            self.show_message(
-                f"read-only: {verb} is disabled (started with --readonly)", error=True
-            )
+            self.show_error(f"read-only: {verb} is disabled (started with --readonly)")
             return False
         return True
 
@@ -404,7 +168,7 @@ class K9liteApp(App[None]):
         if not self._mutation_allowed("scale"):
             return
         if self.browser.view.kind != "deployments":
-            self.show_message("scale works on Deployments (:deploy)", error=True)
+            self.show_error("scale works on Deployments (:deploy)")
             return
         obj = self._selected()
         if obj is None:
@@ -423,14 +187,14 @@ class K9liteApp(App[None]):
         obj = self._selected()
         if obj is None:
             return
-        kind = self.browser.view.kind
+        view = self.browser.view
         namespace, name = obj.meta.namespace, obj.meta.name
 
         def delete(yes: bool | None) -> None:
             if yes:
-                self.run_delete(kind, namespace, name)
+                self.run_delete(view.kind, namespace, name)
 
-        self.push_screen(ConfirmScreen(f"Delete {kind[:-1]} {name}?"), delete)
+        self.push_screen(ConfirmScreen(f"Delete {view.object_kind.lower()} {name}?"), delete)
 
     def action_help(self) -> None:
         self.push_screen(TextScreen(title="keys", text=_HELP))
@@ -439,28 +203,45 @@ class K9liteApp(App[None]):
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
     def run_scale(self, namespace: str, name: str, replicas: int) -> None:
-        actions.scale(self.connection, namespace, name, replicas)
-        self.post_message(self.ActionDone(f"scaled deployment/{name} to {replicas}"))
+        accepted = actions.scale(self.connection, namespace, name, replicas)
+        self.post_message(self.ActionDone(f"scaled deployment/{name} to {accepted}"))
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
     def run_delete(self, kind: str, namespace: str, name: str) -> None:
         actions.delete(self.connection, kind, namespace or None, name)
-        self.post_message(self.ActionDone(f"deleted {kind[:-1]}/{name}"))
+        self.post_message(self.ActionDone(f"deleted {kind}/{name}"))
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
     def fetch_yaml(self, kind: str, namespace: str, name: str) -> None:
         raw = actions.get_raw(self.connection, kind, namespace or None, name)
         raw.get("metadata", {}).pop("managedFields", None)
         text = yaml.safe_dump(raw, sort_keys=False)
-        self.post_message(self.ActionDone("", text=f"{kind}/{name}\n{text}"))
+        self.post_message(self.TextRead(f"yaml {kind}/{name}", text))
+
+    @work(thread=True, exclusive=True, group="events", exit_on_error=False)
+    def fetch_events(self, target: Static, kind: str, namespace: str, name: str, uid: str) -> None:
+        """Read the object's Events as `kubectl describe` does; its description ends with them."""
+        read = self.options.events or actions.events_of
+        try:
+            raws = read(self.connection, kind, namespace, name, uid)
+            found = [decode_event(raw) for raw in raws]
+            section: RenderableType = events_section(found, self.options.clock())
+        except (KubeError, DecodeError) as exc:
+            section = Text(f"Events:  (could not be read: {exc})")
+        self.post_message(self.EventsRead(target, section))
 
     @on(ActionDone)
     def action_done(self, event: ActionDone) -> None:
-        if event.text:
-            title, _, body = event.text.partition("\n")
-            self.push_screen(TextScreen(title=f"yaml {title}", text=body))
-        else:
-            self.show_message(event.message, error=event.error)
+        self.show_message(event.message)
+
+    @on(TextRead)
+    def text_read(self, event: TextRead) -> None:
+        self.push_screen(TextScreen(title=event.title, text=event.text))
+
+    @on(EventsRead)
+    def events_read(self, event: EventsRead) -> None:
+        if event.target.is_attached:  # the description may have been closed meanwhile
+            event.target.update(event.events)
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -470,7 +251,7 @@ class K9liteApp(App[None]):
             text = (
                 str(error) if isinstance(error, KubeError) else f"{type(error).__name__}: {error}"
             )
-            self.show_message(text, error=True)
+            self.show_error(text)
 
     # -- the command palette --------------------------------------------------------------------
 
@@ -492,24 +273,29 @@ class K9liteApp(App[None]):
             ("Scale", "s: the selected Deployment", self.action_scale),
             ("Delete", "ctrl+d: the selected object (asks first)", self.action_delete),
             ("All namespaces", "0: all namespaces / back", self.action_all_namespaces),
+            ("Switch context", ":ctx: another context of the kubeconfig", self.pick_context),
             ("Filter", "/: by text, or -l key=value", lambda: self.action_prompt("filter")),
         ):
             yield SystemCommand(title, help_text, action)
 
 
 _HELP = """\
-:deploy :po :svc :no :ns   switch view (also :pods :services :nodes :namespaces)
+:deploy :po :svc :no :ns   switch view (also :pods :services :nodes :namespaces); Tab completes
+:ns NAME  :ctx [NAME]      switch namespace; pick or switch the kubeconfig context
+:q                         quit
 /text                      filter rows by text;  /-l app=web  by label selector
-Enter                      a Deployment's pods; the pods a Service selects
-Esc                        clear the filter, or go back
+Up / Down in the prompt    earlier commands and filters
+Enter                      a Deployment's, a Service's or a Node's pods; a Namespace: switch
+Esc                        clear the filter, or go back (to the row you came from)
 0                          all namespaces, and back
-d / y                      describe / YAML of the selected object
+d / y                      describe (with Events) / YAML of the selected object
 r                          the route traffic takes to a Service's pods, live
 t                          a traffic test: requests to a Service, which pods answer
 s                          scale the selected Deployment (asks for the count)
 ctrl+d                     delete the selected object (asks first)
 S / R                      sort by the next column / reverse the order
-up down pgup pgdn home end move the cursor
+j k / up down              move the cursor;  g G / home end  first and last row
+pgup pgdn / ctrl+b ctrl+f  a page up or down
 ctrl+p                     command palette: every action
 q / ctrl+c                 quit
 """

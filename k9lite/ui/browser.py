@@ -31,18 +31,21 @@ _ALSO_SHOWS = {
     "pods": {"services", "replicasets", "deployments"},
 }
 _ORDERS: dict[str, Callable[[str], Any]] = {"age": age_order, "number": number_order}
+_PARENT_TITLES = {"deployments": "Deployments", "services": "Services", "nodes": "Nodes"}
 
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """A drill-down: only the pods a Deployment owns, or a Service selects."""
+    """A drill-down: only the pods a Deployment owns, a Service selects, or a Node runs."""
 
-    kind: str  # "deployments" or "services"
+    kind: str  # "deployments", "services" or "nodes"
     namespace: str
     name: str
 
     def pod_keys(self, state: ClusterState) -> set[str] | None:
         """The keys of the pods in scope; None when the owner is gone."""
+        if self.kind == "nodes":
+            return {row_key(p) for p in state.pods_on_node(self.name)}
         if self.kind == "services":
             service = state.get("services", self.namespace, self.name)
             return (
@@ -53,15 +56,24 @@ class Scope:
             return None
         return {row_key(p) for p in state.pods_of(deployment.meta.uid)}
 
-    def title(self, state: ClusterState) -> str:
+    @property
+    def crumbs(self) -> str:
+        """Where the drill-down started: `Services > clusterip-hostname-service >`."""
+        return f"{_PARENT_TITLES.get(self.kind, self.kind)} > {self.name} >"
+
+    def detail(self, state: ClusterState) -> str:
+        """What the scope adds after the count: a Service's endpoints, or that its owner went."""
+        if self.kind == "nodes":
+            return "" if state.get("nodes", "", self.name) is not None else "(node gone)"
         if self.kind == "deployments":
-            return f"of deployment/{self.name}"
+            found = state.get("deployments", self.namespace, self.name) is not None
+            return "" if found else "(deployment gone)"
         service = state.get("services", self.namespace, self.name)
         if service is None:
-            return f"of service/{self.name} (gone)"
+            return "(service gone)"
         if service.selector is None:
-            return f"of service/{self.name} (no selector: endpoints managed by hand)"
-        return f"of service/{self.name}, endpoints {endpoints_text(service, state)}"
+            return "(no selector: endpoints managed by hand)"
+        return f"· endpoints {endpoints_text(service, state)}"
 
 
 class Browser(Vertical):
@@ -80,7 +92,7 @@ class Browser(Vertical):
         self._title = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="view-title")
+        yield Static(id="view-title", markup=False)
         yield ResourceTable(id="resources")
 
     @property
@@ -95,10 +107,17 @@ class Browser(Vertical):
         keys = [c.key for c in self.view.columns_for(all_namespaces)]
         self._age_at = keys.index("age") if "age" in keys else None
         self.table.set_columns(
-            Column(c.key, c.label, align="right" if c.align == "right" else "left",
-                   sort_key=_ORDERS.get(c.order))
+            Column(
+                c.key,
+                c.label,
+                align="right" if c.align == "right" else "left",
+                sort_key=_ORDERS.get(c.order),
+                priority=c.priority,
+                min_width=c.min_width,
+                cut=c.cut,
+            )
             for c in self.view.columns_for(all_namespaces)
-        )  # fmt: skip
+        )
 
     def show(self, view: ViewSpec, *, scope: Scope | None = None) -> None:
         """Switch to another view; its rows come with the next refresh."""
@@ -214,9 +233,11 @@ class Browser(Vertical):
         self.table.filter_text = text
 
     def _update_title(self, count: int, state: ClusterState) -> None:
-        """`Pods [2 of 7] in default -l app=web`: the count first, as the line may be cut."""
+        """`Services > web > Pods [2 of 7] in default -l app=web`: the path of the drill-down,
+        then the count, early on the line as the line may be cut."""
         shown = self.table.visible_count
-        parts = [self.view.title, f"[{shown}]" if shown == count else f"[{shown} of {count}]"]
+        parts = [self.scope.crumbs] if self.scope is not None else []
+        parts += [self.view.title, f"[{shown}]" if shown == count else f"[{shown} of {count}]"]
         if self.view.namespaced:
             parts.append(f"in {self.namespace}" if self.namespace else "in all namespaces")
         if self.label_selector is not None:
@@ -224,8 +245,8 @@ class Browser(Vertical):
         if self.text_filter:
             parts.append(f"/{self.text_filter}")
         if self.scope is not None:
-            parts.append(self.scope.title(state))
-        title = " ".join(parts)
+            parts.append(self.scope.detail(state))
+        title = " ".join(part for part in parts if part)
         if title != self._title:
             # A one-line title never changes the layout: a layout pass per refresh would cost
             # as much as drawing the 10,000-row table beside it (STYLE habit 12).

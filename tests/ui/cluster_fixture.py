@@ -344,3 +344,41 @@ def connection() -> Connection:
         source="/tmp/k9lite-demo/kubeconfig",
         configuration=Configuration(),
     )
+
+
+# What the demo's components record about each kind (the demo cluster's EventRecorder).
+_EVENT_REASONS = {
+    "Pod": [
+        ("Scheduled", "default-scheduler", "Successfully assigned {ns}/{name} to worker1", 1),
+        ("Pulled", "kubelet", 'Container image "takytaky/hostname" already present', 1),
+        ("Created", "kubelet", "Created container: hostname-server", 1),
+        ("Started", "kubelet", "Started container hostname-server", 1),
+    ],
+    "Deployment": [
+        ("ScalingReplicaSet", "deployment-controller", "Scaled up replica set {name} to 2", 1),
+    ],
+    "Node": [("NodeReady", "kubelet", "Node {name} status is now: NodeReady", 3)],
+}
+
+
+def events(
+    connection: Connection, kind: str, namespace: str, name: str, uid: str
+) -> list[dict[str, Any]]:
+    """The Events of one object, fixed (describe reads them from the API server)."""
+    found = []
+    for number, (reason, component, message, count) in enumerate(_EVENT_REASONS.get(kind, [])):
+        stamp = _time(timedelta(minutes=5 - number))
+        found.append(
+            {
+                "metadata": _meta("Event", f"{name}.{number}", timedelta(minutes=5), namespace),
+                "involvedObject": {"kind": kind, "name": name, "namespace": namespace, "uid": uid},
+                "reason": reason,
+                "message": message.format(ns=namespace, name=name),
+                "source": {"component": component},
+                "firstTimestamp": _time(timedelta(hours=1)) if count > 1 else stamp,
+                "lastTimestamp": stamp,
+                "count": count,
+                "type": "Normal",
+            }
+        )
+    return found

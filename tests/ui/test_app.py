@@ -10,14 +10,18 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
+from textual.widgets import Static
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube.config import load_connection
-from k9lite.ui.app import AppOptions, K9liteApp
+from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
+from k9lite.ui.navigator import AppOptions
+from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.widgets.status_header import StatusHeader
 from tests.conftest import Kubectl
+from tests.ui.screen import screen_lines, screen_text
 
 T = TypeVar("T")
 SIZE = (160, 45)
@@ -123,8 +127,13 @@ async def test_service_endpoints_match_kubectl_describe(
         endpoints = column(app, "ENDPOINTS")
 
         def cell() -> list[str]:
+            # `2 ready · 127.244.2.2:80,127.244.3.2:80`: the count, then the addresses.
             row = rows(app).get("default/nodeport-hostname-service")
-            return sorted(row[endpoints].split(",")) if row else []
+            if row is None or " · " not in row[endpoints]:
+                return []
+            counts, addresses = row[endpoints].split(" · ")
+            assert counts == f"{len(expected)} ready"
+            return sorted(addresses.split(","))
 
         # The Service may be listed before its EndpointSlices: wait for them, bounded.
         await until(lambda: cell() == expected, what=f"ENDPOINTS {expected}")
@@ -136,14 +145,12 @@ async def test_forbidden_nodes_leave_the_other_views_working(cluster: DemoCluste
     async with app.run_test(size=SIZE):
         header = app.query_one(StatusHeader)
         await until(lambda: header.problem == "forbidden: nodes", what="the header to say why")
-        message = await until(
-            lambda: (
-                "forbidden" in str(app.query_one("#message").render())
-                and str(app.query_one("#message").render())
-            ),
-            what="a visible message",
+        # The view says so where its rows would be, on the screen.
+        body = await until(
+            lambda: next((line for line in screen_lines(app)[1:] if "forbidden:" in line), None),
+            what="the view's body to say why",
         )
-        assert 'User "demo-admin" cannot' in message
+        assert 'User "demo-admin" cannot' in body, body
         app.run_command("po")
         await until(lambda: len(rows(app)) == 7, what="the pods, still listed")
 
@@ -182,9 +189,11 @@ async def test_readonly_refuses_scale_and_delete(cluster: DemoCluster) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await until(lambda: rows(app), what="the Deployments")
         await pilot.press("s")
-        assert "read-only" in str(app.query_one("#message").render())
+        await pilot.pause()
+        assert "✗ read-only: scale is disabled" in screen_text(app)
         await pilot.press("ctrl+d")
-        assert "read-only" in str(app.query_one("#message").render())
+        await pilot.pause()
+        assert "✗ read-only: delete is disabled" in screen_text(app)
         assert not isinstance(app.screen, TextScreen)
 
 
@@ -201,6 +210,11 @@ async def test_scale_asks_then_scales(cluster: DemoCluster, kubectl: Kubectl) ->
             return out == "3"
 
         await until(lambda: replicas(), what="spec.replicas == 3")
+        # The user sees that it happened, on the screen, at 80 columns too.
+        await until(
+            lambda: "✓ scaled deployment/hostname-server to 3" in screen_text(app),
+            what="the result on the message line",
+        )
 
 
 async def test_describe_and_filter(cluster: DemoCluster) -> None:
@@ -212,6 +226,9 @@ async def test_describe_and_filter(cluster: DemoCluster) -> None:
         await until(lambda: isinstance(app.screen, TextScreen), what="the describe screen")
         assert isinstance(app.screen, TextScreen)
         assert "Endpoints:" in app.screen.text
+        # Its Events, read as kubectl describe reads them (none for this Service).
+        events = app.screen.query_one(".events", Static)
+        await until(lambda: "<none>" in str(events.render()), what="the Events section")
         await pilot.press("escape")
         app.run_command("po")
         app.apply_filter("-l app=hostname-server")
@@ -228,13 +245,17 @@ async def test_ctx_lists_and_switches_contexts(cluster: DemoCluster, tmp_path: P
     path = tmp_path / "two-contexts"
     path.write_text(yaml.safe_dump(config))
     app = K9liteApp(AppOptions(load_connection(str(path)), "default"))
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
         await until(lambda: len(rows(app)) == 7, what="the default namespace's pods")
         app.run_command("ctx")
-        message = str(app.query_one("#message").render())
-        assert "k9lite-demo (current)" in message and "second" in message
+        await until(
+            lambda: isinstance(app.screen, PickScreen) and "second" in screen_text(app),
+            what="the context picker",
+        )
+        assert "k9lite-demo (current)" in screen_text(app)
+        await pilot.press("escape")
         app.run_command("ctx nope")
-        assert 'context "nope"' in str(app.query_one("#message").render())
+        assert 'context "nope"' in app.flash.text and app.flash.level == "error"
         app.run_command("ctx second")
         header = app.query_one(StatusHeader)
         assert (header.context, header.namespace) == ("second", "kube-system")

@@ -10,6 +10,7 @@ from k9lite.ui.browser import Browser
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.widgets.route_panel import RoutePanel
 from tests.conftest import Kubectl
+from tests.ui.screen import screen_text
 from tests.ui.test_app import SIZE, make_app, rows, until
 
 SERVICE = "default/nodeport-hostname-service"
@@ -61,8 +62,8 @@ async def test_route_of_a_service_drilled_into_and_nowhere_else(cluster: DemoClu
     async with app.run_test(size=SIZE) as pilot:
         await until(lambda: rows(app), what="the pods")
         await pilot.press("r")
-        message = app.query_one("#message")
-        assert "route works on Services" in str(message.render())
+        await pilot.pause()
+        assert "✗ route works on Services" in screen_text(app)
         assert not isinstance(app.screen, TextScreen)
         app.run_command("svc")
         await until(lambda: rows(app).get("default/svc-3"), what="svc-3")

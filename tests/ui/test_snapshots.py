@@ -12,14 +12,16 @@ from collections.abc import Awaitable, Callable, Iterable
 import pytest
 from textual.pilot import Pilot
 
-from k9lite.ui.app import AppOptions, K9liteApp
+from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
+from k9lite.ui.navigator import AppOptions
 from k9lite.ui.screens.text_screen import TextScreen
 from tests.ui import cluster_fixture
 
 SnapCompare = Callable[..., bool]
 SMALL = (80, 24)
-LARGE = (160, 45)
+LARGE = (120, 35)
+SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x35")]
 # kubectl's rows for each view of the default scenario: pods 7, Services 5...
 ROWS = {"pods": 7, "deploy": 3, "svc": 5, "no": 3, "ns": 4}
 
@@ -31,6 +33,7 @@ def make_app(start_view: str) -> K9liteApp:
         start_view=start_view,
         watch=False,
         clock=lambda: cluster_fixture.NOW,
+        events=cluster_fixture.events,
     )
     app = K9liteApp(options, feed=cluster_fixture.feed())
     # Textual animates scrolling unless told not to; the Input's cursor blinks only in the
@@ -53,13 +56,13 @@ def loaded(rows: int, *, then: Iterable[str] = ()) -> Callable[[Pilot[None]], Aw
     return run_before
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x45"])
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("view", list(ROWS))
 def test_view(snap_compare: SnapCompare, view: str, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(view), terminal_size=size, run_before=loaded(ROWS[view]))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x45"])
+@pytest.mark.parametrize("size", SIZES)
 def test_describe_w2_service(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     app = make_app("svc")
 
@@ -95,7 +98,8 @@ def test_pods_filtered_by_label(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 
-def test_service_drill_down(snap_compare: SnapCompare) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_service_drill_down(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     """Enter on svc-3 (the LoadBalancer): the pods it selects, with their IPs and nodes."""
     app = make_app("svc")
 
@@ -105,4 +109,75 @@ def test_service_drill_down(snap_compare: SnapCompare) -> None:
         await pilot.press("enter")
         assert app.query_one(Browser).table.visible_count == 2
 
-    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_typing_a_command(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """`:sv` typed, not yet entered: the prompt shows it, with the completion greyed after."""
+    assert snap_compare(
+        make_app("pods"), terminal_size=size, run_before=loaded(ROWS["pods"], then=":sv")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_error_message(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    keys = [":", *"nosuchkind", "enter"]
+    assert snap_compare(make_app("pods"), terminal_size=size, run_before=loaded(7, then=keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_result_message(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    app = make_app("deploy")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["deploy"])(pilot)
+        app.show_message("scaled deployment/hostname-server to 3")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_scale_dialog(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """A modal over the Deployments: what is asked, and the count being typed."""
+    keys = ["s", "ctrl+u", "4"]
+    assert snap_compare(make_app("deploy"), terminal_size=size, run_before=loaded(3, then=keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_describe_a_pod_ends_with_its_events(
+    snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    app = make_app("pods")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["pods"], then=["d"])(pilot)
+        await pilot.pause()
+        await pilot.press("end")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_route_screen(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """`r` on svc-3: its load balancer, every node's NodePort, the ClusterIP, the pods."""
+    app = make_app("svc")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["svc"])(pilot)
+        app.query_one(Browser).table.move_cursor(key="default/svc-3")
+        await pilot.press("r")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_traffic_screen(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    app = make_app("svc")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(ROWS["svc"])(pilot)
+        app.query_one(Browser).table.move_cursor(key="default/nodeport-hostname-service")
+        await pilot.press("t")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from k9lite.ui.widgets.message_line import MessageLine
+
 __all__ = ["TextScreen"]
 
 
@@ -33,6 +35,7 @@ class TextScreen(ModalScreen[None]):
         frame.border_title = self.text_title
         frame.can_focus = True
         yield frame
+        yield MessageLine()
         yield Footer()
 
     def on_mount(self) -> None:

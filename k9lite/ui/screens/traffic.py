@@ -25,6 +25,7 @@ from k9lite.render.histogram import Histogram
 from k9lite.traffic.plan import PlannedProbe, ProbeRequest, plan_probe
 from k9lite.traffic.runner import ProbeOptions, Reply
 from k9lite.traffic.vantage import Via, ways_in
+from k9lite.ui.widgets.message_line import MessageLine
 
 __all__ = ["TrafficScreen"]
 
@@ -83,6 +84,7 @@ class TrafficScreen(ModalScreen[None]):
                 yield Static("no requests yet", id="run-now")
                 yield Static(id="run-before")
             yield RichLog(max_lines=_LOG_LINES, id="traffic-log")
+        yield MessageLine()
         yield Footer()
 
     def on_mount(self) -> None:

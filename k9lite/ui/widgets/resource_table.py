@@ -30,6 +30,7 @@ from k9lite.ui.widgets.table_lines import (
     MAX_COLUMN_WIDTH,
     Column,
     crop_marking_cut,
+    fit_columns,
     header_strip,
     message_strip,
     row_strip,
@@ -42,18 +43,19 @@ __all__ = ["Column", "ResourceTable"]
 class ResourceTable(ScrollView, can_focus=True):
     """A table of rows keyed by a stable string, with a row cursor that follows its key.
 
-    Keys: up/down, pageup/pagedown, home/end (and ctrl+home/ctrl+end) move the cursor,
-    enter selects, `S` cycles the sort column, `R` reverses the order.
+    Keys: up/down (j/k), pageup/pagedown, home/end (g/G, ctrl+home/ctrl+end) move the cursor,
+    enter selects, `S` cycles the sort column, `R` reverses the order. When the columns do not
+    fit, the ones of lowest priority narrow or drop out (see `fit_columns`).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "cursor_top", "Top", show=False),
-        Binding("end,ctrl+end", "cursor_bottom", "Bottom", show=False),
+        Binding("up,k", "cursor_up", "Cursor up", show=False),
+        Binding("down,j", "cursor_down", "Cursor down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home,g", "cursor_top", "Top", show=False),
+        Binding("end,ctrl+end,G", "cursor_bottom", "Bottom", show=False),
         Binding("S", "cycle_sort", "Sort column", tooltip="Sort by the next column", show=False),
         Binding("R", "reverse_sort", "Reverse", tooltip="Reverse the sort order", show=False),
     ]
@@ -61,10 +63,10 @@ class ResourceTable(ScrollView, can_focus=True):
     | Key(s) | Description |
     | :- | :- |
     | enter | Post RowSelected for the cursor row. |
-    | up, down | Move the cursor one row. |
-    | pageup, pagedown | Move the cursor one page. |
-    | home, ctrl+home | Move the cursor to the first row. |
-    | end, ctrl+end | Move the cursor to the last row. |
+    | up, down, k, j | Move the cursor one row. |
+    | pageup, pagedown, ctrl+b, ctrl+f | Move the cursor one page. |
+    | home, ctrl+home, g | Move the cursor to the first row. |
+    | end, ctrl+end, G | Move the cursor to the last row. |
     | S | Sort by the next sortable column. |
     | R | Reverse the sort order. |
     """
@@ -168,6 +170,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._row_filter: Callable[[str], bool] | None = None
         self._columns: tuple[Column, ...] = ()
         self._widths: list[int] = []
+        self._layout: tuple[tuple[int, int], ...] = ()
         self._max_column_width = max_column_width
         self._cursor_key: str | None = None
         self._cursor_index = 0
@@ -208,8 +211,13 @@ class ResourceTable(ScrollView, can_focus=True):
 
     @property
     def column_widths(self) -> tuple[int, ...]:
-        """The current width of each column, in cells."""
+        """The width each column's content asks for, in cells (shown or not)."""
         return tuple(self._widths)
+
+    @property
+    def shown_columns(self) -> tuple[tuple[str, int], ...]:
+        """The columns drawn at the current width, as (key, width), left to right."""
+        return tuple((self._columns[position].key, width) for position, width in self._layout)
 
     @property
     def row_filter(self) -> Callable[[str], bool] | None:
@@ -391,9 +399,10 @@ class ResourceTable(ScrollView, can_focus=True):
 
     @property
     def _content_width(self) -> int:
-        if not self._widths:
+        if not self._layout:
             return 0
-        return MARGIN + sum(self._widths) + GAP * (len(self._widths) - 1) + MARGIN
+        widths = [width for _, width in self._layout]
+        return MARGIN + sum(widths) + GAP * (len(widths) - 1) + MARGIN
 
     @property
     def _page_rows(self) -> int:
@@ -405,7 +414,7 @@ class ResourceTable(ScrollView, can_focus=True):
         if cached is None:
             sort = (self.sort_column, self.sort_reverse)
             cached = header_strip(
-                self._columns, self._widths, sort, self._line_width, self._styles[1]
+                self._columns, self._layout, sort, self._line_width, self._styles[1]
             )
             self._line_cache[key] = cached
         return cached
@@ -418,7 +427,7 @@ class ResourceTable(ScrollView, can_focus=True):
             cached = row_strip(
                 cells,
                 self._columns,
-                self._widths,
+                self._layout,
                 self._line_width,
                 self._styles[0],
                 self.app.console,
@@ -442,7 +451,8 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _sort_by_header(self, x: int) -> None:
         left = MARGIN
-        for column, width in zip(self._columns, self._widths, strict=True):
+        for position, width in self._layout:
+            column = self._columns[position]
             if left <= x < left + width:
                 if not column.sortable:
                     return
@@ -472,6 +482,21 @@ class ResourceTable(ScrollView, can_focus=True):
         if grew:
             self._layout_version += 1
         return grew
+
+    def _fit(self) -> None:
+        """Choose the columns shown and their widths for the width the rows have now."""
+        width = self.size.width
+        if width and len(self._index) + 1 > self.size.height:
+            width -= self.styles.scrollbar_size_vertical  # the rows scroll: a scrollbar shows
+        layout = (
+            fit_columns(self._columns, self._widths, width)
+            if width > 0
+            else tuple(enumerate(self._widths))
+        )
+        if layout != self._layout:
+            self._layout = layout
+            self._layout_version += 1
+            self.refresh()
 
     def _apply(self, change: Callable[[], Patch]) -> None:
         """Apply a patch, then keep the cursor on its key and repaint only what changed."""
@@ -527,6 +552,7 @@ class ResourceTable(ScrollView, can_focus=True):
             self.refresh()
 
     def _update_virtual_size(self) -> None:
+        self._fit()  # a few additions over a dozen columns: the rows may have come to scroll
         rows = len(self._index) or 1
         size = Size(self._content_width, rows + 1)
         if size != self.virtual_size:

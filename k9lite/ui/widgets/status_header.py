@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from k9lite.kube.watch import KindStatus
 
-__all__ = ["StatusHeader", "connection_summary"]
+__all__ = ["StatusHeader", "connection_summary", "header_line"]
 
 
 def connection_summary(statuses: Mapping[str, KindStatus]) -> tuple[str, str]:
@@ -42,14 +42,68 @@ class StatusHeader(Static):
     """Whether scale and delete are disabled."""
 
     def render(self) -> Text:
-        marker = {"live": "●", "loading": "○", "reconnecting": "◌"}.get(self.connection, "?")
-        text = Text.assemble(
-            ("k9lite ", "bold"),
-            f"ctx {self.context} | {self.server} | ns {self.namespace} | ",
-            (f"{marker} {self.connection}", "bold" if self.connection == "live" else "reverse"),
+        return header_line(
+            context=self.context,
+            server=self.server,
+            namespace=self.namespace,
+            connection=self.connection,
+            problem=self.problem,
+            readonly=self.readonly,
+            width=self.content_size.width,
         )
-        if self.problem:
-            text.append(f" | {self.problem}", style="bold")
-        if self.readonly:
-            text.append(" | read-only")
-        return text
+
+
+def header_line(
+    *,
+    context: str,
+    server: str,
+    namespace: str,
+    connection: str,
+    problem: str,
+    readonly: bool,
+    width: int,
+) -> Text:
+    """The header in `width` cells. What gives way first: the server's scheme, then the server,
+    then the problem's tail, then the app's name; context, namespace, the connection's state
+    and read-only always stay."""
+    marker = {"live": "●", "loading": "○", "reconnecting": "◌"}.get(connection, "?")
+    state = (f"{marker} {connection}", "bold" if connection == "live" else "reverse")
+    short_server = server.split("://", 1)[-1]
+    tail = [("read-only", "bold reverse")] if readonly else []
+    attempts = (
+        (True, server, problem),
+        (True, short_server, problem),
+        (True, "", problem),
+        (False, "", problem),
+    )
+    for brand, shown_server, shown_problem in attempts:
+        line = _assemble(brand, context, shown_server, namespace, state, shown_problem, tail)
+        if not width or line.cell_len <= width:
+            return line
+    # Still too wide: the problem is cut to what is left, with an ellipsis.
+    room = width - _assemble(False, context, "", namespace, state, "", tail).cell_len - 3
+    if room < 8:
+        return _assemble(False, context, "", namespace, state, "", tail)
+    cut = Text(problem)
+    cut.truncate(room, overflow="ellipsis")
+    return _assemble(False, context, "", namespace, state, cut.plain, tail)
+
+
+def _assemble(
+    brand: bool,
+    context: str,
+    server: str,
+    namespace: str,
+    state: tuple[str, str],
+    problem: str,
+    tail: list[tuple[str, str]],
+) -> Text:
+    parts: list[Text] = [Text(f"ctx {context}")]
+    if server:
+        parts.append(Text(server))
+    parts += [Text(f"ns {namespace}"), Text(*state)]
+    if problem:
+        parts.append(Text(problem, style="bold"))
+    parts += [Text(*part) for part in tail]
+    line = Text(" | ").join(parts)
+    return Text.assemble(("k9lite ", "bold"), line) if brand else line

@@ -24,7 +24,9 @@ __all__ = [
     "MAX_COLUMN_WIDTH",
     "Align",
     "Column",
+    "Cut",
     "crop_marking_cut",
+    "fit_columns",
     "header_strip",
     "message_strip",
     "row_strip",
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 Align = Literal["left", "center", "right"]
+Cut = Literal["end", "middle"]
 
 MARGIN = 1
 """Blank cells left of the first column."""
@@ -52,13 +55,54 @@ class Column:
     sortable: bool = True
     sort_key: SortKey | None = None
     """Maps a cell's plain text to a sort value (e.g. `age_order`); None sorts by the text."""
+    priority: int = 0
+    """0: always shown; when the terminal is too narrow, the highest numbers are dropped first."""
+    min_width: int | None = None
+    """How narrow the column may get before others are dropped; None: never narrower than its
+    content (an IP, a port, a count: cut, they would read as another value)."""
+    cut: Cut = "end"
+    """Where a cell too wide is cut: at the end, or in the middle (names keep their suffix)."""
 
 
-def fit(text: str, width: int, align: Align) -> str:
+def fit_columns(
+    columns: Sequence[Column], widths: Sequence[int], available: int
+) -> tuple[tuple[int, int], ...]:
+    """The columns to show in `available` cells, as (position, width), left to right.
+
+    Every priority-0 column is shown; the others join by priority (then position) while they
+    fit, whole or at their `min_width`. When even the priority-0 columns do not fit, those with
+    a `min_width` narrow, rightmost first (the table scrolls sideways past that).
+    """
+    floors = [
+        width if column.min_width is None else min(column.min_width, width)
+        for column, width in zip(columns, widths, strict=True)
+    ]
+    budget = available - 2 * MARGIN
+    order = sorted(range(len(columns)), key=lambda i: (columns[i].priority, i))
+    taken = {i: widths[i] for i in order if columns[i].priority == 0}
+    used = sum(taken.values()) + GAP * (len(taken) - 1)
+    for i in order:
+        if i in taken:
+            continue
+        width = widths[i] if used + GAP + widths[i] <= budget else floors[i]
+        if used + GAP + width <= budget:
+            taken[i] = width
+            used += GAP + width
+    over = used - budget
+    for i in sorted(taken, reverse=True):
+        if over <= 0:
+            break
+        cut = min(over, taken[i] - floors[i])
+        taken[i] -= cut
+        over -= cut
+    return tuple(sorted(taken.items()))
+
+
+def fit(text: str, width: int, align: Align, cut: Cut = "end") -> str:
     """Cut `text` to `width` cells (with an ellipsis) and pad it as `align` says."""
     length = cell_len(text)
     if length > width:
-        return set_cell_size(text, width - 1) + "…" if width > 0 else ""
+        return _cut(text, width, cut)
     space = width - length
     if align == "left":
         return text + " " * space
@@ -66,6 +110,33 @@ def fit(text: str, width: int, align: Align) -> str:
         return " " * space + text
     left = space // 2
     return " " * left + text + " " * (space - left)
+
+
+def _cut(text: str, width: int, cut: Cut) -> str:
+    """`text` in `width` cells with an ellipsis where it was cut.
+
+    In the middle, the last `-part` is kept whole when it takes at most half the width: the
+    random suffix is what tells `web-5d8f9c7b4-x2x9k` from its siblings.
+    """
+    if width <= 1:
+        return "…"[:width]
+    if cut == "middle" and width >= 5:
+        _, dash, last = text.rpartition("-")
+        tail = dash + last if dash and cell_len(last) + 1 <= width // 2 else ""
+        tail_width = cell_len(tail) or (width - 1) // 2
+        head = set_cell_size(text, width - 1 - tail_width)
+        return head + "…" + (tail or _last_cells(text, tail_width))
+    return set_cell_size(text, width - 1) + "…"
+
+
+def _last_cells(text: str, width: int) -> str:
+    """The end of `text` in at most `width` cells."""
+    end = ""
+    for char in reversed(text):
+        if cell_len(char + end) > width:
+            break
+        end = char + end
+    return end
 
 
 def widest(cells: tuple[str | Text, ...]) -> int:
@@ -93,15 +164,16 @@ def crop_marking_cut(strip: Strip, start: int, width: int, style: Style) -> Stri
 
 def header_strip(
     columns: Sequence[Column],
-    widths: Sequence[int],
+    layout: Sequence[tuple[int, int]],
     sort: tuple[str | None, bool],
     line_width: int,
     style: Style,
 ) -> Strip:
-    """The header: each label fitted to its column, the sort column marked ▲ or ▼."""
+    """The header: each shown label fitted to its column, the sort column marked ▲ or ▼."""
     sort_column, reverse = sort
     labels = []
-    for column, width in zip(columns, widths, strict=True):
+    for position, width in layout:
+        column = columns[position]
         label = column.label
         if column.key == sort_column:
             # An arrow, not a colour, marks the sort column: readable with NO_COLOR.
@@ -114,21 +186,23 @@ def header_strip(
 def row_strip(
     cells: Sequence[Cell],
     columns: Sequence[Column],
-    widths: Sequence[int],
+    layout: Sequence[tuple[int, int]],
     line_width: int,
     base: Style,
     console: Console,
 ) -> Strip:
-    """One row: each cell fitted to its column (Rich Text keeps its styles)."""
+    """One row: the cell of each shown column fitted to its width (Rich Text keeps its styles)."""
     segments = [Segment(" " * MARGIN, base)]
-    for position, (column, width) in enumerate(zip(columns, widths, strict=True)):
-        if position:
+    for shown, (position, width) in enumerate(layout):
+        if shown:
             segments.append(Segment(" " * GAP, base))
+        column = columns[position]
         cell = cells[position] if position < len(cells) else ""
         if isinstance(cell, Text):
             segments.extend(_text_segments(cell, width, column.align, base, console))
         else:
-            segments.append(Segment(fit(cell.replace("\n", " "), width, column.align), base))
+            text = cell.replace("\n", " ")
+            segments.append(Segment(fit(text, width, column.align, column.cut), base))
     return Strip(segments).extend_cell_length(line_width, base)
 
 

@@ -1,0 +1,340 @@
+"""The app's core: one cluster session shown through a browser, the prompt, the message line,
+and moving between views (`:` commands, drill-downs, Esc back, namespaces and contexts).
+
+K9liteApp (ui/app.py) adds the actions on the selected object and declares every key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from k9lite.kube.config import Connection, context_names
+from k9lite.kube.errors import KubeError
+from k9lite.kube.feed import StateFeed
+from k9lite.model.collector import keep_loaded_objects
+from k9lite.model.kinds import KINDS
+from k9lite.model.selectors import LabelSelector, SelectorError
+from k9lite.paths import STYLES
+from k9lite.render.rows import ViewSpec, view_for
+from k9lite.ui.browser import Browser, Scope
+from k9lite.ui.commands import (
+    OpenView,
+    Quit,
+    SwitchContext,
+    SwitchNamespace,
+    Unknown,
+    completions,
+    parse_command,
+)
+from k9lite.ui.screens.pick import PickScreen
+from k9lite.ui.session import Session
+from k9lite.ui.widgets.message_line import Flash, FlashLevel, MessageLine
+from k9lite.ui.widgets.prompt import PromptBar, PromptMode
+from k9lite.ui.widgets.resource_table import ResourceTable
+from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
+
+__all__ = ["AppOptions", "Navigator"]
+
+_REFRESH_SECONDS = 0.1
+_AGE_TICKS = 10  # each AGE cell once a second, a tenth of them each tick
+_FULL_TICKS = 300  # every row every 30 s
+# How long a message stays: results fade, warnings linger, errors wait for the next key.
+_FADE_SECONDS: dict[FlashLevel, float | None] = {"info": 4.0, "warning": 8.0, "error": None}
+
+
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    """What the command line decided: where to connect and how to start."""
+
+    connection: Connection
+    namespace: str | None  # None: all namespaces
+    readonly: bool = False
+    start_view: str = "pods"
+    watch: bool = True  # False: show only what is put in the feed (snapshots, screenshots)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    events: Callable[[Connection, str, str, str, str], list[dict[str, Any]]] | None = None
+    """Reads an object's Events for describe (kind, namespace, name, uid); None: the API."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where Esc goes back to: a view, its drill-down, and the row the cursor was on."""
+
+    view: ViewSpec
+    scope: Scope | None
+    row: str | None
+
+
+class Navigator(App[None]):
+    """k9s habits: `:` switches views, `/` filters, Enter drills down, Esc goes back."""
+
+    CSS_PATH: ClassVar[list[str | Any]] = [STYLES / "app.tcss", STYLES / "screens.tcss"]
+    TITLE = "k9lite"
+
+    flash: reactive[Flash] = reactive(Flash)
+    """The message every screen's message line shows."""
+
+    def __init__(self, options: AppOptions, *, feed: StateFeed | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.session = Session(
+            options.connection, options.namespace, watch=options.watch, feed=feed
+        )
+        self.namespace = options.namespace or options.connection.namespace
+        """The namespace `0` comes back to from all namespaces."""
+        self._places: list[_Place] = []
+        self._ticks = 0
+        self._fade: Timer | None = None
+        self._heap_settled = False
+
+    # -- layout and lifecycle -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader()
+        yield PromptBar(completer=self._completions, id="prompt-bar")
+        view = view_for(self.options.start_view) or view_for("pods")
+        assert view is not None
+        yield Browser(view=view, namespace=self.options.namespace)
+        yield MessageLine(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        header = self.query_one(StatusHeader)
+        header.readonly = self.options.readonly
+        self._show_session()
+        self.browser.table.focus()
+        self.session.start(first=(self.browser.view.kind,))
+        self.set_interval(_REFRESH_SECONDS, self.refresh_state)
+
+    def on_unmount(self) -> None:
+        self.session.stop()
+
+    @property
+    def browser(self) -> Browser:
+        return self.query_one(Browser)
+
+    @property
+    def connection(self) -> Connection:
+        return self.session.connection
+
+    @property
+    def feed(self) -> StateFeed:
+        # The feed is replaced on a context or namespace switch: always ask for the current one.
+        return self.session.feed
+
+    def _show_session(self) -> None:
+        header = self.query_one(StatusHeader)
+        header.context = self.connection.context
+        header.server = self.connection.server
+        header.namespace = self.browser.namespace or "all"
+
+    # -- the live feed --------------------------------------------------------------------------
+
+    def refresh_state(self) -> None:
+        """At most ten times a second: patch the view with what changed since the last time."""
+        if not self.is_running:
+            return  # shutting down: the widgets are being removed
+        feed = self.feed
+        statuses = feed.drain_statuses()
+        if statuses is not None:
+            header = self.query_one(StatusHeader)
+            header.connection, header.problem = connection_summary(statuses)
+        changes = feed.state.drain_changes()
+        if not self._heap_settled and all(feed.state.loaded(k) for k in KINDS):
+            self._heap_settled = True
+            keep_loaded_objects()
+        self._ticks += 1
+        now = self.options.clock()
+        browser = self.browser
+        # Now and then every row, for what else moves with time ("3 (5m ago)" restarts).
+        full = self._ticks % _FULL_TICKS == 0
+        if full or browser.wants_refresh(changes):
+            browser.refresh_rows(feed.state, now, changes=None if full else changes)
+        browser.refresh_ages(now, self._ticks % _AGE_TICKS, _AGE_TICKS)
+        status = feed.status_of(browser.view.kind)
+        # A view the user may not list says so where its rows would be, at once.
+        if status is not None and status.state == "forbidden":
+            browser.table.loading_text = f"forbidden: {status.message}"
+        else:
+            browser.table.loading_text = "Loading…"
+
+    # -- messages to the user -------------------------------------------------------------------
+
+    def show_message(self, text: str, *, level: FlashLevel = "info") -> None:
+        """Say something on the message line of every screen; "" clears it."""
+        self.flash = Flash(text, level)
+        if self._fade is not None:
+            self._fade.stop()
+            self._fade = None
+        seconds = _FADE_SECONDS[level]
+        if text and seconds is not None:
+            self._fade = self.set_timer(seconds, self._clear_faded)
+
+    def show_error(self, text: str) -> None:
+        self.show_message(text, level="error")
+
+    def _clear_faded(self) -> None:
+        self._fade = None
+        self.flash = Flash()
+
+    async def on_event(self, event: events.Event) -> None:
+        # An error stays until the user has seen it and pressed the next key.
+        if isinstance(event, events.Key) and self.flash.level == "error" and self.flash.text:
+            self.flash = Flash()
+        await super().on_event(event)
+
+    # -- the prompt: `:` commands and `/` filters -----------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "prompt":
+            # Not over a describe or scale screen, and `:` or `/` typed in a prompt is text.
+            return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
+        return True
+
+    def action_prompt(self, mode: PromptMode) -> None:
+        self.query_one(PromptBar).open(mode)
+
+    def _close_prompt(self) -> None:
+        self.query_one(PromptBar).close()
+        self.browser.table.focus()
+
+    def _completions(self, text: str) -> list[str]:
+        try:
+            contexts = context_names(self.connection)
+        except KubeError:
+            contexts = []
+        namespaces = [ns.meta.name for ns in self.feed.state.objects("namespaces", None)]
+        return completions(text, contexts=contexts, namespaces=namespaces)
+
+    @on(PromptBar.Submitted)
+    def prompt_submitted(self, event: PromptBar.Submitted) -> None:
+        self._close_prompt()
+        if event.mode == "command":
+            self.run_command(event.value)
+        else:
+            self.apply_filter(event.value)
+
+    @on(PromptBar.Completions)
+    def show_completions(self, event: PromptBar.Completions) -> None:
+        self.show_message("Tab: " + "  ".join(event.candidates))
+
+    def run_command(self, text: str) -> None:
+        command = parse_command(text)
+        if isinstance(command, Quit):
+            self.exit()
+        elif isinstance(command, SwitchContext):
+            self.change_context(command.context)
+        elif isinstance(command, SwitchNamespace):
+            self.switch_namespace(command.namespace)
+        elif isinstance(command, OpenView):
+            self.go_to(command.view)
+        elif isinstance(command, Unknown):
+            self.show_error(command.message())
+
+    def change_context(self, context: str) -> None:
+        """`:ctx` picks one of the kubeconfig's contexts; `:ctx NAME` watches that one instead."""
+        if not context:
+            try:
+                names = context_names(self.connection)
+            except KubeError as exc:
+                self.show_error(str(exc))
+                return
+            current = self.connection.context
+            picker = PickScreen("Switch to context", names, current=current)
+            self.push_screen(picker, lambda name: self.change_context(name) if name else None)
+            return
+        try:
+            self.session.switch_context(context, first=(self.browser.view.kind,))
+        except KubeError as exc:
+            self.show_error(str(exc))
+            return
+        namespace = self.session.namespace
+        self.namespace = namespace or self.connection.namespace
+        self.browser.set_namespace(namespace)
+        self._show_session()
+        self.show_message(f"switched to context {self.connection.context}")
+
+    def switch_namespace(self, namespace: str | None) -> None:
+        """Show (and if needed watch) one namespace, or all of them (None)."""
+        self.session.watch_namespace(namespace, first=(self.browser.view.kind,))
+        if namespace is not None:
+            self.namespace = namespace
+        self.browser.set_namespace(namespace)
+        self._show_session()
+        self.browser.refresh_rows(self.feed.state, self.options.clock())
+
+    def go_to(self, view: ViewSpec, scope: Scope | None = None) -> None:
+        """Open a view, remembering the current one (and its row) for Esc."""
+        browser = self.browser
+        self._places.append(_Place(browser.view, browser.scope, browser.table.cursor_key))
+        self.switch_view(view, scope)
+
+    def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
+        self.browser.show(view, scope=scope)
+        self.browser.refresh_rows(self.feed.state, self.options.clock())
+
+    def apply_filter(self, text: str) -> None:
+        browser = self.browser
+        if text.startswith("-l"):
+            try:
+                browser.label_selector = LabelSelector.parse(text[2:].strip())
+            except SelectorError as exc:
+                self.show_error(f"bad label selector: {exc}")
+                return
+            browser.set_text_filter("")
+        else:
+            browser.label_selector = None
+            browser.set_text_filter(text)
+        browser.refresh_rows(self.feed.state, self.options.clock())
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    @on(ResourceTable.RowSelected)
+    def drill_down(self, event: ResourceTable.RowSelected) -> None:
+        """Enter: a Deployment's, a Service's or a Node's pods; on a Namespace, switch to it."""
+        browser = self.browser
+        obj = browser.selected(self.feed.state)
+        kind = browser.view.kind
+        if obj is None:
+            return
+        if kind == "namespaces":
+            self._places.clear()
+            self.switch_namespace(obj.meta.name)
+            pods = view_for("pods")
+            assert pods is not None
+            self.switch_view(pods)
+            self.show_message(f"namespace {obj.meta.name}")
+        elif kind in ("deployments", "services", "nodes"):
+            pods = view_for("pods")
+            assert pods is not None
+            self.go_to(pods, Scope(kind, obj.meta.namespace, obj.meta.name))
+
+    def action_go_back(self) -> None:
+        if self.query_one(PromptBar).display:
+            self._close_prompt()
+            return
+        browser = self.browser
+        if browser.label_selector is not None or browser.text_filter:
+            self.apply_filter("")
+        elif self._places:
+            place = self._places.pop()
+            self.switch_view(place.view, place.scope)
+            if place.row is not None:
+                browser.table.move_cursor(key=place.row)
+
+    def action_all_namespaces(self) -> None:
+        """`0`: all namespaces, and back to the one chosen before."""
+        self.switch_namespace(None if self.browser.namespace is not None else self.namespace)
+
+    def pick_context(self) -> None:
+        """`:ctx`: choose among the kubeconfig's contexts."""
+        self.change_context("")
