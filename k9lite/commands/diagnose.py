@@ -16,6 +16,7 @@ from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, worst
 from k9lite.commands.lookup import CommandFailed, namespace_state, not_found
 from k9lite.kube.config import Connection
 from k9lite.render.doctor import Findings, fix_line
+from k9lite.render.literal import json_text, literal
 
 __all__ = ["print_diagnosis"]
 
@@ -37,13 +38,13 @@ def print_diagnosis(connection: Connection, namespace: str, name: str | None, *,
             {"namespace": namespace, "service": service, "findings": [_plain(f) for f in found]}
             for service, found in results
         ]
-        sys.stdout.write(orjson.dumps(document).decode() + "\n")
+        sys.stdout.write(json_text(orjson.dumps(document).decode()) + "\n")
     else:
         console = Console(highlight=False)
         for index, (service, found) in enumerate(results):
             if index:
                 console.print()
-            console.print(Text(f"Service {namespace}/{service}", "bold"))
+            console.print(Text(literal(f"Service {namespace}/{service}"), "bold"))
             if not found:
                 console.print(Findings(()))
             for finding in found:

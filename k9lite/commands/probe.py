@@ -17,6 +17,7 @@ from k9lite.analysis.route_types import ROUTE_KINDS
 from k9lite.commands.lookup import CommandFailed, service_state
 from k9lite.kube.config import Connection
 from k9lite.render.histogram import Histogram
+from k9lite.render.literal import json_text, literal
 from k9lite.traffic.plan import NoEndpoints, ProbeRequest, plan_probe
 from k9lite.traffic.runner import Reply
 
@@ -43,7 +44,8 @@ def print_probe(
         def on_reply(reply: Reply) -> None:
             planned.tally.add(reply.outcome)
             if log and not json:
-                console.print(reply.line, markup=False)
+                # The line quotes the body: its escape sequences are shown, not obeyed.
+                console.print(literal(reply.line), markup=False)
 
         stopped = False
         started = time.perf_counter()
@@ -57,7 +59,7 @@ def print_probe(
     if json:
         header = {"service": request.service, "via": request.via, "seconds": seconds}
         document = header | {"stopped": stopped} | dataclasses.asdict(summary)
-        sys.stdout.write(orjson.dumps(document).decode() + "\n")
+        sys.stdout.write(json_text(orjson.dumps(document).decode()) + "\n")
     else:
         title = planned.title + (" · stopped" if stopped else "")
         console.print(Histogram(summary, title=title, note=planned.note(summary)))

@@ -10,6 +10,8 @@
 Bars are coloured per node, and readable without colour: every row names its node. Rows are cut,
 never wrapped: on a narrow terminal (two runs side by side) pod names give way first, keeping
 their end, where a ReplicaSet's pods differ; then the expected column; then node names.
+Who answered is read from HTTP bodies: every name, target and error is drawn as literal text
+(`render.literal`), so a body's escape sequences reach no terminal.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from k9lite.analysis.stats import FAIRNESS_THRESHOLD, Summary
+from k9lite.render.literal import literal
 
 __all__ = ["Histogram", "HistogramStyles"]
 
@@ -93,7 +96,7 @@ class Histogram:
         width = options.max_width
         summary, styles = self.summary, self.styles
         if self.title:
-            yield from _flow([Text(p, styles.title) for p in self.title.split(" · ")], width)
+            yield from _flow([Text(p, styles.title) for p in _parts(self.title)], width)
         if summary.sent == 0:
             yield _line(Text("no requests yet", styles.detail))
             return
@@ -107,7 +110,7 @@ class Histogram:
         yield from self._targets(width)
         yield from self._errors(width)
         if self.note:
-            yield from _flow([Text(p, styles.detail) for p in self.note.split(" · ")], width)
+            yield from _flow([Text(p, styles.detail) for p in _parts(self.note)], width)
 
     # -- the bars -------------------------------------------------------------------------------
 
@@ -115,11 +118,20 @@ class Histogram:
         summary, styles = self.summary, self.styles
         colours = {n.node: styles.bar[i % len(styles.bar)] for i, n in enumerate(summary.nodes)}
         pods = [
-            _Row(p.pod, p.node or "?", p.count, p.share, p.expected, colours.get(p.node, ""))
+            _Row(
+                literal(p.pod),
+                literal(p.node or "?"),
+                p.count,
+                p.share,
+                p.expected,
+                colours.get(p.node, ""),
+            )
             for p in summary.pods
         ]
         unknown = [
-            _Row(f"? {name}", "", count, count / summary.answered, None, styles.detail, True)
+            _Row(
+                literal(f"? {name}"), "", count, count / summary.answered, None, styles.detail, True
+            )
             for name, count in summary.unknown
         ]
         # Scaled to the largest count of all, shown or not, so bars keep their length.
@@ -200,7 +212,7 @@ class Histogram:
 
     def _targets(self, width: int) -> Iterable[Text]:
         """Answers per target, when there are several (a node under a Local policy drops)."""
-        targets = self.summary.by_target
+        targets = [(literal(target), ok, bad) for target, ok, bad in self.summary.by_target]
         if len(targets) < 2:
             return
         answered = max(len(f"{a:,}") for _, a, _ in targets)
@@ -229,9 +241,9 @@ class Histogram:
     def _errors(self, width: int) -> Iterable[Text]:
         styles = self.styles
         for error in self.summary.errors:
-            parts = [Text(f"✗ {error.label} {error.count:,}", styles.error)]
+            parts = [Text(f"✗ {literal(error.label)} {error.count:,}", styles.error)]
             if error.detail:
-                parts.append(Text(error.detail, styles.detail))
+                parts.append(Text(literal(error.detail), styles.detail))
             yield from _flow(parts, width, " — ")
 
 
@@ -341,6 +353,11 @@ def _flow(parts: Sequence[Text], width: int, separator: str = " · ") -> Iterabl
             line = Text("  ") + part
     if line is not None:
         yield _line(line)
+
+
+def _parts(text: str) -> list[str]:
+    """A title or a note, literal, split where `_flow` may break it."""
+    return literal(text).split(" · ")
 
 
 def _line(text: Text) -> Text:
