@@ -167,12 +167,12 @@ def _service(lines: list[str], svc: Service, state: ClusterState, now: datetime)
     _annotations(lines, svc.meta.annotations)
     selector = ",".join(f"{key}={value}" for key, value in sorted((svc.selector or {}).items()))
     lines.append(f"Selector:\t{_none(literal(selector))}")
-    lines.append(f"Type:\t{svc.type}")
-    lines.append(f"IP:\t{_none(svc.cluster_ip)}")
+    lines.append(f"Type:\t{literal(svc.type)}")
+    lines.append(f"IP:\t{_none(literal(svc.cluster_ip))}")
     if svc.cluster_ips:
-        lines.append(f"IPs:\t{','.join(svc.cluster_ips)}")
+        lines.append(f"IPs:\t{literal(','.join(svc.cluster_ips))}")
     if svc.external_ips:
-        lines.append(f"External IPs:\t{','.join(svc.external_ips)}")
+        lines.append(f"External IPs:\t{literal(','.join(svc.external_ips))}")
     if svc.external_name:
         lines.append(f"External Name:\t{literal(svc.external_name)}")
     if svc.load_balancer_ingress:
@@ -183,20 +183,20 @@ def _service(lines: list[str], svc: Service, state: ClusterState, now: datetime)
     slices = state.endpoint_slices_of(svc)
     for port in svc.ports:
         _service_port(lines, port, slices)
-    lines.append(f"Session Affinity:\t{svc.session_affinity}")
+    lines.append(f"Session Affinity:\t{literal(svc.session_affinity)}")
     if svc.external_traffic_policy:
-        lines.append(f"External Traffic Policy:\t{svc.external_traffic_policy}")
+        lines.append(f"External Traffic Policy:\t{literal(svc.external_traffic_policy)}")
     if svc.internal_traffic_policy:
-        lines.append(f"Internal Traffic Policy:\t{svc.internal_traffic_policy}")
+        lines.append(f"Internal Traffic Policy:\t{literal(svc.internal_traffic_policy)}")
     _pod_table(lines, "Pods", state.pods_selected_by(svc))
 
 
 def _service_port(lines: list[str], port: ServicePort, slices: list[EndpointSlice]) -> None:
-    name = port.name or "<unset>"
-    lines.append(f"Port:\t{name}\t{port.port}/{port.protocol}")
-    lines.append(f"TargetPort:\t{port.target_port}/{port.protocol}")
+    name, protocol = literal(port.name or "<unset>"), literal(port.protocol)
+    lines.append(f"Port:\t{name}\t{port.port}/{protocol}")
+    lines.append(f"TargetPort:\t{literal(str(port.target_port))}/{protocol}")
     if port.node_port:
-        lines.append(f"NodePort:\t{name}\t{port.node_port}/{port.protocol}")
+        lines.append(f"NodePort:\t{name}\t{port.node_port}/{protocol}")
     ready, not_ready = _endpoints(slices, port.name)
     lines.append(f"Endpoints:\t{_endpoint_list(ready)}")
     if not_ready:
@@ -223,7 +223,7 @@ def _endpoints(slices: list[EndpointSlice], port_name: str) -> tuple[list[str], 
 
 
 def _endpoint_list(addresses: list[str]) -> str:
-    text = ",".join(addresses[:_ENDPOINTS_SHOWN]) or "<none>"
+    text = literal(",".join(addresses[:_ENDPOINTS_SHOWN])) or "<none>"
     if len(addresses) > _ENDPOINTS_SHOWN:
         text += f" + {len(addresses) - _ENDPOINTS_SHOWN} more..."
     return text
@@ -244,15 +244,15 @@ def _pod(lines: list[str], pod: Pod, state: ClusterState, now: datetime) -> None
     if deleted is not None:
         lines.append(f"Status:\tTerminating (lasts {human_duration(now - deleted)})")
     else:
-        lines.append(f"Status:\t{pod.phase}")
+        lines.append(f"Status:\t{literal(pod.phase)}")
     if pod.reason:
         lines.append(f"Reason:\t{literal(pod.reason)}")
     if pod.message:
         lines.append(f"Message:\t{literal(pod.message)}")
-    lines.append(f"IP:\t{pod.pod_ip}")
+    lines.append(f"IP:\t{literal(pod.pod_ip)}")
     if pod.pod_ips:
         lines.append("IPs:")
-        lines.extend(f"  IP:\t{ip}" for ip in pod.pod_ips)
+        lines.extend(f"  IP:\t{literal(ip)}" for ip in pod.pod_ips)
     else:
         lines.append("IPs:\t<none>")
     _controlled_by(lines, pod.meta)
@@ -261,7 +261,7 @@ def _pod(lines: list[str], pod: Pod, state: ClusterState, now: datetime) -> None
     _containers(lines, "Containers", pod.containers, pod.container_statuses)
     if pod.conditions:
         lines += ["Conditions:", "  Type\tStatus"]
-        lines.extend(f"  {c.type} \t{c.status} " for c in pod.conditions)
+        lines.extend(f"  {literal(c.type)} \t{literal(c.status)} " for c in pod.conditions)
 
 
 def _containers(
@@ -287,7 +287,7 @@ def _containers(
 
 def _container_basics(lines: list[str], container: Container, indent: str) -> None:
     lines.append(f"{indent}Image:\t{literal(container.image)}")
-    ports = ", ".join(f"{p.container_port}/{p.protocol}" for p in container.ports)
+    ports = literal(", ".join(f"{p.container_port}/{p.protocol}" for p in container.ports))
     lines.append(f"{indent}{'Ports' if len(container.ports) > 1 else 'Port'}:\t{_none(ports)}")
 
 
@@ -328,7 +328,7 @@ def _deployment(lines: list[str], d: Deployment, state: ClusterState, now: datet
         f"{d.status_replicas} total | {d.available_replicas} available | "
         f"{unavailable} unavailable"
     )
-    lines.append(f"StrategyType:\t{d.strategy_type}")
+    lines.append(f"StrategyType:\t{literal(d.strategy_type)}")
     lines.append("Pod Template:")
     _labels(lines, "Labels", d.template.labels, indent="  ")
     lines.append("  Containers:")
@@ -337,7 +337,9 @@ def _deployment(lines: list[str], d: Deployment, state: ClusterState, now: datet
         _container_basics(lines, container, "    ")
     if d.conditions:
         lines += ["Conditions:", "  Type\tStatus\tReason", "  ----\t------\t------"]
-        lines.extend(f"  {c.type} \t{c.status}\t{literal(c.reason)}" for c in d.conditions)
+        lines.extend(
+            f"  {literal(c.type)} \t{literal(c.status)}\t{literal(c.reason)}" for c in d.conditions
+        )
     new, old = _replica_sets(d, state.replica_sets_of(d.meta.uid))
     lines.append(f"OldReplicaSets:\t{_none(', '.join(_rs_text(rs) for rs in old))}")
     lines.append(f"NewReplicaSet:\t{'<none>' if new is None else _rs_text(new)}")
@@ -367,20 +369,20 @@ def _rs_text(rs: ReplicaSet) -> str:
 
 def _node(lines: list[str], node: Node, state: ClusterState, now: datetime) -> None:
     _head(lines, node.meta, namespaced=False)
-    lines.append(f"Roles:\t{_none(','.join(node.roles))}")
+    lines.append(f"Roles:\t{_none(literal(','.join(node.roles)))}")
     _labels(lines, "Labels", node.meta.labels)
     _annotations(lines, node.meta.annotations)
     lines.append(f"CreationTimestamp:\t{_time(node.meta.creation_timestamp)}")
     lines.append(f"Unschedulable:\t{str(node.unschedulable).lower()}")
     _node_conditions(lines, node.conditions)
     lines.append("Addresses:")
-    lines.extend(f"  {a.type}:\t{a.address}" for a in node.addresses)
+    lines.extend(f"  {literal(a.type)}:\t{literal(a.address)}" for a in node.addresses)
     if node.kubelet_version:
         lines += ["System Info:", f"  Kubelet Version:\t{literal(node.kubelet_version)}"]
     if node.pod_cidr:
-        lines.append(f"PodCIDR:\t{node.pod_cidr}")
+        lines.append(f"PodCIDR:\t{literal(node.pod_cidr)}")
     if node.pod_cidrs:
-        lines.append(f"PodCIDRs:\t{','.join(node.pod_cidrs)}")
+        lines.append(f"PodCIDRs:\t{literal(','.join(node.pod_cidrs))}")
     # Succeeded and Failed pods hold no resources on the node: kubectl leaves them out.
     pods = [p for p in state.pods_on_node(node.meta.name) if p.phase not in ("Succeeded", "Failed")]
     lines.append(f"Non-terminated Pods:\t({len(pods)} in total)")
@@ -397,18 +399,16 @@ def _node_conditions(lines: list[str], conditions: Iterable[Condition]) -> None:
         "  Type\tStatus\tLastTransitionTime\tReason\tMessage",
         "  ----\t------\t------------------\t------\t-------",
     ]
-    lines.extend(
-        f"  {c.type} \t{c.status} \t{_time(c.last_transition_time)} \t{literal(c.reason)} "
-        f"\t{literal(c.message)}"
-        for c in conditions
-    )
+    for c in conditions:
+        cells = (c.type, c.status, _time(c.last_transition_time), c.reason)
+        lines.append("  " + "".join(f"{literal(cell)} \t" for cell in cells) + literal(c.message))
 
 
 def _namespace(lines: list[str], ns: Namespace, state: ClusterState, now: datetime) -> None:
     _head(lines, ns.meta, namespaced=False)
     _labels(lines, "Labels", ns.meta.labels)
     _annotations(lines, ns.meta.annotations)
-    lines.append(f"Status:\t{ns.phase}")
+    lines.append(f"Status:\t{literal(ns.phase)}")
 
 
 def _describe_meta(lines: list[str], obj: KubeObject) -> None:
