@@ -44,8 +44,9 @@ def print_probe(
         def on_reply(reply: Reply) -> None:
             planned.tally.add(reply.outcome)
             if log and not json:
-                # The line quotes the body: its escape sequences are shown, not obeyed.
-                console.print(literal(reply.line), markup=False)
+                # The line quotes the body: its escape sequences are shown, not obeyed; one
+                # line per answer, unwrapped, as the curl loop prints it (for grep).
+                console.print(literal(reply.line), markup=False, soft_wrap=True)
 
         stopped = False
         started = time.perf_counter()
