@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["json_text", "literal"]
+import orjson
+
+__all__ = ["json_line", "literal"]
 
 # Besides C0 and C1: the separators and bidi controls, then lone surrogates.
 _OTHERS = "\u2028\u2029\u202a-\u202e\u2066-\u2069"
@@ -50,10 +52,11 @@ def literal(text: str, *, multiline: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
-def json_text(document: str) -> str:
-    """A JSON text with DEL, C1 and the separators above as `\\u` escapes.
+def json_line(document: object) -> str:
+    """`document` as one line of JSON, with DEL, C1 and the separators above as `\\u` escapes.
 
     JSON encoders escape only C0 controls in strings; a terminal may still act on a raw
     U+009B (CSI). Outside strings JSON is ASCII, so every match is inside a string.
     """
-    return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", document)
+    text = orjson.dumps(document).decode()
+    return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 from hypothesis import strategies as st
 from rich.console import Console, RenderableType
@@ -60,8 +61,14 @@ def raw_controls(data: bytes) -> list[bytes]:
 
 
 def printed(renderable: RenderableType, width: int = 400) -> str:
-    """What a Rich Console writes for `renderable`, checked: to a terminal (in colour; Rich's own
-    colour codes aside) and to a pipe, no raw control byte. Returns the pipe's text."""
+    """What a Rich Console writes for `renderable`, checked as `written` checks it."""
+    return written(lambda console: console.print(renderable), width)
+
+
+def written(draw: Callable[[Console], None], width: int = 400) -> str:
+    """What `draw` writes on a Rich Console as the CLI makes them, checked: to a terminal (in
+    colour; Rich's own colour codes aside) and to a pipe, no raw control byte. Returns the
+    pipe's text."""
     texts = []
     for terminal in (True, False):
         console = Console(
@@ -69,9 +76,10 @@ def printed(renderable: RenderableType, width: int = 400) -> str:
             width=width,
             force_terminal=terminal,
             color_system="truecolor" if terminal else None,
+            highlight=False,
             legacy_windows=False,
         )
-        console.print(renderable)
+        draw(console)
         text = console.file.getvalue()  # type: ignore[attr-defined]
         assert isinstance(text, str)
         data = text.encode()

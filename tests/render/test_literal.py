@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
 
-from k9lite.render.literal import json_text, literal
+from k9lite.render.literal import json_line, literal
 from tests.render.hostile import hostile, printed, raw_controls
 
 _ANY = st.text(st.characters(exclude_categories=("Cs",))) | hostile
@@ -70,7 +70,8 @@ def test_rich_writes_the_escaped_text_and_no_control(text: str) -> None:
 
 
 @given(st.dictionaries(hostile, hostile, max_size=3))
-def test_json_text_is_the_same_document_without_raw_c1(document: dict[str, str]) -> None:
-    encoded = json_text(json.dumps(document, ensure_ascii=False))
+def test_json_line_is_the_same_document_without_raw_c1(document: dict[str, str]) -> None:
+    encoded = json_line(document)
     assert json.loads(encoded) == document
-    assert not raw_controls(encoded.encode())
+    assert encoded.count("\n") == 1 and encoded.endswith("\n")
+    assert not raw_controls(encoded.removesuffix("\n").encode())
