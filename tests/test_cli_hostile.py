@@ -54,13 +54,17 @@ def _raw(data: bytes) -> list[bytes]:
     return [raw for raw in RAW if raw in data]
 
 
-def test_probe_piped_prints_bodies_escaped(kubeconfig: str) -> None:
+def _probe(kubeconfig: str, *options: str) -> subprocess.CompletedProcess[bytes]:
+    """`k9lite probe W2 --via url` at the hostile server, piped; it must succeed."""
     with hostile_server() as url:
-        argv = ["probe", W2, "--via", "url", "--url", url, "--count", "6", "--log"]
-        result = subprocess.run(
-            _command(kubeconfig, *argv), capture_output=True, timeout=60, env=_env()
-        )
+        argv = _command(kubeconfig, "probe", W2, "--via", "url", "--url", url, *options)
+        result = subprocess.run(argv, capture_output=True, timeout=60, env=_env())
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_probe_piped_prints_bodies_escaped(kubeconfig: str) -> None:
+    result = _probe(kubeconfig, "--count", "6", "--log")
     assert _raw(result.stdout) == [] and _raw(result.stderr) == [], result.stdout
     out = result.stdout.decode()
     assert out.count(ESCAPED_LINE) == 3, out  # the log: each 200's Hello line
@@ -113,12 +117,7 @@ def _on_a_terminal(argv: list[str], timeout: float = 60.0) -> bytes:
 
 
 def test_probe_json_escapes_the_names_and_keeps_them_exact(kubeconfig: str) -> None:
-    with hostile_server() as url:
-        argv = ["probe", W2, "--via", "url", "--url", url, "--count", "4", "--json"]
-        result = subprocess.run(
-            _command(kubeconfig, *argv), capture_output=True, timeout=60, env=_env()
-        )
-    assert result.returncode == 0, result.stderr
+    result = _probe(kubeconfig, "--count", "4", "--json")
     assert _raw(result.stdout) == [], result.stdout
     document = json.loads(result.stdout)
     assert document["unknown"] == [[NAME, 2]]  # the exact name, JSON-escaped on the wire

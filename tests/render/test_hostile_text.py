@@ -27,15 +27,7 @@ from k9lite.render.literal import literal
 from k9lite.render.route import RouteDiagram
 from k9lite.render.rows import VIEWS, RowContext
 from tests.analysis.builders import nodes, route_of, state_of
-from tests.model.manifests import (
-    deployment,
-    endpoint,
-    endpoint_slice,
-    metadata,
-    node,
-    running_pod,
-    service,
-)
+from tests.model import manifests
 from tests.render.hostile import assert_literal, hostile, names, printed
 
 NOW = datetime(2024, 5, 1, 10, 5, 0, tzinfo=timezone.utc)
@@ -49,11 +41,13 @@ def _annotated(raw: dict[str, Any], text: str) -> dict[str, Any]:
 
 def hostile_cluster(name: str, text: str) -> ClusterState:
     """One object of each kind named `name` in namespace `name`, `text` in every free field."""
-    pod = _annotated(running_pod(name, name, labels={"app": text}, node=name, ip=IP), text)
+    pod = _annotated(
+        manifests.running_pod(name, name, labels={"app": text}, node=name, ip=IP), text
+    )
     pod["spec"]["containers"][0]["image"] = text
     pod["status"].update(reason=text, message=text)
     pod["status"]["containerStatuses"][0]["state"] = {"waiting": {"reason": text}}
-    svc = service(
+    svc = manifests.service(
         name,
         name,
         selector={"app": text},
@@ -61,7 +55,7 @@ def hostile_cluster(name: str, text: str) -> ClusterState:
         status={"loadBalancer": {"ingress": [{"hostname": text}]}},
     )
     # A Deployment's selector must hold valid label values (the model drops one that does not).
-    deploy = deployment(
+    deploy = manifests.deployment(
         name,
         name,
         labels={"k": text},
@@ -70,13 +64,13 @@ def hostile_cluster(name: str, text: str) -> ClusterState:
         container={"name": text, "image": text},
     )
     deploy["status"]["conditions"][0]["reason"] = text
-    worker = node(name, "172.30.1.11", labels={f"node-role.kubernetes.io/{text}": ""})
+    worker = manifests.node(name, "172.30.1.11", labels={f"node-role.kubernetes.io/{text}": ""})
     worker["status"]["conditions"][0]["message"] = text
     worker["status"]["nodeInfo"]["kubeletVersion"] = text
     namespace = {
         "apiVersion": "v1",
         "kind": "Namespace",
-        "metadata": metadata(name, "", labels={"k": text}),
+        "metadata": manifests.metadata(name, "", labels={"k": text}),
         "status": {"phase": text},
     }
     return state_of(
@@ -84,7 +78,11 @@ def hostile_cluster(name: str, text: str) -> ClusterState:
         nodes=[_annotated(worker, text)],
         pods=[pod],
         services=[_annotated(svc, text)],
-        endpointslices=[endpoint_slice(f"{name}-x", name, name, endpoints=[endpoint(IP, name)])],
+        endpointslices=[
+            manifests.endpoint_slice(
+                f"{name}-x", name, name, endpoints=[manifests.endpoint(IP, name)]
+            )
+        ],
         deployments=[_annotated(deploy, text)],
     )
 
@@ -119,9 +117,11 @@ def test_describe_shows_every_kind_literally_and_text_fakes_no_line(name: str, t
 @given(names, names, hostile)
 def test_route_draws_names_and_selectors_literally(name: str, pod: str, text: str) -> None:
     state = state_of(
-        services=[service(name, selector={"app": text}, spec={"type": "NodePort"})],
-        pods=[running_pod(pod, labels={"app": text}, node="worker1", ip=IP)],
-        endpointslices=[endpoint_slice(f"{name}-x", name, endpoints=[endpoint(IP, pod)])],
+        services=[manifests.service(name, selector={"app": text}, spec={"type": "NodePort"})],
+        pods=[manifests.running_pod(pod, labels={"app": text}, node="worker1", ip=IP)],
+        endpointslices=[
+            manifests.endpoint_slice(f"{name}-x", name, endpoints=[manifests.endpoint(IP, pod)])
+        ],
         nodes=nodes(),
     )
     out = printed(RouteDiagram(route_of(state, name)))
@@ -131,8 +131,8 @@ def test_route_draws_names_and_selectors_literally(name: str, pod: str, text: st
 @given(names, hostile)
 def test_the_doctor_quotes_labels_literally(name: str, wanted: str) -> None:
     state = state_of(
-        services=[service(name, selector={"app": wanted})],
-        pods=[running_pod(name, labels={"app": f"{wanted}-2"}, node="worker1", ip=IP)],
+        services=[manifests.service(name, selector={"app": wanted})],
+        pods=[manifests.running_pod(name, labels={"app": f"{wanted}-2"}, node="worker1", ip=IP)],
         nodes=nodes(),
     )
     svc = state.get("services", "default", name)
