@@ -265,19 +265,21 @@ def _connected(
     from k9lite.commands.lookup import CommandFailed
     from k9lite.kube.config import check_connection, load_connection
     from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
+    from k9lite.render.literal import literal
 
     try:
         connection = load_connection(kubeconfig, context)
         check_connection(connection)
         return run(connection)
+    # A KubeError may quote the server's message: shown literally, as all cluster text.
     except (NoKubeconfig, ClusterUnreachable) as exc:
         print(
-            f"k9lite: {exc}\nNo cluster at hand? Try the bundled one: k9lite --demo",
+            f"k9lite: {literal(str(exc))}\nNo cluster at hand? Try the bundled one: k9lite --demo",
             file=sys.stderr,
         )
         return 2
     except KubeError as exc:
-        print(f"k9lite: {exc}", file=sys.stderr)
+        print(f"k9lite: {literal(str(exc))}", file=sys.stderr)
         return 2
     except CommandFailed as exc:
         print(f"k9lite: {exc}", file=sys.stderr)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import sys
 
-import orjson
 from rich.console import Console
 from rich.text import Text
 
@@ -16,6 +15,7 @@ from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, worst
 from k9lite.commands.lookup import CommandFailed, namespace_state, not_found
 from k9lite.kube.config import Connection
 from k9lite.render.doctor import Findings, fix_line
+from k9lite.render.literal import json_line, literal
 
 __all__ = ["print_diagnosis"]
 
@@ -37,13 +37,13 @@ def print_diagnosis(connection: Connection, namespace: str, name: str | None, *,
             {"namespace": namespace, "service": service, "findings": [_plain(f) for f in found]}
             for service, found in results
         ]
-        sys.stdout.write(orjson.dumps(document).decode() + "\n")
+        sys.stdout.write(json_line(document))
     else:
         console = Console(highlight=False)
         for index, (service, found) in enumerate(results):
             if index:
                 console.print()
-            console.print(Text(f"Service {namespace}/{service}", "bold"))
+            console.print(Text(literal(f"Service {namespace}/{service}"), "bold"))
             if not found:
                 console.print(Findings(()))
             for finding in found:

@@ -11,6 +11,7 @@ from k9lite.kube.feed import watching
 from k9lite.kube.watch import KindStatus
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
+from k9lite.render.literal import literal
 
 __all__ = ["CommandFailed", "namespace_state", "not_found", "service_state"]
 
@@ -18,10 +19,13 @@ _NO_ANSWER = KindStatus("error", "no answer in time")
 
 
 class CommandFailed(Exception):
-    """A one-line reason to stop, and the exit status to stop with."""
+    """A one-line reason to stop, and the exit status to stop with.
+
+    The reason may quote the server (a Status message) or a name: it is kept literal.
+    """
 
     def __init__(self, message: str, status: int = 2) -> None:
-        super().__init__(message)
+        super().__init__(literal(message))
         self.status = status
 
 
@@ -58,7 +62,7 @@ def namespace_state(
                 why = status.message if status is not None else "no answer in time"
                 if kind == "services":
                     raise CommandFailed(f"cannot list services in {namespace}: {why}")
-                print(f"k9lite: {purpose} leaves out {kind}: {why}", file=sys.stderr)
+                print(f"k9lite: {purpose} leaves out {kind}: {literal(why)}", file=sys.stderr)
         yield feed.state
 
 

@@ -10,17 +10,17 @@ import dataclasses
 import sys
 import time
 
-import orjson
 from rich.console import Console
 
 from k9lite.analysis.route_types import ROUTE_KINDS
 from k9lite.commands.lookup import CommandFailed, service_state
 from k9lite.kube.config import Connection
 from k9lite.render.histogram import Histogram
+from k9lite.render.literal import json_line, literal
 from k9lite.traffic.plan import NoEndpoints, ProbeRequest, plan_probe
 from k9lite.traffic.runner import Reply
 
-__all__ = ["print_probe"]
+__all__ = ["print_probe", "print_reply"]
 
 
 def print_probe(
@@ -43,7 +43,7 @@ def print_probe(
         def on_reply(reply: Reply) -> None:
             planned.tally.add(reply.outcome)
             if log and not json:
-                console.print(reply.line, markup=False)
+                print_reply(console, reply)
 
         stopped = False
         started = time.perf_counter()
@@ -57,8 +57,16 @@ def print_probe(
     if json:
         header = {"service": request.service, "via": request.via, "seconds": seconds}
         document = header | {"stopped": stopped} | dataclasses.asdict(summary)
-        sys.stdout.write(orjson.dumps(document).decode() + "\n")
+        sys.stdout.write(json_line(document))
     else:
         title = planned.title + (" · stopped" if stopped else "")
         console.print(Histogram(summary, title=title, note=planned.note(summary)))
     return 1 if summary.answered == 0 else 0
+
+
+def print_reply(console: Console, reply: Reply) -> None:
+    """One answer of `--log`: one line, unwrapped, as the curl loop prints it (for grep).
+
+    The line quotes the body: its escape sequences are shown, not obeyed.
+    """
+    console.print(literal(reply.line), markup=False, soft_wrap=True)

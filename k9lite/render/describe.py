@@ -4,6 +4,11 @@ Each describer writes tab-separated lines in kubectl's order and wording; `_alig
 the way Go's text/tabwriter does (padding 2), so a value starts where kubectl would put it. Fields
 k9lite does not watch (events, volumes, resources) are left out; each Service and Deployment gains
 a short table of its pods. `now` is passed in so the text is stable in tests.
+
+Text from the cluster is shown literally (`render.literal`): free text that may hold a tab or a
+newline (labels, annotations, names, images, reasons, messages) is escaped as one line before
+it is laid out, so it can neither shift a column nor fake a line; the whole text is then
+escaped once more, multi-line, so no control character of any other field reaches a terminal.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from k9lite.model.pods import (
 from k9lite.model.services import Service, ServicePort
 from k9lite.model.state import ClusterState
 from k9lite.model.workloads import Deployment, ReplicaSet
+from k9lite.render.literal import literal
 
 __all__ = ["describe"]
 
@@ -51,7 +57,7 @@ def describe(kind: str, obj: KubeObject, state: ClusterState, *, now: datetime) 
         if not isinstance(obj, expected):
             raise TypeError(f"describe({kind!r}) needs a {expected.__name__}, got {obj!r}")
         write(lines, obj, state, now)
-    return _align(lines)
+    return literal(_align(lines), multiline=True)
 
 
 # -- alignment -------------------------------------------------------------------------------------
@@ -112,7 +118,7 @@ def _none(text: str) -> str:
 
 def _labels(lines: list[str], title: str, labels: Mapping[str, str], indent: str = "") -> None:
     """kubectl's printLabelsMultiline: one sorted `key=value` per line, `<none>` when empty."""
-    pairs = [f"{key}={labels[key]}" for key in sorted(labels)] or ["<none>"]
+    pairs = [literal(f"{key}={labels[key]}") for key in sorted(labels)] or ["<none>"]
     lines.append(f"{indent}{title}:\t{pairs[0]}")
     lines.extend(f"{indent}\t{pair}" for pair in pairs[1:])
 
@@ -120,7 +126,7 @@ def _labels(lines: list[str], title: str, labels: Mapping[str, str], indent: str
 def _annotations(lines: list[str], annotations: Mapping[str, str]) -> None:
     """`key: value` per line; kubectl hides last-applied-configuration and cuts long lines."""
     keys = [key for key in sorted(annotations) if key != _LAST_APPLIED]
-    shown = [_cut(f"{key}: {annotations[key]}") for key in keys] or ["<none>"]
+    shown = [literal(_cut(f"{key}: {annotations[key]}")) for key in keys] or ["<none>"]
     lines.append(f"Annotations:\t{shown[0]}")
     lines.extend(f"\t{text}" for text in shown[1:])
 
@@ -130,15 +136,15 @@ def _cut(text: str) -> str:
 
 
 def _head(lines: list[str], meta: ObjectMeta, *, namespaced: bool = True) -> None:
-    lines.append(f"Name:\t{meta.name}")
+    lines.append(f"Name:\t{literal(meta.name)}")
     if namespaced:
-        lines.append(f"Namespace:\t{meta.namespace}")
+        lines.append(f"Namespace:\t{literal(meta.namespace)}")
 
 
 def _controlled_by(lines: list[str], meta: ObjectMeta) -> None:
     owner = meta.controller
     if owner is not None:
-        lines.append(f"Controlled By:\t{owner.kind}/{owner.name}")
+        lines.append(f"Controlled By:\t{literal(f'{owner.kind}/{owner.name}')}")
 
 
 def _pod_table(lines: list[str], title: str, pods: list[Pod]) -> None:
@@ -148,8 +154,8 @@ def _pod_table(lines: list[str], title: str, pods: list[Pod]) -> None:
         return
     lines += [f"{title}:", "  Name\tReady\tStatus\tIP\tNode", "  ----\t-----\t------\t--\t----"]
     for pod in pods:
-        ip, node = _none(pod.pod_ip), _none(pod.node_name)
-        lines.append(f"  {pod.meta.name}\t{pod.ready_text}\t{pod.status}\t{ip}\t{node}")
+        cells = (pod.meta.name, pod.ready_text, pod.status, _none(pod.pod_ip), _none(pod.node_name))
+        lines.append("  " + "\t".join(map(literal, cells)))
 
 
 # -- Services --------------------------------------------------------------------------------------
@@ -160,37 +166,37 @@ def _service(lines: list[str], svc: Service, state: ClusterState, now: datetime)
     _labels(lines, "Labels", svc.meta.labels)
     _annotations(lines, svc.meta.annotations)
     selector = ",".join(f"{key}={value}" for key, value in sorted((svc.selector or {}).items()))
-    lines.append(f"Selector:\t{_none(selector)}")
-    lines.append(f"Type:\t{svc.type}")
-    lines.append(f"IP:\t{_none(svc.cluster_ip)}")
+    lines.append(f"Selector:\t{_none(literal(selector))}")
+    lines.append(f"Type:\t{literal(svc.type)}")
+    lines.append(f"IP:\t{_none(literal(svc.cluster_ip))}")
     if svc.cluster_ips:
-        lines.append(f"IPs:\t{','.join(svc.cluster_ips)}")
+        lines.append(f"IPs:\t{literal(','.join(svc.cluster_ips))}")
     if svc.external_ips:
-        lines.append(f"External IPs:\t{','.join(svc.external_ips)}")
+        lines.append(f"External IPs:\t{literal(','.join(svc.external_ips))}")
     if svc.external_name:
-        lines.append(f"External Name:\t{svc.external_name}")
+        lines.append(f"External Name:\t{literal(svc.external_name)}")
     if svc.load_balancer_ingress:
         found = ", ".join(i.ip or i.hostname for i in svc.load_balancer_ingress)
-        lines.append(f"LoadBalancer Ingress:\t{found}")
+        lines.append(f"LoadBalancer Ingress:\t{literal(found)}")
     elif svc.load_balancer_pending:
         lines.append("LoadBalancer Ingress:\t<pending>")
     slices = state.endpoint_slices_of(svc)
     for port in svc.ports:
         _service_port(lines, port, slices)
-    lines.append(f"Session Affinity:\t{svc.session_affinity}")
+    lines.append(f"Session Affinity:\t{literal(svc.session_affinity)}")
     if svc.external_traffic_policy:
-        lines.append(f"External Traffic Policy:\t{svc.external_traffic_policy}")
+        lines.append(f"External Traffic Policy:\t{literal(svc.external_traffic_policy)}")
     if svc.internal_traffic_policy:
-        lines.append(f"Internal Traffic Policy:\t{svc.internal_traffic_policy}")
+        lines.append(f"Internal Traffic Policy:\t{literal(svc.internal_traffic_policy)}")
     _pod_table(lines, "Pods", state.pods_selected_by(svc))
 
 
 def _service_port(lines: list[str], port: ServicePort, slices: list[EndpointSlice]) -> None:
-    name = port.name or "<unset>"
-    lines.append(f"Port:\t{name}\t{port.port}/{port.protocol}")
-    lines.append(f"TargetPort:\t{port.target_port}/{port.protocol}")
+    name, protocol = literal(port.name or "<unset>"), literal(port.protocol)
+    lines.append(f"Port:\t{name}\t{port.port}/{protocol}")
+    lines.append(f"TargetPort:\t{literal(str(port.target_port))}/{protocol}")
     if port.node_port:
-        lines.append(f"NodePort:\t{name}\t{port.node_port}/{port.protocol}")
+        lines.append(f"NodePort:\t{name}\t{port.node_port}/{protocol}")
     ready, not_ready = _endpoints(slices, port.name)
     lines.append(f"Endpoints:\t{_endpoint_list(ready)}")
     if not_ready:
@@ -217,7 +223,7 @@ def _endpoints(slices: list[EndpointSlice], port_name: str) -> tuple[list[str], 
 
 
 def _endpoint_list(addresses: list[str]) -> str:
-    text = ",".join(addresses[:_ENDPOINTS_SHOWN]) or "<none>"
+    text = literal(",".join(addresses[:_ENDPOINTS_SHOWN])) or "<none>"
     if len(addresses) > _ENDPOINTS_SHOWN:
         text += f" + {len(addresses) - _ENDPOINTS_SHOWN} more..."
     return text
@@ -229,7 +235,7 @@ def _endpoint_list(addresses: list[str]) -> str:
 def _pod(lines: list[str], pod: Pod, state: ClusterState, now: datetime) -> None:
     _head(lines, pod.meta)
     node = f"{pod.node_name}/{pod.host_ip}" if pod.host_ip else pod.node_name
-    lines.append(f"Node:\t{_none(node)}")
+    lines.append(f"Node:\t{_none(literal(node))}")
     if pod.start_time is not None:
         lines.append(f"Start Time:\t{_time(pod.start_time)}")
     _labels(lines, "Labels", pod.meta.labels)
@@ -238,15 +244,15 @@ def _pod(lines: list[str], pod: Pod, state: ClusterState, now: datetime) -> None
     if deleted is not None:
         lines.append(f"Status:\tTerminating (lasts {human_duration(now - deleted)})")
     else:
-        lines.append(f"Status:\t{pod.phase}")
+        lines.append(f"Status:\t{literal(pod.phase)}")
     if pod.reason:
-        lines.append(f"Reason:\t{pod.reason}")
+        lines.append(f"Reason:\t{literal(pod.reason)}")
     if pod.message:
-        lines.append(f"Message:\t{pod.message}")
-    lines.append(f"IP:\t{pod.pod_ip}")
+        lines.append(f"Message:\t{literal(pod.message)}")
+    lines.append(f"IP:\t{literal(pod.pod_ip)}")
     if pod.pod_ips:
         lines.append("IPs:")
-        lines.extend(f"  IP:\t{ip}" for ip in pod.pod_ips)
+        lines.extend(f"  IP:\t{literal(ip)}" for ip in pod.pod_ips)
     else:
         lines.append("IPs:\t<none>")
     _controlled_by(lines, pod.meta)
@@ -255,7 +261,7 @@ def _pod(lines: list[str], pod: Pod, state: ClusterState, now: datetime) -> None
     _containers(lines, "Containers", pod.containers, pod.container_statuses)
     if pod.conditions:
         lines += ["Conditions:", "  Type\tStatus"]
-        lines.extend(f"  {c.type} \t{c.status} " for c in pod.conditions)
+        lines.extend(f"  {literal(c.type)} \t{literal(c.status)} " for c in pod.conditions)
 
 
 def _containers(
@@ -267,7 +273,7 @@ def _containers(
     by_name = {status.name: status for status in statuses}
     lines.append(f"{title}:")
     for container in containers:
-        lines.append(f"  {container.name}:")
+        lines.append(f"  {literal(container.name)}:")
         _container_basics(lines, container, "    ")
         status = by_name.get(container.name)
         if status is None:
@@ -280,8 +286,8 @@ def _containers(
 
 
 def _container_basics(lines: list[str], container: Container, indent: str) -> None:
-    lines.append(f"{indent}Image:\t{container.image}")
-    ports = ", ".join(f"{p.container_port}/{p.protocol}" for p in container.ports)
+    lines.append(f"{indent}Image:\t{literal(container.image)}")
+    ports = literal(", ".join(f"{p.container_port}/{p.protocol}" for p in container.ports))
     lines.append(f"{indent}{'Ports' if len(container.ports) > 1 else 'Port'}:\t{_none(ports)}")
 
 
@@ -292,9 +298,9 @@ def _container_state(lines: list[str], title: str, state: ContainerState | None)
     elif isinstance(state, ContainerTerminated):
         lines.append(f"    {title}:\tTerminated")
         if state.reason:
-            lines.append(f"      Reason:\t{state.reason}")
+            lines.append(f"      Reason:\t{literal(state.reason)}")
         if state.message:
-            lines.append(f"      Message:\t{state.message}")
+            lines.append(f"      Message:\t{literal(state.message)}")
         lines.append(f"      Exit Code:\t{state.exit_code}")
         if state.signal:
             lines.append(f"      Signal:\t{state.signal}")
@@ -304,7 +310,7 @@ def _container_state(lines: list[str], title: str, state: ContainerState | None)
         # kubectl reads a state the kubelet has not reported yet as Waiting.
         lines.append(f"    {title}:\tWaiting")
         if isinstance(state, ContainerWaiting) and state.reason:
-            lines.append(f"      Reason:\t{state.reason}")
+            lines.append(f"      Reason:\t{literal(state.reason)}")
 
 
 # -- Deployments -----------------------------------------------------------------------------------
@@ -315,23 +321,25 @@ def _deployment(lines: list[str], d: Deployment, state: ClusterState, now: datet
     lines.append(f"CreationTimestamp:\t{_time(d.meta.creation_timestamp)}")
     _labels(lines, "Labels", d.meta.labels)
     _annotations(lines, d.meta.annotations)
-    lines.append(f"Selector:\t{_none(str(d.selector))}")
+    lines.append(f"Selector:\t{_none(literal(str(d.selector)))}")
     unavailable = max(d.replicas - d.available_replicas, 0)
     lines.append(
         f"Replicas:\t{d.replicas} desired | {d.updated_replicas} updated | "
         f"{d.status_replicas} total | {d.available_replicas} available | "
         f"{unavailable} unavailable"
     )
-    lines.append(f"StrategyType:\t{d.strategy_type}")
+    lines.append(f"StrategyType:\t{literal(d.strategy_type)}")
     lines.append("Pod Template:")
     _labels(lines, "Labels", d.template.labels, indent="  ")
     lines.append("  Containers:")
     for container in d.template.containers:
-        lines.append(f"   {container.name}:")
+        lines.append(f"   {literal(container.name)}:")
         _container_basics(lines, container, "    ")
     if d.conditions:
         lines += ["Conditions:", "  Type\tStatus\tReason", "  ----\t------\t------"]
-        lines.extend(f"  {c.type} \t{c.status}\t{c.reason}" for c in d.conditions)
+        lines.extend(
+            f"  {literal(c.type)} \t{literal(c.status)}\t{literal(c.reason)}" for c in d.conditions
+        )
     new, old = _replica_sets(d, state.replica_sets_of(d.meta.uid))
     lines.append(f"OldReplicaSets:\t{_none(', '.join(_rs_text(rs) for rs in old))}")
     lines.append(f"NewReplicaSet:\t{'<none>' if new is None else _rs_text(new)}")
@@ -353,7 +361,7 @@ def _same_template(rs: ReplicaSet, d: Deployment) -> bool:
 
 
 def _rs_text(rs: ReplicaSet) -> str:
-    return f"{rs.meta.name} ({rs.status_replicas}/{rs.replicas} replicas created)"
+    return f"{literal(rs.meta.name)} ({rs.status_replicas}/{rs.replicas} replicas created)"
 
 
 # -- Nodes and Namespaces --------------------------------------------------------------------------
@@ -361,20 +369,20 @@ def _rs_text(rs: ReplicaSet) -> str:
 
 def _node(lines: list[str], node: Node, state: ClusterState, now: datetime) -> None:
     _head(lines, node.meta, namespaced=False)
-    lines.append(f"Roles:\t{_none(','.join(node.roles))}")
+    lines.append(f"Roles:\t{_none(literal(','.join(node.roles)))}")
     _labels(lines, "Labels", node.meta.labels)
     _annotations(lines, node.meta.annotations)
     lines.append(f"CreationTimestamp:\t{_time(node.meta.creation_timestamp)}")
     lines.append(f"Unschedulable:\t{str(node.unschedulable).lower()}")
     _node_conditions(lines, node.conditions)
     lines.append("Addresses:")
-    lines.extend(f"  {a.type}:\t{a.address}" for a in node.addresses)
+    lines.extend(f"  {literal(a.type)}:\t{literal(a.address)}" for a in node.addresses)
     if node.kubelet_version:
-        lines += ["System Info:", f"  Kubelet Version:\t{node.kubelet_version}"]
+        lines += ["System Info:", f"  Kubelet Version:\t{literal(node.kubelet_version)}"]
     if node.pod_cidr:
-        lines.append(f"PodCIDR:\t{node.pod_cidr}")
+        lines.append(f"PodCIDR:\t{literal(node.pod_cidr)}")
     if node.pod_cidrs:
-        lines.append(f"PodCIDRs:\t{','.join(node.pod_cidrs)}")
+        lines.append(f"PodCIDRs:\t{literal(','.join(node.pod_cidrs))}")
     # Succeeded and Failed pods hold no resources on the node: kubectl leaves them out.
     pods = [p for p in state.pods_on_node(node.meta.name) if p.phase not in ("Succeeded", "Failed")]
     lines.append(f"Non-terminated Pods:\t({len(pods)} in total)")
@@ -382,7 +390,7 @@ def _node(lines: list[str], node: Node, state: ClusterState, now: datetime) -> N
     for pod in pods:
         created = pod.meta.creation_timestamp
         age = "<unknown>" if created is None else human_duration(now - created)
-        lines.append(f"  {pod.meta.namespace}\t{pod.meta.name}\t{age}")
+        lines.append(f"  {literal(pod.meta.namespace)}\t{literal(pod.meta.name)}\t{age}")
 
 
 def _node_conditions(lines: list[str], conditions: Iterable[Condition]) -> None:
@@ -391,17 +399,16 @@ def _node_conditions(lines: list[str], conditions: Iterable[Condition]) -> None:
         "  Type\tStatus\tLastTransitionTime\tReason\tMessage",
         "  ----\t------\t------------------\t------\t-------",
     ]
-    lines.extend(
-        f"  {c.type} \t{c.status} \t{_time(c.last_transition_time)} \t{c.reason} \t{c.message}"
-        for c in conditions
-    )
+    for c in conditions:
+        cells = (c.type, c.status, _time(c.last_transition_time), c.reason)
+        lines.append("  " + "".join(f"{literal(cell)} \t" for cell in cells) + literal(c.message))
 
 
 def _namespace(lines: list[str], ns: Namespace, state: ClusterState, now: datetime) -> None:
     _head(lines, ns.meta, namespaced=False)
     _labels(lines, "Labels", ns.meta.labels)
     _annotations(lines, ns.meta.annotations)
-    lines.append(f"Status:\t{ns.phase}")
+    lines.append(f"Status:\t{literal(ns.phase)}")
 
 
 def _describe_meta(lines: list[str], obj: KubeObject) -> None:

@@ -8,6 +8,8 @@
 Readable without colour: each finding starts with its severity in words and a mark (✗ error,
 ! warning, i info). The label comparison puts the selector beside each candidate's labels, a
 mark per label: = the same, ≠ another value, ~ the same but for letter case, - missing.
+Titles, evidence and labels quote the cluster: each is drawn as literal text (`render.literal`),
+never as markup, which a `[/]` in a label value or a message would break.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from k9lite.analysis.doctor import Candidate, Finding, LabelVerdict, Severity
+from k9lite.render.literal import literal
 
 __all__ = [
     "SEVERITY_MARKS",
@@ -62,16 +65,17 @@ def _finding(finding: Finding, styles: DoctorStyles, limit: int, *, fix: bool) -
     grid.add_column(overflow="fold")
     style = styles.severity(finding.severity)
     grid.add_row(
-        Text(f"{SEVERITY_MARKS[finding.severity]} {finding.severity}", style), finding.title
+        Text(f"{SEVERITY_MARKS[finding.severity]} {finding.severity}", style),
+        Text(literal(finding.title)),
     )
     for line in finding.evidence[:limit]:
-        grid.add_row("", line)
+        grid.add_row("", Text(literal(line)))
     if len(finding.evidence) > limit:
         grid.add_row("", Text(f"… and {len(finding.evidence) - limit} more", styles.detail))
     if finding.rule:
-        grid.add_row(Text("  rule", styles.detail), Text(finding.rule, styles.detail))
+        grid.add_row(Text("  rule", styles.detail), Text(literal(finding.rule), styles.detail))
     if fix and finding.fix:
-        grid.add_row(Text("  fix", styles.detail), Text(finding.fix, styles.fix))
+        grid.add_row(Text("  fix", styles.detail), Text(literal(finding.fix), styles.fix))
     return grid
 
 
@@ -79,7 +83,7 @@ def fix_line(finding: Finding, styles: DoctorStyles | None = None) -> Text:
     """`  fix      kubectl ...`: print it with soft_wrap=True, so a terminal folds it and a copy
     gets the command whole (a wrapped one would break at the newline)."""
     styles = styles or DoctorStyles()
-    return Text.assemble(("  fix     ", styles.detail), (finding.fix or "", styles.fix))
+    return Text.assemble(("  fix     ", styles.detail), (literal(finding.fix or ""), styles.fix))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,7 @@ class Findings:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         styles = self.styles
         if self.title:
-            yield Text(self.title, "bold")
+            yield Text(literal(self.title), "bold")
         if not self.findings:
             yield Text.assemble(("✓ ", styles.match), "no problems found")
             return
@@ -121,7 +125,9 @@ class LabelComparison:
         table.add_column("object", overflow="ellipsis", no_wrap=True)
         wanted = {check.key: check.wanted for check in self.candidates[0].checks}
         for key in keys:
-            table.add_column(f"{key}={wanted[key]}", overflow="ellipsis", no_wrap=True)
+            table.add_column(
+                Text(literal(f"{key}={wanted[key]}")), overflow="ellipsis", no_wrap=True
+            )
         for candidate in self.candidates:
             cells = []
             for check in candidate.checks:
@@ -129,8 +135,10 @@ class LabelComparison:
                 found = check.found if check.found is not None else "(none)"
                 if check.found_key not in (None, check.key):
                     found = f"{check.found_key}={found}"  # the key itself differs in case
-                cells.append(Text.assemble((f"{VERDICT_MARKS[check.verdict]} ", style), found))
-            table.add_row(_object(candidate), *cells)
+                cells.append(
+                    Text.assemble((f"{VERDICT_MARKS[check.verdict]} ", style), literal(found))
+                )
+            table.add_row(Text(literal(_object(candidate))), *cells)
         yield Text("selector beside the nearest objects (= same, ≠ other, ~ case, - missing):")
         yield table
 

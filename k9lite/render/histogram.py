@@ -10,6 +10,8 @@
 Bars are coloured per node, and readable without colour: every row names its node. Rows are cut,
 never wrapped: on a narrow terminal (two runs side by side) pod names give way first, keeping
 their end, where a ReplicaSet's pods differ; then the expected column; then node names.
+Who answered is read from HTTP bodies: every name, target and error is drawn as literal text
+(`render.literal`), so a body's escape sequences reach no terminal.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from k9lite.analysis.stats import FAIRNESS_THRESHOLD, Summary
+from k9lite.render.cut import keep_end
+from k9lite.render.literal import literal
 
 __all__ = ["Histogram", "HistogramStyles"]
 
@@ -93,7 +97,7 @@ class Histogram:
         width = options.max_width
         summary, styles = self.summary, self.styles
         if self.title:
-            yield from _flow([Text(p, styles.title) for p in self.title.split(" · ")], width)
+            yield from _flow([Text(p, styles.title) for p in _parts(self.title)], width)
         if summary.sent == 0:
             yield _line(Text("no requests yet", styles.detail))
             return
@@ -107,7 +111,7 @@ class Histogram:
         yield from self._targets(width)
         yield from self._errors(width)
         if self.note:
-            yield from _flow([Text(p, styles.detail) for p in self.note.split(" · ")], width)
+            yield from _flow([Text(p, styles.detail) for p in _parts(self.note)], width)
 
     # -- the bars -------------------------------------------------------------------------------
 
@@ -115,11 +119,20 @@ class Histogram:
         summary, styles = self.summary, self.styles
         colours = {n.node: styles.bar[i % len(styles.bar)] for i, n in enumerate(summary.nodes)}
         pods = [
-            _Row(p.pod, p.node or "?", p.count, p.share, p.expected, colours.get(p.node, ""))
+            _Row(
+                literal(p.pod),
+                literal(p.node or "?"),
+                p.count,
+                p.share,
+                p.expected,
+                colours.get(p.node, ""),
+            )
             for p in summary.pods
         ]
         unknown = [
-            _Row(f"? {name}", "", count, count / summary.answered, None, styles.detail, True)
+            _Row(
+                literal(f"? {name}"), "", count, count / summary.answered, None, styles.detail, True
+            )
             for name, count in summary.unknown
         ]
         # Scaled to the largest count of all, shown or not, so bars keep their length.
@@ -139,10 +152,12 @@ class Histogram:
     def _row(self, row: _Row, columns: _Columns, largest: int) -> Text:
         gap = " " * columns.gap
         if row.unknown:
-            text = Text(_cut(row.label, columns.name + columns.gap + columns.node), row.style)
+            text = Text(keep_end(row.label, columns.name + columns.gap + columns.node), row.style)
         else:
             text = Text.assemble(
-                _cut(row.label, columns.name), gap, (_cut_node(row.node, columns.node), row.style)
+                keep_end(row.label, columns.name),
+                gap,
+                (_cut_node(row.node, columns.node), row.style),
             )
         text.append_text(
             Text.assemble(
@@ -200,7 +215,7 @@ class Histogram:
 
     def _targets(self, width: int) -> Iterable[Text]:
         """Answers per target, when there are several (a node under a Local policy drops)."""
-        targets = self.summary.by_target
+        targets = [(literal(target), ok, bad) for target, ok, bad in self.summary.by_target]
         if len(targets) < 2:
             return
         answered = max(len(f"{a:,}") for _, a, _ in targets)
@@ -216,7 +231,7 @@ class Histogram:
             yield _line(
                 Text.assemble(
                     "→ ",
-                    _cut(target, label),
+                    keep_end(target, label),
                     "  ",
                     (f"{ok:,}".rjust(answered) + words[0], self.styles.detail),
                     (
@@ -229,9 +244,9 @@ class Histogram:
     def _errors(self, width: int) -> Iterable[Text]:
         styles = self.styles
         for error in self.summary.errors:
-            parts = [Text(f"✗ {error.label} {error.count:,}", styles.error)]
+            parts = [Text(f"✗ {literal(error.label)} {error.count:,}", styles.error)]
             if error.detail:
-                parts.append(Text(error.detail, styles.detail))
+                parts.append(Text(literal(error.detail), styles.detail))
             yield from _flow(parts, width, " — ")
 
 
@@ -282,41 +297,14 @@ def _bar(count: int, largest: int, width: int) -> str:
     return bar.ljust(width)
 
 
-def _cut(text: str, width: int) -> str:
-    """`text` in exactly `width` cells; a long one keeps its end, where pod names differ.
-
-    `hostname-server-7d8f5b5d7c-pz9ft` becomes `hostname…c-pz9ft` in 16 cells, `…pz9ft` in 6.
-    """
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    if width <= 1:
-        return "…"[:width]
-    # What follows the last '-' (a pod's random suffix) or ':' (a fingerprint's digits).
-    separator = max(text.rfind("-"), text.rfind(":"))
-    last = len(text) - 1 - separator if separator >= 0 else 0
-    tail = min(width - 1, max(last, (width - 1) // 2))
-    head = width - 1 - tail
-    return set_cell_size(text[:head], head) + "…" + _tail_cells(text, tail)
-
-
 def _cut_node(node: str, width: int) -> str:
     """A node name in `width` cells; a long FQDN keeps its first label, the host's own name."""
     if cell_len(node) <= width or "." not in node:
-        return _cut(node, width)
+        return keep_end(node, width)
     host = node.split(".", 1)[0]
     if cell_len(host) < width:
         return set_cell_size(node, width - 1) + "…"
-    return _cut(host, width)
-
-
-def _tail_cells(text: str, width: int) -> str:
-    """The end of `text` in exactly `width` cells."""
-    kept = ""
-    for char in reversed(text):
-        if cell_len(char + kept) > width:
-            break
-        kept = char + kept
-    return " " * (width - cell_len(kept)) + kept
+    return keep_end(host, width)
 
 
 def _collapse(rows: Sequence[_Row], limit: int) -> tuple[Sequence[_Row], Sequence[_Row]]:
@@ -341,6 +329,11 @@ def _flow(parts: Sequence[Text], width: int, separator: str = " · ") -> Iterabl
             line = Text("  ") + part
     if line is not None:
         yield _line(line)
+
+
+def _parts(text: str) -> list[str]:
+    """A title or a note, literal, split where `_flow` may break it."""
+    return literal(text).split(" · ")
 
 
 def _line(text: Text) -> Text:

@@ -11,7 +11,8 @@
 Readable without colour: every hop starts with a mark (✓ carries traffic, ○ receives nothing,
 … waits, ✗ broken or dropping) and says why in words. Long stages collapse to their first hops
 (problems kept in view) and "… and 17 more". Columns are cut with an ellipsis, never wrapped, so
-the diagram keeps its shape at 80 columns.
+the diagram keeps its shape at 80 columns. Names, addresses and notes come from the cluster:
+each is drawn as one line of literal text (`render.literal`), never markup.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from k9lite.analysis.route_types import Health, Route, RouteHop, RouteLane, RouteStage, StageKind
+from k9lite.render.literal import literal
 
 __all__ = ["MARKS", "RouteDiagram", "RouteStyles"]
 
@@ -87,18 +89,18 @@ class RouteDiagram:
         route, styles = self.route, self.styles
         text = Text.assemble(
             ("Service ", styles.detail),
-            (f"{route.namespace}/{route.name}", styles.title),
+            (literal(f"{route.namespace}/{route.name}"), styles.title),
             ("  ", ""),
-            (route.kind, styles.title),
+            (literal(route.kind), styles.title),
         )
         if route.selector:
-            text.append(f"\nselector {route.selector}", styles.detail)
+            text.append(f"\nselector {literal(route.selector)}", styles.detail)
         for note in route.notes:
-            text.append(f"\n! {note}", styles.pending)
+            text.append(f"\n! {literal(note)}", styles.pending)
         return text
 
     def _lane(self, lane: RouteLane, width: int) -> Iterable[RenderableType]:
-        title = Text(lane.title, style=self.styles.title)
+        title = Text(literal(lane.title), style=self.styles.title)
         yield Rule(title, align="left", characters="─", style=self.styles.detail)
         previous: RouteStage | None = None
         for stage in lane.stages:
@@ -118,7 +120,7 @@ class RouteDiagram:
             if not flows:
                 yield Text(f"  ╎ {self._skips_to(previous, lane)}", styles.detail)
         for entry in stage.entries:
-            yield Text.assemble("  ◆ ", (entry, styles.entry))
+            yield Text.assemble("  ◆ ", (literal(entry), styles.entry))
         if flows or stage.entries:
             yield Text("  ▼")
 
@@ -133,10 +135,12 @@ class RouteDiagram:
     def _stage(self, stage: RouteStage, lane: RouteLane, width: int) -> Group:
         styles = self.styles
         lines: list[RenderableType] = [
-            Text.assemble("┌ ", (stage.title, styles.title), no_wrap=True, overflow="ellipsis"),
+            Text.assemble(
+                "┌ ", (literal(stage.title), styles.title), no_wrap=True, overflow="ellipsis"
+            ),
             Text.assemble(
                 "│ ",
-                (f"{stage.actor} · {stage.reach}", styles.detail),
+                (literal(f"{stage.actor} · {stage.reach}"), styles.detail),
                 no_wrap=True,
                 overflow="ellipsis",
             ),
@@ -148,7 +152,9 @@ class RouteDiagram:
             counts = Counter(hop.health for hop in hidden)
             parts = ", ".join(f"{n} {_HEALTH_WORDS[h]}" for h, n in sorted(counts.items()))
             lines.append(Text(f"│ … and {len(hidden)} more ({parts})", styles.detail))
-        end = Text.assemble("└ ", (stage.note, styles.detail), no_wrap=True, overflow="ellipsis")
+        end = Text.assemble(
+            "└ ", (literal(stage.note), styles.detail), no_wrap=True, overflow="ellipsis"
+        )
         lines.append(end)
         return Group(*lines)
 
@@ -166,11 +172,14 @@ class RouteDiagram:
                         "│ ",
                         (MARKS[hop.health], health),
                         " ",
-                        (hop.address, Style.parse(styles.address) + dimmed),
+                        (literal(hop.address), Style.parse(styles.address) + dimmed),
                     ),
-                    Text(hop.name, dimmed),
-                    Text(hop.where, dimmed),
-                    Text(_says(hop, addresses), health if hop.health != "ok" else styles.detail),
+                    Text(literal(hop.name), dimmed),
+                    Text(literal(hop.where), dimmed),
+                    Text(
+                        literal(_says(hop, addresses)),
+                        health if hop.health != "ok" else styles.detail,
+                    ),
                 )
             )
         shown = [0] + [c for c in (1, 2, 3) if any(row[c].plain for row in rows)]

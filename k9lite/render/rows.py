@@ -1,7 +1,8 @@
 """Objects as table rows, kubectl's columns first: one pure function per view, `now` passed in.
 
 As k9s's render package: a row has a stable key (`namespace/name`), and cells are plain strings
-so the same rows serve the TUI's tables and any text output.
+so the same rows serve the TUI's tables and any text output. Cells are shown literally: any
+control character in a name, label, image or message is a visible escape (`render.literal`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from k9lite.model.pods import Pod
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.model.workloads import Deployment
+from k9lite.render.literal import literal
 
 __all__ = [
     "BROKEN_MARK",
@@ -84,10 +86,11 @@ class ViewSpec:
         return self.columns
 
     def row(self, obj: Any, context: RowContext) -> tuple[str, ...]:
+        """The object's cells, each one line of literal text."""
         cells = self.cells(obj, context)
         if self.namespaced and context.all_namespaces:
-            return (obj.meta.namespace, *cells)
-        return cells
+            cells = (obj.meta.namespace, *cells)
+        return tuple(literal(cell) for cell in cells)
 
 
 def row_key(obj: Any) -> str:

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from k9lite.model.selectors import LabelSelector
 from k9lite.model.state import ClusterState
+from k9lite.render.literal import literal
 from k9lite.render.rows import RowContext, ViewSpec, age, endpoints_text, key_of, row_key
 from k9lite.ui.widgets.resource_table import Column, ResourceTable
 from k9lite.ui.widgets.row_index import age_order, number_order
@@ -251,7 +252,7 @@ class Browser(Vertical):
             # A one-line title never changes the layout: a layout pass per refresh would cost
             # as much as drawing the 10,000-row table beside it (STYLE habit 12).
             self._title = title
-            self.query_one("#view-title", Static).update(title, layout=False)
+            self.query_one("#view-title", Static).update(literal(title), layout=False)
 
     def selected(self, state: ClusterState) -> Any | None:
         """The object under the cursor, if any."""

@@ -24,6 +24,7 @@ from k9lite.model.collector import keep_loaded_objects
 from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
 from k9lite.paths import STYLES
+from k9lite.render.literal import literal
 from k9lite.render.rows import ViewSpec, view_for
 from k9lite.ui.browser import Browser, Scope
 from k9lite.ui.commands import (
@@ -163,7 +164,7 @@ class Navigator(App[None]):
         status = feed.status_of(browser.view.kind)
         # A view the user may not list says so where its rows would be, at once.
         if status is not None and status.state == "forbidden":
-            browser.table.loading_text = f"forbidden: {status.message}"
+            browser.table.loading_text = literal(f"forbidden: {status.message}")
         else:
             browser.table.loading_text = "Loading…"
 

@@ -1,4 +1,7 @@
-"""Confirmations for what changes the cluster: delete (y/n) and scale (a number)."""
+"""Confirmations for what changes the cluster: delete (y/n) and scale (a number).
+
+Questions name cluster objects: they are shown literally, never as markup.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from k9lite.render.literal import literal
 
 __all__ = ["ConfirmScreen", "ScaleScreen"]
 
@@ -28,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(literal(self.question), markup=False)
             yield Label("y: yes    n / Esc: no")
 
     def action_answer(self, yes: bool) -> None:
@@ -47,7 +52,9 @@ class ScaleScreen(ModalScreen["int | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Scale {self.target} (now {self.current} replicas) to:")
+            yield Label(
+                literal(f"Scale {self.target} (now {self.current} replicas) to:"), markup=False
+            )
             yield Input(str(self.current), type="integer", id="replicas")
             yield Label("", id="scale-error")
 

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from k9lite.render.literal import literal
+
 __all__ = ["PickScreen"]
 
 
@@ -33,11 +35,11 @@ class PickScreen(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         options = [
-            Option(Text(f"{name} (current)" if name == self.current else name), id=name)
+            Option(Text(literal(name) + (" (current)" if name == self.current else "")), id=name)
             for name in self.names
         ]
         with Vertical(id="pick-frame"):
-            yield Label(Text(self.title_text), id="pick-title")
+            yield Label(Text(literal(self.title_text)), id="pick-title")
             yield OptionList(*options, id="pick-list")
             yield Label("Enter: pick   Esc: cancel", id="pick-help")
 

@@ -1,9 +1,13 @@
-"""A full-screen, scrollable text: `d` describe, `y` YAML, `r` route, `?` help."""
+"""A full-screen, scrollable text: `d` describe, `y` YAML, `r` route, `?` help.
+
+Title and text name cluster objects and quote them: both are shown literally, never as markup.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -11,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from k9lite.render.literal import literal
 from k9lite.ui.widgets.message_line import MessageLine
 
 __all__ = ["TextScreen"]
@@ -30,9 +35,10 @@ class TextScreen(ModalScreen[None]):
         self.widgets = widgets
 
     def compose(self) -> ComposeResult:
-        body = (Static(self.text, markup=False, id="text"),) if self.text else ()
+        text = literal(self.text, multiline=True)
+        body = (Static(text, markup=False, id="text"),) if text else ()
         frame = VerticalScroll(*body, *self.widgets, id="text-frame")
-        frame.border_title = self.text_title
+        frame.border_title = Text(literal(self.text_title))
         frame.can_focus = True
         yield frame
         yield MessageLine()

@@ -3,6 +3,7 @@
 The tutorial's curl loop as a picture: a histogram of answers per pod (coloured by node), the
 latency and the errors, a scrolling log of the answers, and the previous run beside the current
 one (before and after scaling). Enter starts, Esc stops a run, and leaves when none runs.
+The log and the statuses quote HTTP bodies and errors: shown literally, never as markup.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +24,7 @@ from k9lite.analysis.stats import Tally
 from k9lite.kube.config import Connection
 from k9lite.model.state import ClusterState
 from k9lite.render.histogram import Histogram
+from k9lite.render.literal import literal
 from k9lite.traffic.plan import PlannedProbe, ProbeRequest, plan_probe
 from k9lite.traffic.runner import ProbeOptions, Reply
 from k9lite.traffic.vantage import Via, ways_in
@@ -65,7 +68,7 @@ class TrafficScreen(ModalScreen[None]):
         service = self.source().get("services", self.service_namespace, self.service_name)
         ways = ways_in(service) if service is not None else ["proxy"]
         with Vertical(id="traffic-frame") as frame:
-            frame.border_title = f"traffic service/{self.service_name}"
+            frame.border_title = Text(literal(f"traffic service/{self.service_name}"))
             with Horizontal(id="traffic-options"):
                 yield Label("via")
                 yield Select(
@@ -79,7 +82,7 @@ class TrafficScreen(ModalScreen[None]):
                 yield Label("sleep")
                 yield Input("0", type="number", compact=True, id="interval")
                 yield Checkbox("keep-alive", compact=True, id="keepalive")
-            yield Static("Enter: start   Esc: stop, then back", id="traffic-status")
+            yield Static("Enter: start   Esc: stop, then back", markup=False, id="traffic-status")
             with Horizontal(id="traffic-runs"):
                 yield Static("no requests yet", id="run-now")
                 yield Static(id="run-before")
@@ -164,7 +167,7 @@ class TrafficScreen(ModalScreen[None]):
         self.query_one("#run-now", Static).update(self._histogram(self.current, "now"))
         log = self.query_one("#traffic-log", RichLog)
         while self._lines:
-            log.write(self._lines.popleft())
+            log.write(Text(literal(self._lines.popleft())))
         tally: Tally = self.current.tally
         summary_line = f"{tally.sent:,} of {self.current.probe.options.count:,} sent"
         if self.running:
@@ -178,7 +181,7 @@ class TrafficScreen(ModalScreen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#traffic-status", Static)
-        status.update(text)
+        status.update(literal(text))
         status.set_class(error, "-error")
 
     def _request(self) -> ProbeRequest:

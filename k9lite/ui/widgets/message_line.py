@@ -13,6 +13,8 @@ from typing import Literal
 from rich.text import Text
 from textual.widgets import Static
 
+from k9lite.render.literal import literal
+
 __all__ = ["Flash", "FlashLevel", "MessageLine"]
 
 FlashLevel = Literal["info", "warning", "error"]
@@ -21,7 +23,7 @@ _MARKS: dict[FlashLevel, str] = {"info": "✓", "warning": "!", "error": "✗"}
 
 @dataclass(frozen=True, slots=True)
 class Flash:
-    """One message: its text (shown literally, never as markup) and its level."""
+    """One message: its text (shown literally: no markup, controls escaped) and its level."""
 
     text: str = ""
     level: FlashLevel = "info"
@@ -29,7 +31,7 @@ class Flash:
     def render(self) -> Text:
         if not self.text:
             return Text()
-        return Text.assemble((_MARKS[self.level], "bold"), " ", self.text)
+        return Text.assemble((_MARKS[self.level], "bold"), " ", literal(self.text))
 
 
 class MessageLine(Static):
@@ -48,7 +50,9 @@ class MessageLine(Static):
     """
 
     def on_mount(self) -> None:
-        self.watch(self.app, "flash", self._show)
+        # k9lite's app holds the Flash; a screen shown by another app (a test's) has no messages.
+        if hasattr(self.app, "flash"):
+            self.watch(self.app, "flash", self._show)
 
     def _show(self, flash: Flash) -> None:
         self.update(flash.render())

@@ -1,4 +1,7 @@
-"""The route to one Service's pods, redrawn whenever the objects it is drawn from change."""
+"""The route to one Service's pods, redrawn whenever the objects it is drawn from change.
+
+No markup: the diagram is a renderable, and the lines about a missing Service are literal.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from textual.widgets import Static
 from k9lite.analysis.route_types import ROUTE_KINDS, Route
 from k9lite.analysis.routes import build_route
 from k9lite.model.state import ClusterState
+from k9lite.render.literal import literal
 from k9lite.render.route import RouteDiagram, RouteStyles
 from k9lite.ui.theme import theme_colour
 
@@ -29,7 +33,7 @@ class RoutePanel(Static):
     def __init__(
         self, *, namespace: str, name: str, source: Callable[[], ClusterState], id: str = "route"
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, markup=False)
         self.service_namespace = namespace
         self.service_name = name
         self.source = source
@@ -54,7 +58,7 @@ class RoutePanel(Static):
             self.route = None
             loaded = state.loaded("services")
             self.update(
-                f"service {self.service_namespace}/{self.service_name} is gone"
+                literal(f"service {self.service_namespace}/{self.service_name} is gone")
                 if loaded
                 else "loading services…"
             )

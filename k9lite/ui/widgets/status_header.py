@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from k9lite.kube.watch import KindStatus
+from k9lite.render.literal import literal
 
 __all__ = ["StatusHeader", "connection_summary", "header_line"]
 
@@ -98,12 +99,12 @@ def _assemble(
     problem: str,
     tail: list[tuple[str, str]],
 ) -> Text:
-    parts: list[Text] = [Text(f"ctx {context}")]
+    parts: list[Text] = [Text(f"ctx {literal(context)}")]
     if server:
-        parts.append(Text(server))
-    parts += [Text(f"ns {namespace}"), Text(*state)]
+        parts.append(Text(literal(server)))
+    parts += [Text(f"ns {literal(namespace)}"), Text(*state)]
     if problem:
-        parts.append(Text(problem, style="bold"))
+        parts.append(Text(literal(problem), style="bold"))
     parts += [Text(*part) for part in tail]
     line = Text(" | ").join(parts)
     return Text.assemble(("k9lite ", "bold"), line) if brand else line

@@ -16,6 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from k9lite.render.cut import keep_end
 from k9lite.ui.widgets.row_index import Cell, SortKey
 
 __all__ = [
@@ -113,30 +114,13 @@ def fit(text: str, width: int, align: Align, cut: Cut = "end") -> str:
 
 
 def _cut(text: str, width: int, cut: Cut) -> str:
-    """`text` in `width` cells with an ellipsis where it was cut.
-
-    In the middle, the last `-part` is kept whole when it takes at most half the width: the
-    random suffix is what tells `web-5d8f9c7b4-x2x9k` from its siblings.
-    """
+    """`text` in `width` cells with an ellipsis where it was cut: at the end, or in the middle
+    keeping the end (the random suffix that tells `web-5d8f9c7b4-x2x9k` from its siblings)."""
     if width <= 1:
         return "…"[:width]
-    if cut == "middle" and width >= 5:
-        _, dash, last = text.rpartition("-")
-        tail = dash + last if dash and cell_len(last) + 1 <= width // 2 else ""
-        tail_width = cell_len(tail) or (width - 1) // 2
-        head = set_cell_size(text, width - 1 - tail_width)
-        return head + "…" + (tail or _last_cells(text, tail_width))
+    if cut == "middle":
+        return keep_end(text, width)
     return set_cell_size(text, width - 1) + "…"
-
-
-def _last_cells(text: str, width: int) -> str:
-    """The end of `text` in at most `width` cells."""
-    end = ""
-    for char in reversed(text):
-        if cell_len(char + end) > width:
-            break
-        end = char + end
-    return end
 
 
 def widest(cells: tuple[str | Text, ...]) -> int:
