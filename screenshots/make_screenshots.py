@@ -3,10 +3,11 @@
     python screenshots/make_screenshots.py [--out DIR]
 
 Screenshots come from this script, never by hand: it starts the demo cluster (default scenario,
-fast pods), drives the app with `run_test` at 120x35 and saves each screen once its rows are in;
-then the route (`r`) of each kind of Service, W4 and W7 from a second cluster (W7 reuses W2's
-Deployment name); then a traffic test (`t`) before and after scaling, on a cluster whose pods
-answer HTTP.
+fast pods), drives the app with `run_test` at 120x35 and at 80x24 (files `NAME-80x24.svg`) and
+saves each screen once its rows are in, with a command being typed and a scale's result at
+80x24; then the route (`r`) of each kind of Service, W4 and W7 from a second cluster (W7 reuses
+W2's Deployment name); then a traffic test (`t`) before and after scaling, on a cluster whose
+pods answer HTTP.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from k9lite.demo.cluster import DemoCluster, DemoOptions  # noqa: E402
@@ -36,6 +38,7 @@ from k9lite.ui.widgets.doctor_panel import DoctorPanel  # noqa: E402
 from k9lite.ui.widgets.route_panel import RoutePanel  # noqa: E402
 
 SIZE = (120, 35)
+SMALL = (80, 24)
 TIMEOUT = 15.0
 # The default scenario: W2, W3, W5, W6.
 EXPECTED_ROWS = {"pods": 7, "deploy": 3, "svc": 5, "no": 3}
@@ -106,15 +109,21 @@ def start(cluster: DemoCluster) -> K9liteApp:
     return app
 
 
-async def shoot(cluster: DemoCluster, out: Path) -> list[Path]:
+def suffixed(name: str, size: tuple[int, int]) -> str:
+    """`pods.svg` at 120x35, `pods-80x24.svg` at any other size."""
+    return name if size == SIZE else name.replace(".svg", f"-{size[0]}x{size[1]}.svg")
+
+
+async def shoot(cluster: DemoCluster, out: Path, size: tuple[int, int]) -> list[Path]:
     app = start(cluster)
     written: list[Path] = []
 
     def save(name: str) -> None:
-        written.append(Path(app.save_screenshot(filename=name, path=str(out))))
+        filename = suffixed(name, size)
+        written.append(Path(app.save_screenshot(filename=filename, path=str(out))))
         print(f"wrote {written[-1]}")
 
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         for command, name in (
             ("deploy", "deployments.svg"),
             ("svc", "services.svg"),
@@ -146,7 +155,25 @@ async def shoot(cluster: DemoCluster, out: Path) -> list[Path]:
         await until(lambda: bool(app.screen.query("#finding")), "the opened finding")
         await pilot.pause()
         save("doctor-finding.svg")
+        if size == SMALL:
+            await shoot_keys(app, pilot, save)
     return written
+
+
+async def shoot_keys(app: K9liteApp, pilot: Pilot[None], save: Callable[[str], None]) -> None:
+    """What is typed and what it did: `:sv` on the prompt line, then a scale's result."""
+    while isinstance(app.screen, TextScreen):
+        await pilot.press("escape")
+    await pilot.press(":", "s", "v")
+    await pilot.pause()
+    save("prompt.svg")
+    await pilot.press("escape", ":", *"deploy", "enter")
+    await until(lambda: settled(app, "deploy"), "the Deployments")
+    app.query_one(Browser).table.move_cursor(key="default/hostname-server")
+    await pilot.press("s", "3", "enter")
+    await until(lambda: "scaled" in app.flash.text, "the scale's result")
+    await pilot.pause()
+    save("scaled.svg")
 
 
 async def shoot_routes(cluster: DemoCluster, routes: dict[str, str], out: Path) -> list[Path]:
@@ -211,8 +238,9 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     # Fast kubelets, so the pods run within a second; no data plane: nothing here sends traffic.
     options = DemoOptions(pod_start_delay=0.05, pod_stop_delay=0.05, dataplane=False, seed=1)
-    with DemoCluster(options) as cluster:
-        asyncio.run(shoot(cluster, args.out))
+    for size in (SIZE, SMALL):
+        with DemoCluster(options) as cluster:
+            asyncio.run(shoot(cluster, args.out, size))
     for scenarios, routes in ROUTES:
         with DemoCluster(replace(options, scenarios=scenarios)) as cluster:
             asyncio.run(shoot_routes(cluster, routes, args.out))

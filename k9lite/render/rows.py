@@ -44,9 +44,10 @@ BROKEN_MARK = "✗"
 class ViewColumn:
     """A column of a view; `order` says how to sort its text ("age", "number" or plain).
 
-    On a narrow terminal the columns of highest `priority` drop out first (0: always shown),
-    and a column with a `min_width` narrows to it before any other drops; `cut` says where a
-    cell too wide loses its text ("middle" keeps a pod name's random suffix).
+    On a narrow terminal the columns of highest `priority` drop out first (0: always shown);
+    a column with a `min_width` may narrow to it, its width past that counting at
+    `rest_priority` (default: its own); `cut` says where a cell too wide loses its text
+    ("middle" keeps a pod name's random suffix).
     """
 
     key: str
@@ -56,6 +57,7 @@ class ViewColumn:
     priority: int = 0
     min_width: int | None = None
     cut: Literal["end", "middle"] = "end"
+    rest_priority: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,11 +241,12 @@ def _column(
     priority: int = 0,
     min_width: int | None = None,
     cut: Literal["end", "middle"] = "end",
+    rest_priority: int | None = None,
 ) -> ViewColumn:
     """A column named by its kubectl label; numbers align right."""
     key = label.lower().replace("(s)", "s").replace("-", "_")
     align = "right" if order == "number" else "left"
-    return ViewColumn(key, label, order, align, priority, min_width, cut)
+    return ViewColumn(key, label, order, align, priority, min_width, cut, rest_priority)
 
 
 # Names narrow before anything that carries a value is dropped or cut; a pod's name is cut in
@@ -306,7 +309,7 @@ VIEWS: tuple[ViewSpec, ...] = (
             _column("CLUSTER-IP"),
             _column("EXTERNAL-IP", priority=1),
             _column("PORT(S)"),
-            _column("ENDPOINTS", min_width=9),
+            _column("ENDPOINTS", min_width=9, rest_priority=1),
             _column("SELECTOR", priority=2, min_width=12),
             _age(3),
         ),

@@ -116,6 +116,7 @@ class Browser(Vertical):
                 priority=c.priority,
                 min_width=c.min_width,
                 cut=c.cut,
+                rest_priority=c.rest_priority,
             )
             for c in self.view.columns_for(all_namespaces)
         )

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
+from k9lite.ui.screens.confirm import ScaleScreen, parse_replicas
 from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from tests.ui.screen import screen_lines, screen_text
@@ -237,3 +238,29 @@ async def test_results_fade_and_errors_wait_for_a_key() -> None:
         await pilot.press("j")
         await pilot.pause()
         assert message_line(app).strip() == ""
+
+
+async def test_scale_accepts_int32_counts_only_and_asks_twice_for_a_large_one() -> None:
+    async with make_app("deploy").run_test(size=SMALL) as pilot:
+        app = await started(pilot)
+        scaled: list[int | None] = []
+        app.run_scale = lambda namespace, name, replicas: scaled.append(replicas)  # type: ignore[method-assign,assignment,return-value]
+        await pilot.press("s")
+        await pilot.pause()
+        for typed in ("99999999999", "2147483648", "1e3", "-1", "3.5", ""):
+            await pilot.press("ctrl+u", *typed, "enter")
+            await pilot.pause()
+            assert "✗ enter a whole number from 0 to 2,147,483,647" in screen_text(app), typed
+            assert isinstance(app.screen, ScaleScreen), f"{typed!r} was accepted"
+        await pilot.press("ctrl+u", *"5000", "enter")
+        await pilot.pause()
+        assert "! 5,000 replicas is far more than the 2 now" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert scaled == [5000] and not isinstance(app.screen, ScaleScreen)
+
+
+def test_parse_replicas() -> None:
+    assert [parse_replicas(t) for t in ("0", " 7 ", "2147483647")] == [0, 7, 2147483647]
+    for text in ("2147483648", "1e3", "-1", "+3", "３", "0x10", "", "1 2"):
+        assert parse_replicas(text) is None, text

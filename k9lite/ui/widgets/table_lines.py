@@ -59,8 +59,11 @@ class Column:
     priority: int = 0
     """0: always shown; when the terminal is too narrow, the highest numbers are dropped first."""
     min_width: int | None = None
-    """How narrow the column may get before others are dropped; None: never narrower than its
-    content (an IP, a port, a count: cut, they would read as another value)."""
+    """How narrow the column may get; None: never narrower than its content (an IP, a port, a
+    count: cut, they would read as another value)."""
+    rest_priority: int | None = None
+    """The priority of the width past `min_width` (None: the column's own): `2 ready · ...`
+    keeps its counts at priority 0 and gives its address list up before other columns drop."""
     cut: Cut = "end"
     """Where a cell too wide is cut: at the end, or in the middle (names keep their suffix)."""
 
@@ -70,33 +73,31 @@ def fit_columns(
 ) -> tuple[tuple[int, int], ...]:
     """The columns to show in `available` cells, as (position, width), left to right.
 
-    Every priority-0 column is shown; the others join by priority (then position) while they
-    fit, whole or at their `min_width`. When even the priority-0 columns do not fit, those with
-    a `min_width` narrow, rightmost first (the table scrolls sideways past that).
+    Each column asks for its narrowest width at its `priority`, and for the rest of its width
+    at its `rest_priority`; asks are granted by priority (then position) while they fit, the
+    rest of a width in part. Priority-0 narrowest widths are always granted (past them the
+    table scrolls sideways).
     """
-    floors = [
-        width if column.min_width is None else min(column.min_width, width)
-        for column, width in zip(columns, widths, strict=True)
-    ]
+    asks: list[tuple[int, int, int, int]] = []  # (priority, second ask?, position, width)
+    for position, (column, width) in enumerate(zip(columns, widths, strict=True)):
+        floor = width if column.min_width is None else min(column.min_width, width)
+        asks.append((column.priority, 0, position, floor))
+        if width > floor:
+            rest = column.priority if column.rest_priority is None else column.rest_priority
+            asks.append((rest, 1, position, width - floor))
     budget = available - 2 * MARGIN
-    order = sorted(range(len(columns)), key=lambda i: (columns[i].priority, i))
-    taken = {i: widths[i] for i in order if columns[i].priority == 0}
-    used = sum(taken.values()) + GAP * (len(taken) - 1)
-    for i in order:
-        if i in taken:
-            continue
-        width = widths[i] if used + GAP + widths[i] <= budget else floors[i]
-        if used + GAP + width <= budget:
-            taken[i] = width
+    granted: dict[int, int] = {}
+    used = -GAP
+    for priority, second, position, width in sorted(asks):
+        if second:
+            if position in granted:
+                extra = max(0, min(width, budget - used))
+                granted[position] += extra
+                used += extra
+        elif priority == 0 or used + GAP + width <= budget:
+            granted[position] = width
             used += GAP + width
-    over = used - budget
-    for i in sorted(taken, reverse=True):
-        if over <= 0:
-            break
-        cut = min(over, taken[i] - floors[i])
-        taken[i] -= cut
-        over -= cut
-    return tuple(sorted(taken.items()))
+    return tuple(sorted(granted.items()))
 
 
 def fit(text: str, width: int, align: Align, cut: Cut = "end") -> str:
