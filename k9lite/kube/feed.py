@@ -31,6 +31,10 @@ class StateFeed:
         self.state.apply(kind, event_type, raw)
 
     def status(self, kind: str, status: KindStatus) -> None:
+        if status.state == "forbidden":
+            self.state.mark_unknown(kind, status.message or f"{kind}: forbidden")
+        elif status.state == "live":
+            self.state.mark_unknown(kind, None)
         with self._lock:
             if self._statuses.get(kind) != status:
                 self._statuses[kind] = status
