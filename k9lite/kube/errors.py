@@ -60,11 +60,15 @@ class UnknownContext(KubeError):
 
 
 class ClusterUnreachable(KubeError):
-    """No answer from the API server: connection refused, unknown host, timeout, reset."""
+    """No answer from the API server: connection refused, unknown host, timeout, reset.
 
-    def __init__(self, server: str, reason: str) -> None:
+    `cause` sorts the reason: "refused", "timeout" or "unreachable" (anything else).
+    """
+
+    def __init__(self, server: str, reason: str, cause: str = "unreachable") -> None:
         self.server = server
         self.reason = reason
+        self.cause = cause
         super().__init__(f"cannot reach {server}: {reason}")
 
 
@@ -139,24 +143,26 @@ def _tls_reason(text: str) -> str:
     return reason or "handshake failed"
 
 
-def _connect_reason(exc: BaseException) -> str:
+def _connect_reason(exc: BaseException) -> tuple[str, str]:
+    """Why a connection failed, in words, and its cause: refused, timeout or unreachable."""
     text = str(exc)
     if isinstance(exc, urllib3.exceptions.NameResolutionError):
-        return "unknown host"
-    if "Connection refused" in text:
-        return "connection refused"
+        return "unknown host", "unreachable"
+    if "Connection refused" in text or isinstance(exc, ConnectionRefusedError):
+        return "connection refused", "refused"
     if "Network is unreachable" in text:
-        return "network unreachable"
+        return "network unreachable", "unreachable"
     # NewConnectionError subclasses ConnectTimeoutError: tell them apart by their text.
     if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) and "timed out" in text:
-        return "connection timed out"
-    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
-        return "timed out waiting for an answer"
+        return "connection timed out", "timeout"
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+        return "timed out waiting for an answer", "timeout"
     if isinstance(exc, urllib3.exceptions.ProtocolError):
-        return "connection lost"
+        return "connection lost", "unreachable"
     # "...: [Errno 113] No route to host" -> "No route to host"
     match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
-    return match.group(1).strip().lower() if match else text.splitlines()[0] if text else "error"
+    words = match.group(1).strip().lower() if match else text.splitlines()[0] if text else "error"
+    return words, "unreachable"
 
 
 def transport_error(server: str, exc: BaseException) -> KubeError | None:
@@ -174,5 +180,5 @@ def transport_error(server: str, exc: BaseException) -> KubeError | None:
     if isinstance(exc, urllib3.exceptions.SSLError):
         return TLSFailure(server, _tls_reason(str(exc)))
     if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
-        return ClusterUnreachable(server, _connect_reason(exc))
+        return ClusterUnreachable(server, *_connect_reason(exc))
     return None
