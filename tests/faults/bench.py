@@ -191,7 +191,7 @@ class FaultBench:
     def close(self) -> None:
         if self.watcher is not None:
             assert self.watcher.stop(timeout=5), "a watch thread outlived stop()"
+        self.demo.stop()
         for proxy in (self.tcp, self.http):
             if proxy is not None:
                 proxy.close()
-        self.demo.stop()

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import orjson
 import trustme
-from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
 
 T = TypeVar("T")
 
@@ -177,7 +177,9 @@ class HttpFaultProxy:
         self.ca.issue_cert("127.0.0.1").configure_cert(context)
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._forward)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=0.5
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
         await site.start()
@@ -224,8 +226,14 @@ class HttpFaultProxy:
                 headers={"Content-Type": upstream.headers.get("Content-Type", "application/json")},
             )
             await response.prepare(request)
-            async for chunk in upstream.content.iter_any():
-                await response.write(chunk)
+            try:
+                async for chunk in upstream.content.iter_any():
+                    await response.write(chunk)
+            except ClientError:
+                # The cluster cut its answer short: cut ours too, as a TCP proxy would.
+                if request.transport is not None:
+                    request.transport.abort()
+                return response
             await response.write_eof()
             return response
 
