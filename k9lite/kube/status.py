@@ -6,6 +6,7 @@ TLS or urllib3.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,6 +16,8 @@ __all__ = [
     "KindState",
     "KindStatus",
     "Reason",
+    "Trouble",
+    "headline",
     "http_failure",
     "stalled",
     "transport_failure",
@@ -138,3 +141,38 @@ def stalled(seconds: float) -> KindStatus:
         "timeout",
         "the server or the network stopped answering; k9lite restarts the watch",
     )
+
+
+# What the header names first when kinds fail for different reasons: the causes that stop every
+# kind (a new CA, a rejected token, no server) before those of one kind (403).
+_PRIORITY: tuple[Reason, ...] = (
+    "tls",
+    "unauthorized",
+    "refused",
+    "timeout",
+    "unreachable",
+    "server",
+    "internal",
+    "forbidden",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Trouble:
+    """The one failure a one-line header has room for, and every kind failing for that reason."""
+
+    status: KindStatus
+    kinds: tuple[str, ...]
+
+
+def headline(statuses: Mapping[str, KindStatus]) -> Trouble | None:
+    """The most telling failure among the kinds' statuses (see _PRIORITY); None if none fails.
+
+    Show it as `◌ reconnecting (pods, nodes...): <status.message>` with `status.hint` beside or
+    under it.
+    """
+    for reason in _PRIORITY:
+        kinds = sorted(kind for kind, status in statuses.items() if status.reason == reason)
+        if kinds:
+            return Trouble(statuses[kinds[0]], tuple(kinds))
+    return None

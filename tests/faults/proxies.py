@@ -19,6 +19,8 @@ import orjson
 import trustme
 from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
 
+from k9lite.demo.errors import APIError
+
 T = TypeVar("T")
 
 
@@ -140,18 +142,11 @@ class CannedAnswer:
     given: int = field(default=0)
 
 
-def status_body(code: int, reason: str, message: str, **extra: Any) -> dict[str, Any]:
-    """A metav1.Status as kube-apiserver writes it."""
-    return {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": message,
-        "reason": reason,
-        "code": code,
-        **extra,
-    }
+def status_body(
+    code: int, reason: str, message: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A metav1.Status as kube-apiserver writes it (the demo's own builder)."""
+    return APIError(code, reason, message, details=details).status()
 
 
 class HttpFaultProxy:

@@ -19,6 +19,14 @@ def behind_the_proxy(bench: FaultBench) -> Kubectl:
     return Kubectl(bench.demo.kubeconfig_path, bench.directory / "direct-cache")
 
 
+def watching(front: Front, bench_for: Callable[[Front], FaultBench]) -> FaultBench:
+    """A bench whose watcher has converged once."""
+    bench = bench_for(front)
+    bench.watch()
+    bench.converged()
+    return bench
+
+
 def every_kind(bench: FaultBench, wanted: Callable[[KindStatus], bool], what: str) -> None:
     wait_for(
         lambda: (
@@ -31,10 +39,8 @@ def every_kind(bench: FaultBench, wanted: Callable[[KindStatus], bool], what: st
 
 
 def test_cut_connections_converge(bench_for: Callable[[Front], FaultBench]) -> None:
-    bench = bench_for("tcp")
+    bench = watching("tcp", bench_for)
     assert bench.tcp is not None
-    bench.watch()
-    bench.converged()
     for replicas in (3, 1):
         bench.tcp.cut()
         bench.kubectl("scale", "deployment/pod", f"--replicas={replicas}")
@@ -44,10 +50,8 @@ def test_cut_connections_converge(bench_for: Callable[[Front], FaultBench]) -> N
 
 
 def test_slow_connection_converges(bench_for: Callable[[Front], FaultBench]) -> None:
-    bench = bench_for("tcp")
+    bench = watching("tcp", bench_for)
     assert bench.tcp is not None
-    bench.watch()
-    bench.converged()
     bench.tcp.delay = 0.1
     bench.kubectl("scale", "deployment/pod", "--replicas=2")
     snapshot = bench.converged(timeout=20)
@@ -55,10 +59,8 @@ def test_slow_connection_converges(bench_for: Callable[[Front], FaultBench]) -> 
 
 
 def test_hung_connection_is_a_stall_and_restarts(bench_for: Callable[[Front], FaultBench]) -> None:
-    bench = bench_for("tcp")
+    bench = watching("tcp", bench_for)
     assert bench.tcp is not None
-    bench.watch()
-    bench.converged()
 
     bench.tcp.hang()
     every_kind(bench, lambda s: s.reason == "timeout", "every kind to time out")
@@ -75,10 +77,8 @@ def test_hung_connection_is_a_stall_and_restarts(bench_for: Callable[[Front], Fa
 def test_refused_connections_say_so_then_converge(
     bench_for: Callable[[Front], FaultBench],
 ) -> None:
-    bench = bench_for("tcp")
+    bench = watching("tcp", bench_for)
     assert bench.tcp is not None
-    bench.watch()
-    bench.converged()
 
     bench.tcp.down()
     every_kind(bench, lambda s: s.reason == "refused", "every kind refused")
