@@ -62,7 +62,8 @@ class UnknownContext(KubeError):
 class ClusterUnreachable(KubeError):
     """No answer from the API server: connection refused, unknown host, timeout, reset.
 
-    `cause` sorts the reason: "refused", "timeout" or "unreachable" (anything else).
+    `cause` sorts the reason: "refused", "timeout", "lost" (cut while open) or "unreachable"
+    (anything else).
     """
 
     def __init__(self, server: str, reason: str, cause: str = "unreachable") -> None:
@@ -144,7 +145,7 @@ def _tls_reason(text: str) -> str:
 
 
 def _connect_reason(exc: BaseException) -> tuple[str, str]:
-    """Why a connection failed, in words, and its cause: refused, timeout or unreachable."""
+    """Why a connection failed, in words, and its cause: refused, timeout, lost or unreachable."""
     text = str(exc)
     if isinstance(exc, urllib3.exceptions.NameResolutionError):
         return "unknown host", "unreachable"
@@ -158,7 +159,7 @@ def _connect_reason(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
         return "timed out waiting for an answer", "timeout"
     if isinstance(exc, urllib3.exceptions.ProtocolError):
-        return "connection lost", "unreachable"
+        return "connection lost", "lost"
     # "...: [Errno 113] No route to host" -> "No route to host"
     match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
     words = match.group(1).strip().lower() if match else text.splitlines()[0] if text else "error"

@@ -24,8 +24,7 @@ __all__ = ["KindFeed"]
 
 log = logging.getLogger(__name__)
 
-# A watch ended sooner than this after it opened is a server (or proxy) ending every watch at
-# once: back off rather than spin.
+# A watch open at least this long proves the connection; one ending sooner is suspect.
 QUICK_WATCH_END = 1.0
 
 
@@ -75,7 +74,8 @@ class KindFeed:
         self._reported: KindStatus | None = None
         self._answered = False  # the server answered us once: a later TLS failure is news
         self._identity: str | None = None  # the certificate of the server we listed from
-        self._watching = False
+        self._watching = False  # the current attempt got as far as an open watch
+        self._opened = 0.0  # when that watch opened
 
     def run(self) -> None:
         try:
@@ -110,8 +110,7 @@ class KindFeed:
         self._report(KindStatus("loading"))
         watcher.wait_for_first(self.kind.plural)
         while not watcher.stopping:
-            pause = 0.0
-            started = time.monotonic()
+            failure: KindStatus | None = None
             self._watching = False
             try:
                 if self._connect():
@@ -119,24 +118,25 @@ class KindFeed:
                 if version is None:
                     version = self._list()
                     watcher.listed(self.kind.plural)
-                # Reported live only once the watch is open: from then on no change is missed.
-                opened = time.monotonic()
                 version = self._watch(version)
-                if time.monotonic() - opened < QUICK_WATCH_END:
-                    pause = delay
-                else:
-                    delay = shortest
             except _HistoryLost:
                 version = None
-                if time.monotonic() - started < QUICK_WATCH_END:
-                    pause = delay  # a server losing every version we get from it: don't spin
             except Exception as exc:
-                status = self._failure(exc)
-                self._report(status)
+                failure = self._failure(exc)
+                self._report(failure)
                 # The server answering next may be a restarted one that never had `version`.
                 version = None
-                pause = watcher.forbidden_retry if status.state == "forbidden" else delay
             watcher.listed(self.kind.plural)  # a failed first list must not hold the others
+            # A watch that ran a while proved the connection: the next trouble backs off afresh.
+            # One that ended at once (or lost its history at once) is a server or proxy ending
+            # every watch: back off rather than spin.
+            lasted = self._watching and time.monotonic() - self._opened >= QUICK_WATCH_END
+            if lasted:
+                delay = shortest
+            if failure is not None and failure.state == "forbidden":
+                pause = watcher.forbidden_retry
+            else:
+                pause = delay if failure is not None or not lasted else 0.0
             if pause:
                 if watcher.wait(pause):
                     break
@@ -233,8 +233,10 @@ class KindFeed:
         try:
             if not self._same_server(response):
                 raise _HistoryLost()
+            # Reported live only once the watch is open: from then on no change is missed.
             self._report(KindStatus("live"))
             self._watching = True
+            self._opened = time.monotonic()
             for line in event_lines(response):
                 event = orjson.loads(line)
                 event_type = event.get("type")

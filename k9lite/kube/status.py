@@ -80,6 +80,7 @@ def _unreachable(error: ClusterUnreachable) -> KindStatus:
     hints = {
         "refused": "is the API server running? (the demo: k9lite demo-cluster); k9lite retries",
         "timeout": "the server or the network is not answering (VPN, proxy?); k9lite retries",
+        "lost": "the server dropped the connection (stopped or restarted?); k9lite retries",
     }
     reason: Reason = "refused" if error.cause == "refused" else "unreachable"
     if error.cause == "timeout":
