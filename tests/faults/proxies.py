@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 import threading
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
@@ -32,8 +32,8 @@ class _LoopThread:
         self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
         self._thread.start()
 
-    def run(self, coro: Awaitable[T], timeout: float = 10.0) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)  # type: ignore[arg-type]
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -129,7 +129,7 @@ class TcpFaultProxy:
         self._thread.close()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, eq=False)
 class CannedAnswer:
     """An answer the HTTP proxy gives instead of the cluster's, to the next `times` requests."""
 
@@ -139,7 +139,6 @@ class CannedAnswer:
     as_watch_event: bool = False
     """Answer 200 with a watch stream holding one ERROR event (how a watch reports mid-way)."""
     times: int = 1
-    given: int = field(default=0)
 
 
 def status_body(
@@ -156,7 +155,7 @@ class HttpFaultProxy:
         self.upstream = upstream
         self.ca = trustme.CA(organization_name="k9lite fault proxy")
         self.port = 0
-        self.canned: list[CannedAnswer] = []
+        self._given: dict[CannedAnswer, int] = {}  # each canned answer, how often it was given
         self._upstream_ssl = ssl.create_default_context(cadata=upstream_ca_pem.decode())
         self._thread = _LoopThread("fault-proxy-http")
         self._runner: web.AppRunner | None = None
@@ -185,18 +184,27 @@ class HttpFaultProxy:
         )
 
     def answer(self, canned: CannedAnswer) -> CannedAnswer:
-        """Give `canned` to the next matching requests (thread-safe: read on the loop)."""
-        self._thread.run(self._add(canned))
+        """Give `canned` to the next matching requests, from now on."""
+
+        async def add() -> None:
+            self._given[canned] = 0
+
+        self._thread.run(add())
         return canned
 
-    async def _add(self, canned: CannedAnswer) -> None:
-        self.canned.append(canned)
+    def given(self, canned: CannedAnswer) -> int:
+        """How many requests got `canned` so far."""
+
+        async def count() -> int:
+            return self._given[canned]
+
+        return self._thread.run(count())
 
     def _take(self, request: web.Request) -> CannedAnswer | None:
         watch = request.query.get("watch") in ("true", "1")
-        for canned in self.canned:
-            if canned.given < canned.times and (watch or not canned.watches_only):
-                canned.given += 1
+        for canned, given in self._given.items():
+            if given < canned.times and (watch or not canned.watches_only):
+                self._given[canned] = given + 1
                 return canned
         return None
 

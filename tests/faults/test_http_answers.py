@@ -53,7 +53,7 @@ def test_lost_history_relists_every_kind(
         message="a relist after each lost history",
     )
     bench.converged()
-    assert canned.given == 8, "the canned answers were not all given"
+    assert bench.http.given(canned) == 8, "the canned answers were not all given"
     assert [s for s in bench.recorder.since(mark) if s.state != "live"] == []
 
 
@@ -69,17 +69,18 @@ def test_refusals_name_their_reason_then_converge(
     bench_for: Callable[[Front], FaultBench], code: int, reason: str, words: str
 ) -> None:
     bench = bench_for("http")
-    assert bench.http is not None
+    http = bench.http
+    assert http is not None
     bench.watch()
     bench.converged()
     mark = bench.recorder.mark()
 
     bench.kubectl("scale", "deployment/pod", "--replicas=2")
     body = status_body(code, "Whatever", "etcd is sulking")
-    canned = bench.http.answer(CannedAnswer(code, body, watches_only=False, times=16))
+    canned = http.answer(CannedAnswer(code, body, watches_only=False, times=16))
     bench.demo.drop_watches()
 
-    wait_for(lambda: canned.given == 16, message="every canned refusal given")
+    wait_for(lambda: http.given(canned) == 16, message="every canned refusal given")
     bench.converged()
     failing = [s for s in bench.recorder.since(mark) if s.state != "live"]
     assert failing, "no status said the kinds were failing"
