@@ -312,7 +312,8 @@ class DemoCluster:
         kubeconfig_path: Path | None = None,
         credentials: DemoCredentials | None = None,
     ) -> None:
-        """`credentials`: another cluster's CA and token, to restart it with fresh state only."""
+        """`credentials`: another cluster's CA and token (a restart with fresh state behind the
+        same credentials); a new CA and token by default."""
         self.options = options or DemoOptions()
         unknown = [s for s in self.options.scenarios if s not in scenarios.SCENARIOS]
         if unknown:

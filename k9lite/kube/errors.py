@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 import orjson
 import urllib3.exceptions
@@ -11,6 +12,7 @@ from kubernetes.client.exceptions import ApiException
 
 __all__ = [
     "ActionFailed",
+    "Cause",
     "ClusterUnreachable",
     "Forbidden",
     "InvalidKubeconfig",
@@ -59,6 +61,9 @@ class UnknownContext(KubeError):
         super().__init__(f'context "{name}" not found in the kubeconfig (available: {choices})')
 
 
+Cause = Literal["refused", "timeout", "lost", "unreachable"]
+
+
 class ClusterUnreachable(KubeError):
     """No answer from the API server: connection refused, unknown host, timeout, reset.
 
@@ -66,7 +71,7 @@ class ClusterUnreachable(KubeError):
     (anything else).
     """
 
-    def __init__(self, server: str, reason: str, cause: str = "unreachable") -> None:
+    def __init__(self, server: str, reason: str, cause: Cause = "unreachable") -> None:
         self.server = server
         self.reason = reason
         self.cause = cause
@@ -144,7 +149,7 @@ def _tls_reason(text: str) -> str:
     return reason or "handshake failed"
 
 
-def _connect_reason(exc: BaseException) -> tuple[str, str]:
+def _connect_reason(exc: BaseException) -> tuple[str, Cause]:
     """Why a connection failed, in words, and its cause: refused, timeout, lost or unreachable."""
     text = str(exc)
     if isinstance(exc, urllib3.exceptions.NameResolutionError):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from k9lite.kube.errors import ClusterUnreachable, KubeError, TLSFailure
+from k9lite.kube.errors import Cause, ClusterUnreachable, KubeError, TLSFailure
 
 __all__ = [
     "KindState",
@@ -76,21 +76,26 @@ def _tls(error: TLSFailure, answered_before: bool) -> KindStatus:
     )
 
 
+_UNREACHABLE: dict[Cause, tuple[Reason, str]] = {
+    "refused": (
+        "refused",
+        "is the API server running? (the demo: k9lite demo-cluster); k9lite retries",
+    ),
+    "timeout": (
+        "timeout",
+        "the server or the network is not answering (VPN, proxy?); k9lite retries",
+    ),
+    "lost": (
+        "unreachable",
+        "the server dropped the connection (stopped or restarted?); k9lite retries",
+    ),
+    "unreachable": ("unreachable", "check the server URL and the network; k9lite retries"),
+}
+
+
 def _unreachable(error: ClusterUnreachable) -> KindStatus:
-    hints = {
-        "refused": "is the API server running? (the demo: k9lite demo-cluster); k9lite retries",
-        "timeout": "the server or the network is not answering (VPN, proxy?); k9lite retries",
-        "lost": "the server dropped the connection (stopped or restarted?); k9lite retries",
-    }
-    reason: Reason = "refused" if error.cause == "refused" else "unreachable"
-    if error.cause == "timeout":
-        reason = "timeout"
-    return KindStatus(
-        "reconnecting",
-        str(error),
-        reason,
-        hints.get(error.cause, "check the server URL and the network; k9lite retries"),
-    )
+    reason, hint = _UNREACHABLE[error.cause]
+    return KindStatus("reconnecting", str(error), reason, hint)
 
 
 def transport_failure(error: KubeError, *, answered_before: bool) -> KindStatus:
