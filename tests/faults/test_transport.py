@@ -91,3 +91,21 @@ def test_refused_connections_say_so_then_converge(
     bench.tcp.up()
     snapshot = bench.converged()
     assert ("default", "pod") not in snapshot["deployments"]
+
+
+def test_a_hung_first_list_times_out_then_converges(
+    bench_for: Callable[[Front], FaultBench],
+) -> None:
+    bench = bench_for("tcp")
+    assert bench.tcp is not None
+    bench.tcp.hang()
+    bench.watch()
+
+    # Bounded by the connect and read timeouts (1 s and 2 s here), not the 120 s of before.
+    every_kind(bench, lambda s: s.reason == "timeout", "every first list to time out")
+    assert not bench.recorder.relists, "a list arrived through a hung connection"
+    status = bench.recorder.latest()["pods"]
+    assert status.message == f"cannot reach {bench.tcp.url}: timed out waiting for an answer"
+
+    bench.tcp.hang(False)
+    bench.converged()
