@@ -44,7 +44,7 @@ from k9lite.demo.registry import Registry, resource
 from k9lite.demo.server import DEMO_USER, APIServer
 from k9lite.demo.store import Store
 
-__all__ = ["DemoCluster", "DemoOptions", "DemoStartError"]
+__all__ = ["DemoCluster", "DemoCredentials", "DemoOptions", "DemoStartError"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -290,6 +290,14 @@ def _serve(loop: asyncio.AbstractEventLoop) -> None:
     loop.close()
 
 
+@dataclass(frozen=True, slots=True)
+class DemoCredentials:
+    """The CA that signs the API server's certificate and the bearer token it accepts."""
+
+    ca: trustme.CA
+    token: str
+
+
 class DemoCluster:
     """The demo cluster on a background thread, reached like any cluster through a kubeconfig.
 
@@ -298,16 +306,25 @@ class DemoCluster:
     """
 
     def __init__(
-        self, options: DemoOptions | None = None, *, kubeconfig_path: Path | None = None
+        self,
+        options: DemoOptions | None = None,
+        *,
+        kubeconfig_path: Path | None = None,
+        credentials: DemoCredentials | None = None,
     ) -> None:
+        """`credentials`: another cluster's CA and token (a restart with fresh state behind the
+        same credentials); a new CA and token by default."""
         self.options = options or DemoOptions()
         unknown = [s for s in self.options.scenarios if s not in scenarios.SCENARIOS]
         if unknown:
             raise DemoStartError(
                 f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
             )
-        self.token = secrets.token_urlsafe(32)
-        self._ca = trustme.CA(organization_name="k9lite demo cluster")
+        self.credentials = credentials or DemoCredentials(
+            trustme.CA(organization_name="k9lite demo cluster"), secrets.token_urlsafe(32)
+        )
+        self.token = self.credentials.token
+        self._ca = self.credentials.ca
         self.ca_pem: bytes = self._ca.cert_pem.bytes()
         self._requested_kubeconfig = kubeconfig_path
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
