@@ -49,6 +49,11 @@ class StateFeed:
             self._statuses_changed = False
             return dict(self._statuses)
 
+    def statuses(self) -> dict[str, KindStatus]:
+        """Every kind's status now."""
+        with self._lock:
+            return dict(self._statuses)
+
     def status_of(self, kind: str) -> KindStatus | None:
         with self._lock:
             return self._statuses.get(kind)
