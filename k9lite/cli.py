@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _connection_options(route, subcommand=True)
     route.add_argument("service", metavar="SERVICE", help="the Service's name")
+    route.add_argument("--json", action="store_true", help="print the route's hops as JSON")
     _probe_parser(commands)
     diagnose = commands.add_parser(
         "diagnose",
@@ -298,7 +299,8 @@ def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
 def _print_route(args: argparse.Namespace, connection: Connection) -> int:
     from k9lite.commands.route import print_route
 
-    return print_route(connection, args.namespace or connection.namespace, args.service)
+    namespace = args.namespace or connection.namespace
+    return print_route(connection, namespace, args.service, json=args.json)
 
 
 def _print_diagnosis(args: argparse.Namespace, connection: Connection) -> int:
