@@ -14,6 +14,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.requests import (
     ListOptions,
@@ -34,8 +35,12 @@ _PROXY_TIMEOUT = ClientTimeout(total=10)
 _INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
 
-def json_response(body: Any, status: int = 200) -> web.Response:
-    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(body), status=status, content_type="application/json", headers=headers
+    )
 
 
 def _list_kind(rt: ResourceType) -> dict[str, str]:
@@ -52,6 +57,8 @@ class ResourceHandlers:
         self.store = registry.store
         self.dataplane = dataplane
         self.bookmark_interval = bookmark_interval
+        self.freshness_timeout = BLOCK_TIMEOUT
+        """How long a read from a version ahead of the store waits for it (tests shorten it)."""
         self.rng = random.Random()
         self._session: ClientSession | None = None
 
@@ -73,6 +80,8 @@ class ResourceHandlers:
                 options = ListOptions.from_query(request.query, rt)
                 if options.watch:
                     return await self._watch(request, rt, namespace, options)
+                if not options.continue_token:
+                    await self._fresh(options.resource_version)
                 return self._list(request, rt, namespace, options)
             if method == "POST":
                 created = self.registry.create(
@@ -86,6 +95,7 @@ class ResourceHandlers:
         if path.subresource == "scale":
             return await self._scale(request, rt, namespace or "", name)
         if method == "GET":
+            await self._fresh(request.query.get("resourceVersion", ""))
             return self._object_response(request, rt, self.store.get(rt, namespace or "", name))
         if method == "PUT":
             updated = self.registry.update(
@@ -115,6 +125,12 @@ class ResourceHandlers:
         raise _method_not_allowed(method)
 
     # -- reads ----------------------------------------------------------------------------------
+
+    async def _fresh(self, resource_version: str) -> None:
+        """A read "not older than" a version waits for the store to reach it (or is refused)."""
+        await wait_until_fresh(
+            self.store, parse_resource_version(resource_version), self.freshness_timeout
+        )
 
     def _object_response(
         self, request: web.BaseRequest, rt: ResourceType, obj: dict[str, Any], status: int = 200
@@ -239,11 +255,12 @@ class ResourceHandlers:
                 first_row = False
             await response.write(orjson.dumps({"type": type_, "object": obj}) + b"\n")
 
+        requested = parse_resource_version(options.resource_version)
+        since = self.store.resource_version if initial else requested
         try:
-            since = self.store.resource_version if initial else int(options.resource_version or 0)
-        except ValueError:
-            raise bad_request(f"invalid resourceVersion: {options.resource_version!r}") from None
-        try:
+            # A watch from a version ahead of the store (a restarted server's counter began
+            # again) ends with an ERROR event, as the watch cache sends its errors.
+            await wait_until_fresh(self.store, requested, self.freshness_timeout)
             queue = self.store.subscribe(rt, since)
         except APIError as exc:
             await response.prepare(request)

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 Key = tuple[str, str]
 _BATCH = 50
+_FAILED_RETRY = 5.0
 
 
 def owner_key(obj: dict[str, Any], kind: str) -> Key | None:
@@ -175,3 +176,7 @@ class ControllerManager:
             # A conflict or a vanished object: the next event brings the key back.
             log.debug("%s: %s/%s: %s", controller.name, key[0], key[1], exc.message)
             return 1.0
+        except Exception:
+            # A bug in one reconcile must not end the loop that runs every controller.
+            log.exception("%s: %s/%s failed", controller.name, key[0], key[1])
+            return _FAILED_RETRY

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -16,6 +17,9 @@ from k9lite.demo.store import StoreEvent, clone
 __all__ = ["Kubelet", "Scheduler", "container_ports", "mark_running"]
 
 _CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane"
+# Seconds before a kubelet tries again to set up a pod whose sandbox failed.
+_SANDBOX_RETRY = 5.0
+log = logging.getLogger(__name__)
 
 
 def _tolerates(pod: dict[str, Any], taint: dict[str, Any]) -> bool:
@@ -200,6 +204,7 @@ class Kubelet(Controller):
         self._node_ips: dict[str, set[str]] = {}
         self._pod_ips: dict[Key, tuple[str, str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._sandbox_failures: set[Key] = set()
 
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
         if event.obj["spec"].get("nodeName"):
@@ -217,11 +222,14 @@ class Kubelet(Controller):
         pod = self.store.find(resource("Pod"), *key)
         if pod is None:
             self._due.pop(key, None)
+            self._sandbox_failures.discard(key)
             self._spawn(self._stop(key, None))
             return None
         deleting = bool(pod["metadata"].get("deletionTimestamp"))
-        if not deleting and pod.get("status", {}).get("phase") != "Pending":
-            return None
+        if not deleting and (
+            pod.get("status", {}).get("phase") != "Pending" or key in self._pod_ips
+        ):
+            return None  # running, or being started
         loop = asyncio.get_running_loop()
         due = self._due.setdefault(
             key, loop.time() + (self.stop_delay if deleting else self.start_delay)
@@ -229,15 +237,50 @@ class Kubelet(Controller):
         if loop.time() < due:
             return due - loop.time()
         del self._due[key]
-        self._spawn(self._stop(key, pod) if deleting else self._start(key, pod))
+        if deleting:
+            self._spawn(self._stop(key, pod))
+            return None
+        ip = self._allocate_ip(pod["spec"]["nodeName"])
+        if ip is None:
+            return self._sandbox_failed(key, pod)
+        self._sandbox_failures.discard(key)
+        self._pod_ips[key] = (pod["spec"]["nodeName"], ip)
+        self._spawn(self._start(key, pod, ip))
         return None
+
+    def _sandbox_failed(self, key: Key, pod: dict[str, Any]) -> float:
+        """No pod address left on the node: the pod stays Pending and the kubelet says why."""
+        if key not in self._sandbox_failures:
+            # Once per pod: a real kubelet's repeats are folded into one Event's count.
+            self._sandbox_failures.add(key)
+            network = ipaddress.ip_network(
+                self.store.get(resource("Node"), "", pod["spec"]["nodeName"])["spec"]["podCIDR"]
+            )
+            first, last = network.network_address + 2, network.broadcast_address - 1
+            self.recorder.record(
+                pod,
+                "FailedCreatePodSandBox",
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup "
+                f'network for sandbox "{secrets.token_hex(32)}": plugin type="host-local" '
+                "failed (add): failed to allocate for range 0: no IP addresses available in "
+                f"range set: {first}-{last}",
+                component=self.name,
+                type_="Warning",
+            )
+        return _SANDBOX_RETRY
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
 
-    def _allocate_ip(self, node_name: str) -> str:
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        """Every pod task's failure is logged here: none dies unobserved."""
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("kubelet: a pod task failed: %s", error, exc_info=error)
+
+    def _allocate_ip(self, node_name: str) -> str | None:
         node = self.store.get(resource("Node"), "", node_name)
         network = ipaddress.ip_network(node["spec"]["podCIDR"])
         used = self._node_ips.get(node_name)
@@ -251,12 +294,10 @@ class Kubelet(Controller):
             if str(host) not in used and host != network.network_address + 1:
                 used.add(str(host))
                 return str(host)
-        raise RuntimeError(f"node {node_name} has no free pod IP in {network}")
+        return None
 
-    async def _start(self, key: Key, pod: dict[str, Any]) -> None:
+    async def _start(self, key: Key, pod: dict[str, Any], ip: str) -> None:
         node_name = pod["spec"]["nodeName"]
-        ip = self._allocate_ip(node_name)
-        self._pod_ips[key] = (node_name, ip)
         if self.dataplane is not None:
             await self.dataplane.start_pod(key, key[1], ip, container_ports(pod))
         current = self.store.find(resource("Pod"), *key)
