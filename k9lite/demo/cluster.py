@@ -29,8 +29,11 @@ import trustme
 
 from k9lite.demo import scenarios
 from k9lite.demo.allocators import SERVICE_CIDR, node_address, pod_cidr
-from k9lite.demo.controllers.base import ControllerManager, EventRecorder
-from k9lite.demo.controllers.nodes import Kubelet, Scheduler
+from k9lite.demo.controllers.base import ControllerManager
+from k9lite.demo.controllers.node_events import record_node_registered
+from k9lite.demo.controllers.nodes import Kubelet
+from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.controllers.scheduler import Scheduler
 from k9lite.demo.controllers.services import (
     EndpointsController,
     GarbageCollector,
@@ -150,7 +153,7 @@ class ClusterRuntime:
             port=options.port,
             bookmark_interval=options.bookmark_interval,
         )
-        recorder = EventRecorder(self.registry)
+        self.recorder = recorder = EventRecorder(self.registry)
         controllers = [
             DeploymentController(self.registry, recorder),
             ReplicaSetController(self.registry, recorder),
@@ -192,7 +195,8 @@ class ClusterRuntime:
         for index, name in enumerate(node_names(count), start=1):
             node = _node(name, index, control_plane=name == "master")
             created = self.registry.create(resource("Node"), None, node)
-            self.registry.write_status(resource("Node"), created, node["status"])
+            registered = self.registry.write_status(resource("Node"), created, node["status"])
+            record_node_registered(self.recorder, registered)
 
     def _bootstrap_api_service(self) -> None:
         """The `kubernetes` Service of every cluster, its endpoint the API server itself."""

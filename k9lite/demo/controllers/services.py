@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from k9lite.demo.allocators import allocate_load_balancer_ip
-from k9lite.demo.controllers.base import Controller, EventRecorder, Key
+from k9lite.demo.controllers.base import Controller, Key
+from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.resources import RESOURCES
@@ -318,7 +319,7 @@ class GarbageCollector(Controller):
     """Deletes objects whose owner is gone (background cascading deletion)."""
 
     name = "garbage-collector"
-    kinds = tuple(rt.kind for rt in RESOURCES)
+    kinds = tuple(dict.fromkeys(rt.kind for rt in RESOURCES))
 
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
         if event.type == "DELETED":
