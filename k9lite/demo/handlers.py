@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import random
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -27,6 +28,7 @@ from k9lite.demo.requests import (
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tables import table
+from k9lite.demo.wire_forms import WireForm, wire_form
 
 __all__ = ["ResourceHandlers", "json_response"]
 
@@ -68,7 +70,8 @@ class ResourceHandlers:
             self._session = None
 
     async def handle(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
-        rt, method = path.resource, request.method
+        form, method = wire_form(path.resource), request.method
+        rt = form.stored
         namespace = path.namespace if rt.namespaced else None
         if rt.namespaced and path.namespace is None and (path.name or method != "GET"):
             raise APIError(404, "NotFound", "the server could not find the requested resource")
@@ -77,51 +80,51 @@ class ResourceHandlers:
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":
-                options = ListOptions.from_query(request.query, rt)
+                options = _list_options(request.query, form)
                 if options.watch:
-                    return await self._watch(request, rt, namespace, options)
+                    return await self._watch(request, form, namespace, options)
                 if not options.continue_token:
                     await self._fresh(options.resource_version)
-                return self._list(request, rt, namespace, options)
+                return self._list(request, form, namespace, options)
             if method == "POST":
-                created = self.registry.create(
-                    rt, namespace, await read_body(request), dry_run=dry_run
-                )
-                return self._object_response(request, rt, created, 201)
+                body = form.from_wire(await read_body(request))
+                created = self.registry.create(rt, namespace, body, dry_run=dry_run)
+                return self._object_response(request, form, created, 201)
             if method == "DELETE":
-                return self._delete_collection(request, rt, namespace)
+                return self._delete_collection(request, form, namespace)
             raise _method_not_allowed(method)
         name = path.name
         if path.subresource == "scale":
             return await self._scale(request, rt, namespace or "", name)
         if method == "GET":
             await self._fresh(request.query.get("resourceVersion", ""))
-            return self._object_response(request, rt, self.store.get(rt, namespace or "", name))
+            return self._object_response(request, form, self.store.get(rt, namespace or "", name))
         if method == "PUT":
             updated = self.registry.update(
                 rt,
                 namespace,
                 name,
-                await read_body(request),
+                form.from_wire(await read_body(request)),
                 subresource=path.subresource,
                 dry_run=dry_run,
             )
-            return self._object_response(request, rt, updated)
+            return self._object_response(request, form, updated)
         if method == "PATCH":
+            content_type = request.headers.get("Content-Type", "")
             patched = self.registry.patch(
                 rt,
                 namespace,
                 name,
-                request.headers.get("Content-Type", ""),
-                await request.read(),
+                content_type,
+                form.patch(content_type, await request.read()),
                 subresource=path.subresource,
                 dry_run=dry_run,
             )
-            return self._object_response(request, rt, patched)
+            return self._object_response(request, form, patched)
         if method == "DELETE":
             delete_options = _delete_options(await request.read(), request.query)
             deleted = self.registry.delete(rt, namespace, name, delete_options, dry_run=dry_run)
-            return self._object_response(request, rt, deleted)
+            return self._object_response(request, form, deleted)
         raise _method_not_allowed(method)
 
     # -- reads ----------------------------------------------------------------------------------
@@ -133,13 +136,13 @@ class ResourceHandlers:
         )
 
     def _object_response(
-        self, request: web.BaseRequest, rt: ResourceType, obj: dict[str, Any], status: int = 200
+        self, request: web.BaseRequest, form: WireForm, obj: dict[str, Any], status: int = 200
     ) -> web.Response:
         if wants_table(request):
             include = request.query.get("includeObject", "Metadata")
             return json_response(
                 table(
-                    rt.plural,
+                    form.stored.plural,
                     [obj],
                     now=_now(),
                     include_object=include,
@@ -147,7 +150,7 @@ class ResourceHandlers:
                 ),
                 status,
             )
-        return json_response(obj, status)
+        return json_response(form.to_wire(obj), status)
 
     def _select(
         self,
@@ -165,10 +168,11 @@ class ResourceHandlers:
     def _list(
         self,
         request: web.BaseRequest,
-        rt: ResourceType,
+        form: WireForm,
         namespace: str | None,
         options: ListOptions,
     ) -> web.Response:
+        rt = form.stored
         after = decode_continue(options.continue_token) if options.continue_token else None
         resource_version = self.store.resource_version
         items: list[dict[str, Any]] = []
@@ -205,21 +209,28 @@ class ResourceHandlers:
             metadata["continue"] = continue_token
             if remaining is not None:
                 metadata["remainingItemCount"] = remaining
-        return json_response({**_list_kind(rt), "metadata": metadata, "items": items})
+        return json_response(
+            {
+                **_list_kind(form.served),
+                "metadata": metadata,
+                "items": [form.to_wire(item) for item in items],
+            }
+        )
 
     def _delete_collection(
-        self, request: web.BaseRequest, rt: ResourceType, namespace: str | None
+        self, request: web.BaseRequest, form: WireForm, namespace: str | None
     ) -> web.Response:
-        options = ListOptions.from_query(request.query, rt)
+        rt = form.stored
+        options = _list_options(request.query, form)
         deleted = [
             self.registry.delete(rt, namespace, obj["metadata"]["name"])
             for obj in list(self._select(rt, namespace, options))
         ]
         return json_response(
             {
-                **_list_kind(rt),
+                **_list_kind(form.served),
                 "metadata": {"resourceVersion": str(self.store.resource_version)},
-                "items": deleted,
+                "items": [form.to_wire(item) for item in deleted],
             }
         )
 
@@ -228,10 +239,11 @@ class ResourceHandlers:
     async def _watch(
         self,
         request: web.BaseRequest,
-        rt: ResourceType,
+        form: WireForm,
         namespace: str | None,
         options: ListOptions,
     ) -> web.StreamResponse:
+        rt = form.stored
         initial = options.send_initial_events
         if initial is None:
             # Without sendInitialEvents, a watch from "" or "0" starts with the current state.
@@ -253,6 +265,8 @@ class ResourceHandlers:
                     with_column_definitions=first_row,
                 )
                 first_row = False
+            elif type_ in ("ADDED", "MODIFIED", "DELETED"):
+                obj = form.to_wire(obj)
             await response.write(orjson.dumps({"type": type_, "object": obj}) + b"\n")
 
         requested = parse_resource_version(options.resource_version)
@@ -274,7 +288,7 @@ class ResourceHandlers:
             for obj in snapshot:
                 await send("ADDED", obj)
             if options.send_initial_events:
-                await send("BOOKMARK", self._bookmark(rt, {_INITIAL_EVENTS_END: "true"}))
+                await send("BOOKMARK", self._bookmark(form.served, {_INITIAL_EVENTS_END: "true"}))
             while (remaining := deadline - loop.time()) > 0:
                 wait = (
                     min(remaining, self.bookmark_interval) if options.allow_bookmarks else remaining
@@ -283,7 +297,7 @@ class ResourceHandlers:
                     event = await asyncio.wait_for(queue.get(), wait)
                 except asyncio.TimeoutError:
                     if options.allow_bookmarks and loop.time() < deadline:
-                        await send("BOOKMARK", self._bookmark(rt, None))
+                        await send("BOOKMARK", self._bookmark(form.served, None))
                     continue
                 if event is None:
                     break
@@ -457,3 +471,10 @@ def _method_not_allowed(method: str) -> APIError:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _list_options(query: Any, form: WireForm) -> ListOptions:
+    """A list's options, its field selector checked against the served resource's labels and
+    pointed at the stored object's paths."""
+    options = ListOptions.from_query(query, form.served)
+    return dataclasses.replace(options, fields=form.stored_fields(options.fields))

@@ -25,7 +25,10 @@ from k9lite.demo.validation import Cause, invalid_message, validate
 
 __all__ = ["Registry", "now_rfc3339", "resource"]
 
-_BY_KIND = {rt.kind: rt for rt in RESOURCES}
+# A kind served by two groups (Event: core and events.k8s.io) is stored under the first.
+_BY_KIND: dict[str, ResourceType] = {}
+for _rt in RESOURCES:
+    _BY_KIND.setdefault(_rt.kind, _rt)
 # Random name suffixes use the same alphabet as Kubernetes' rand.String: no vowels, no 0/1/3.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 # Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to).

@@ -159,7 +159,7 @@ def test_a_node_out_of_pod_addresses_leaves_pods_pending_with_a_warning() -> Non
         wait_for(lambda: len(warnings()) == 3, message="one warning per pending pod")
         for event in warnings():
             assert event["type"] == "Warning"
-            assert event["source"] == {"component": "kubelet"}
+            assert event["source"] == {"component": "kubelet", "host": "worker1"}
             assert event["message"].endswith(
                 "failed to allocate for range 0: no IP addresses available in range set: "
                 "127.244.2.2-127.244.2.254"
