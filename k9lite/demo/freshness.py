@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 
-from k9lite.demo.errors import bad_request, too_large_resource_version
+from k9lite.demo.errors import too_large_resource_version
+from k9lite.demo.requests import non_negative
 from k9lite.demo.store import Store
 
 __all__ = ["BLOCK_TIMEOUT", "parse_resource_version", "wait_until_fresh"]
@@ -21,15 +22,7 @@ _POLL = 0.05
 
 def parse_resource_version(text: str) -> int:
     """A resourceVersion parameter as the store's counter; 0 for "" (any)."""
-    if not text:
-        return 0
-    try:
-        value = int(text)
-    except ValueError:
-        raise bad_request(f"invalid resourceVersion: {text!r} is not a number") from None
-    if value < 0:
-        raise bad_request(f"invalid resourceVersion: {text!r} must not be negative")
-    return value
+    return non_negative({"resourceVersion": text}, "resourceVersion")
 
 
 async def wait_until_fresh(store: Store, wanted: int, timeout: float = BLOCK_TIMEOUT) -> None:

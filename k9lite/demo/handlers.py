@@ -1,22 +1,21 @@
-"""Resource handlers: list, get, watch, create, update, patch, delete, scale, service proxy."""
+"""Resource handlers: list, get, watch, create, update, patch, delete, scale."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import dataclasses
-import random
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
 import orjson
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import web
 
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
-from k9lite.demo.registry import Registry, resource
+from k9lite.demo.registry import Registry
 from k9lite.demo.requests import (
     ListOptions,
     ResourcePath,
@@ -26,6 +25,7 @@ from k9lite.demo.requests import (
     wants_table,
 )
 from k9lite.demo.resources import ResourceType
+from k9lite.demo.service_proxy import ServiceProxy
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tables import table
 from k9lite.demo.wire_forms import WireForm, wire_form
@@ -33,7 +33,6 @@ from k9lite.demo.wire_forms import WireForm, wire_form
 __all__ = ["ResourceHandlers", "json_response"]
 
 _DEFAULT_WATCH_SECONDS = 1800
-_PROXY_TIMEOUT = ClientTimeout(total=10)
 _INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
 
@@ -61,13 +60,10 @@ class ResourceHandlers:
         self.bookmark_interval = bookmark_interval
         self.freshness_timeout = BLOCK_TIMEOUT
         """How long a read from a version ahead of the store waits for it (tests shorten it)."""
-        self.rng = random.Random()
-        self._session: ClientSession | None = None
+        self.proxy = ServiceProxy(self.store, dataplane)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.proxy.close()
 
     async def handle(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
         form, method = wire_form(path.resource), request.method
@@ -76,7 +72,7 @@ class ResourceHandlers:
         if rt.namespaced and path.namespace is None and (path.name or method != "GET"):
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if path.subresource == "proxy":
-            return await self._proxy(request, path)
+            return await self.proxy.forward(request, path)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":
@@ -365,71 +361,6 @@ class ResourceHandlers:
             )
         raise _method_not_allowed(request.method)
 
-    # -- service proxy --------------------------------------------------------------------------
-
-    async def _proxy(self, request: web.BaseRequest, path: ResourcePath) -> web.Response:
-        """Forward one request to a random ready endpoint of the Service, as kube-apiserver."""
-        if path.resource.kind != "Service" or path.name is None or path.namespace is None:
-            raise APIError(404, "NotFound", "the server could not find the requested resource")
-        scheme, name, port = _split_proxy_name(path.name)
-        svc = self.store.get(path.resource, path.namespace, name)
-        ports = svc["spec"].get("ports") or []
-        service_port = next(
-            (p for p in ports if port in ("", str(p.get("port")), p.get("name"))), None
-        )
-        if service_port is None:
-            raise APIError(
-                503, "ServiceUnavailable", f'no endpoints available for service "{name}"'
-            )
-        endpoints = self.store.find(resource("Endpoints"), path.namespace, name) or {}
-        candidates = [
-            (address["ip"], p["port"])
-            for subset in endpoints.get("subsets") or ()
-            for p in subset.get("ports") or ()
-            if (p.get("name") or "") == (service_port.get("name") or "")
-            for address in subset.get("addresses") or ()
-        ]
-        if not candidates:
-            raise APIError(
-                503, "ServiceUnavailable", f'no endpoints available for service "{name}"'
-            )
-        ip, target_port = self.rng.choice(candidates)
-        backend = self.dataplane.resolve(ip, target_port) if self.dataplane else None
-        if backend is None:
-            raise APIError(
-                503,
-                "ServiceUnavailable",
-                f"error trying to reach service: dial tcp {ip}:{target_port}: "
-                "the demo cluster's data plane is off",
-            )
-        if self._session is None:
-            self._session = ClientSession(timeout=_PROXY_TIMEOUT)
-        url = f"{scheme or 'http'}://{backend[0]}:{backend[1]}/{path.rest}"
-        headers = {
-            k: v
-            for k, v in request.headers.items()
-            if k.lower() not in ("authorization", "host", "content-length")
-        }
-        try:
-            async with self._session.request(
-                request.method,
-                url,
-                params=request.query,
-                data=await request.read(),
-                headers=headers,
-            ) as upstream:
-                body = await upstream.read()
-                return web.Response(
-                    body=body, status=upstream.status, content_type=upstream.content_type
-                )
-        except (ClientError, asyncio.TimeoutError) as exc:
-            raise APIError(
-                503,
-                "ServiceUnavailable",
-                f"error trying to reach service: dial tcp {ip}:{target_port}: "
-                f"{exc or type(exc).__name__}",
-            ) from None
-
 
 def _delete_options(raw: bytes, query: Any) -> dict[str, Any]:
     """DeleteOptions from the body and the query, as kube-apiserver reads them."""
@@ -449,16 +380,6 @@ def _delete_options(raw: bytes, query: Any) -> dict[str, Any]:
     if query.get("propagationPolicy"):
         options["propagationPolicy"] = query["propagationPolicy"]
     return options
-
-
-def _split_proxy_name(raw: str) -> tuple[str, str, str]:
-    """`[scheme:]name[:port]` as the proxy path spells a Service."""
-    parts = raw.split(":")
-    if len(parts) == 3:
-        return parts[0], parts[1], parts[2]
-    if len(parts) == 2:
-        return "", parts[0], parts[1]
-    return "", raw, ""
 
 
 def _method_not_allowed(method: str) -> APIError:

@@ -20,6 +20,7 @@ from k9lite.model.selectors import FieldSelector, LabelSelector, SelectorError
 __all__ = [
     "ListOptions",
     "ResourcePath",
+    "non_negative",
     "decode_continue",
     "encode_continue",
     "parse_resource_path",
@@ -143,18 +144,19 @@ class ListOptions:
         return cls(
             labels=labels,
             fields=fields,
-            limit=_non_negative(query, "limit"),
+            limit=non_negative(query, "limit"),
             continue_token=query.get("continue", ""),
             resource_version=query.get("resourceVersion", ""),
             watch=query.get("watch", "") in ("true", "1"),
-            timeout_seconds=_non_negative(query, "timeoutSeconds") or None,
+            timeout_seconds=non_negative(query, "timeoutSeconds") or None,
             allow_bookmarks=query.get("allowWatchBookmarks", "") == "true",
             send_initial_events=None if initial is None else initial == "true",
             include_object=query.get("includeObject", "Metadata"),
         )
 
 
-def _non_negative(query: Any, name: str) -> int:
+def non_negative(query: Any, name: str) -> int:
+    """A whole-number query parameter (0 when absent); 400 when it is not one."""
     raw = query.get(name, "0") or "0"
     try:
         value = int(raw)

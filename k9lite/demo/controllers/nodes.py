@@ -14,9 +14,9 @@ from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, now_rfc3339, resource
-from k9lite.demo.store import StoreEvent, clone
+from k9lite.demo.store import Store, StoreEvent, clone
 
-__all__ = ["Kubelet", "container_ports", "mark_running", "set_condition"]
+__all__ = ["Kubelet", "container_ports", "mark_running", "pod_keys", "set_condition"]
 
 # Seconds before a kubelet tries again to set up a pod whose sandbox failed.
 _SANDBOX_RETRY = 5.0
@@ -92,6 +92,15 @@ def _go_duration(seconds: float) -> str:
     return f"{seconds * 1_000_000:.3f}".rstrip("0").rstrip(".") + "µs"
 
 
+def pod_keys(store: Store, *, bound: bool) -> list[Key]:
+    """The keys of the pods that have a node (`bound`) or are still waiting for one."""
+    return [
+        (p["metadata"]["namespace"], p["metadata"]["name"])
+        for p in store.iter(resource("Pod"))
+        if bool(p["spec"].get("nodeName")) == bound
+    ]
+
+
 def container_ports(pod: dict[str, Any]) -> list[int]:
     """The TCP ports the pod's containers listen on; an image that declares none serves 80."""
     ports = sorted(
@@ -136,11 +145,7 @@ class Kubelet(Controller):
         return ()
 
     def resync(self) -> Iterable[Key]:
-        return [
-            (p["metadata"]["namespace"], p["metadata"]["name"])
-            for p in self.store.iter(resource("Pod"))
-            if p["spec"].get("nodeName")
-        ]
+        return pod_keys(self.store, bound=True)
 
     def reconcile(self, key: Key) -> float | None:
         pod = self.store.find(resource("Pod"), *key)

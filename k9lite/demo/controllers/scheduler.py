@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from k9lite.demo.controllers.base import Controller, Key
-from k9lite.demo.controllers.nodes import set_condition
+from k9lite.demo.controllers.nodes import pod_keys, set_condition
 from k9lite.demo.registry import resource
 from k9lite.demo.store import StoreEvent, clone
 
@@ -47,11 +47,7 @@ class Scheduler(Controller):
         return ()
 
     def resync(self) -> Iterable[Key]:
-        return [
-            (p["metadata"]["namespace"], p["metadata"]["name"])
-            for p in self.store.iter(resource("Pod"))
-            if not p["spec"].get("nodeName")
-        ]
+        return pod_keys(self.store, bound=False)
 
     def reconcile(self, key: Key) -> float | None:
         pod = self.store.find(resource("Pod"), *key)
@@ -117,8 +113,9 @@ class Scheduler(Controller):
 
 
 def _misfit(pod: dict[str, Any], node: dict[str, Any]) -> str | None:
-    """Why the pod cannot go to the node, in the words of the first filter plugin that fails
-    (NodeUnschedulable, TaintToleration, NodeAffinity, in the scheduler's order); None if it fits."""
+    """Why the pod cannot go to the node, in the words of the first filter that fails; None if
+    it fits. Filters run in the scheduler's order: NodeUnschedulable, TaintToleration, NodeAffinity.
+    """
     if node["spec"].get("unschedulable"):
         return "node(s) were unschedulable"
     for taint in node["spec"].get("taints") or ():
