@@ -313,6 +313,10 @@ class DemoCluster:
             raise DemoStartError(
                 f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
             )
+        if self.options.scale > self.options.max_pods:
+            raise DemoStartError(
+                f"{self.options.scale} pods asked for, over the cap of {self.options.max_pods}"
+            )
         self.token = secrets.token_urlsafe(32)
         self._ca = trustme.CA(organization_name="k9lite demo cluster")
         self.ca_pem: bytes = self._ca.cert_pem.bytes()

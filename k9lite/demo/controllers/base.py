@@ -11,6 +11,7 @@ from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.errors import APIError
 from k9lite.demo.registry import Registry
 from k9lite.demo.store import StoreEvent
+from k9lite.demo.tasks import observe
 
 __all__ = ["Controller", "ControllerManager", "Key", "owner_key"]
 
@@ -79,7 +80,10 @@ class ControllerManager:
     def start(self) -> None:
         for controller in self.controllers:
             self._dirty[controller].update(controller.resync())
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="controllers")
+        self._task = observe(
+            asyncio.get_running_loop().create_task(self._run(), name="controllers"),
+            "the controller loop",
+        )
         self._wakeup.set()
 
     async def stop(self) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import logging
 import secrets
 import zlib
 from collections.abc import Iterable
@@ -15,12 +14,12 @@ from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.store import Store, StoreEvent, clone
+from k9lite.demo.tasks import observe
 
 __all__ = ["Kubelet", "container_ports", "mark_running", "pod_keys", "set_condition"]
 
 # Seconds before a kubelet tries again to set up a pod whose sandbox failed.
 _SANDBOX_RETRY = 5.0
-log = logging.getLogger(__name__)
 
 
 def set_condition(
@@ -200,15 +199,9 @@ class Kubelet(Controller):
         return _SANDBOX_RETRY
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+        task = observe(asyncio.get_running_loop().create_task(coro), "kubelet: a pod task")
         self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        """Every pod task's failure is logged here: none dies unobserved."""
-        self._tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("kubelet: a pod task failed: %s", error, exc_info=error)
+        task.add_done_callback(self._tasks.discard)
 
     def _allocate_ip(self, node_name: str) -> str | None:
         node = self.store.get(resource("Node"), "", node_name)

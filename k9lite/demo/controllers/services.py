@@ -13,6 +13,7 @@ from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.resources import RESOURCES
 from k9lite.demo.store import StoreEvent
+from k9lite.demo.tasks import observe
 from k9lite.model.selectors import LabelSelector
 
 __all__ = ["EndpointsController", "GarbageCollector", "KubeProxy", "LoadBalancerController"]
@@ -311,7 +312,9 @@ class KubeProxy(Controller):
     def reconcile(self, key: Key) -> float | None:
         if self._pending is not None and not self._pending.done():
             return 0.05
-        self._pending = asyncio.get_running_loop().create_task(self.dataplane.sync())
+        self._pending = observe(
+            asyncio.get_running_loop().create_task(self.dataplane.sync()), "kube-proxy: a sync"
+        )
         return None
 
 
