@@ -213,6 +213,9 @@ class Kubelet(Controller):
                 for p in self.store.iter(resource("Pod"))
                 if p["spec"].get("nodeName") == node_name and p.get("status", {}).get("podIP")
             }
+        # Every address but the network's, the bridge's (.1) and the broadcast one is for pods.
+        if len(used) >= network.num_addresses - 3:
+            return None  # full: no need to look (pods waiting for an address ask often)
         for host in network.hosts():
             if str(host) not in used and host != network.network_address + 1:
                 used.add(str(host))

@@ -11,7 +11,8 @@ from typing import Any
 
 from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.nodes import pod_keys, set_condition
-from k9lite.demo.registry import resource
+from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.registry import Registry, resource
 from k9lite.demo.store import StoreEvent, clone
 
 __all__ = ["Scheduler"]
@@ -38,16 +39,40 @@ class Scheduler(Controller):
     name = "default-scheduler"
     kinds = ("Pod", "Node")
 
+    def __init__(self, registry: Registry, recorder: EventRecorder) -> None:
+        super().__init__(registry, recorder)
+        # Pods per node, and per (node, owner uid): kept from the store's events, so that
+        # placing a pod does not read every pod (which made big scales quadratic).
+        self._on_node: dict[str, int] = {}
+        self._siblings: dict[tuple[str, str], int] = {}
+
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
         if event.resource.kind == "Node":
             return self.resync()
+        if event.old is not None:
+            self._count(event.old, -1)
+        if event.type != "DELETED":
+            self._count(event.obj, +1)
         spec = event.obj.get("spec", {})
         if event.type != "DELETED" and not spec.get("nodeName"):
             return super().keys_for(event)
         return ()
 
     def resync(self) -> Iterable[Key]:
+        self._on_node.clear()
+        self._siblings.clear()
+        for pod in self.store.iter(resource("Pod")):
+            self._count(pod, +1)
         return pod_keys(self.store, bound=False)
+
+    def _count(self, pod: dict[str, Any], sign: int) -> None:
+        node = pod["spec"].get("nodeName")
+        if not node:
+            return
+        self._on_node[node] = self._on_node.get(node, 0) + sign
+        for ref in pod["metadata"].get("ownerReferences") or ():
+            key = (node, ref.get("uid", ""))
+            self._siblings[key] = self._siblings.get(key, 0) + sign
 
     def reconcile(self, key: Key) -> float | None:
         pod = self.store.find(resource("Pod"), *key)
@@ -60,18 +85,13 @@ class Scheduler(Controller):
             self._mark_unschedulable(pod, _unschedulable_message(list(misfits.values())))
             return None
         owner = next((r["uid"] for r in pod["metadata"].get("ownerReferences") or ()), None)
-        load: dict[str, tuple[int, int]] = {}
-        for other in self.store.iter(resource("Pod")):
-            node = other["spec"].get("nodeName")
-            if node:
-                siblings, total = load.get(node, (0, 0))
-                sibling = owner is not None and any(
-                    r.get("uid") == owner for r in other["metadata"].get("ownerReferences") or ()
-                )
-                load[node] = (siblings + sibling, total + 1)
-        chosen = min(
-            feasible, key=lambda n: (load.get(n["metadata"]["name"], (0, 0)), n["metadata"]["name"])
-        )
+
+        def load(node: dict[str, Any]) -> tuple[int, int, str]:
+            name = node["metadata"]["name"]
+            siblings = self._siblings.get((name, owner), 0) if owner is not None else 0
+            return siblings, self._on_node.get(name, 0), name
+
+        chosen = min(feasible, key=load)
         node_name = chosen["metadata"]["name"]
         bound = clone(pod)
         bound["spec"]["nodeName"] = node_name
