@@ -54,6 +54,16 @@ def test_kubeconfig_out_onto_a_directory(tmp_path: Path) -> None:
     )
 
 
+def test_a_path_with_escapes_is_shown_escaped(tmp_path: Path) -> None:
+    hostile = tmp_path / "a\x1b]0;pwned\x07b"
+    hostile.mkdir()
+    line = one_line_refusal(run_k9lite("demo-cluster", "--kubeconfig-out", str(hostile)))
+    assert "\x1b" not in line and "\x07" not in line
+    assert f"{tmp_path}/a\\x1b]0;pwned\\x07b is a directory" in line, line
+    line = one_line_refusal(run_k9lite("--demo", "--kubeconfig", "\x1b[2J"))
+    assert line.endswith("it cannot be used with --kubeconfig \\x1b[2J"), line
+
+
 def test_kubeconfig_out_where_nothing_can_be_written(tmp_path: Path) -> None:
     # /proc takes no new files, whoever asks (the tests may run as root).
     line = one_line_refusal(
