@@ -67,14 +67,14 @@ class DemoOptions:
     scenarios: tuple[str, ...] = ("default",)
     nodes: int = 3
     scale: int = 0
+    max_pods: int = DEFAULT_MAX_PODS
+    """Creates and scales that would take the cluster past this many pods are refused."""
     load_balancer: bool = True
     dataplane: bool = True
     pod_start_delay: float = 0.5
     pod_stop_delay: float = 0.5
     bookmark_interval: float = 30.0
     seed: int | None = None
-    max_pods: int = DEFAULT_MAX_PODS
-    """Creates and scales that would take the cluster past this many pods are refused."""
 
 
 def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
@@ -308,14 +308,14 @@ class DemoCluster:
         self, options: DemoOptions | None = None, *, kubeconfig_path: Path | None = None
     ) -> None:
         self.options = options or DemoOptions()
+        if self.options.scale > self.options.max_pods:
+            raise DemoStartError(
+                f"{self.options.scale} pods asked for, over the cap of {self.options.max_pods}"
+            )
         unknown = [s for s in self.options.scenarios if s not in scenarios.SCENARIOS]
         if unknown:
             raise DemoStartError(
                 f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
-            )
-        if self.options.scale > self.options.max_pods:
-            raise DemoStartError(
-                f"{self.options.scale} pods asked for, over the cap of {self.options.max_pods}"
             )
         self.token = secrets.token_urlsafe(32)
         self._ca = trustme.CA(organization_name="k9lite demo cluster")
