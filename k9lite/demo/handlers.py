@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import random
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -26,16 +27,16 @@ from k9lite.demo.requests import (
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tables import table
+from k9lite.demo.wire import json_response
+from k9lite.demo.zero import zero_object
 
 __all__ = ["ResourceHandlers", "json_response"]
 
 _DEFAULT_WATCH_SECONDS = 1800
 _PROXY_TIMEOUT = ClientTimeout(total=10)
 _INITIAL_EVENTS_END = "k8s.io/initial-events-end"
-
-
-def json_response(body: Any, status: int = 200) -> web.Response:
-    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+_TYPE_KEYS = ("apiVersion", "kind")
+_BOOKMARK_BEFORE_TIMEOUT = 1.5
 
 
 def _list_kind(rt: ResourceType) -> dict[str, str]:
@@ -189,6 +190,8 @@ class ResourceHandlers:
             metadata["continue"] = continue_token
             if remaining is not None:
                 metadata["remainingItemCount"] = remaining
+        # Items of a list carry no apiVersion and kind: the list's own say what they are.
+        items = [{k: v for k, v in obj.items() if k not in _TYPE_KEYS} for obj in items]
         return json_response({**_list_kind(rt), "metadata": metadata, "items": items})
 
     def _delete_collection(
@@ -258,15 +261,16 @@ class ResourceHandlers:
                 await send("ADDED", obj)
             if options.send_initial_events:
                 await send("BOOKMARK", self._bookmark(rt, {_INITIAL_EVENTS_END: "true"}))
+            bookmark_at = self._next_bookmark(loop.time(), deadline, options)
             while (remaining := deadline - loop.time()) > 0:
-                wait = (
-                    min(remaining, self.bookmark_interval) if options.allow_bookmarks else remaining
-                )
                 try:
-                    event = await asyncio.wait_for(queue.get(), wait)
+                    event = await asyncio.wait_for(
+                        queue.get(), min(remaining, max(0.0, bookmark_at - loop.time()))
+                    )
                 except asyncio.TimeoutError:
-                    if options.allow_bookmarks and loop.time() < deadline:
+                    if loop.time() >= bookmark_at:
                         await send("BOOKMARK", self._bookmark(rt, None))
+                        bookmark_at = self._next_bookmark(loop.time(), deadline, options)
                     continue
                 if event is None:
                     break
@@ -281,11 +285,28 @@ class ResourceHandlers:
             await response.write_eof()
         return response
 
+    def _next_bookmark(self, now: float, deadline: float, options: ListOptions) -> float:
+        """When the next BOOKMARK is due: every interval, and once shortly before the timeout.
+
+        The watch cache sends one about 2 s before a watch's deadline (its bookmark timer ticks
+        every second: recorded 1.27 s before a 6 s timeout) so the client resumes from a fresh
+        resourceVersion; `inf` when bookmarks were not asked for or the last one is sent.
+        """
+        if not options.allow_bookmarks:
+            return math.inf
+        heartbeat = now + self.bookmark_interval
+        last_call = deadline - _BOOKMARK_BEFORE_TIMEOUT
+        if heartbeat < last_call:
+            return heartbeat
+        return last_call if last_call > now else math.inf
+
     def _bookmark(self, rt: ResourceType, annotations: dict[str, str] | None) -> dict[str, Any]:
-        metadata: dict[str, Any] = {"resourceVersion": str(self.store.resource_version)}
+        """The kind's empty object with only a resourceVersion, as the watch cache sends it."""
+        bookmark = zero_object(rt.kind, rt.group_version)
+        bookmark["metadata"]["resourceVersion"] = str(self.store.resource_version)
         if annotations:
-            metadata["annotations"] = annotations
-        return {"kind": rt.kind, "apiVersion": rt.group_version, "metadata": metadata}
+            bookmark["metadata"]["annotations"] = annotations
+        return bookmark
 
     @staticmethod
     def _visible_change(
