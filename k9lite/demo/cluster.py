@@ -40,7 +40,7 @@ from k9lite.demo.controllers.services import (
 from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetController
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.discovery import KUBERNETES_VERSION
-from k9lite.demo.registry import Registry, resource
+from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.server import DEMO_USER, APIServer
 from k9lite.demo.store import Store
 
@@ -87,7 +87,12 @@ def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Node",
-        "metadata": {"name": name, "labels": labels},
+        # The controller manager's TTL controller annotates every node (0 s on small clusters).
+        "metadata": {
+            "name": name,
+            "labels": labels,
+            "annotations": {"node.alpha.kubernetes.io/ttl": "0"},
+        },
         "spec": spec,
         "status": {
             "addresses": [
@@ -100,6 +105,8 @@ def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
                 {
                     "type": "Ready",
                     "status": "True",
+                    "lastHeartbeatTime": now_rfc3339(),
+                    "lastTransitionTime": now_rfc3339(),
                     "reason": "KubeletReady",
                     "message": "kubelet is posting ready status",
                 }

@@ -25,8 +25,12 @@ __all__ = ["Registry", "now_rfc3339", "resource"]
 _BY_KIND = {rt.kind: rt for rt in RESOURCES}
 # Random name suffixes use the same alphabet as Kubernetes' rand.String: no vowels, no 0/1/3.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-# Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to).
-_GENERATION_KINDS = {"Deployment", "ReplicaSet"}
+# Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to);
+# an EndpointSlice's counts every change but to its metadata (its strategy's PrepareForUpdate).
+_GENERATION_KINDS = {"Deployment", "ReplicaSet", "EndpointSlice"}
+
+
+_SCALE = ResourceType("autoscaling", "v1", "Scale", "scale", True)
 
 
 def resource(kind: str) -> ResourceType:
@@ -299,12 +303,13 @@ class Registry:
         if wanted_version and wanted_version != obj["metadata"]["resourceVersion"]:
             raise conflict(rt, name)
         if replicas < 0:
+            # The scale subresource validates an autoscaling/v1 Scale, and names it so.
+            message = f"Invalid value: {replicas}: must be greater than or equal to 0"
             raise invalid(
-                rt,
+                _SCALE,
                 name,
-                f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
-                f"Invalid value: {replicas}: must be greater than or equal to 0",
-                [("spec.replicas", "must be greater than or equal to 0", "FieldValueInvalid")],
+                f'Scale.autoscaling "{name}" is invalid: spec.replicas: {message}',
+                [("spec.replicas", message, "FieldValueInvalid")],
             )
         new = clone(obj)
         new["spec"]["replicas"] = replicas

@@ -158,6 +158,7 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
             "ready": True,
             "started": True,
             "restartCount": 0,
+            "lastState": {},
             "state": {"running": {"startedAt": started}},
         }
         for c in pod["spec"].get("containers", ())
