@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from k9lite.demo import allocators
+from k9lite.demo.admission import admit_pod
 from k9lite.demo.defaults import apply_defaults
 from k9lite.demo.errors import APIError, bad_request, conflict, invalid
 from k9lite.demo.patch import MalformedPatch, PatchError, UnsupportedPatchType, apply_patch
@@ -85,6 +86,8 @@ class Registry:
         if "status" in rt.subresources:
             obj["status"] = _initial_status(rt.kind)
         apply_defaults(rt.plural, obj)
+        if rt.kind == "Pod":
+            admit_pod(obj, self.random_suffix())
         self._validate(rt, obj, None)
         if rt.kind == "Service":
             self._allocate_service(obj, None)
