@@ -40,6 +40,7 @@ from k9lite.demo.controllers.services import (
 from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetController
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.discovery import KUBERNETES_VERSION
+from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.server import DEMO_USER, APIServer
 from k9lite.demo.store import Store
@@ -195,8 +196,10 @@ class ClusterRuntime:
         count = max(1, min(self.options.nodes, MAX_NODES))
         for index, name in enumerate(node_names(count), start=1):
             node = _node(name, index, control_plane=name == "master")
-            created = self.registry.create(resource("Node"), None, node)
-            self.registry.write_status(resource("Node"), created, node["status"])
+            # Each node's kubelet registers it.
+            with writing_as("kubelet"):
+                created = self.registry.create(resource("Node"), None, node)
+                self.registry.write_status(resource("Node"), created, node["status"])
 
     def _bootstrap_api_service(self) -> None:
         """The `kubernetes` Service of every cluster, its endpoint the API server itself."""

@@ -15,6 +15,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.managed_fields import manager_from_request, writing_as
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.requests import (
     ListOptions,
@@ -62,6 +63,14 @@ class ResourceHandlers:
             self._session = None
 
     async def handle(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
+        manager = manager_from_request(
+            request.query.get("fieldManager"), request.headers.get("User-Agent", "")
+        )
+        subresource = path.subresource if path.subresource in ("status", "scale") else None
+        with writing_as(manager, subresource):
+            return await self._serve(request, path)
+
+    async def _serve(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
         rt, method = path.resource, request.method
         namespace = path.namespace if rt.namespaced else None
         if rt.namespaced and path.namespace is None and (path.name or method != "GET"):

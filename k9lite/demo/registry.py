@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from k9lite.demo import allocators
+from k9lite.demo import allocators, managed_fields
 from k9lite.demo.admission import admit_pod
 from k9lite.demo.defaults import apply_defaults
 from k9lite.demo.errors import APIError, bad_request, conflict, invalid
@@ -52,6 +52,7 @@ class Registry:
         self.rng = rng or random.Random()
         self.allocations = allocators.ServiceAllocations()
         store.listeners.append(self.allocations.observe)
+        store.before_replace = _track_fields
 
     def random_suffix(self, length: int = 5) -> str:
         return "".join(self.rng.choice(SUFFIX_ALPHABET) for _ in range(length))
@@ -86,6 +87,7 @@ class Registry:
         if "status" in rt.subresources:
             obj["status"] = _initial_status(rt.kind)
         apply_defaults(rt.plural, obj)
+        _track_fields(rt, obj, None)
         if rt.kind == "Pod":
             admit_pod(obj, self.random_suffix())
         self._validate(rt, obj, None)
@@ -445,6 +447,12 @@ class Registry:
                 taken_ports.add(port.get("nodePort", 0))
         if causes:
             self._reject(resource("Service"), svc, causes)
+
+
+def _track_fields(rt: ResourceType, new: dict[str, Any], old: dict[str, Any] | None) -> None:
+    """managedFields for one write; on create before admission and allocation, which (as on
+    the real server) add fields no manager is said to own."""
+    managed_fields.track(rt.kind, rt.group_version, new, old)
 
 
 def _initial_status(kind: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from k9lite.demo.controllers.base import Controller, EventRecorder, Key
 from k9lite.demo.dataplane import DataPlane
+from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.store import StoreEvent, clone
 
@@ -35,6 +36,7 @@ class Scheduler(Controller):
     """Binds each unscheduled pod to the feasible node with the fewest siblings, then pods."""
 
     name = "default-scheduler"
+    field_manager = "kube-scheduler"
     kinds = ("Pod", "Node")
 
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
@@ -83,7 +85,9 @@ class Scheduler(Controller):
         bound = clone(pod)
         bound["spec"]["nodeName"] = node_name
         _set_condition(bound, "PodScheduled", "True")
-        self.store.replace(resource("Pod"), bound)
+        # A binding, not an update: the real server's field manager does not see it.
+        with writing_as(None):
+            self.store.replace(resource("Pod"), bound)
         self.recorder.record(
             bound,
             "Scheduled",
@@ -182,6 +186,7 @@ class Kubelet(Controller):
     """Every node's kubelet at once: starts bound pods after a delay, stops deleted ones."""
 
     name = "kubelet"
+    field_manager = "kubelet"
     kinds = ("Pod",)
 
     def __init__(
