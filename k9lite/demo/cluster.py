@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextlib
 import logging
 import os
 import random
@@ -25,12 +26,14 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import trustme
-import yaml
 
 from k9lite.demo import scenarios
-from k9lite.demo.allocators import MAX_NODES, SERVICE_CIDR, node_address, pod_cidr
-from k9lite.demo.controllers.base import ControllerManager, EventRecorder
-from k9lite.demo.controllers.nodes import Kubelet, Scheduler
+from k9lite.demo.allocators import SERVICE_CIDR, node_address, pod_cidr
+from k9lite.demo.controllers.base import ControllerManager
+from k9lite.demo.controllers.node_events import record_node_registered
+from k9lite.demo.controllers.nodes import Kubelet
+from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.controllers.scheduler import Scheduler
 from k9lite.demo.controllers.services import (
     EndpointsController,
     GarbageCollector,
@@ -40,16 +43,17 @@ from k9lite.demo.controllers.services import (
 from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetController
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.discovery import KUBERNETES_VERSION
+from k9lite.demo.kubeconfig_file import CONTEXT_NAME, write_private
+from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.server import DEMO_USER, APIServer
 from k9lite.demo.store import Store
 
-__all__ = ["DemoCluster", "DemoOptions", "DemoStartError"]
+__all__ = ["DemoCluster", "DemoCredentials", "DemoOptions", "DemoStartError"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-CONTEXT_NAME = "k9lite-demo"
 
 
 class DemoStartError(RuntimeError):
@@ -64,6 +68,8 @@ class DemoOptions:
     scenarios: tuple[str, ...] = ("default",)
     nodes: int = 3
     scale: int = 0
+    max_pods: int = DEFAULT_MAX_PODS
+    """Creates and scales that would take the cluster past this many pods are refused."""
     load_balancer: bool = True
     dataplane: bool = True
     pod_start_delay: float = 0.5
@@ -141,7 +147,7 @@ class ClusterRuntime:
         self.options = options
         rng = random.Random(options.seed)
         self.store = Store()
-        self.registry = Registry(self.store, rng=rng)
+        self.registry = Registry(self.store, rng=rng, max_pods=options.max_pods)
         self.dataplane = (
             DataPlane(self.store, rng=rng, loopback_range=loopback_range_usable())
             if options.dataplane
@@ -155,7 +161,7 @@ class ClusterRuntime:
             port=options.port,
             bookmark_interval=options.bookmark_interval,
         )
-        recorder = EventRecorder(self.registry)
+        self.recorder = recorder = EventRecorder(self.registry)
         controllers = [
             DeploymentController(self.registry, recorder),
             ReplicaSetController(self.registry, recorder),
@@ -199,7 +205,8 @@ class ClusterRuntime:
             # Each node's kubelet registers it.
             with writing_as("kubelet"):
                 created = self.registry.create(resource("Node"), None, node)
-                self.registry.write_status(resource("Node"), created, node["status"])
+                registered = self.registry.write_status(resource("Node"), created, node["status"])
+                record_node_registered(self.recorder, registered)
 
     def _bootstrap_api_service(self) -> None:
         """The `kubernetes` Service of every cluster, its endpoint the API server itself."""
@@ -300,6 +307,14 @@ def _serve(loop: asyncio.AbstractEventLoop) -> None:
     loop.close()
 
 
+@dataclass(frozen=True, slots=True)
+class DemoCredentials:
+    """The CA that signs the API server's certificate and the bearer token it accepts."""
+
+    ca: trustme.CA
+    token: str
+
+
 class DemoCluster:
     """The demo cluster on a background thread, reached like any cluster through a kubeconfig.
 
@@ -308,16 +323,29 @@ class DemoCluster:
     """
 
     def __init__(
-        self, options: DemoOptions | None = None, *, kubeconfig_path: Path | None = None
+        self,
+        options: DemoOptions | None = None,
+        *,
+        kubeconfig_path: Path | None = None,
+        credentials: DemoCredentials | None = None,
     ) -> None:
+        """`credentials`: another cluster's CA and token (a restart with fresh state behind the
+        same credentials); a new CA and token by default."""
         self.options = options or DemoOptions()
+        if self.options.scale > self.options.max_pods:
+            raise DemoStartError(
+                f"{self.options.scale} pods asked for, over the cap of {self.options.max_pods}"
+            )
         unknown = [s for s in self.options.scenarios if s not in scenarios.SCENARIOS]
         if unknown:
             raise DemoStartError(
                 f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
             )
-        self.token = secrets.token_urlsafe(32)
-        self._ca = trustme.CA(organization_name="k9lite demo cluster")
+        self.credentials = credentials or DemoCredentials(
+            trustme.CA(organization_name="k9lite demo cluster"), secrets.token_urlsafe(32)
+        )
+        self.token = self.credentials.token
+        self._ca = self.credentials.ca
         self.ca_pem: bytes = self._ca.cert_pem.bytes()
         self._requested_kubeconfig = kubeconfig_path
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
@@ -347,17 +375,26 @@ class DemoCluster:
             raise DemoStartError(
                 f"cannot listen on 127.0.0.1:{self.options.port}: {exc.strerror or exc}"
             ) from None
-        self._write_kubeconfig()
+        try:
+            self._write_kubeconfig()
+        except OSError as exc:
+            self.stop()
+            raise DemoStartError(
+                f"cannot write the kubeconfig {exc.filename or ''}: {exc.strerror or exc}"
+            ) from None
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop everything; past `timeout` seconds give up waiting (the thread is a daemon)."""
         if self._loop is None:
             return
+        deadline = time.monotonic() + timeout
         if self._runtime is not None:
-            self._run(self._runtime.stop())
+            with contextlib.suppress(concurrent.futures.TimeoutError):
+                self._run(self._runtime.stop(), timeout)
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=max(0.0, min(10.0, deadline - time.monotonic())))
         self._loop = None
         if self._tempdir is not None:
             self._tempdir.cleanup()
@@ -379,12 +416,8 @@ class DemoCluster:
         if path is None:
             self._tempdir = tempfile.TemporaryDirectory(prefix="k9lite-demo-")
             path = Path(self._tempdir.name) / "kubeconfig"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        document = kubeconfig_document(self.url, self.ca_pem, self.token)
         # The kubeconfig holds the token: readable by its owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            yaml.safe_dump(document, handle, sort_keys=False)
+        write_private(path, kubeconfig_document(self.url, self.ca_pem, self.token))
         self.kubeconfig_path = path
 
     # -- access ---------------------------------------------------------------------------------

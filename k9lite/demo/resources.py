@@ -63,6 +63,8 @@ RESOURCES: tuple[ResourceType, ...] = (
     ResourceType(
         "networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",), (), ("status",)
     ),
+    # The same stored Events as core/v1, converted (see events_v1).
+    ResourceType("events.k8s.io", "v1", "Event", "events", True, ("ev",)),
 )
 
 _BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCES}

@@ -20,10 +20,14 @@ CHUNK_THRESHOLD = 2048
 """Bytes net/http buffers before it switches a response to chunked transfer encoding."""
 
 
-def json_response(body: Any, status: int = 200) -> web.Response:
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     """A JSON answer, chunked when net/http would chunk it."""
     data = orjson.dumps(body)
-    response = web.Response(body=data, status=status, content_type="application/json")
+    response = web.Response(
+        body=data, status=status, content_type="application/json", headers=headers
+    )
     if len(data) > CHUNK_THRESHOLD:
         response.enable_chunked_encoding()
     return response

@@ -38,9 +38,7 @@ def test_a_created_deployment_is_owned_field_by_field_as_recorded() -> None:
     applied = json.loads(
         recorded["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
     )
-    applied["metadata"]["annotations"] = {
-        "kubectl.kubernetes.io/last-applied-configuration": "{}"
-    }
+    applied["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration": "{}"}
     apply_defaults("deployments", applied)
     with writing_as("kubectl-client-side-apply"):
         track("Deployment", "apps/v1", applied, None)

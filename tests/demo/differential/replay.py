@@ -84,7 +84,18 @@ def _settle(cluster: DemoCluster, kubectl: Kubectl) -> None:
         core = client.CoreV1Api(api)
         first = sorted(p.metadata.name for p in core.list_namespaced_pod("default").items)[0]
         core.delete_namespaced_pod(first, "default")
-        wait_for(lambda: available(5), timeout=20, message="hello: 5 available replicas again")
+
+        def replaced() -> bool:
+            pods = core.list_namespaced_pod("default").items
+            serving = [
+                p
+                for p in pods
+                if not p.metadata.deletion_timestamp
+                and any(c.type == "Ready" and c.status == "True" for c in p.status.conditions or ())
+            ]
+            return len(pods) == 6 and len(serving) == 5 and available(5)
+
+        wait_for(replaced, timeout=20, message="hello: 5 ready pods beside the terminating one")
     finally:
         api.close()
     wait_for(cluster.wait_settled, timeout=20, message="the demo cluster to settle")
