@@ -22,18 +22,22 @@ Shape = dict[Path, frozenset[str]]
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
+# bool before int: a bool is an int in Python. Integers and floats stay apart (a Go client
+# refuses 30.0 for an int32 field).
+_TYPES = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+)
+
+
 def _type(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
+    return next(name for kind, name in _TYPES if isinstance(value, kind))
 
 
 def _key(key: str) -> str:
