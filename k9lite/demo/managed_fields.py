@@ -59,6 +59,8 @@ _LIST_KEYS: dict[str, tuple[str, ...]] = {
 _SETS = frozenset({"finalizers"})
 # Keyed lists whose items are atomic structs (`+structType=atomic`): one leaf per item.
 _ATOMIC_ITEMS = frozenset({"ownerReferences"})
+# Maps and structs set as a whole (`+mapType=atomic`, `+structType=atomic`): one leaf.
+_ATOMIC_MAPS = frozenset({"selector", "nodeSelector"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +112,13 @@ def _list_keys(name: str, items: list[Any]) -> tuple[str, ...] | None:
 
 def _flatten(value: Any, path: Path, name: str, out: dict[Path, Any]) -> None:
     """Every tracked path of `value` to its value (leaves) or _NODE (maps and keyed lists)."""
-    if isinstance(value, dict) and value and name != "selector" and name != "nodeSelector":
+    if isinstance(value, dict) and value and name not in _ATOMIC_MAPS:
         out[path] = _NODE
         for key, child in value.items():
-            _flatten(child, (*path, f"f:{key}"), key, out)
+            if isinstance(child, (dict, list)):
+                _flatten(child, (*path, f"f:{key}"), key, out)
+            else:
+                out[(*path, f"f:{key}")] = child
         return
     if isinstance(value, list) and value:
         if name in _SETS:
@@ -136,19 +141,50 @@ def _flatten(value: Any, path: Path, name: str, out: dict[Path, Any]) -> None:
     out[path] = value
 
 
-def _fields(obj: dict[str, Any], *, with_status: bool) -> dict[Path, Any]:
-    out: dict[Path, Any] = {}
+def _subtrees(obj: dict[str, Any], *, with_status: bool) -> dict[Path, tuple[str, Any]]:
+    """The tracked top-level fields and metadata fields: path -> (field name, value)."""
+    out: dict[Path, tuple[str, Any]] = {}
     for key, value in obj.items():
         if key in ("apiVersion", "kind") or (key == "status" and not with_status):
             continue
         if key == "metadata" and isinstance(value, dict):
-            out[("f:metadata",)] = _NODE
             for meta_key, meta_value in value.items():
                 if f"f:{meta_key}" not in _UNTRACKED_META:
-                    _flatten(meta_value, ("f:metadata", f"f:{meta_key}"), meta_key, out)
-            continue
-        _flatten(value, (f"f:{key}",), key, out)
+                    out[("f:metadata", f"f:{meta_key}")] = (meta_key, meta_value)
+        else:
+            out[(f"f:{key}",)] = (key, value)
     return out
+
+
+def _fields(
+    new: dict[str, Any], before: dict[str, Any], *, with_status: bool
+) -> tuple[dict[Path, Any], dict[Path, Any]]:
+    """The flattened fields of both objects, leaving out the subtrees equal in both (a write
+    mostly changes one small part; comparing dicts is much cheaper than walking them)."""
+    new_top = _subtrees(new, with_status=with_status)
+    old_top = _subtrees(before, with_status=with_status)
+    new_fields: dict[Path, Any] = {}
+    old_fields: dict[Path, Any] = {}
+    for path in new_top.keys() | old_top.keys():
+        now, was = new_top.get(path), old_top.get(path)
+        if now is not None and was is not None and now[1] == was[1]:
+            continue
+        if now is not None:
+            _flatten(now[1], path, now[0], new_fields)
+        if was is not None:
+            _flatten(was[1], path, was[0], old_fields)
+    return new_fields, old_fields
+
+
+def _owns_any(fields_v1: dict[str, Any], paths: set[Path]) -> bool:
+    """Whether an entry's FieldsV1 has any of `paths` as a member (a leaf or a `.` node)."""
+    for path in paths:
+        node: dict[str, Any] | None = fields_v1
+        for key in path:
+            node = node.get(key) if node is not None else None
+        if node is not None and (not node or "." in node):
+            return True
+    return False
 
 
 def _members(fields_v1: dict[str, Any], path: Path, out: set[Path]) -> None:
@@ -163,15 +199,14 @@ def _members(fields_v1: dict[str, Any], path: Path, out: set[Path]) -> None:
 
 def _serialize(members: set[Path]) -> dict[str, Any]:
     root: dict[str, Any] = {}
-    for path in sorted(members):
+    ordered = sorted(members)
+    for index, path in enumerate(ordered):
         node = root
         for key in path:
             node = node.setdefault(key, {})
-    for path in members:
-        node = root
-        for key in path:
-            node = node[key]
-        if node and "." not in node:
+        # Sorted, a member's descendants follow it: if the next path is one, mark it `.`.
+        following = ordered[index + 1] if index + 1 < len(ordered) else ()
+        if following[: len(path)] == path:
             node["."] = {}
     return root
 
@@ -186,8 +221,7 @@ def track(kind: str, api_version: str, new: dict[str, Any], old: dict[str, Any] 
         if not entries:
             del new["metadata"]["managedFields"]
         return
-    new_fields = _fields(new, with_status=old is not None)
-    old_fields = _fields(before, with_status=old is not None)
+    new_fields, old_fields = _fields(new, before, with_status=old is not None)
     changed = {
         path
         for path, value in new_fields.items()
@@ -216,13 +250,21 @@ def _reassign(
         subresource = "status"
     mine: set[Path] = set()
     kept = []
+    lost = changed | removed
     for entry in entries:
+        fields_v1 = entry.get("fieldsV1") or {}
+        mine_too = entry.get("manager") == writer.manager
+        if not (mine_too and entry.get("subresource") == subresource) and not _owns_any(
+            fields_v1, lost
+        ):
+            kept.append(entry)
+            continue
         members: set[Path] = set()
-        _members(entry.get("fieldsV1") or {}, (), members)
-        if entry.get("manager") == writer.manager and entry.get("subresource") == subresource:
+        _members(fields_v1, (), members)
+        if mine_too and entry.get("subresource") == subresource:
             mine = members
             continue
-        members -= changed | removed
+        members -= lost
         if members:
             kept.append({**entry, "fieldsV1": _serialize(members)})
     mine = (mine | changed) - removed
