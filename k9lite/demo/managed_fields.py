@@ -118,7 +118,7 @@ def _flatten(value: Any, path: Path, name: str, out: dict[Path, Any]) -> None:
             if isinstance(child, (dict, list)):
                 _flatten(child, (*path, f"f:{key}"), key, out)
             else:
-                out[(*path, f"f:{key}")] = child
+                out[path + (f"f:{key}",)] = child
         return
     if isinstance(value, list) and value:
         if name in _SETS:
