@@ -25,6 +25,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _demo_user(text: str) -> DemoUser:
+    from k9lite.demo.rbac.users import DemoUser
+
+    try:
+        return DemoUser.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _connection_options(parser: argparse.ArgumentParser, *, subcommand: bool = False) -> None:
     """--demo, --kubeconfig, --context and -n, on the main parser and on each subcommand.
 
@@ -101,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PODS",
         help="also create this many pods over many Deployments, Services, "
         "namespaces and nodes, for performance work (no data plane)",
+    )
+    demo.add_argument(
+        "--user",
+        action="append",
+        type=_demo_user,
+        default=[],
+        metavar="NAME:ROLE",
+        help="add a user with its own token and kubeconfig context, bound to ROLE: cluster-admin, "
+        "admin, edit, view (cluster-wide) or viewer (pods and services of default); repeatable",
     )
     demo.add_argument(
         "--no-loadbalancer",
@@ -211,6 +229,7 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
         nodes=nodes,
         scale=args.scale,
         load_balancer=not args.no_loadbalancer,
+        users=tuple(args.user),
     )
     stop = threading.Event()
 
@@ -235,6 +254,7 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
 
 
 if TYPE_CHECKING:
+    from k9lite.demo.rbac.users import DemoUser
     from k9lite.kube.config import Connection
 
 

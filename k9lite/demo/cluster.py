@@ -40,8 +40,11 @@ from k9lite.demo.controllers.services import (
 from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetController
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.discovery import KUBERNETES_VERSION
+from k9lite.demo.rbac.aggregation import ClusterRoleAggregator, aggregate_all
+from k9lite.demo.rbac.policy import assignable_roles, bootstrap_policy
+from k9lite.demo.rbac.users import ADMIN_USER, DemoUser, TokenAuthenticator
 from k9lite.demo.registry import Registry, resource
-from k9lite.demo.server import DEMO_USER, APIServer
+from k9lite.demo.server import APIServer
 from k9lite.demo.store import Store
 
 __all__ = ["DemoCluster", "DemoOptions", "DemoStartError"]
@@ -69,6 +72,8 @@ class DemoOptions:
     pod_stop_delay: float = 0.5
     bookmark_interval: float = 30.0
     seed: int | None = None
+    users: tuple[DemoUser, ...] = ()
+    """Accounts beside the admin, each with its own token and kubeconfig context."""
 
 
 def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
@@ -129,7 +134,13 @@ def node_names(count: int) -> list[str]:
 class ClusterRuntime:
     """Everything of one demo cluster that lives on its event loop."""
 
-    def __init__(self, options: DemoOptions, *, token: str, ssl_context: ssl.SSLContext) -> None:
+    def __init__(
+        self,
+        options: DemoOptions,
+        *,
+        authenticator: TokenAuthenticator,
+        ssl_context: ssl.SSLContext,
+    ) -> None:
         self.options = options
         rng = random.Random(options.seed)
         self.store = Store()
@@ -142,7 +153,7 @@ class ClusterRuntime:
         self.server = APIServer(
             self.registry,
             self.dataplane,
-            token=token,
+            authenticator=authenticator,
             ssl_context=ssl_context,
             port=options.port,
             bookmark_interval=options.bookmark_interval,
@@ -166,6 +177,7 @@ class ClusterRuntime:
             controllers.append(LoadBalancerController(self.registry, recorder))
         if self.dataplane is not None:
             controllers.append(KubeProxy(self.registry, recorder, dataplane=self.dataplane))
+        controllers.append(ClusterRoleAggregator(self.registry, recorder))
         self.kubelet = controllers[3]
         self.controllers = ControllerManager(controllers)
 
@@ -190,6 +202,9 @@ class ClusterRuntime:
             node = _node(name, index, control_plane=name == "master")
             created = self.registry.create(resource("Node"), None, node)
             self.registry.write_status(resource("Node"), created, node["status"])
+        bootstrap_policy(self.registry, self.options.users)
+        # Aggregated before the first request: admin, edit and view are usable at once.
+        aggregate_all(self.registry)
 
     def _bootstrap_api_service(self) -> None:
         """The `kubernetes` Service of every cluster, its endpoint the API server itself."""
@@ -251,7 +266,12 @@ class ClusterRuntime:
             await self.dataplane.close()
 
 
-def kubeconfig_document(server: str, ca_pem: bytes, token: str) -> dict[str, Any]:
+def kubeconfig_document(
+    server: str, ca_pem: bytes, token: str, user_tokens: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One cluster, the admin's context (the current one), and a context per `--user`."""
+    accounts = {ADMIN_USER: token, **(user_tokens or {})}
+    contexts = {CONTEXT_NAME: ADMIN_USER} | {name: name for name in user_tokens or {}}
     return {
         "apiVersion": "v1",
         "kind": "Config",
@@ -264,12 +284,13 @@ def kubeconfig_document(server: str, ca_pem: bytes, token: str) -> dict[str, Any
                 },
             }
         ],
-        "users": [{"name": DEMO_USER, "user": {"token": token}}],
+        "users": [{"name": name, "user": {"token": secret}} for name, secret in accounts.items()],
         "contexts": [
             {
-                "name": CONTEXT_NAME,
-                "context": {"cluster": CONTEXT_NAME, "user": DEMO_USER, "namespace": "default"},
+                "name": context,
+                "context": {"cluster": CONTEXT_NAME, "user": user, "namespace": "default"},
             }
+            for context, user in contexts.items()
         ],
         "current-context": CONTEXT_NAME,
     }
@@ -290,6 +311,25 @@ def _serve(loop: asyncio.AbstractEventLoop) -> None:
     loop.close()
 
 
+def _check_users(users: tuple[DemoUser, ...]) -> None:
+    """Each account once, never the admin, each bound to a role the cluster starts with."""
+    roles = assignable_roles()
+    seen: set[str] = set()
+    for user in users:
+        problem = user.problem() or (
+            f"user name {user.name!r} is the admin's context" if user.name == CONTEXT_NAME else None
+        )
+        if problem:
+            raise DemoStartError(problem)
+        if user.name in seen:
+            raise DemoStartError(f"user {user.name!r} is given twice")
+        if user.role not in roles:
+            raise DemoStartError(
+                f"user {user.name!r}: unknown role {user.role!r}; choose from {', '.join(roles)}"
+            )
+        seen.add(user.name)
+
+
 class DemoCluster:
     """The demo cluster on a background thread, reached like any cluster through a kubeconfig.
 
@@ -306,7 +346,11 @@ class DemoCluster:
             raise DemoStartError(
                 f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
             )
+        _check_users(self.options.users)
         self.token = secrets.token_urlsafe(32)
+        self._authenticator = TokenAuthenticator(self.token, self.options.users)
+        self.user_tokens: dict[str, str] = self._authenticator.user_tokens
+        """Each `--user` account's bearer token, by user name."""
         self._ca = trustme.CA(organization_name="k9lite demo cluster")
         self.ca_pem: bytes = self._ca.cert_pem.bytes()
         self._requested_kubeconfig = kubeconfig_path
@@ -328,7 +372,7 @@ class DemoCluster:
         )
         self._thread.start()
         runtime = self._runtime = ClusterRuntime(
-            self.options, token=self.token, ssl_context=ssl_context
+            self.options, authenticator=self._authenticator, ssl_context=ssl_context
         )
         try:
             self._run(runtime.start())
@@ -370,7 +414,7 @@ class DemoCluster:
             self._tempdir = tempfile.TemporaryDirectory(prefix="k9lite-demo-")
             path = Path(self._tempdir.name) / "kubeconfig"
         path.parent.mkdir(parents=True, exist_ok=True)
-        document = kubeconfig_document(self.url, self.ca_pem, self.token)
+        document = kubeconfig_document(self.url, self.ca_pem, self.token, self.user_tokens)
         # The kubeconfig holds the token: readable by its owner only.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -471,6 +515,10 @@ class DemoCluster:
             "Try:",
             "  kubectl get nodes,deploy,svc,pods -o wide",
         ]
+        lines.extend(
+            f"  kubectl --context {user.name} get pods    # as {user.name}, bound to {user.role}"
+            for user in self.options.users
+        )
         if node_ports and len(nodes) > 1:
             worker = nodes[1].split()[1]
             port = node_ports[0].split(":")[-1]
