@@ -25,15 +25,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _demo_user(text: str) -> DemoUser:
-    from k9lite.demo.rbac.users import DemoUser
-
-    try:
-        return DemoUser.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _connection_options(parser: argparse.ArgumentParser, *, subcommand: bool = False) -> None:
     """--demo, --kubeconfig, --context and -n, on the main parser and on each subcommand.
 
@@ -114,7 +105,6 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--user",
         action="append",
-        type=_demo_user,
         default=[],
         metavar="NAME:ROLE",
         help="add a user with its own token and kubeconfig context, bound to ROLE: cluster-admin, "
@@ -217,7 +207,13 @@ def _probe_parser(commands: Any) -> None:
 
 def _run_demo_cluster(args: argparse.Namespace) -> int:
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
+    from k9lite.demo.rbac.users import DemoUser
 
+    try:
+        users = tuple(DemoUser.parse(text) for text in args.user)
+    except ValueError as exc:
+        print(f"k9lite: --user {exc}", file=sys.stderr)
+        return 2
     # The cluster's warnings (a port it had to move, a listener it could not open) are for the
     # person at the terminal: one plain line each.
     logging.basicConfig(level=logging.WARNING, format="demo cluster: %(message)s")
@@ -229,7 +225,7 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
         nodes=nodes,
         scale=args.scale,
         load_balancer=not args.no_loadbalancer,
-        users=tuple(args.user),
+        users=users,
     )
     stop = threading.Event()
 
@@ -254,7 +250,6 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
 
 
 if TYPE_CHECKING:
-    from k9lite.demo.rbac.users import DemoUser
     from k9lite.kube.config import Connection
 
 
