@@ -39,8 +39,16 @@ def _resolve(method: str, url: str) -> tuple[str, str, str, str, str, str]:
         ("PUT", "/api/v1/namespaces/other/pods/foo", ("update", "", "other", "pods", "", "foo")),
         ("PATCH", "/api/v1/namespaces/other/pods/foo", ("patch", "", "other", "pods", "", "foo")),
         ("DELETE", "/api/v1/namespaces/other/pods/foo", ("delete", "", "other", "pods", "", "foo")),
-        ("DELETE", "/api/v1/namespaces/other/pods", ("deletecollection", "", "other", "pods", "", "")),
-        ("GET", "/api/v1/namespaces/other/pods/foo/log", ("get", "", "other", "pods", "log", "foo")),
+        (
+            "DELETE",
+            "/api/v1/namespaces/other/pods",
+            ("deletecollection", "", "other", "pods", "", ""),
+        ),
+        (
+            "GET",
+            "/api/v1/namespaces/other/pods/foo/log",
+            ("get", "", "other", "pods", "log", "foo"),
+        ),
         (
             "PUT",
             "/apis/apps/v1/namespaces/other/deployments/web/scale",
@@ -53,7 +61,11 @@ def _resolve(method: str, url: str) -> tuple[str, str, str, str, str, str]:
         ),
         # The legacy verb-in-path forms.
         ("GET", "/api/v1/watch/namespaces/other/pods", ("watch", "", "other", "pods", "", "")),
-        ("GET", "/api/v1/proxy/namespaces/other/pods/foo/x", ("proxy", "", "other", "pods", "", "foo")),
+        (
+            "GET",
+            "/api/v1/proxy/namespaces/other/pods/foo/x",
+            ("proxy", "", "other", "pods", "", "foo"),
+        ),
         (
             "PUT",
             "/api/v1/namespaces/other/finalize",
@@ -113,7 +125,11 @@ def _request(**fields: Any) -> Attributes:
     ("rule", "request_fields", "allowed"),
     [
         ({"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}, {"resource": "pods"}, True),
-        ({"verbs": ["list"], "apiGroups": [""], "resources": ["pods"]}, {"resource": "pods"}, False),
+        (
+            {"verbs": ["list"], "apiGroups": [""], "resources": ["pods"]},
+            {"resource": "pods"},
+            False,
+        ),
         (
             {"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]},
             {"resource": "pods", "api_group": "apps"},
