@@ -41,6 +41,7 @@ from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetCo
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.discovery import KUBERNETES_VERSION
 from k9lite.demo.rbac.aggregation import ClusterRoleAggregator, aggregate_all
+from k9lite.demo.rbac.escalation import EscalationCheck
 from k9lite.demo.rbac.policy import assignable_roles, bootstrap_policy
 from k9lite.demo.rbac.users import ADMIN_USER, DemoUser, TokenAuthenticator
 from k9lite.demo.registry import Registry, resource
@@ -158,6 +159,7 @@ class ClusterRuntime:
             port=options.port,
             bookmark_interval=options.bookmark_interval,
         )
+        self.registry.admission.append(EscalationCheck(self.server.authorizer))
         recorder = EventRecorder(self.registry)
         controllers = [
             DeploymentController(self.registry, recorder),

@@ -29,6 +29,10 @@ SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _GENERATION_KINDS = {"Deployment", "ReplicaSet"}
 
 
+Admission = Callable[[ResourceType, dict[str, Any], dict[str, Any] | None], None]
+"""A check of an object about to be stored (and the stored one it replaces); raises APIError."""
+
+
 def resource(kind: str) -> ResourceType:
     """The resource type of a kind this server serves."""
     return _BY_KIND[kind]
@@ -47,6 +51,8 @@ class Registry:
         self.rng = rng or random.Random()
         self.allocations = allocators.ServiceAllocations()
         store.listeners.append(self.allocations.observe)
+        self.admission: list[Admission] = []
+        """Checks run on every validated create and change, after kube-apiserver's admission."""
 
     def random_suffix(self, length: int = 5) -> str:
         return "".join(self.rng.choice(SUFFIX_ALPHABET) for _ in range(length))
@@ -82,6 +88,8 @@ class Registry:
             obj["status"] = _initial_status(rt.kind)
         apply_defaults(rt.plural, obj)
         self._validate(rt, obj, None)
+        for admit in self.admission:
+            admit(rt, obj, None)
         if rt.kind == "Service":
             self._allocate_service(obj, None)
         if dry_run:
@@ -184,6 +192,8 @@ class Registry:
             self._allocate_service(new, old)
         if new == old:
             return old
+        for admit in self.admission:
+            admit(rt, new, old)
         if rt.kind in _GENERATION_KINDS and _spec_changed(old, new):
             new["metadata"]["generation"] = old_meta.get("generation", 1) + 1
         if dry_run:

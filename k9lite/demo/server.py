@@ -17,6 +17,7 @@ from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.rbac.attributes import UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
+from k9lite.demo.rbac.escalation import REQUEST_USER
 from k9lite.demo.rbac.users import TokenAuthenticator
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import parse_resource_path
@@ -147,7 +148,12 @@ class APIServer:
         decision = self.authorizer.authorize(attributes)
         if not decision.allowed:
             raise forbidden_error(attributes, decision.reason)
-        return await handler(request)
+        # The writer of this request, for the registry's escalation check.
+        writer = REQUEST_USER.set(request[_USER])
+        try:
+            return await handler(request)
+        finally:
+            REQUEST_USER.reset(writer)
 
     @web.middleware
     async def _faults(

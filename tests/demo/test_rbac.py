@@ -426,3 +426,86 @@ def test_rbac_validation_as_the_real_server(kubectl: Kubectl) -> None:
     subject = yaml.safe_load(created)["subjects"][0]
     # SetDefaults_Subject leaves a ServiceAccount in the core group.
     assert subject == {"kind": "ServiceAccount", "name": "app", "namespace": "default"}
+
+
+# -- escalation -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def escalating(tmp_path: Path) -> Iterator[tuple[DemoCluster, Kubectl]]:
+    """A cluster where `dana` is bound to admin cluster-wide: she may write roles and bindings."""
+    with DemoCluster(replace(FAST, users=(DemoUser("dana", "admin"),))) as demo:
+        yield demo, Kubectl(demo.kubeconfig_path, tmp_path / "kube-cache")
+
+
+def _role(name: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"metadata": {"name": name}, "rules": rules}
+
+
+def test_a_user_may_grant_only_what_it_holds(escalating: tuple[DemoCluster, Kubectl]) -> None:
+    """policybased/storage.go and ConfirmNoEscalation: the refusal lists what is not held."""
+    cluster, kubectl = escalating
+    roles = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles"
+    with as_user(cluster, "dana") as http:
+        held = http.post(
+            roles,
+            json=_role(
+                "pod-reader", [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]
+            ),
+        )
+        assert held.status_code == 201, held.text
+        everything = http.post(
+            roles,
+            json=_role(
+                "all",
+                [
+                    {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
+                    {"apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list"]},
+                ],
+            ),
+        )
+    assert everything.status_code == 403
+    assert everything.json() == forbidden_status(
+        'roles.rbac.authorization.k8s.io "all" is forbidden: user "dana" '
+        '(groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently '
+        # Sorted as Go sorts strings: `[""]` before `["*"]`.
+        'held:\n{APIGroups:[""], Resources:["nodes"], Verbs:["get" "list"]}\n'
+        '{APIGroups:["*"], Resources:["*"], Verbs:["*"]}',
+        {"name": "all", "group": "rbac.authorization.k8s.io", "kind": "roles"},
+    )
+    # Binding a role she holds in full is fine; cluster-admin is not hers to give.
+    kubectl("--context", "dana", "create", "rolebinding", "v", "--clusterrole=view", "--user=x")
+    message = refused(
+        kubectl,
+        "--context",
+        "dana",
+        "create",
+        "rolebinding",
+        "root",
+        "--clusterrole=cluster-admin",
+        "--user=dana",
+    )
+    assert 'rolebindings.rbac.authorization.k8s.io "root" is forbidden: user "dana"' in message
+    assert '{APIGroups:["*"], Resources:["*"], Verbs:["*"]}' in message
+    assert '{NonResourceURLs:["*"], Verbs:["*"]}' in message
+    # The `bind` verb on that very ClusterRole lets her bind it (escalation_check.go).
+    kubectl(
+        "create",
+        "clusterrole",
+        "bind-root",
+        "--verb=bind",
+        "--resource=clusterroles",
+        "--resource-name=cluster-admin",
+    )
+    kubectl("create", "clusterrolebinding", "dana-binds", "--clusterrole=bind-root", "--user=dana")
+    kubectl(
+        "--context",
+        "dana",
+        "create",
+        "rolebinding",
+        "root",
+        "--clusterrole=cluster-admin",
+        "--user=dana",
+    )
+    assert "worker1" not in refused(kubectl, "--context", "dana", "get", "nodes")
+    assert "hostname-server" in kubectl("--context", "dana", "get", "deploy")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from k9lite.demo.rbac.attributes import Attributes, UserInfo, request_attributes
+from k9lite.demo.rbac.coverage import compact_strings, uncovered
 from k9lite.demo.rbac.rules import rule_allows
 
 USER = UserInfo("alice", ("system:authenticated",))
@@ -188,3 +189,41 @@ def test_rule_allows_as_rbac_go(
     rule: dict[str, Any], request_fields: dict[str, Any], allowed: bool
 ) -> None:
     assert rule_allows(_request(**request_fields), rule) is allowed
+
+
+def test_uncovered_rules_are_broken_down_and_compacted() -> None:
+    """validation.Covers, CompactRules and CompactString as the escalation refusal prints them."""
+    owned = [
+        {"apiGroups": [""], "resources": ["pods", "*/status"], "verbs": ["get", "list"]},
+        {
+            "apiGroups": ["apps"],
+            "resources": ["deployments"],
+            "verbs": ["*"],
+            "resourceNames": ["web"],
+        },
+        {"nonResourceURLs": ["/apis/*"], "verbs": ["get"]},
+    ]
+    granted = [
+        {
+            "apiGroups": [""],
+            "resources": ["pods", "pods/status", "pods/log"],
+            "verbs": ["get", "watch"],
+        },
+        {
+            "apiGroups": ["apps"],
+            "resources": ["deployments"],
+            "verbs": ["delete"],
+            "resourceNames": ["web", "db"],
+        },
+        {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["list"]},
+        {"nonResourceURLs": ["/apis/apps", "/version"], "verbs": ["get"]},
+    ]
+    assert compact_strings(uncovered(owned, granted)) == [
+        '{APIGroups:[""], Resources:["pods"], Verbs:["watch"]}',
+        '{APIGroups:[""], Resources:["pods/log"], Verbs:["get" "watch"]}',
+        '{APIGroups:[""], Resources:["pods/status"], Verbs:["watch"]}',
+        '{APIGroups:["apps"], Resources:["deployments"], ResourceNames:["db"], Verbs:["delete"]}',
+        '{APIGroups:["apps"], Resources:["deployments"], Verbs:["list"]}',
+        '{NonResourceURLs:["/version"], Verbs:["get"]}',
+    ]
+    assert uncovered(owned, owned) == []

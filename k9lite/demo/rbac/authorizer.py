@@ -74,7 +74,7 @@ class RBACAuthorizer:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _role_rules(
+    def role_rules(
         self, role_ref: Mapping[str, Any], namespace: str
     ) -> tuple[list[Mapping[str, Any]], str | None]:
         """GetRoleReferenceRules: the rules of the role a binding names, or why there are none."""
@@ -113,7 +113,7 @@ class RBACAuthorizer:
         if subject is None:
             return
         role_ref = binding.get("roleRef") or {}
-        rules, error = self._role_rules(role_ref, namespace)
+        rules, error = self.role_rules(role_ref, namespace)
         name = binding["metadata"]["name"]
         # rule.go's describers: a RoleBinding is named "name/namespace".
         shown = f"{name}/{namespace}" if namespace else name
