@@ -182,3 +182,33 @@ def test_console_script_prints_plain_text(kubeconfig: str, kubectl: Kubectl) -> 
     assert "\x1b" not in out, "ANSI escapes on a pipe"
     for node_port in node_ports:  # every node, the master too, at its InternalIP
         assert node_port in out, out
+
+
+def test_route_json_lists_the_hops_the_diagram_draws(
+    kubeconfig: str, kubectl: Kubectl, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster_ip, pod_ips = hostname_facts(kubectl)
+    capsys.readouterr()
+    assert main(["route", "--kubeconfig", kubeconfig, "-n", "default", W2, "--json"]) == 0
+    route = json.loads(capsys.readouterr().out)
+    (lane,) = route["lanes"]
+    stages = {stage["kind"]: stage for stage in lane["stages"]}
+    assert [hop["address"] for hop in stages["cluster-ip"]["hops"]] == [cluster_ip]
+    endpoints = stages["endpoints"]["hops"]
+    assert sorted(hop["address"] for hop in endpoints) == pod_ips
+    assert {hop["health"] for hop in endpoints} == {"ok"}
+
+
+def test_piped_output_keeps_whole_lines(
+    kubeconfig: str, kubectl: Kubectl, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A named targetPort no pod declares: the reason is the end of a long line, never cut."""
+    kubectl(
+        "patch", "service", W2, "--type=json",
+        "-p", '[{"op":"replace","path":"/spec/ports/0/targetPort","value":"web-console"}]',
+    )  # fmt: skip
+    capsys.readouterr()
+    assert main(["route", "--kubeconfig", kubeconfig, "-n", "default", W2]) == 0
+    out = capsys.readouterr().out
+    assert "no port named 'web-console' in the pod" in out, out
+    assert "…" not in out, "a line was cut"

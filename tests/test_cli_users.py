@@ -14,8 +14,8 @@ from tests.test_cli import demo_cluster_process, k9lite, stop_with_ctrl_c
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("viewer", "k9lite: --user 'viewer': expected NAME:ROLE, e.g. viewer:viewer"),
-        (":view", "k9lite: --user ':view': expected NAME:ROLE, e.g. viewer:viewer"),
+        ("viewer", "k9lite demo-cluster: --user 'viewer': expected NAME:ROLE, e.g. viewer:viewer"),
+        (":view", "k9lite demo-cluster: --user ':view': expected NAME:ROLE, e.g. viewer:viewer"),
         (
             "x:root",
             "k9lite: user 'x': unknown role 'root'; choose from cluster-admin, admin, edit, view, "

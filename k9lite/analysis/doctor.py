@@ -59,13 +59,34 @@ DOCTOR_KINDS = ("services", "endpointslices", "pods", "nodes", "deployments", "r
 """What a diagnosis reads: a change to any of them may change it."""
 
 
+def blind_spots(state: ClusterState, service: Service) -> list[Finding]:
+    """What the diagnosis could not look at: kinds the user may not list. Not allowed to know
+    is not "no problem": each is said, with why."""
+    blind = [(kind, reason) for kind in DOCTOR_KINDS if (reason := state.unknown(kind))]
+    if not blind:
+        return []
+    kinds = ", ".join(kind for kind, _ in blind)
+    namespace = service.meta.namespace
+    return [
+        Finding(
+            check="could-not-check",
+            severity="unknown",
+            title=f"could not check what needs {kinds}: the user may not list them",
+            evidence=tuple(reason for _, reason in blind),
+            rule="A diagnosis sees only what the user may read: without EndpointSlices the "
+            "endpoints kube-proxy programs are unknown (the service proxy may still answer).",
+            fix=f"kubectl auth can-i list {blind[0][0]} -n {namespace}",
+        )
+    ]
+
+
 def diagnose(state: ClusterState, service: Service) -> tuple[Finding, ...]:
     """Every finding about `service` in `state`: errors first, then warnings, then info."""
     if service.type == "ExternalName":
         # A DNS alias: the selector, if any, is ignored and no endpoints are made.
         return (external_name_finding(service),)
     facts = ServiceFacts.of(state, service)
-    findings: list[Finding] = []
+    findings: list[Finding] = [*blind_spots(state, service)]
     # Until a kind is listed, "none of them" would be a lie: its checks wait.
     if service.selector is None:
         if state.loaded("endpointslices"):

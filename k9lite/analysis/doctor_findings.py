@@ -27,9 +27,10 @@ __all__ = [
     "worst",
 ]
 
-Severity = Literal["error", "warning", "info"]
+Severity = Literal["error", "unknown", "warning", "info"]
+"""unknown: a check that could not run, because the user may not read what it needs."""
 
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITIES: tuple[Severity, ...] = ("error", "unknown", "warning", "info")
 """Worst first."""
 
 

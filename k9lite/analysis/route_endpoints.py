@@ -24,7 +24,7 @@ from k9lite.model.state import ClusterState
 
 __all__ = ["endpoints_stage"]
 
-_HEALTH_ORDER = {"ok": 0, "idle": 1, "pending": 2, "broken": 3, "drops": 4}
+_HEALTH_ORDER = {"ok": 0, "idle": 1, "pending": 2, "unknown": 3, "broken": 4, "drops": 5}
 
 
 def endpoints_stage(
@@ -35,6 +35,9 @@ def endpoints_stage(
     port: ServicePort | None,
 ) -> RouteStage:
     """The endpoints of `port` in `slices`, then the selected `pods` that are not among them."""
+    unknown = state.unknown("endpointslices")
+    if unknown is not None:
+        return _unknown_endpoints(pods, port)
     hops: dict[str, RouteHop] = {}
     for endpoint_slice in slices:
         number = _slice_port(endpoint_slice, port)
@@ -74,6 +77,33 @@ def endpoints_stage(
         INSIDE + " (pod IPs)",
         tuple(sorted(hops.values(), key=_endpoint_order)),
         note="" if hops else _no_endpoints_note(service),
+    )
+
+
+def _unknown_endpoints(pods: Sequence[Pod], port: ServicePort | None) -> RouteStage:
+    """EndpointSlices the user may not list: the selected pods, each an endpoint or not, unknown.
+
+    Not allowed to know is not none: nothing is drawn as missing or broken for it.
+    """
+    target = port.target_port if port is not None else ""
+    hops = tuple(
+        RouteHop(
+            f"pod:{pod.meta.name}",
+            join_host_port(pod.pod_ip or "<no IP>", target),
+            pod.meta.name,
+            pod.node_name,
+            "unknown",
+            "selected; whether it is an endpoint is unknown",
+        )
+        for pod in sorted(pods, key=lambda p: (p.node_name, p.meta.name))
+    )
+    return RouteStage(
+        "endpoints",
+        "endpoints: unknown",
+        POD_NETWORK,
+        INSIDE + " (pod IPs)",
+        hops,
+        note="unknown: may not list endpointslices; the selected pods are shown",
     )
 
 

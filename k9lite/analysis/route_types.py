@@ -37,9 +37,10 @@ CLUSTER_DOMAIN = "cluster.local"
 ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
 """What a route is drawn from: scale a Deployment and its pods and slices change it."""
 
-Health = Literal["ok", "idle", "pending", "broken", "drops"]
+Health = Literal["ok", "idle", "pending", "unknown", "broken", "drops"]
 """ok: carries traffic; idle: receives nothing (not ready, terminating); pending: waits for an
-address; broken: a link that cannot work; drops: traffic that reaches it goes nowhere."""
+address; unknown: the user may not read what decides it; broken: a link that cannot work;
+drops: traffic that reaches it goes nowhere."""
 
 StageKind = Literal[
     "ingress", "load-balancer", "external-ip", "node-port", "cluster-ip", "dns", "endpoints"

@@ -221,8 +221,15 @@ class _Context:
     def _node_port_stage(self, port: ServicePort, endpoints: RouteStage) -> RouteStage:
         local = self.service.external_traffic_policy == "Local"
         if not self.nodes:
+            # Nodes the user may not list are unknown, not absent: every node still listens.
+            unknown = self.state.unknown("nodes") is not None
             hops: tuple[RouteHop, ...] = (
-                RouteHop("node:*", f"<every node>:{port.node_port}", note="no nodes visible"),
+                RouteHop(
+                    "node:*",
+                    f"<every node>:{port.node_port}",
+                    health="unknown" if unknown else "ok",
+                    note="unknown: may not list nodes" if unknown else "no nodes visible",
+                ),
             )
         else:
             hops = tuple(self._node_hop(node, port, endpoints, local) for node in self.nodes)

@@ -1,6 +1,7 @@
 """`k9lite diagnose [-n NS] [SERVICE | --all] [--json]`: what is wrong with Services, and fixes.
 
-Exit status 1 when any finding is an error, 0 otherwise.
+Exit status 1 when any finding is an error, else 2 when a check could not run (a kind the user
+may not list), 0 otherwise.
 """
 
 from __future__ import annotations
@@ -50,8 +51,10 @@ def print_diagnosis(connection: Connection, namespace: str, name: str | None, *,
                 console.print(Findings((finding,), fixes=False))
                 if finding.fix:
                     console.print(fix_line(finding), soft_wrap=True)
-    errors = any(worst(found) == "error" for _, found in results)
-    return 1 if errors else 0
+    worst_found = {worst(found) for _, found in results}
+    if "error" in worst_found:
+        return 1
+    return 2 if "unknown" in worst_found else 0
 
 
 def _plain(finding: Finding) -> dict[str, object]:

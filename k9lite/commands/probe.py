@@ -14,6 +14,7 @@ from rich.console import Console
 
 from k9lite.analysis.route_types import ROUTE_KINDS
 from k9lite.commands.lookup import CommandFailed, service_state
+from k9lite.commands.output import print_whole
 from k9lite.kube.config import Connection
 from k9lite.render.histogram import Histogram
 from k9lite.render.literal import json_line, literal
@@ -60,7 +61,7 @@ def print_probe(
         sys.stdout.write(json_line(document))
     else:
         title = planned.title + (" · stopped" if stopped else "")
-        console.print(Histogram(summary, title=title, note=planned.note(summary)))
+        print_whole(console, Histogram(summary, title=title, note=planned.note(summary)))
     return 1 if summary.answered == 0 else 0
 
 

@@ -1,21 +1,30 @@
-"""`k9lite route [-n NS] SERVICE`: the route diagram, printed."""
+"""`k9lite route [-n NS] SERVICE [--json]`: the route diagram, printed (or as JSON)."""
 
 from __future__ import annotations
+
+import dataclasses
+import sys
 
 from rich.console import Console
 
 from k9lite.analysis.route_types import ROUTE_KINDS
 from k9lite.analysis.routes import build_route
 from k9lite.commands.lookup import service_state
+from k9lite.commands.output import print_whole
 from k9lite.kube.config import Connection
+from k9lite.render.literal import json_line
 from k9lite.render.route import RouteDiagram
 
 __all__ = ["print_route"]
 
 
-def print_route(connection: Connection, namespace: str, name: str) -> int:
+def print_route(connection: Connection, namespace: str, name: str, *, json: bool = False) -> int:
     with service_state(connection, namespace, name, ROUTE_KINDS, "the route") as (state, service):
         route = build_route(state, service)
-    # Plain text, no colour codes, when stdout is not a terminal (Rich decides).
-    Console(highlight=False).print(RouteDiagram(route))
+    if json:
+        # The same hops the diagram draws: lanes (one per port), stages outermost first.
+        sys.stdout.write(json_line(dataclasses.asdict(route)))
+    else:
+        # Plain text, no colour codes, whole lines when stdout is not a terminal.
+        print_whole(Console(highlight=False), RouteDiagram(route))
     return 0

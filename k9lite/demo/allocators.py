@@ -16,7 +16,6 @@ from typing import Any
 from k9lite.demo.store import StoreEvent
 
 __all__ = [
-    "MAX_NODES",
     "NODE_PORT_RANGE",
     "SERVICE_CIDR",
     "ServiceAllocations",
@@ -30,7 +29,6 @@ __all__ = [
 
 SERVICE_CIDR = ipaddress.ip_network("127.96.0.0/16")
 NODE_PORT_RANGE = range(30000, 32768)
-MAX_NODES = 250
 
 
 def node_address(index: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextlib
 import logging
 import os
 import random
@@ -25,12 +26,14 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import trustme
-import yaml
 
 from k9lite.demo import scenarios
-from k9lite.demo.allocators import MAX_NODES, SERVICE_CIDR, node_address, pod_cidr
-from k9lite.demo.controllers.base import ControllerManager, EventRecorder
-from k9lite.demo.controllers.nodes import Kubelet, Scheduler
+from k9lite.demo.allocators import SERVICE_CIDR, node_address, pod_cidr
+from k9lite.demo.controllers.base import ControllerManager
+from k9lite.demo.controllers.node_events import record_node_registered
+from k9lite.demo.controllers.nodes import Kubelet
+from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.controllers.scheduler import Scheduler
 from k9lite.demo.controllers.services import (
     EndpointsController,
     GarbageCollector,
@@ -40,6 +43,8 @@ from k9lite.demo.controllers.services import (
 from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetController
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.discovery import KUBERNETES_VERSION
+from k9lite.demo.kubeconfig_file import CONTEXT_NAME, write_private
+from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES
 from k9lite.demo.rbac.aggregation import ClusterRoleAggregator, aggregate_all
 from k9lite.demo.rbac.escalation import EscalationCheck
 from k9lite.demo.rbac.policy import assignable_roles, bootstrap_policy
@@ -48,11 +53,10 @@ from k9lite.demo.registry import Registry, resource
 from k9lite.demo.server import APIServer
 from k9lite.demo.store import Store
 
-__all__ = ["DemoCluster", "DemoOptions", "DemoStartError"]
+__all__ = ["DemoCluster", "DemoCredentials", "DemoOptions", "DemoStartError"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-CONTEXT_NAME = "k9lite-demo"
 
 
 class DemoStartError(RuntimeError):
@@ -67,6 +71,8 @@ class DemoOptions:
     scenarios: tuple[str, ...] = ("default",)
     nodes: int = 3
     scale: int = 0
+    max_pods: int = DEFAULT_MAX_PODS
+    """Creates and scales that would take the cluster past this many pods are refused."""
     load_balancer: bool = True
     dataplane: bool = True
     pod_start_delay: float = 0.5
@@ -145,7 +151,7 @@ class ClusterRuntime:
         self.options = options
         rng = random.Random(options.seed)
         self.store = Store()
-        self.registry = Registry(self.store, rng=rng)
+        self.registry = Registry(self.store, rng=rng, max_pods=options.max_pods)
         self.dataplane = (
             DataPlane(self.store, rng=rng, loopback_range=loopback_range_usable())
             if options.dataplane
@@ -160,7 +166,7 @@ class ClusterRuntime:
             bookmark_interval=options.bookmark_interval,
         )
         self.registry.admission.append(EscalationCheck(self.server.authorizer))
-        recorder = EventRecorder(self.registry)
+        self.recorder = recorder = EventRecorder(self.registry)
         controllers = [
             DeploymentController(self.registry, recorder),
             ReplicaSetController(self.registry, recorder),
@@ -203,7 +209,8 @@ class ClusterRuntime:
         for index, name in enumerate(node_names(count), start=1):
             node = _node(name, index, control_plane=name == "master")
             created = self.registry.create(resource("Node"), None, node)
-            self.registry.write_status(resource("Node"), created, node["status"])
+            registered = self.registry.write_status(resource("Node"), created, node["status"])
+            record_node_registered(self.recorder, registered)
         bootstrap_policy(self.registry, self.options.users)
         # Aggregated before the first request: admin, edit and view are usable at once.
         aggregate_all(self.registry)
@@ -332,6 +339,14 @@ def _check_users(users: tuple[DemoUser, ...]) -> None:
         seen.add(user.name)
 
 
+@dataclass(frozen=True, slots=True)
+class DemoCredentials:
+    """The CA that signs the API server's certificate and the bearer token it accepts."""
+
+    ca: trustme.CA
+    token: str
+
+
 class DemoCluster:
     """The demo cluster on a background thread, reached like any cluster through a kubeconfig.
 
@@ -340,20 +355,33 @@ class DemoCluster:
     """
 
     def __init__(
-        self, options: DemoOptions | None = None, *, kubeconfig_path: Path | None = None
+        self,
+        options: DemoOptions | None = None,
+        *,
+        kubeconfig_path: Path | None = None,
+        credentials: DemoCredentials | None = None,
     ) -> None:
+        """`credentials`: another cluster's CA and token (a restart with fresh state behind the
+        same credentials); a new CA and token by default."""
         self.options = options or DemoOptions()
+        if self.options.scale > self.options.max_pods:
+            raise DemoStartError(
+                f"{self.options.scale} pods asked for, over the cap of {self.options.max_pods}"
+            )
         unknown = [s for s in self.options.scenarios if s not in scenarios.SCENARIOS]
         if unknown:
             raise DemoStartError(
                 f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
             )
         _check_users(self.options.users)
-        self.token = secrets.token_urlsafe(32)
+        self.credentials = credentials or DemoCredentials(
+            trustme.CA(organization_name="k9lite demo cluster"), secrets.token_urlsafe(32)
+        )
+        self.token = self.credentials.token
         self._authenticator = TokenAuthenticator(self.token, self.options.users)
         self.user_tokens: dict[str, str] = self._authenticator.user_tokens
         """Each `--user` account's bearer token, by user name."""
-        self._ca = trustme.CA(organization_name="k9lite demo cluster")
+        self._ca = self.credentials.ca
         self.ca_pem: bytes = self._ca.cert_pem.bytes()
         self._requested_kubeconfig = kubeconfig_path
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
@@ -383,17 +411,26 @@ class DemoCluster:
             raise DemoStartError(
                 f"cannot listen on 127.0.0.1:{self.options.port}: {exc.strerror or exc}"
             ) from None
-        self._write_kubeconfig()
+        try:
+            self._write_kubeconfig()
+        except OSError as exc:
+            self.stop()
+            raise DemoStartError(
+                f"cannot write the kubeconfig {exc.filename or ''}: {exc.strerror or exc}"
+            ) from None
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop everything; past `timeout` seconds give up waiting (the thread is a daemon)."""
         if self._loop is None:
             return
+        deadline = time.monotonic() + timeout
         if self._runtime is not None:
-            self._run(self._runtime.stop())
+            with contextlib.suppress(concurrent.futures.TimeoutError):
+                self._run(self._runtime.stop(), timeout)
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=max(0.0, min(10.0, deadline - time.monotonic())))
         self._loop = None
         if self._tempdir is not None:
             self._tempdir.cleanup()
@@ -415,12 +452,10 @@ class DemoCluster:
         if path is None:
             self._tempdir = tempfile.TemporaryDirectory(prefix="k9lite-demo-")
             path = Path(self._tempdir.name) / "kubeconfig"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        document = kubeconfig_document(self.url, self.ca_pem, self.token, self.user_tokens)
         # The kubeconfig holds the token: readable by its owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            yaml.safe_dump(document, handle, sort_keys=False)
+        write_private(
+            path, kubeconfig_document(self.url, self.ca_pem, self.token, self.user_tokens)
+        )
         self.kubeconfig_path = path
 
     # -- access ---------------------------------------------------------------------------------

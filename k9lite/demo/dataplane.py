@@ -25,6 +25,7 @@ from aiohttp import web
 
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
+from k9lite.demo.tasks import observe
 
 __all__ = ["DataPlane", "Listener", "loopback_range_usable"]
 
@@ -298,7 +299,7 @@ class _Forwarder(asyncio.Protocol):
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         transport.pause_reading()
-        task = asyncio.get_running_loop().create_task(self._connect())
+        task = observe(asyncio.get_running_loop().create_task(self._connect()), "a connection")
         self.plane.connecting.add(task)
         task.add_done_callback(self.plane.connecting.discard)
 

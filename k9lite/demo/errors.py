@@ -16,6 +16,7 @@ __all__ = [
     "gone",
     "invalid",
     "not_found",
+    "too_large_resource_version",
 ]
 
 
@@ -91,6 +92,22 @@ def bad_request(message: str) -> APIError:
 
 def gone(message: str) -> APIError:
     return APIError(410, "Expired", message)
+
+
+def too_large_resource_version(requested: int, current: int) -> APIError:
+    """504 Timeout, cause ResourceVersionTooLarge: storage.NewTooLargeResourceVersionError."""
+    return APIError(
+        504,
+        "Timeout",
+        f"Timeout: Too large resource version: {requested}, current: {current}",
+        details={
+            "causes": [
+                {"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}
+            ],
+            # resourceVersionTooHighRetrySeconds
+            "retryAfterSeconds": 1,
+        },
+    )
 
 
 def forbidden(group: str, resource: str, name: str, reason: str) -> APIError:

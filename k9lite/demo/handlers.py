@@ -1,20 +1,21 @@
-"""Resource handlers: list, get, watch, create, update, patch, delete, scale, service proxy."""
+"""Resource handlers: list, get, watch, create, update, patch, delete, scale."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
 import orjson
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import web
 
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
-from k9lite.demo.registry import Registry, resource
+from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
+from k9lite.demo.registry import Registry
 from k9lite.demo.requests import (
     ListOptions,
     ResourcePath,
@@ -24,18 +25,23 @@ from k9lite.demo.requests import (
     wants_table,
 )
 from k9lite.demo.resources import ResourceType
+from k9lite.demo.service_proxy import ServiceProxy
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tables import table
+from k9lite.demo.wire_forms import WireForm, wire_form
 
 __all__ = ["ResourceHandlers", "json_response"]
 
 _DEFAULT_WATCH_SECONDS = 1800
-_PROXY_TIMEOUT = ClientTimeout(total=10)
 _INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
 
-def json_response(body: Any, status: int = 200) -> web.Response:
-    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(body), status=status, content_type="application/json", headers=headers
+    )
 
 
 def _list_kind(rt: ResourceType) -> dict[str, str]:
@@ -52,78 +58,87 @@ class ResourceHandlers:
         self.store = registry.store
         self.dataplane = dataplane
         self.bookmark_interval = bookmark_interval
-        self.rng = random.Random()
-        self._session: ClientSession | None = None
+        self.freshness_timeout = BLOCK_TIMEOUT
+        """How long a read from a version ahead of the store waits for it (tests shorten it)."""
+        self.proxy = ServiceProxy(self.store, dataplane)
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.proxy.close()
 
     async def handle(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
-        rt, method = path.resource, request.method
+        form, method = wire_form(path.resource), request.method
+        rt = form.stored
         namespace = path.namespace if rt.namespaced else None
         if rt.namespaced and path.namespace is None and (path.name or method != "GET"):
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if path.subresource == "proxy":
-            return await self._proxy(request, path)
+            return await self.proxy.forward(request, path)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":
-                options = ListOptions.from_query(request.query, rt)
+                options = _list_options(request.query, form)
                 if options.watch:
-                    return await self._watch(request, rt, namespace, options)
-                return self._list(request, rt, namespace, options)
+                    return await self._watch(request, form, namespace, options)
+                if not options.continue_token:
+                    await self._fresh(options.resource_version)
+                return self._list(request, form, namespace, options)
             if method == "POST":
-                created = self.registry.create(
-                    rt, namespace, await read_body(request), dry_run=dry_run
-                )
-                return self._object_response(request, rt, created, 201)
+                body = form.from_wire(await read_body(request))
+                created = self.registry.create(rt, namespace, body, dry_run=dry_run)
+                return self._object_response(request, form, created, 201)
             if method == "DELETE":
-                return self._delete_collection(request, rt, namespace)
+                return self._delete_collection(request, form, namespace)
             raise _method_not_allowed(method)
         name = path.name
         if path.subresource == "scale":
             return await self._scale(request, rt, namespace or "", name)
         if method == "GET":
-            return self._object_response(request, rt, self.store.get(rt, namespace or "", name))
+            await self._fresh(request.query.get("resourceVersion", ""))
+            return self._object_response(request, form, self.store.get(rt, namespace or "", name))
         if method == "PUT":
             updated = self.registry.update(
                 rt,
                 namespace,
                 name,
-                await read_body(request),
+                form.from_wire(await read_body(request)),
                 subresource=path.subresource,
                 dry_run=dry_run,
             )
-            return self._object_response(request, rt, updated)
+            return self._object_response(request, form, updated)
         if method == "PATCH":
+            content_type = request.headers.get("Content-Type", "")
             patched = self.registry.patch(
                 rt,
                 namespace,
                 name,
-                request.headers.get("Content-Type", ""),
-                await request.read(),
+                content_type,
+                form.patch(content_type, await request.read()),
                 subresource=path.subresource,
                 dry_run=dry_run,
             )
-            return self._object_response(request, rt, patched)
+            return self._object_response(request, form, patched)
         if method == "DELETE":
             delete_options = _delete_options(await request.read(), request.query)
             deleted = self.registry.delete(rt, namespace, name, delete_options, dry_run=dry_run)
-            return self._object_response(request, rt, deleted)
+            return self._object_response(request, form, deleted)
         raise _method_not_allowed(method)
 
     # -- reads ----------------------------------------------------------------------------------
 
+    async def _fresh(self, resource_version: str) -> None:
+        """A read "not older than" a version waits for the store to reach it (or is refused)."""
+        await wait_until_fresh(
+            self.store, parse_resource_version(resource_version), self.freshness_timeout
+        )
+
     def _object_response(
-        self, request: web.BaseRequest, rt: ResourceType, obj: dict[str, Any], status: int = 200
+        self, request: web.BaseRequest, form: WireForm, obj: dict[str, Any], status: int = 200
     ) -> web.Response:
         if wants_table(request):
             include = request.query.get("includeObject", "Metadata")
             return json_response(
                 table(
-                    rt.plural,
+                    form.stored.plural,
                     [obj],
                     now=_now(),
                     include_object=include,
@@ -131,7 +146,7 @@ class ResourceHandlers:
                 ),
                 status,
             )
-        return json_response(obj, status)
+        return json_response(form.to_wire(obj), status)
 
     def _select(
         self,
@@ -149,10 +164,11 @@ class ResourceHandlers:
     def _list(
         self,
         request: web.BaseRequest,
-        rt: ResourceType,
+        form: WireForm,
         namespace: str | None,
         options: ListOptions,
     ) -> web.Response:
+        rt = form.stored
         after = decode_continue(options.continue_token) if options.continue_token else None
         resource_version = self.store.resource_version
         items: list[dict[str, Any]] = []
@@ -189,21 +205,28 @@ class ResourceHandlers:
             metadata["continue"] = continue_token
             if remaining is not None:
                 metadata["remainingItemCount"] = remaining
-        return json_response({**_list_kind(rt), "metadata": metadata, "items": items})
+        return json_response(
+            {
+                **_list_kind(form.served),
+                "metadata": metadata,
+                "items": [form.to_wire(item) for item in items],
+            }
+        )
 
     def _delete_collection(
-        self, request: web.BaseRequest, rt: ResourceType, namespace: str | None
+        self, request: web.BaseRequest, form: WireForm, namespace: str | None
     ) -> web.Response:
-        options = ListOptions.from_query(request.query, rt)
+        rt = form.stored
+        options = _list_options(request.query, form)
         deleted = [
             self.registry.delete(rt, namespace, obj["metadata"]["name"])
             for obj in list(self._select(rt, namespace, options))
         ]
         return json_response(
             {
-                **_list_kind(rt),
+                **_list_kind(form.served),
                 "metadata": {"resourceVersion": str(self.store.resource_version)},
-                "items": deleted,
+                "items": [form.to_wire(item) for item in deleted],
             }
         )
 
@@ -212,10 +235,11 @@ class ResourceHandlers:
     async def _watch(
         self,
         request: web.BaseRequest,
-        rt: ResourceType,
+        form: WireForm,
         namespace: str | None,
         options: ListOptions,
     ) -> web.StreamResponse:
+        rt = form.stored
         initial = options.send_initial_events
         if initial is None:
             # Without sendInitialEvents, a watch from "" or "0" starts with the current state.
@@ -237,13 +261,16 @@ class ResourceHandlers:
                     with_column_definitions=first_row,
                 )
                 first_row = False
+            elif type_ in ("ADDED", "MODIFIED", "DELETED"):
+                obj = form.to_wire(obj)
             await response.write(orjson.dumps({"type": type_, "object": obj}) + b"\n")
 
+        requested = parse_resource_version(options.resource_version)
+        since = self.store.resource_version if initial else requested
         try:
-            since = self.store.resource_version if initial else int(options.resource_version or 0)
-        except ValueError:
-            raise bad_request(f"invalid resourceVersion: {options.resource_version!r}") from None
-        try:
+            # A watch from a version ahead of the store (a restarted server's counter began
+            # again) ends with an ERROR event, as the watch cache sends its errors.
+            await wait_until_fresh(self.store, requested, self.freshness_timeout)
             queue = self.store.subscribe(rt, since)
         except APIError as exc:
             await response.prepare(request)
@@ -257,7 +284,7 @@ class ResourceHandlers:
             for obj in snapshot:
                 await send("ADDED", obj)
             if options.send_initial_events:
-                await send("BOOKMARK", self._bookmark(rt, {_INITIAL_EVENTS_END: "true"}))
+                await send("BOOKMARK", self._bookmark(form.served, {_INITIAL_EVENTS_END: "true"}))
             while (remaining := deadline - loop.time()) > 0:
                 wait = (
                     min(remaining, self.bookmark_interval) if options.allow_bookmarks else remaining
@@ -266,7 +293,7 @@ class ResourceHandlers:
                     event = await asyncio.wait_for(queue.get(), wait)
                 except asyncio.TimeoutError:
                     if options.allow_bookmarks and loop.time() < deadline:
-                        await send("BOOKMARK", self._bookmark(rt, None))
+                        await send("BOOKMARK", self._bookmark(form.served, None))
                     continue
                 if event is None:
                     break
@@ -334,71 +361,6 @@ class ResourceHandlers:
             )
         raise _method_not_allowed(request.method)
 
-    # -- service proxy --------------------------------------------------------------------------
-
-    async def _proxy(self, request: web.BaseRequest, path: ResourcePath) -> web.Response:
-        """Forward one request to a random ready endpoint of the Service, as kube-apiserver."""
-        if path.resource.kind != "Service" or path.name is None or path.namespace is None:
-            raise APIError(404, "NotFound", "the server could not find the requested resource")
-        scheme, name, port = _split_proxy_name(path.name)
-        svc = self.store.get(path.resource, path.namespace, name)
-        ports = svc["spec"].get("ports") or []
-        service_port = next(
-            (p for p in ports if port in ("", str(p.get("port")), p.get("name"))), None
-        )
-        if service_port is None:
-            raise APIError(
-                503, "ServiceUnavailable", f'no endpoints available for service "{name}"'
-            )
-        endpoints = self.store.find(resource("Endpoints"), path.namespace, name) or {}
-        candidates = [
-            (address["ip"], p["port"])
-            for subset in endpoints.get("subsets") or ()
-            for p in subset.get("ports") or ()
-            if (p.get("name") or "") == (service_port.get("name") or "")
-            for address in subset.get("addresses") or ()
-        ]
-        if not candidates:
-            raise APIError(
-                503, "ServiceUnavailable", f'no endpoints available for service "{name}"'
-            )
-        ip, target_port = self.rng.choice(candidates)
-        backend = self.dataplane.resolve(ip, target_port) if self.dataplane else None
-        if backend is None:
-            raise APIError(
-                503,
-                "ServiceUnavailable",
-                f"error trying to reach service: dial tcp {ip}:{target_port}: "
-                "the demo cluster's data plane is off",
-            )
-        if self._session is None:
-            self._session = ClientSession(timeout=_PROXY_TIMEOUT)
-        url = f"{scheme or 'http'}://{backend[0]}:{backend[1]}/{path.rest}"
-        headers = {
-            k: v
-            for k, v in request.headers.items()
-            if k.lower() not in ("authorization", "host", "content-length")
-        }
-        try:
-            async with self._session.request(
-                request.method,
-                url,
-                params=request.query,
-                data=await request.read(),
-                headers=headers,
-            ) as upstream:
-                body = await upstream.read()
-                return web.Response(
-                    body=body, status=upstream.status, content_type=upstream.content_type
-                )
-        except (ClientError, asyncio.TimeoutError) as exc:
-            raise APIError(
-                503,
-                "ServiceUnavailable",
-                f"error trying to reach service: dial tcp {ip}:{target_port}: "
-                f"{exc or type(exc).__name__}",
-            ) from None
-
 
 def _delete_options(raw: bytes, query: Any) -> dict[str, Any]:
     """DeleteOptions from the body and the query, as kube-apiserver reads them."""
@@ -420,16 +382,6 @@ def _delete_options(raw: bytes, query: Any) -> dict[str, Any]:
     return options
 
 
-def _split_proxy_name(raw: str) -> tuple[str, str, str]:
-    """`[scheme:]name[:port]` as the proxy path spells a Service."""
-    parts = raw.split(":")
-    if len(parts) == 3:
-        return parts[0], parts[1], parts[2]
-    if len(parts) == 2:
-        return "", parts[0], parts[1]
-    return "", raw, ""
-
-
 def _method_not_allowed(method: str) -> APIError:
     return APIError(
         405,
@@ -440,3 +392,10 @@ def _method_not_allowed(method: str) -> APIError:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _list_options(query: Any, form: WireForm) -> ListOptions:
+    """A list's options, its field selector checked against the served resource's labels and
+    pointed at the stored object's paths."""
+    options = ListOptions.from_query(query, form.served)
+    return dataclasses.replace(options, fields=form.stored_fields(options.fields))

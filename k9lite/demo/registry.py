@@ -15,14 +15,20 @@ from typing import Any
 from k9lite.demo import allocators
 from k9lite.demo.defaults import apply_defaults
 from k9lite.demo.errors import APIError, bad_request, conflict, invalid
+from k9lite.demo.int32_fields import check_decodable_body, check_decodable_patch
+from k9lite.demo.limits import DEFAULT_MAX_PODS
 from k9lite.demo.patch import MalformedPatch, PatchError, UnsupportedPatchType, apply_patch
+from k9lite.demo.pod_cap import PodCap
 from k9lite.demo.resources import RESOURCES, ResourceType
 from k9lite.demo.store import Store, clone
 from k9lite.demo.validation import Cause, invalid_message, validate
 
 __all__ = ["Registry", "now_rfc3339", "resource"]
 
-_BY_KIND = {rt.kind: rt for rt in RESOURCES}
+# A kind served by two groups (Event: core and events.k8s.io) is stored under the first.
+_BY_KIND: dict[str, ResourceType] = {}
+for _rt in RESOURCES:
+    _BY_KIND.setdefault(_rt.kind, _rt)
 # Random name suffixes use the same alphabet as Kubernetes' rand.String: no vowels, no 0/1/3.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 # Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to).
@@ -46,9 +52,12 @@ def now_rfc3339(clock: Callable[[], datetime] | None = None) -> str:
 class Registry:
     """Create, update, patch and delete objects with the rules kube-apiserver applies."""
 
-    def __init__(self, store: Store, *, rng: random.Random | None = None) -> None:
+    def __init__(
+        self, store: Store, *, rng: random.Random | None = None, max_pods: int = DEFAULT_MAX_PODS
+    ) -> None:
         self.store = store
         self.rng = rng or random.Random()
+        self.pod_cap = PodCap(store, max_pods)
         self.allocations = allocators.ServiceAllocations()
         store.listeners.append(self.allocations.observe)
         self.admission: list[Admission] = []
@@ -62,6 +71,7 @@ class Registry:
     def create(
         self, rt: ResourceType, namespace: str | None, body: Any, *, dry_run: bool = False
     ) -> dict[str, Any]:
+        check_decodable_body(rt.kind, rt.version, body)
         obj = self._check_body(rt, namespace, body)
         meta = obj["metadata"]
         if meta.get("resourceVersion"):
@@ -92,6 +102,7 @@ class Registry:
             admit(rt, obj, None)
         if rt.kind == "Service":
             self._allocate_service(obj, None)
+        self.pod_cap.admit(rt, obj, None)
         if dry_run:
             return obj
         return self.store.create(rt, obj)
@@ -108,6 +119,7 @@ class Registry:
         subresource: str | None = None,
         dry_run: bool = False,
     ) -> dict[str, Any]:
+        check_decodable_body(rt.kind, rt.version, body)
         new = self._check_body(rt, namespace, body)
         if new["metadata"].get("name") != name:
             raise bad_request(
@@ -137,6 +149,7 @@ class Registry:
             new = apply_patch(content_type, old, body, kind=rt.kind)
         except PatchError as exc:
             raise _patch_error(exc) from None
+        check_decodable_patch(rt.kind, new)
         new = self._check_body(rt, namespace, new)
         wanted_version = new["metadata"].get("resourceVersion")
         if wanted_version and wanted_version != old["metadata"]["resourceVersion"]:
@@ -194,6 +207,7 @@ class Registry:
             return old
         for admit in self.admission:
             admit(rt, new, old)
+        self.pod_cap.admit(rt, new, old)
         if rt.kind in _GENERATION_KINDS and _spec_changed(old, new):
             new["metadata"]["generation"] = old_meta.get("generation", 1) + 1
         if dry_run:
@@ -292,6 +306,7 @@ class Registry:
         self, rt: ResourceType, namespace: str, name: str, scale: Any
     ) -> dict[str, Any]:
         # What cannot be decoded into an autoscaling/v1 Scale is a 400, as the real decoder says.
+        check_decodable_body("Scale", "v1", scale)
         spec, meta = (
             (scale.get("spec"), scale.get("metadata", {}))
             if isinstance(scale, dict)
@@ -330,6 +345,7 @@ class Registry:
             )
         except PatchError as exc:
             raise _patch_error(exc) from None
+        check_decodable_patch("Scale", scale)
         return self.update_scale(rt, namespace, name, scale)
 
     # -- helpers --------------------------------------------------------------------------------

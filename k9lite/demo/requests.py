@@ -12,6 +12,7 @@ import yaml
 from aiohttp import web
 
 from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.events_v1 import EVENTS_V1_FIELD_LABELS
 from k9lite.demo.protobuf import PROTOBUF_CONTENT_TYPE, ProtobufError, decode
 from k9lite.demo.resources import ResourceType, find_resource
 from k9lite.model.selectors import FieldSelector, LabelSelector, SelectorError
@@ -19,6 +20,7 @@ from k9lite.model.selectors import FieldSelector, LabelSelector, SelectorError
 __all__ = [
     "ListOptions",
     "ResourcePath",
+    "non_negative",
     "decode_continue",
     "encode_continue",
     "parse_resource_path",
@@ -27,7 +29,8 @@ __all__ = [
 ]
 
 TABLE_MEDIA = "as=Table"
-# The fields each kind can be selected by (kube-apiserver's field label conversion functions).
+# The fields each resource (by qualified name) can be selected by: kube-apiserver's field label
+# conversion functions.
 _COMMON_FIELD_LABELS = frozenset({"metadata.name", "metadata.namespace"})
 _FIELD_LABELS = {
     "pods": frozenset(
@@ -57,9 +60,10 @@ _FIELD_LABELS = {
             "type",
         }
     ),
+    "events.events.k8s.io": frozenset(EVENTS_V1_FIELD_LABELS),
     "nodes": frozenset({"spec.unschedulable"}),
     "namespaces": frozenset({"status.phase"}),
-    "replicasets": frozenset({"status.replicas"}),
+    "replicasets.apps": frozenset({"status.replicas"}),
     "services": frozenset({"spec.clusterIP", "spec.type"}),
 }
 
@@ -132,7 +136,7 @@ class ListOptions:
             fields = FieldSelector.parse(query.get("fieldSelector", ""))
         except SelectorError as exc:
             raise bad_request(str(exc)) from None
-        supported = _COMMON_FIELD_LABELS | _FIELD_LABELS.get(rt.plural, frozenset())
+        supported = _COMMON_FIELD_LABELS | _FIELD_LABELS.get(rt.qualified, frozenset())
         for path, _, _ in fields.requirements:
             if path not in supported:
                 raise bad_request(f"field label not supported: {path}")
@@ -140,18 +144,19 @@ class ListOptions:
         return cls(
             labels=labels,
             fields=fields,
-            limit=_non_negative(query, "limit"),
+            limit=non_negative(query, "limit"),
             continue_token=query.get("continue", ""),
             resource_version=query.get("resourceVersion", ""),
             watch=query.get("watch", "") in ("true", "1"),
-            timeout_seconds=_non_negative(query, "timeoutSeconds") or None,
+            timeout_seconds=non_negative(query, "timeoutSeconds") or None,
             allow_bookmarks=query.get("allowWatchBookmarks", "") == "true",
             send_initial_events=None if initial is None else initial == "true",
             include_object=query.get("includeObject", "Metadata"),
         )
 
 
-def _non_negative(query: Any, name: str) -> int:
+def non_negative(query: Any, name: str) -> int:
+    """A whole-number query parameter (0 when absent); 400 when it is not one."""
     raw = query.get(name, "0") or "0"
     try:
         value = int(raw)

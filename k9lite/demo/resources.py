@@ -64,6 +64,8 @@ RESOURCES: tuple[ResourceType, ...] = (
     ResourceType(
         "networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",), (), ("status",)
     ),
+    # The same stored Events as core/v1, converted (see events_v1).
+    ResourceType("events.k8s.io", "v1", "Event", "events", True, ("ev",)),
     ResourceType(RBAC_GROUP, "v1", "ClusterRoleBinding", "clusterrolebindings", False),
     ResourceType(RBAC_GROUP, "v1", "ClusterRole", "clusterroles", False),
     ResourceType(RBAC_GROUP, "v1", "RoleBinding", "rolebindings", True),

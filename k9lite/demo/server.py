@@ -116,7 +116,10 @@ class APIServer:
         try:
             return await handler(request)
         except APIError as exc:
-            return json_response(exc.status(), exc.code)
+            # As the real server's error writer: a Status that says when to retry says it twice.
+            retry = (exc.details or {}).get("retryAfterSeconds")
+            headers = {"Retry-After": str(retry)} if retry else None
+            return json_response(exc.status(), exc.code, headers)
 
     @web.middleware
     async def _authenticate(

@@ -15,7 +15,8 @@ from k9lite.kube.errors import (
     Unauthorized,
     UnknownContext,
 )
-from k9lite.kube.watch import ClusterWatcher, KindStatus, StateSink
+from k9lite.kube.status import Trouble, headline
+from k9lite.kube.watch import ClusterWatcher, KindStatus, StateSink, Timeouts
 
 __all__ = [
     "DEFAULT_KINDS",
@@ -31,11 +32,14 @@ __all__ = [
     "NotFound",
     "StateSink",
     "TLSFailure",
+    "Timeouts",
+    "Trouble",
     "Unauthorized",
     "UnknownContext",
     "check_connection",
     "delete",
     "get_raw",
+    "headline",
     "load_connection",
     "scale",
 ]

@@ -10,6 +10,7 @@ import base64
 import binascii
 import copy
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,9 +74,24 @@ class Connection:
     configuration: Any = field(repr=False, compare=False)
     """The official client's `Configuration`, fully loaded; copied for each client."""
 
-    def api_client(self) -> ApiClient:
-        """A new `ApiClient` of its own (its own connection pool); the caller closes it."""
-        return ApiClient(configuration=copy.deepcopy(self.configuration))
+    @property
+    def insecure(self) -> bool:
+        """insecure-skip-tls-verify: the server's certificate is not checked (the user chose it).
+
+        urllib3's InsecureRequestWarning is silenced for it; a front end may say it once.
+        """
+        return not self.configuration.verify_ssl
+
+    def api_client(self, *, single_attempt: bool = False) -> ApiClient:
+        """A new `ApiClient` of its own (its own connection pool); the caller closes it.
+
+        `single_attempt`: no urllib3 retries, for callers that bound their time and retry
+        themselves (three silent retries would multiply every timeout by four).
+        """
+        configuration = copy.deepcopy(self.configuration)
+        if single_attempt:
+            configuration.retries = False
+        return ApiClient(configuration=configuration)
 
 
 def _default_kubeconfig() -> str:
@@ -91,6 +107,8 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
     """
     if kubeconfig is not None:
         path = os.path.expanduser(kubeconfig)
+        if os.path.isdir(path):
+            raise InvalidKubeconfig(kubeconfig, "is a directory, not a kubeconfig file")
         if not os.path.isfile(path):
             raise InvalidKubeconfig(kubeconfig, "no such file")
         paths, searched = [path], [kubeconfig]
@@ -98,7 +116,12 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
         env = os.environ.get("KUBECONFIG", "")
         candidates = [p for p in env.split(os.pathsep) if p] if env else [_default_kubeconfig()]
         searched = candidates
-        paths = [p for p in map(os.path.expanduser, candidates) if os.path.isfile(p)]
+        expanded = list(map(os.path.expanduser, candidates))
+        # kubectl skips a KUBECONFIG entry that does not exist but fails on one it cannot read.
+        for path in expanded:
+            if os.path.isdir(path):
+                raise InvalidKubeconfig(path, "is a directory, not a kubeconfig file")
+        paths = [p for p in expanded if os.path.isfile(p)]
     if paths:
         merger = _merge(paths)
         if merger.config.value.get("contexts") or context is not None:
@@ -201,6 +224,10 @@ def _from_kubeconfig(merger: Any, paths: list[str], context: str | None) -> Conn
     if not configuration.host or configuration.host == Configuration().host:
         cluster = details.get("cluster", "")
         raise InvalidKubeconfig(path, f'cluster "{cluster}" has no server')
+    if not configuration.verify_ssl:
+        # insecure-skip-tls-verify is the user's choice: urllib3 would print a warning block
+        # per request onto the terminal the TUI draws on. `Connection.insecure` tells the app.
+        warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
     return Connection(
         context=name,
         server=configuration.host,
@@ -281,10 +308,8 @@ def check_connection(connection: Connection, timeout: float = 5.0) -> str:
 
     Raises `ClusterUnreachable`, `TLSFailure` or `Unauthorized`.
     """
-    configuration = copy.deepcopy(connection.configuration)
     # One attempt: the caller wants a verdict within `timeout`, not urllib3's three retries.
-    configuration.retries = False
-    client: Any = ApiClient(configuration=configuration)
+    client: Any = connection.api_client(single_attempt=True)
     try:
         response = request(client, "GET", "/version", timeout=timeout)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 import orjson
 import urllib3.exceptions
@@ -11,6 +12,7 @@ from kubernetes.client.exceptions import ApiException
 
 __all__ = [
     "ActionFailed",
+    "Cause",
     "ClusterUnreachable",
     "Forbidden",
     "InvalidKubeconfig",
@@ -59,12 +61,20 @@ class UnknownContext(KubeError):
         super().__init__(f'context "{name}" not found in the kubeconfig (available: {choices})')
 
 
-class ClusterUnreachable(KubeError):
-    """No answer from the API server: connection refused, unknown host, timeout, reset."""
+Cause = Literal["refused", "timeout", "lost", "unreachable"]
 
-    def __init__(self, server: str, reason: str) -> None:
+
+class ClusterUnreachable(KubeError):
+    """No answer from the API server: connection refused, unknown host, timeout, reset.
+
+    `cause` sorts the reason: "refused", "timeout", "lost" (cut while open) or "unreachable"
+    (anything else).
+    """
+
+    def __init__(self, server: str, reason: str, cause: Cause = "unreachable") -> None:
         self.server = server
         self.reason = reason
+        self.cause = cause
         super().__init__(f"cannot reach {server}: {reason}")
 
 
@@ -139,24 +149,26 @@ def _tls_reason(text: str) -> str:
     return reason or "handshake failed"
 
 
-def _connect_reason(exc: BaseException) -> str:
+def _connect_reason(exc: BaseException) -> tuple[str, Cause]:
+    """Why a connection failed, in words, and its cause: refused, timeout, lost or unreachable."""
     text = str(exc)
     if isinstance(exc, urllib3.exceptions.NameResolutionError):
-        return "unknown host"
-    if "Connection refused" in text:
-        return "connection refused"
+        return "unknown host", "unreachable"
+    if "Connection refused" in text or isinstance(exc, ConnectionRefusedError):
+        return "connection refused", "refused"
     if "Network is unreachable" in text:
-        return "network unreachable"
+        return "network unreachable", "unreachable"
     # NewConnectionError subclasses ConnectTimeoutError: tell them apart by their text.
     if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) and "timed out" in text:
-        return "connection timed out"
-    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
-        return "timed out waiting for an answer"
+        return "connection timed out", "timeout"
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+        return "timed out waiting for an answer", "timeout"
     if isinstance(exc, urllib3.exceptions.ProtocolError):
-        return "connection lost"
+        return "connection lost", "lost"
     # "...: [Errno 113] No route to host" -> "No route to host"
     match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
-    return match.group(1).strip().lower() if match else text.splitlines()[0] if text else "error"
+    words = match.group(1).strip().lower() if match else text.splitlines()[0] if text else "error"
+    return words, "unreachable"
 
 
 def transport_error(server: str, exc: BaseException) -> KubeError | None:
@@ -174,5 +186,5 @@ def transport_error(server: str, exc: BaseException) -> KubeError | None:
     if isinstance(exc, urllib3.exceptions.SSLError):
         return TLSFailure(server, _tls_reason(str(exc)))
     if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
-        return ClusterUnreachable(server, _connect_reason(exc))
+        return ClusterUnreachable(server, *_connect_reason(exc))
     return None

@@ -31,6 +31,10 @@ class StateFeed:
         self.state.apply(kind, event_type, raw)
 
     def status(self, kind: str, status: KindStatus) -> None:
+        if status.state == "forbidden":
+            self.state.mark_unknown(kind, status.message or f"{kind}: forbidden")
+        elif status.state == "live":
+            self.state.mark_unknown(kind, None)
         with self._lock:
             if self._statuses.get(kind) != status:
                 self._statuses[kind] = status
@@ -43,6 +47,11 @@ class StateFeed:
             if not self._statuses_changed:
                 return None
             self._statuses_changed = False
+            return dict(self._statuses)
+
+    def statuses(self) -> dict[str, KindStatus]:
+        """Every kind's status now."""
+        with self._lock:
             return dict(self._statuses)
 
     def status_of(self, kind: str) -> KindStatus | None:

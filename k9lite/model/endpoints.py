@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,9 @@ __all__ = [
     "EndpointPort",
     "EndpointSlice",
     "EndpointTarget",
+    "PortEndpoints",
     "decode_endpoint_slice",
+    "port_endpoints",
 ]
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
@@ -132,3 +134,39 @@ def _slice(meta: ObjectMeta, raw: Mapping[str, Any]) -> EndpointSlice:
 def decode_endpoint_slice(raw: Mapping[str, Any]) -> EndpointSlice:
     """A discovery.k8s.io/v1 EndpointSlice as the API returns it; DecodeError if malformed."""
     return decode_object("EndpointSlice", raw, _slice)
+
+
+@dataclass(frozen=True, slots=True)
+class PortEndpoints:
+    """The `ip:port` addresses kube-proxy programs for one Service port, ready or not."""
+
+    ready: tuple[str, ...]
+    not_ready: tuple[str, ...]
+
+
+def port_endpoints(slices: Iterable[EndpointSlice], port_name: str | None) -> PortEndpoints:
+    """The endpoints of the Service port named `port_name` (None: a Service with no ports).
+
+    A slice lists a port once its targetPort resolved on its pods. A slice without ports carries
+    traffic only for a Service without ports (headless): for any other, its addresses are no
+    endpoints (a named targetPort that no pod declares): kube-proxy programs nothing for them
+    and `kubectl get endpoints` says <none>.
+    """
+    ready: list[str] = []
+    not_ready: list[str] = []
+    for endpoint_slice in slices:
+        if port_name is None:
+            numbers: list[int | None] = [None]
+        else:
+            numbers = [
+                p.port for p in endpoint_slice.ports if p.name == port_name and p.port is not None
+            ]
+        for number in numbers:
+            for endpoint in endpoint_slice.endpoints:
+                if not endpoint.addresses:
+                    continue
+                address = endpoint.addresses[0]
+                if number is not None:
+                    address = f"[{address}]:{number}" if ":" in address else f"{address}:{number}"
+                (ready if endpoint.ready else not_ready).append(address)
+    return PortEndpoints(tuple(ready), tuple(not_ready))

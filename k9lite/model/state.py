@@ -49,6 +49,8 @@ class ClusterState:
         self._indexes = ObjectIndexes()
         self._versions = dict.fromkeys(KINDS, 0)
         self._loaded: set[str] = set()
+        # Kinds the user may not list, and why: what is derived from them is unknown, not none.
+        self._unknown: dict[str, str] = {}
         self._changed: set[str] = set()
         # Per kind, the keys changed since the last drain (None: all, after a relist).
         self._changed_keys: dict[str, set[tuple[str, str]] | None] = {}
@@ -155,6 +157,24 @@ class ClusterState:
         self._check(kind)
         with self._lock:
             return kind in self._loaded
+
+    def mark_unknown(self, kind: str, reason: str | None) -> None:
+        """`kind` cannot be listed (`reason`: "endpointslices is forbidden: ..."), or can again
+        (None). Views that derive from it redraw."""
+        self._check(kind)
+        with self._lock:
+            if self._unknown.get(kind) == reason:
+                return
+            if reason is None:
+                del self._unknown[kind]
+            else:
+                self._unknown[kind] = reason
+            self._bump(kind)
+
+    def unknown(self, kind: str) -> str | None:
+        """Why the objects of `kind` are unknown (the user may not list them); None if known."""
+        with self._lock:
+            return self._unknown.get(kind)
 
     def errors(self) -> list[DecodeError]:
         """The objects skipped because they could not be decoded, by kind, namespace and name."""

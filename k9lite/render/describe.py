@@ -13,13 +13,13 @@ escaped once more, multi-line, so no control character of any other field reache
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from k9lite.model.cluster import Namespace, Node
 from k9lite.model.durations import human_duration
-from k9lite.model.endpoints import EndpointSlice
+from k9lite.model.endpoints import EndpointSlice, port_endpoints
 from k9lite.model.kinds import KubeObject
 from k9lite.model.meta import Condition, ObjectMeta
 from k9lite.model.pods import (
@@ -180,7 +180,7 @@ def _service(lines: list[str], svc: Service, state: ClusterState, now: datetime)
         lines.append(f"LoadBalancer Ingress:\t{literal(found)}")
     elif svc.load_balancer_pending:
         lines.append("LoadBalancer Ingress:\t<pending>")
-    slices = state.endpoint_slices_of(svc)
+    slices = None if state.unknown("endpointslices") else state.endpoint_slices_of(svc)
     for port in svc.ports:
         _service_port(lines, port, slices)
     lines.append(f"Session Affinity:\t{literal(svc.session_affinity)}")
@@ -191,38 +191,23 @@ def _service(lines: list[str], svc: Service, state: ClusterState, now: datetime)
     _pod_table(lines, "Pods", state.pods_selected_by(svc))
 
 
-def _service_port(lines: list[str], port: ServicePort, slices: list[EndpointSlice]) -> None:
+def _service_port(lines: list[str], port: ServicePort, slices: list[EndpointSlice] | None) -> None:
+    """kubectl's lines for one port; `slices` None: the user may not list EndpointSlices."""
     name, protocol = literal(port.name or "<unset>"), literal(port.protocol)
     lines.append(f"Port:\t{name}\t{port.port}/{protocol}")
     lines.append(f"TargetPort:\t{literal(str(port.target_port))}/{protocol}")
     if port.node_port:
         lines.append(f"NodePort:\t{name}\t{port.node_port}/{protocol}")
-    ready, not_ready = _endpoints(slices, port.name)
-    lines.append(f"Endpoints:\t{_endpoint_list(ready)}")
-    if not_ready:
-        lines.append(f"Not ready:\t{_endpoint_list(not_ready)}")
+    if slices is None:
+        lines.append("Endpoints:\t<unknown: may not list endpointslices>")
+        return
+    found = port_endpoints(slices, port.name)
+    lines.append(f"Endpoints:\t{_endpoint_list(found.ready)}")
+    if found.not_ready:
+        lines.append(f"Not ready:\t{_endpoint_list(found.not_ready)}")
 
 
-def _endpoints(slices: list[EndpointSlice], port_name: str) -> tuple[list[str], list[str]]:
-    """(ready, not ready) `ip:port` of the slices' ports named as the Service port, in order."""
-    ready: list[str] = []
-    not_ready: list[str] = []
-    for slice_ in slices:
-        # A slice without ports serves every port: its endpoints are bare addresses.
-        numbers: list[int | None] = [None] if not slice_.ports else []
-        numbers += [p.port for p in slice_.ports if p.name == port_name and p.port is not None]
-        for number in numbers:
-            for endpoint in slice_.endpoints:
-                if not endpoint.addresses:
-                    continue
-                address = endpoint.addresses[0]
-                if number is not None:
-                    address = f"[{address}]:{number}" if ":" in address else f"{address}:{number}"
-                (ready if endpoint.ready else not_ready).append(address)
-    return ready, not_ready
-
-
-def _endpoint_list(addresses: list[str]) -> str:
+def _endpoint_list(addresses: Sequence[str]) -> str:
     text = literal(",".join(addresses[:_ENDPOINTS_SHOWN])) or "<none>"
     if len(addresses) > _ENDPOINTS_SHOWN:
         text += f" + {len(addresses) - _ENDPOINTS_SHOWN} more..."

@@ -33,7 +33,7 @@ __all__ = [
     "fix_line",
 ]
 
-SEVERITY_MARKS: dict[Severity, str] = {"error": "✗", "warning": "!", "info": "i"}
+SEVERITY_MARKS: dict[Severity, str] = {"error": "✗", "unknown": "?", "warning": "!", "info": "i"}
 VERDICT_MARKS: dict[LabelVerdict, str] = {
     "match": "=",
     "different": "≠",
@@ -47,6 +47,7 @@ class DoctorStyles:
     """Rich styles of the findings; the TUI passes its theme's colours."""
 
     error: str = "bold red"
+    unknown: str = "bold magenta"
     warning: str = "yellow"
     info: str = "cyan"
     detail: str = "dim"

@@ -32,11 +32,19 @@ from k9lite.render.literal import literal
 
 __all__ = ["MARKS", "RouteDiagram", "RouteStyles"]
 
-MARKS: dict[Health, str] = {"ok": "✓", "idle": "○", "pending": "…", "broken": "✗", "drops": "✗"}
+MARKS: dict[Health, str] = {
+    "ok": "✓",
+    "idle": "○",
+    "pending": "…",
+    "unknown": "?",
+    "broken": "✗",
+    "drops": "✗",
+}
 _HEALTH_WORDS: dict[Health, str] = {
     "ok": "ready",
     "idle": "not ready",
     "pending": "pending",
+    "unknown": "unknown",
     "broken": "broken",
     "drops": "dropping",
 }

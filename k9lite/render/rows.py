@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from k9lite.model.cluster import Namespace, Node
 from k9lite.model.durations import human_duration
+from k9lite.model.endpoints import port_endpoints
 from k9lite.model.pods import Pod
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
@@ -22,6 +23,7 @@ from k9lite.render.literal import literal
 
 __all__ = [
     "BROKEN_MARK",
+    "UNKNOWN_ENDPOINTS",
     "VIEWS",
     "RowContext",
     "ViewColumn",
@@ -38,6 +40,8 @@ __all__ = [
 _ENDPOINTS_SHOWN = 3
 BROKEN_MARK = "✗"
 """After the name of a Service with no ready endpoint for its selector."""
+UNKNOWN_ENDPOINTS = "? unknown: may not list endpointslices"
+"""The ENDPOINTS cell when the user may not list EndpointSlices (the header says why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,23 +165,24 @@ def ports_text(svc: Service) -> str:
 
 
 def _endpoints(svc: Service, state: ClusterState) -> tuple[list[str], int]:
-    """The ready `ip:port` endpoints of a Service, and how many are not ready."""
+    """The ready `ip:port` endpoints of a Service, and how many are not ready: the addresses
+    kube-proxy programs, port by port (`port_endpoints`), as describe, route and doctor see them."""
+    slices = state.endpoint_slices_of(svc)
+    names: list[str | None] = [port.name for port in svc.ports] or [None]
     ready: list[str] = []
     not_ready = 0
-    for slice_ in state.endpoint_slices_of(svc):
-        numbers: list[int | None] = [p.port for p in slice_.ports if p.port is not None]
-        numbers = numbers or [None]
-        for endpoint in slice_.endpoints:
-            for address in endpoint.addresses:
-                if not endpoint.ready:
-                    not_ready += 1
-                    continue
-                ready.extend(address if n is None else f"{address}:{n}" for n in numbers)
+    for name in names:
+        found = port_endpoints(slices, name)
+        ready += found.ready
+        not_ready += len(found.not_ready)
     return ready, not_ready
 
 
 def endpoints_text(svc: Service, state: ClusterState) -> str:
-    """Ready `ip:port` endpoints (the first few), then how many more and how many not ready."""
+    """Ready `ip:port` endpoints (the first few), then how many more and how many not ready;
+    `? unknown` when the user may not list EndpointSlices."""
+    if state.unknown("endpointslices") is not None:
+        return UNKNOWN_ENDPOINTS
     return _endpoints_cell(*_endpoints(svc, state))
 
 
@@ -204,16 +209,21 @@ def broken(svc: Service, ready: list[str]) -> bool:
 
 def _service(svc: Service, context: RowContext) -> tuple[str, ...]:
     selector = ",".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
-    ready, not_ready = _endpoints(svc, context.state)
-    # The mark follows the name, which keeps sorting by name; `d` says what is wrong.
-    name = f"{svc.meta.name} {BROKEN_MARK}" if broken(svc, ready) else svc.meta.name
+    if context.state.unknown("endpointslices") is not None:
+        # Not allowed to know is not none: no ✗, and the cell says so.
+        name, endpoints = svc.meta.name, UNKNOWN_ENDPOINTS
+    else:
+        ready, not_ready = _endpoints(svc, context.state)
+        # The mark follows the name, which keeps sorting by name; `d` says what is wrong.
+        name = f"{svc.meta.name} {BROKEN_MARK}" if broken(svc, ready) else svc.meta.name
+        endpoints = _endpoints_cell(ready, not_ready)
     return (
         name,
         svc.type,
         svc.cluster_ip or "<none>",
         external_ip(svc),
         ports_text(svc),
-        _endpoints_cell(ready, not_ready),
+        endpoints,
         selector or "<none>",
         age(svc, context.now),
     )

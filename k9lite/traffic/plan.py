@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from k9lite.analysis.answers import compile_match
+from k9lite.analysis.doctor import diagnose
 from k9lite.analysis.routes import build_route, ready_pods_by_node
 from k9lite.analysis.stats import FAIRNESS_THRESHOLD, Summary, Tally, expected_shares
 from k9lite.kube.config import Connection
@@ -90,13 +91,10 @@ def plan_probe(
             raise ProbeError("--via url needs --url URL")
         found = [Target(request.url, request.url)]
     else:
-        if not ready:
-            notes = [s.note for lane in route.lanes for s in lane.stages if s.kind == "endpoints"]
-            # "no endpoints: selector app=x matches no pods; connections are refused"
-            why = notes[0].removeprefix("no endpoints: ").split(";")[0] if notes else ""
-            raise NoEndpoints(
-                f"{service.meta.name} has no ready endpoint to answer" + (f": {why}" if why else "")
-            )
+        # Endpoints the user may not list are unknown: the API server's proxy knows them.
+        unknown = request.via == "proxy" and state.unknown("endpointslices") is not None
+        if not ready and not unknown:
+            raise NoEndpoints(_no_endpoints(state, service))
         found = targets(
             request.via,
             service,
@@ -120,6 +118,14 @@ def plan_probe(
         access=access,
     )
     return PlannedProbe(probe, Tally(*_expectation(ready, service, request, found)), request)
+
+
+def _no_endpoints(state: ClusterState, service: Service) -> str:
+    """Why no pod can answer, in the doctor's words: its first finding (a selector that matches
+    nothing, a targetPort no pod declares...)."""
+    found = next((f for f in diagnose(state, service) if f.severity == "error"), None)
+    why = f": {found.title}" if found is not None else ""
+    return f"{service.meta.name} has no ready endpoint to answer{why}"
 
 
 def _ready(state: ClusterState, service: Service, request: ProbeRequest) -> dict[str, list[str]]:

@@ -197,7 +197,15 @@ class K9liteApp(Navigator):
         self.push_screen(ConfirmScreen(f"Delete {view.object_kind.lower()} {name}?"), delete)
 
     def action_help(self) -> None:
-        self.push_screen(TextScreen(title="keys", text=_HELP))
+        """The keys, then how each kind's feed is doing (the header has room for one problem)."""
+        lines = [
+            f"  {kind}: {status.state}"
+            + (f" — {status.message}" if status.message else "")
+            + (f"\n      {status.hint}" if status.hint else "")
+            for kind, status in sorted(self.feed.statuses().items())
+        ]
+        text = _HELP + "\nConnection to " + self.connection.server + ":\n" + "\n".join(lines)
+        self.push_screen(TextScreen(title="keys", text=text))
 
     # -- workers: blocking API calls off the UI thread ------------------------------------------
 

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input
 from k9lite.kube.config import Connection, context_names
 from k9lite.kube.errors import KubeError
 from k9lite.kube.feed import StateFeed
+from k9lite.kube.status import Trouble, headline
 from k9lite.model.collector import keep_loaded_objects
 from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
@@ -95,6 +96,7 @@ class Navigator(App[None]):
         self._places: list[_Place] = []
         self._ticks = 0
         self._fade: Timer | None = None
+        self._trouble: Trouble | None = None
         self._heap_settled = False
 
     # -- layout and lifecycle -------------------------------------------------------------------
@@ -149,6 +151,7 @@ class Navigator(App[None]):
         if statuses is not None:
             header = self.query_one(StatusHeader)
             header.connection, header.problem = connection_summary(statuses)
+            self._tell_trouble(headline(statuses))
         changes = feed.state.drain_changes()
         if not self._heap_settled and all(feed.state.loaded(k) for k in KINDS):
             self._heap_settled = True
@@ -167,6 +170,18 @@ class Navigator(App[None]):
             browser.table.loading_text = literal(f"forbidden: {status.message}")
         else:
             browser.table.loading_text = "Loading…"
+
+    def _tell_trouble(self, trouble: Trouble | None) -> None:
+        """A new connection problem: what failed and what to do, on the message line (the
+        header keeps a short form); and that it is over, once it is."""
+        if trouble == self._trouble:
+            return
+        was, self._trouble = self._trouble, trouble
+        if trouble is not None and trouble.status.state != "forbidden":
+            status = trouble.status
+            self.show_message(f"{status.message} — {status.hint}", level="warning")
+        elif was is not None and was.status.state != "forbidden":
+            self.show_message("connected again: every kind listed anew")
 
     # -- messages to the user -------------------------------------------------------------------
 

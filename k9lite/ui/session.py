@@ -23,12 +23,18 @@ class Session:
         watch: bool = True,
         feed: StateFeed | None = None,
     ) -> None:
-        self.connection = connection
+        self._connection = connection
         self.namespace = namespace
         """The namespace watched; None: every namespace."""
         self.watch = watch
         self.feed = feed or StateFeed()
         self._watcher: ClusterWatcher | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The connection in use: as the watcher last read the kubeconfig (it re-reads a changed
+        file on reconnecting, so actions use a restarted cluster's new CA and token too)."""
+        return self._connection if self._watcher is None else self._watcher.connection
 
     def start(self, first: Iterable[str] = ()) -> None:
         """Watch the cluster on background threads, listing the kinds `first` before the rest."""
@@ -61,7 +67,7 @@ class Session:
 
     def _restart(self, connection: Connection, namespace: str | None, first: Iterable[str]) -> None:
         self.stop()
-        self.connection = connection
+        self._connection = connection
         self.namespace = namespace
         self.feed = StateFeed()
         self.start(first)

@@ -26,7 +26,8 @@ import yaml
 from kubernetes import client, config, watch
 from kubernetes.client.exceptions import ApiException
 
-from k9lite.demo.cluster import DemoCluster
+from k9lite.demo.cluster import DemoCluster, kubeconfig_document
+from k9lite.demo.kubeconfig_file import KubeconfigOutError, check_kubeconfig_out, write_private
 from k9lite.demo.rbac.users import DemoUser
 from tests.conftest import FAST, Kubectl, running_pods, wait_for
 
@@ -101,6 +102,18 @@ def test_each_user_has_a_token_and_a_context(cluster: DemoCluster) -> None:
     assert {name: tokens[name] for name in cluster.user_tokens} == cluster.user_tokens
     assert len(set(tokens.values())) == len(tokens)
     assert stat.S_IMODE(cluster.kubeconfig_path.stat().st_mode) == 0o600
+
+
+def test_a_kubeconfig_with_user_contexts_may_be_written_again(tmp_path: Path) -> None:
+    """--kubeconfig-out replaces, without --force, a file demo-cluster wrote with --user."""
+    path = tmp_path / "kubeconfig"
+    write_private(path, kubeconfig_document("https://127.0.0.1:1", b"ca", "t", {"viewer": "v"}))
+    check_kubeconfig_out(path, force=False)
+    document = yaml.safe_load(path.read_text())
+    document["contexts"].reverse()
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(KubeconfigOutError, match="contexts viewer, k9lite-demo"):
+        check_kubeconfig_out(path, force=False)
 
 
 def test_a_wrong_token_is_401_not_403(cluster: DemoCluster) -> None:

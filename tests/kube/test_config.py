@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +199,19 @@ def test_missing_explicit_file_is_invalid(tmp_path: Path) -> None:
     assert str(error.value) == f"invalid kubeconfig {tmp_path / 'nope'}: no such file"
 
 
+def test_a_directory_is_called_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(InvalidKubeconfig) as error:
+        load_connection(str(tmp_path))
+    assert str(error.value) == (
+        f"invalid kubeconfig {tmp_path}: is a directory, not a kubeconfig file"
+    )
+
+    # kubectl skips a missing KUBECONFIG entry but fails on one it cannot read.
+    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(tmp_path / "absent"), str(tmp_path)]))
+    with pytest.raises(InvalidKubeconfig, match="is a directory"):
+        load_connection()
+
+
 def test_nothing_configured_is_no_kubeconfig(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_environment: Path
 ) -> None:
@@ -273,3 +288,38 @@ def test_wrong_token_is_unauthorized(cluster: DemoCluster, tmp_path: Path) -> No
     with pytest.raises(Unauthorized) as error:
         check_connection(load_connection(str(path)))
     assert str(error.value) == f"{cluster.url} rejected the credentials (401 Unauthorized)"
+
+
+INSECURE_RUN = """
+import sys
+from k9lite.kube import ClusterWatcher, check_connection, load_connection
+from k9lite.kube.feed import StateFeed
+
+connection = load_connection(sys.argv[1])
+print(check_connection(connection), connection.insecure)
+feed = StateFeed()
+with ClusterWatcher(connection, feed, namespace=None, kinds=("pods", "nodes")):
+    print(sorted(feed.wait_listed(("pods", "nodes"), 10)))
+"""
+
+
+def test_insecure_skip_tls_verify_prints_no_warnings(cluster: DemoCluster, tmp_path: Path) -> None:
+    document = demo_document(cluster)
+    cluster_entry = document["clusters"][0]["cluster"]
+    del cluster_entry["certificate-authority-data"]
+    cluster_entry["insecure-skip-tls-verify"] = True
+    path = write(tmp_path / "config", document)
+
+    # A child process with Python's default warning filters, as a user's terminal would run.
+    result = subprocess.run(
+        [sys.executable, "-c", INSECURE_RUN, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].endswith(" True")
+    assert "['nodes', 'pods']" in result.stdout
+    assert result.stderr == ""

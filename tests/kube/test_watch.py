@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ from typing import Any
 import kubernetes.client
 import orjson
 import pytest
+import trustme
+import yaml
 
 from k9lite.demo.cluster import ClusterRuntime, DemoCluster
 from k9lite.demo.registry import resource
@@ -309,3 +312,38 @@ def test_stop_returns_promptly_with_streams_open(connection: Connection) -> None
 def test_unknown_kind_is_refused(connection: Connection, sink: RecordingSink) -> None:
     with pytest.raises(ValueError, match="cannot watch 'secrets'"):
         ClusterWatcher(connection, sink, namespace=None, kinds=("pods", "secrets"))
+
+
+@pytest.mark.parametrize(
+    ("change", "reason", "words"),
+    [
+        ("ca", "tls", "certificate verify failed"),
+        ("token", "unauthorized", "401 Unauthorized"),
+    ],
+)
+def test_first_contact_failures_name_their_reason(
+    cluster: DemoCluster, tmp_path: Any, sink: RecordingSink, change: str, reason: str, words: str
+) -> None:
+    document = yaml.safe_load(cluster.kubeconfig_path.read_text())
+    if change == "ca":
+        stranger = trustme.CA().cert_pem.bytes()
+        document["clusters"][0]["cluster"]["certificate-authority-data"] = base64.b64encode(
+            stranger
+        ).decode()
+    else:
+        document["users"][0]["user"]["token"] = "wrong"
+    path = tmp_path / "config"
+    path.write_text(yaml.safe_dump(document))
+    watcher = ClusterWatcher(
+        load_connection(str(path)), sink, namespace=None, kinds=("pods",), backoff=(0.05, 0.2)
+    ).start()
+    try:
+        wait_for(lambda: sink.state("pods") == "reconnecting", message="pods reconnecting")
+    finally:
+        assert watcher.stop(timeout=5)
+    status = sink.statuses["pods"][-1]
+    assert status.reason == reason
+    assert words in status.message
+    # A server never reached before is not called restarted: the kubeconfig may just be wrong.
+    assert "restarted" not in status.message
+    assert status.hint

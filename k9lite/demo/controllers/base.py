@@ -1,24 +1,25 @@
-"""What every controller shares: a dirty set fed by store events, and the event recorder."""
+"""What every controller shares: a dirty set fed by store events, run on the event loop."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
+from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.errors import APIError
-from k9lite.demo.registry import Registry, now_rfc3339, resource
+from k9lite.demo.registry import Registry
 from k9lite.demo.store import StoreEvent
+from k9lite.demo.tasks import observe
 
-__all__ = ["Controller", "ControllerManager", "EventRecorder", "Key", "owner_key"]
+__all__ = ["Controller", "ControllerManager", "Key", "owner_key"]
 
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]
 _BATCH = 50
+_FAILED_RETRY = 5.0
 
 
 def owner_key(obj: dict[str, Any], kind: str) -> Key | None:
@@ -27,59 +28,6 @@ def owner_key(obj: dict[str, Any], kind: str) -> Key | None:
         if ref.get("kind") == kind and ref.get("controller"):
             return obj["metadata"].get("namespace", ""), ref["name"]
     return None
-
-
-class EventRecorder:
-    """Writes core/v1 Events, as components do with record.EventRecorder; keeps the newest few."""
-
-    def __init__(self, registry: Registry, *, enabled: bool = True, limit: int = 2000) -> None:
-        self.registry = registry
-        self.enabled = enabled
-        self._recent: deque[Key] = deque()
-        self._limit = limit
-
-    def record(
-        self,
-        involved: dict[str, Any],
-        reason: str,
-        message: str,
-        *,
-        component: str,
-        type_: str = "Normal",
-    ) -> None:
-        if not self.enabled:
-            return
-        meta = involved["metadata"]
-        namespace = meta.get("namespace") or "default"
-        stamp = now_rfc3339()
-        event = {
-            "metadata": {"name": f"{meta['name']}.{secrets.token_hex(8)}", "namespace": namespace},
-            "involvedObject": {
-                "kind": involved["kind"],
-                "namespace": meta.get("namespace", ""),
-                "name": meta["name"],
-                "uid": meta["uid"],
-                "apiVersion": involved["apiVersion"],
-                "resourceVersion": meta.get("resourceVersion", ""),
-            },
-            "reason": reason,
-            "message": message,
-            "source": {"component": component},
-            "firstTimestamp": stamp,
-            "lastTimestamp": stamp,
-            "count": 1,
-            "type": type_,
-            "eventTime": None,
-            "reportingComponent": component,
-            "reportingInstance": "",
-        }
-        events = resource("Event")
-        created = self.registry.create(events, namespace, event)
-        self._recent.append((namespace, created["metadata"]["name"]))
-        while len(self._recent) > self._limit:
-            old_namespace, old_name = self._recent.popleft()
-            if self.registry.store.find(events, old_namespace, old_name):
-                self.registry.store.delete(events, old_namespace, old_name)
 
 
 class Controller:
@@ -132,7 +80,10 @@ class ControllerManager:
     def start(self) -> None:
         for controller in self.controllers:
             self._dirty[controller].update(controller.resync())
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="controllers")
+        self._task = observe(
+            asyncio.get_running_loop().create_task(self._run(), name="controllers"),
+            "the controller loop",
+        )
         self._wakeup.set()
 
     async def stop(self) -> None:
@@ -175,3 +126,7 @@ class ControllerManager:
             # A conflict or a vanished object: the next event brings the key back.
             log.debug("%s: %s/%s: %s", controller.name, key[0], key[1], exc.message)
             return 1.0
+        except Exception:
+            # A bug in one reconcile must not end the loop that runs every controller.
+            log.exception("%s: %s/%s failed", controller.name, key[0], key[1])
+            return _FAILED_RETRY

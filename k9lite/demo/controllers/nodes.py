@@ -1,123 +1,31 @@
-"""The scheduler and the kubelets: pods get a node, then an IP, a web server and a Ready status."""
+"""The kubelets: a bound pod gets an IP, a web server and a Ready status; a deleted one stops."""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
 import secrets
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from k9lite.demo.controllers.base import Controller, EventRecorder, Key
+from k9lite.demo.controllers.base import Controller, Key
+from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, now_rfc3339, resource
-from k9lite.demo.store import StoreEvent, clone
+from k9lite.demo.store import Store, StoreEvent, clone
+from k9lite.demo.tasks import observe
 
-__all__ = ["Kubelet", "Scheduler", "container_ports", "mark_running"]
+__all__ = ["Kubelet", "container_ports", "mark_running", "pod_keys", "set_condition"]
 
-_CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane"
-
-
-def _tolerates(pod: dict[str, Any], taint: dict[str, Any]) -> bool:
-    for toleration in pod["spec"].get("tolerations") or ():
-        if toleration.get("operator") == "Exists" and not toleration.get("key"):
-            return True
-        if toleration.get("key") == taint.get("key") and toleration.get("effect") in (
-            None,
-            "",
-            taint.get("effect"),
-        ):
-            return True
-    return False
+# Seconds before a kubelet tries again to set up a pod whose sandbox failed.
+_SANDBOX_RETRY = 5.0
 
 
-class Scheduler(Controller):
-    """Binds each unscheduled pod to the feasible node with the fewest siblings, then pods."""
-
-    name = "default-scheduler"
-    kinds = ("Pod", "Node")
-
-    def keys_for(self, event: StoreEvent) -> Iterable[Key]:
-        if event.resource.kind == "Node":
-            return self.resync()
-        spec = event.obj.get("spec", {})
-        if event.type != "DELETED" and not spec.get("nodeName"):
-            return super().keys_for(event)
-        return ()
-
-    def resync(self) -> Iterable[Key]:
-        return [
-            (p["metadata"]["namespace"], p["metadata"]["name"])
-            for p in self.store.iter(resource("Pod"))
-            if not p["spec"].get("nodeName")
-        ]
-
-    def reconcile(self, key: Key) -> float | None:
-        pod = self.store.find(resource("Pod"), *key)
-        if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
-            return None
-        nodes = list(self.store.iter(resource("Node")))
-        feasible = [n for n in nodes if self._fits(pod, n)]
-        if not feasible:
-            message = (
-                f"0/{len(nodes)} nodes are available: "
-                f"{len(nodes)} node(s) didn't match Pod's node affinity/selector or "
-                "had untolerated taints."
-            )
-            self._mark_unschedulable(pod, message)
-            return None
-        owner = next((r["uid"] for r in pod["metadata"].get("ownerReferences") or ()), None)
-        load: dict[str, tuple[int, int]] = {}
-        for other in self.store.iter(resource("Pod")):
-            node = other["spec"].get("nodeName")
-            if node:
-                siblings, total = load.get(node, (0, 0))
-                sibling = owner is not None and any(
-                    r.get("uid") == owner for r in other["metadata"].get("ownerReferences") or ()
-                )
-                load[node] = (siblings + sibling, total + 1)
-        chosen = min(
-            feasible, key=lambda n: (load.get(n["metadata"]["name"], (0, 0)), n["metadata"]["name"])
-        )
-        node_name = chosen["metadata"]["name"]
-        bound = clone(pod)
-        bound["spec"]["nodeName"] = node_name
-        _set_condition(bound, "PodScheduled", "True")
-        self.store.replace(resource("Pod"), bound)
-        self.recorder.record(
-            bound,
-            "Scheduled",
-            f"Successfully assigned {key[0]}/{key[1]} to {node_name}",
-            component=self.name,
-        )
-        return None
-
-    def _fits(self, pod: dict[str, Any], node: dict[str, Any]) -> bool:
-        if node["spec"].get("unschedulable"):
-            return False
-        labels = node["metadata"].get("labels", {})
-        selector = pod["spec"].get("nodeSelector") or {}
-        if any(labels.get(k) != v for k, v in selector.items()):
-            return False
-        return all(
-            _tolerates(pod, t)
-            for t in node["spec"].get("taints") or ()
-            if t.get("effect") in ("NoSchedule", "NoExecute")
-        )
-
-    def _mark_unschedulable(self, pod: dict[str, Any], message: str) -> None:
-        conditions = pod.get("status", {}).get("conditions") or []
-        if any(c.get("type") == "PodScheduled" and c.get("message") == message for c in conditions):
-            return
-        new = clone(pod)
-        _set_condition(new, "PodScheduled", "False", reason="Unschedulable", message=message)
-        self.store.replace(resource("Pod"), new)
-        self.recorder.record(new, "FailedScheduling", message, component=self.name, type_="Warning")
-
-
-def _set_condition(
+def set_condition(
     pod: dict[str, Any], type_: str, status: str, *, reason: str = "", message: str = ""
 ) -> None:
+    """Set one condition of a pod's status, replacing the one of that type."""
     conditions = pod.setdefault("status", {}).setdefault("conditions", [])
     conditions[:] = [c for c in conditions if c.get("type") != type_]
     condition = {
@@ -148,7 +56,7 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
         }
     )
     for condition in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"):
-        _set_condition(pod, condition, "True")
+        set_condition(pod, condition, "True")
     status["containerStatuses"] = [
         {
             "name": c["name"],
@@ -161,6 +69,34 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
             "state": {"running": {"startedAt": started}},
         }
         for c in pod["spec"].get("containers", ())
+    ]
+
+
+def _pulls(container: dict[str, Any]) -> bool:
+    """imagePullPolicy Always (the default for `:latest` or no tag): the kubelet pulls."""
+    return container.get("imagePullPolicy") == "Always" and bool(container.get("image"))
+
+
+def _image_size(image: str) -> int:
+    """A size for an image, the same every time for one name."""
+    return 2_000_000 + zlib.crc32(image.encode()) % 100_000_000
+
+
+def _go_duration(seconds: float) -> str:
+    """A duration as Go's time.Duration prints it: 812.4ms, 1.5s."""
+    if seconds >= 1:
+        return f"{seconds:.9f}".rstrip("0").rstrip(".") + "s"
+    if seconds >= 0.001:
+        return f"{seconds * 1000:.6f}".rstrip("0").rstrip(".") + "ms"
+    return f"{seconds * 1_000_000:.3f}".rstrip("0").rstrip(".") + "µs"
+
+
+def pod_keys(store: Store, *, bound: bool) -> list[Key]:
+    """The keys of the pods that have a node (`bound`) or are still waiting for one."""
+    return [
+        (p["metadata"]["namespace"], p["metadata"]["name"])
+        for p in store.iter(resource("Pod"))
+        if bool(p["spec"].get("nodeName")) == bound
     ]
 
 
@@ -200,6 +136,7 @@ class Kubelet(Controller):
         self._node_ips: dict[str, set[str]] = {}
         self._pod_ips: dict[Key, tuple[str, str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._sandbox_failures: set[Key] = set()
 
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
         if event.obj["spec"].get("nodeName"):
@@ -207,21 +144,20 @@ class Kubelet(Controller):
         return ()
 
     def resync(self) -> Iterable[Key]:
-        return [
-            (p["metadata"]["namespace"], p["metadata"]["name"])
-            for p in self.store.iter(resource("Pod"))
-            if p["spec"].get("nodeName")
-        ]
+        return pod_keys(self.store, bound=True)
 
     def reconcile(self, key: Key) -> float | None:
         pod = self.store.find(resource("Pod"), *key)
         if pod is None:
             self._due.pop(key, None)
+            self._sandbox_failures.discard(key)
             self._spawn(self._stop(key, None))
             return None
         deleting = bool(pod["metadata"].get("deletionTimestamp"))
-        if not deleting and pod.get("status", {}).get("phase") != "Pending":
-            return None
+        if not deleting and (
+            pod.get("status", {}).get("phase") != "Pending" or key in self._pod_ips
+        ):
+            return None  # running, or being started
         loop = asyncio.get_running_loop()
         due = self._due.setdefault(
             key, loop.time() + (self.stop_delay if deleting else self.start_delay)
@@ -229,15 +165,45 @@ class Kubelet(Controller):
         if loop.time() < due:
             return due - loop.time()
         del self._due[key]
-        self._spawn(self._stop(key, pod) if deleting else self._start(key, pod))
+        if deleting:
+            self._spawn(self._stop(key, pod))
+            return None
+        ip = self._allocate_ip(pod["spec"]["nodeName"])
+        if ip is None:
+            return self._sandbox_failed(key, pod)
+        self._sandbox_failures.discard(key)
+        self._pod_ips[key] = (pod["spec"]["nodeName"], ip)
+        self._spawn(self._start(key, pod, ip))
         return None
 
+    def _sandbox_failed(self, key: Key, pod: dict[str, Any]) -> float:
+        """No pod address left on the node: the pod stays Pending and the kubelet says why."""
+        if key not in self._sandbox_failures:
+            # Once per pod: a real kubelet's repeats are folded into one Event's count.
+            self._sandbox_failures.add(key)
+            network = ipaddress.ip_network(
+                self.store.get(resource("Node"), "", pod["spec"]["nodeName"])["spec"]["podCIDR"]
+            )
+            first, last = network.network_address + 2, network.broadcast_address - 1
+            self.recorder.record(
+                pod,
+                "FailedCreatePodSandBox",
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup "
+                f'network for sandbox "{secrets.token_hex(32)}": plugin type="host-local" '
+                "failed (add): failed to allocate for range 0: no IP addresses available in "
+                f"range set: {first}-{last}",
+                component=self.name,
+                type_="Warning",
+                host=pod["spec"]["nodeName"],
+            )
+        return _SANDBOX_RETRY
+
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+        task = observe(asyncio.get_running_loop().create_task(coro), "kubelet: a pod task")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _allocate_ip(self, node_name: str) -> str:
+    def _allocate_ip(self, node_name: str) -> str | None:
         node = self.store.get(resource("Node"), "", node_name)
         network = ipaddress.ip_network(node["spec"]["podCIDR"])
         used = self._node_ips.get(node_name)
@@ -247,16 +213,24 @@ class Kubelet(Controller):
                 for p in self.store.iter(resource("Pod"))
                 if p["spec"].get("nodeName") == node_name and p.get("status", {}).get("podIP")
             }
+        # Every address but the network's, the bridge's (.1) and the broadcast one is for pods.
+        if len(used) >= network.num_addresses - 3:
+            return None  # full: no need to look (pods waiting for an address ask often)
         for host in network.hosts():
             if str(host) not in used and host != network.network_address + 1:
                 used.add(str(host))
                 return str(host)
-        raise RuntimeError(f"node {node_name} has no free pod IP in {network}")
+        return None
 
-    async def _start(self, key: Key, pod: dict[str, Any]) -> None:
+    async def _start(self, key: Key, pod: dict[str, Any], ip: str) -> None:
         node_name = pod["spec"]["nodeName"]
-        ip = self._allocate_ip(node_name)
-        self._pod_ips[key] = (node_name, ip)
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        pulled = [c for c in pod["spec"].get("containers", ()) if _pulls(c)]
+        for container in pulled:
+            self._record_container(
+                pod, container, "Pulling", f'Pulling image "{container["image"]}"'
+            )
         if self.dataplane is not None:
             await self.dataplane.start_pod(key, key[1], ip, container_ports(pod))
         current = self.store.find(resource("Pod"), *key)
@@ -267,16 +241,34 @@ class Kubelet(Controller):
         new = clone(current)
         mark_running(new, node, ip)
         self.store.replace(resource("Pod"), new)
+        # The kubelet's start delay stands for the pull.
+        took = _go_duration(self.start_delay + loop.time() - began)
         for container in new["spec"].get("containers", ()):
             image, name = container.get("image", ""), container["name"]
-            self.recorder.record(
+            self._record_container(
                 new,
+                container,
                 "Pulled",
-                f'Container image "{image}" already present on machine',
-                component=self.name,
+                f'Successfully pulled image "{image}" in {took} ({took} including waiting). '
+                f"Image size: {_image_size(image)} bytes."
+                if container in pulled
+                else f'Container image "{image}" already present on machine',
             )
-            self.recorder.record(new, "Created", f"Created container: {name}", component=self.name)
-            self.recorder.record(new, "Started", f"Started container {name}", component=self.name)
+            self._record_container(new, container, "Created", f"Created container: {name}")
+            self._record_container(new, container, "Started", f"Started container {name}")
+
+    def _record_container(
+        self, pod: dict[str, Any], container: dict[str, Any], reason: str, message: str
+    ) -> None:
+        """A kubelet's Event about one container: it names the container and the node."""
+        self.recorder.record(
+            pod,
+            reason,
+            message,
+            component=self.name,
+            host=pod["spec"]["nodeName"],
+            field_path=f"spec.containers{{{container['name']}}}",
+        )
 
     async def _stop(self, key: Key, pod: dict[str, Any] | None) -> None:
         if self.dataplane is not None:
@@ -289,8 +281,8 @@ class Kubelet(Controller):
         current = self.store.find(resource("Pod"), *key)
         if current is not None and current["metadata"]["uid"] == pod["metadata"]["uid"]:
             for container in pod["spec"].get("containers", ()):
-                self.recorder.record(
-                    pod, "Killing", f"Stopping container {container['name']}", component=self.name
+                self._record_container(
+                    pod, container, "Killing", f"Stopping container {container['name']}"
                 )
             self.store.delete(resource("Pod"), *key)
 

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from k9lite.demo.allocators import allocate_load_balancer_ip
-from k9lite.demo.controllers.base import Controller, EventRecorder, Key
+from k9lite.demo.controllers.base import Controller, Key
+from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.resources import RESOURCES
 from k9lite.demo.store import StoreEvent
+from k9lite.demo.tasks import observe
 from k9lite.model.selectors import LabelSelector
 
 __all__ = ["EndpointsController", "GarbageCollector", "KubeProxy", "LoadBalancerController"]
@@ -310,7 +312,9 @@ class KubeProxy(Controller):
     def reconcile(self, key: Key) -> float | None:
         if self._pending is not None and not self._pending.done():
             return 0.05
-        self._pending = asyncio.get_running_loop().create_task(self.dataplane.sync())
+        self._pending = observe(
+            asyncio.get_running_loop().create_task(self.dataplane.sync()), "kube-proxy: a sync"
+        )
         return None
 
 
@@ -318,7 +322,7 @@ class GarbageCollector(Controller):
     """Deletes objects whose owner is gone (background cascading deletion)."""
 
     name = "garbage-collector"
-    kinds = tuple(rt.kind for rt in RESOURCES)
+    kinds = tuple(dict.fromkeys(rt.kind for rt in RESOURCES))
 
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
         if event.type == "DELETED":

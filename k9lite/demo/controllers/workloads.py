@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from k9lite.demo.controllers.base import Controller, Key, owner_key
+from k9lite.demo.errors import APIError
 from k9lite.demo.registry import SUFFIX_ALPHABET, now_rfc3339, resource
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.store import Store, StoreEvent, clone
@@ -23,6 +24,9 @@ __all__ = [
 ]
 
 _COMPONENT = "deployment-controller"
+# The ReplicaSet controller's burstReplicas: pods created or deleted in one sync at most.
+_BURST_REPLICAS = 500
+_FAILED_CREATE_RETRY = 10.0
 _HASH_LABEL = "pod-template-hash"
 _REVISION = "deployment.kubernetes.io/revision"
 
@@ -135,9 +139,25 @@ class ReplicaSetController(Controller):
         pods = _controlled(self.store, resource("Pod"), rs)
         active = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
         wanted = rs["spec"].get("replicas", 1)
+        again = None
         if len(active) < wanted:
-            for _ in range(wanted - len(active)):
-                active.append(self._create_pod(rs))
+            # As the real controller, at most burstReplicas pods per pass; the rest next pass.
+            for _ in range(min(wanted - len(active), _BURST_REPLICAS)):
+                try:
+                    active.append(self._create_pod(rs))
+                except APIError as exc:
+                    # Refused (the pod cap): said on the ReplicaSet, tried again later.
+                    self.recorder.record(
+                        rs,
+                        "FailedCreate",
+                        f"Error creating: {exc.message}",
+                        component=self.name,
+                        type_="Warning",
+                    )
+                    again = _FAILED_CREATE_RETRY
+                    break
+            else:
+                again = 0.0 if len(active) < wanted else None
         elif len(active) > wanted:
             # Delete the least useful first: unscheduled, then not ready, then the newest.
             active.sort(
@@ -168,7 +188,7 @@ class ReplicaSetController(Controller):
         self.registry.write_status(
             resource("ReplicaSet"), rs, {k: v for k, v in status.items() if v}
         )
-        return None
+        return again
 
     def _create_pod(self, rs: dict[str, Any]) -> dict[str, Any]:
         pod = pod_for(rs, f"{rs['metadata']['name']}-{self.registry.random_suffix()}")

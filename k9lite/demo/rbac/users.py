@@ -47,6 +47,7 @@ class TokenAuthenticator:
     """Bearer token -> user; one random token per user, the admin's among them."""
 
     def __init__(self, admin_token: str, users: Iterable[DemoUser]) -> None:
+        self._admin_token = admin_token
         self.tokens: dict[str, UserInfo] = {
             admin_token: UserInfo(ADMIN_USER, (SYSTEM_MASTERS, AUTHENTICATED))
         }
@@ -55,6 +56,11 @@ class TokenAuthenticator:
             token = secrets.token_urlsafe(32)
             self.tokens[token] = UserInfo(user.name, (AUTHENTICATED,))
             self.user_tokens[user.name] = token
+
+    def replace_admin_token(self, token: str) -> None:
+        """Rotate the admin's token, as a new static token file would: the old one stops working."""
+        self.tokens[token] = self.tokens.pop(self._admin_token)
+        self._admin_token = token
 
     def authenticate(self, token: str) -> UserInfo | None:
         # compare_digest against every token: the time taken tells nothing of which one matched.

@@ -8,22 +8,28 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from k9lite.kube.watch import KindStatus
+from k9lite.kube.status import KindStatus, headline
 from k9lite.render.literal import literal
 
 __all__ = ["StatusHeader", "connection_summary", "header_line"]
 
 
 def connection_summary(statuses: Mapping[str, KindStatus]) -> tuple[str, str]:
-    """One word for the whole connection, and what is wrong with which kinds ("" if nothing)."""
+    """One word for the whole connection, and the one problem the header has room for ("" if
+    none): why it is reconnecting, or which kinds are forbidden (a count past one)."""
     states = {s.state for s in statuses.values()}
-    forbidden = sorted(kind for kind, s in statuses.items() if s.state == "forbidden")
-    detail = f"forbidden: {', '.join(forbidden)}" if forbidden else ""
+    trouble = headline(statuses)
+    problem = ""
+    if trouble is not None and trouble.status.state == "forbidden":
+        kinds = trouble.kinds
+        problem = f"forbidden: {kinds[0]}" if len(kinds) == 1 else f"{len(kinds)} kinds forbidden"
+    elif trouble is not None:
+        problem = trouble.status.message
     if "reconnecting" in states or "error" in states:
-        return "reconnecting", detail
+        return "reconnecting", problem
     if not statuses or "loading" in states:
-        return "loading", detail
-    return "live", detail
+        return "loading", problem
+    return "live", problem
 
 
 class StatusHeader(Static):

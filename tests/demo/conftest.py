@@ -1,0 +1,27 @@
+"""Clients of the demo cluster for the demo tests: the official client and raw HTTPS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from kubernetes import client, config
+
+from k9lite.demo.cluster import DemoCluster
+from tests.demo.test_api_errors import connect
+
+
+@pytest.fixture
+def official(cluster: DemoCluster) -> Iterator[client.ApiClient]:
+    """The official Python client, configured from the cluster's kubeconfig."""
+    api_client = config.new_client_from_config(config_file=str(cluster.kubeconfig_path))
+    yield api_client
+    api_client.close()
+
+
+@pytest.fixture
+def raw(cluster: DemoCluster) -> Iterator[httpx.Client]:
+    """httpx over HTTPS, trusting the cluster's CA and sending its token."""
+    with connect(cluster) as raw_client:
+        yield raw_client

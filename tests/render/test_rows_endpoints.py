@@ -1,0 +1,75 @@
+"""The Services view's ENDPOINTS agree with kube-proxy, describe and the route (issue 13).
+
+A slice whose named targetPort resolved on no pod lists addresses but no port: kube-proxy
+programs nothing and `kubectl get endpoints` says <none> (the EndpointSlice controller's
+getEndpointPorts drops the port it cannot resolve). And endpoints the user may not list are
+unknown, never none.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from k9lite.model.endpoints import port_endpoints
+from k9lite.render.describe import describe
+from k9lite.render.rows import BROKEN_MARK, UNKNOWN_ENDPOINTS, RowContext, view_for
+from tests.analysis.builders import HOSTNAME, W2, state_of, w2
+from tests.model.manifests import endpoint, endpoint_slice, running_pod, service
+
+NOW = datetime(2024, 5, 1, tzinfo=timezone.utc)
+
+
+def services_row(state: object, name: str = W2) -> dict[str, str]:
+    view = view_for("svc")
+    assert view is not None
+    svc = state.get("services", "default", name)  # type: ignore[attr-defined]
+    row = view.row(svc, RowContext(now=NOW, state=state, all_namespaces=False))  # type: ignore[arg-type]
+    return dict(zip([c.key for c in view.columns], row, strict=True))
+
+
+def named_port_state() -> object:
+    """targetPort `web`, which the pods do not declare: the slice has endpoints, no ports."""
+    port = {"name": "http", "protocol": "TCP", "port": 8080, "targetPort": "web"}
+    raw_slice = endpoint_slice(
+        f"{W2}-x7k2p", W2, endpoints=[endpoint("10.244.1.5", "hostname-server-a", ready=True)]
+    )
+    raw_slice["ports"] = []
+    return state_of(
+        services=[service(W2, selector=HOSTNAME, spec={"ports": [port]})],
+        pods=[running_pod("hostname-server-a", labels=HOSTNAME, ip="10.244.1.5")],
+        endpointslices=[raw_slice],
+    )
+
+
+def test_a_named_port_resolved_nowhere_is_no_endpoint_anywhere() -> None:
+    state = named_port_state()
+    row = services_row(state)
+    assert row["endpoints"] == "<none>"
+    assert row["name"] == f"{W2} {BROKEN_MARK}"
+    svc = state.get("services", "default", W2)  # type: ignore[attr-defined]
+    text = describe("services", svc, state, now=NOW)  # type: ignore[arg-type]
+    endpoints_lines = [line.split() for line in text.splitlines() if "Endpoints:" in line]
+    assert endpoints_lines == [["Endpoints:", "<none>"]]
+
+
+def test_a_slice_without_ports_serves_a_service_without_ports() -> None:
+    raw_slice = endpoint_slice("h-1", "h", endpoints=[endpoint("10.244.1.5", "p", ready=True)])
+    raw_slice["ports"] = []
+    state = state_of(endpointslices=[raw_slice])
+    slices = state.objects("endpointslices", "default")
+    assert port_endpoints(slices, None).ready == ("10.244.1.5",)
+    assert port_endpoints(slices, "http").ready == ()
+
+
+def test_endpoints_the_user_may_not_list_are_unknown_not_none() -> None:
+    state = w2()
+    assert services_row(state)["endpoints"].startswith("2 ready")
+    state.mark_unknown("endpointslices", 'endpointslices is forbidden: User "alice" cannot')
+    row = services_row(state)
+    assert row["endpoints"] == UNKNOWN_ENDPOINTS
+    assert BROKEN_MARK not in row["name"], "not allowed to know is not broken"
+    svc = state.get("services", "default", W2)
+    described = describe("services", svc, state, now=NOW)
+    assert "Endpoints:" in described and "<unknown: may not list endpointslices>" in described
+    state.mark_unknown("endpointslices", None)
+    assert services_row(state)["endpoints"].startswith("2 ready")
