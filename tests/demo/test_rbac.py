@@ -488,16 +488,8 @@ def test_a_user_may_grant_only_what_it_holds(escalating: tuple[DemoCluster, Kube
     )
     # Binding a role she holds in full is fine; cluster-admin is not hers to give.
     kubectl("--context", "dana", "create", "rolebinding", "v", "--clusterrole=view", "--user=x")
-    message = refused(
-        kubectl,
-        "--context",
-        "dana",
-        "create",
-        "rolebinding",
-        "root",
-        "--clusterrole=cluster-admin",
-        "--user=dana",
-    )
+    bind_root = ("create", "rolebinding", "root", "--clusterrole=cluster-admin", "--user=dana")
+    message = refused(kubectl, "--context", "dana", *bind_root)
     assert 'rolebindings.rbac.authorization.k8s.io "root" is forbidden: user "dana"' in message
     assert '{APIGroups:["*"], Resources:["*"], Verbs:["*"]}' in message
     assert '{NonResourceURLs:["*"], Verbs:["*"]}' in message
@@ -511,14 +503,21 @@ def test_a_user_may_grant_only_what_it_holds(escalating: tuple[DemoCluster, Kube
         "--resource-name=cluster-admin",
     )
     kubectl("create", "clusterrolebinding", "dana-binds", "--clusterrole=bind-root", "--user=dana")
-    kubectl(
+    kubectl("--context", "dana", *bind_root)
+    # Bound in default only: everything there (a Role granting all now passes the check)...
+    everything = _role("all", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])
+    created = kubectl(
         "--context",
         "dana",
-        "create",
-        "rolebinding",
-        "root",
-        "--clusterrole=cluster-admin",
-        "--user=dana",
+        "apply",
+        "-f",
+        "-",
+        stdin=yaml.safe_dump(
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", **everything}
+        ),
     )
-    assert "worker1" not in refused(kubectl, "--context", "dana", "get", "nodes")
-    assert "hostname-server" in kubectl("--context", "dana", "get", "deploy")
+    assert created.strip() == "role.rbac.authorization.k8s.io/all created"
+    # ...and nothing more at the cluster scope.
+    assert refused(kubectl, "--context", "dana", "get", "nodes").endswith(
+        'cannot list resource "nodes" in API group "" at the cluster scope'
+    )
