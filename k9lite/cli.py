@@ -100,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
         "namespaces and nodes, for performance work (no data plane)",
     )
     demo.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="NAME:ROLE",
+        help="add a user with its own token and kubeconfig context, bound to ROLE: cluster-admin, "
+        "admin, edit, view (cluster-wide) or viewer (pods and services of default); repeatable",
+    )
+    demo.add_argument(
         "--max-pods",
         default=str(DEFAULT_MAX_PODS),
         metavar="PODS",
@@ -206,11 +214,17 @@ def _demo_options(args: argparse.Namespace) -> DemoOptions:
     """The demo cluster's options from its flags, every value checked (FlagError otherwise)."""
     from k9lite.demo.cluster import DemoOptions
     from k9lite.demo.kubeconfig_file import KubeconfigOutError, check_kubeconfig_out
+    from k9lite.demo.rbac.users import DemoUser
 
     port = bounded_int("--port", args.port, 0, 65535)
     nodes = bounded_int("--nodes", args.nodes, 1, MAX_NODES, "nodes")
     max_pods = bounded_int("--max-pods", args.max_pods, 1, MAX_PODS, "pods")
     scale = bounded_int("--scale", args.scale, 0, max_pods, "pods")
+    try:
+        # Unknown roles and taken names are refused by DemoCluster itself, in one line.
+        users = tuple(DemoUser.parse(text) for text in args.user)
+    except ValueError as exc:
+        raise FlagError(f"--user {exc}") from None
     if args.force and args.kubeconfig_out is None:
         raise FlagError("--force only applies to --kubeconfig-out FILE")
     if args.kubeconfig_out is not None:
@@ -227,6 +241,7 @@ def _demo_options(args: argparse.Namespace) -> DemoOptions:
         scale=scale,
         load_balancer=not args.no_loadbalancer,
         max_pods=max_pods,
+        users=users,
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,13 +23,14 @@ def k9lite(*args: str) -> list[str]:
     return [sys.executable, "-m", "k9lite.cli", *args]
 
 
-def test_demo_cluster_runs_until_ctrl_c(tmp_path: Path) -> None:
-    kubeconfig = tmp_path / "demo.kubeconfig"
+@contextlib.contextmanager
+def demo_cluster_process(*flags: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`k9lite demo-cluster FLAGS` running, with the banner it printed before waiting.
+
+    Killed on the way out if it still runs (a failed assertion); a test stops it with Ctrl+C.
+    """
     process = subprocess.Popen(
-        k9lite("demo-cluster", "--kubeconfig-out", str(kubeconfig)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        k9lite("demo-cluster", *flags), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
@@ -37,22 +40,33 @@ def test_demo_cluster_runs_until_ctrl_c(tmp_path: Path) -> None:
             banner.append(line)
             if "Ctrl+C stops it." in line or not line:
                 break
-        text = "".join(banner)
+        yield process, "".join(banner)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def stop_with_ctrl_c(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """Interrupt as a user does; the process's stdout and stderr after it ended."""
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    return out, err
+
+
+def test_demo_cluster_runs_until_ctrl_c(tmp_path: Path) -> None:
+    kubeconfig = tmp_path / "demo.kubeconfig"
+    with demo_cluster_process("--kubeconfig-out", str(kubeconfig)) as (process, text):
         assert f"export KUBECONFIG={kubeconfig}" in text, text
         assert "worker1 127.0.1.2" in text
         # The kubeconfig holds the token: its owner only may read it.
         assert stat.S_IMODE(kubeconfig.stat().st_mode) == 0o600
         nodes = Kubectl(kubeconfig, tmp_path / "cache")("get", "nodes")
         assert "worker2" in nodes
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, err
+        out, _ = stop_with_ctrl_c(process)
     assert "demo cluster stopped" in out
-    assert "Traceback" not in err
 
 
 def test_unknown_scenario_is_one_line_and_exit_2() -> None:

@@ -46,8 +46,12 @@ from k9lite.demo.discovery import KUBERNETES_VERSION
 from k9lite.demo.kubeconfig_file import CONTEXT_NAME, write_private
 from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES
 from k9lite.demo.managed_fields import writing_as
+from k9lite.demo.rbac.aggregation import ClusterRoleAggregator, aggregate_all
+from k9lite.demo.rbac.escalation import EscalationCheck
+from k9lite.demo.rbac.policy import assignable_roles, bootstrap_policy
+from k9lite.demo.rbac.users import ADMIN_USER, DemoUser, TokenAuthenticator
 from k9lite.demo.registry import Registry, now_rfc3339, resource
-from k9lite.demo.server import DEMO_USER, APIServer
+from k9lite.demo.server import APIServer
 from k9lite.demo.store import Store
 
 __all__ = ["DemoCluster", "DemoCredentials", "DemoOptions", "DemoStartError"]
@@ -76,6 +80,8 @@ class DemoOptions:
     pod_stop_delay: float = 0.5
     bookmark_interval: float = 30.0
     seed: int | None = None
+    users: tuple[DemoUser, ...] = ()
+    """Accounts beside the admin, each with its own token and kubeconfig context."""
 
 
 def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
@@ -143,7 +149,13 @@ def node_names(count: int) -> list[str]:
 class ClusterRuntime:
     """Everything of one demo cluster that lives on its event loop."""
 
-    def __init__(self, options: DemoOptions, *, token: str, ssl_context: ssl.SSLContext) -> None:
+    def __init__(
+        self,
+        options: DemoOptions,
+        *,
+        authenticator: TokenAuthenticator,
+        ssl_context: ssl.SSLContext,
+    ) -> None:
         self.options = options
         rng = random.Random(options.seed)
         self.store = Store()
@@ -156,11 +168,12 @@ class ClusterRuntime:
         self.server = APIServer(
             self.registry,
             self.dataplane,
-            token=token,
+            authenticator=authenticator,
             ssl_context=ssl_context,
             port=options.port,
             bookmark_interval=options.bookmark_interval,
         )
+        self.registry.admission.append(EscalationCheck(self.server.authorizer))
         self.recorder = recorder = EventRecorder(self.registry)
         controllers = [
             DeploymentController(self.registry, recorder),
@@ -180,6 +193,7 @@ class ClusterRuntime:
             controllers.append(LoadBalancerController(self.registry, recorder))
         if self.dataplane is not None:
             controllers.append(KubeProxy(self.registry, recorder, dataplane=self.dataplane))
+        controllers.append(ClusterRoleAggregator(self.registry, recorder))
         self.kubelet = controllers[3]
         self.controllers = ControllerManager(controllers)
 
@@ -207,6 +221,9 @@ class ClusterRuntime:
                 created = self.registry.create(resource("Node"), None, node)
                 registered = self.registry.write_status(resource("Node"), created, node["status"])
                 record_node_registered(self.recorder, registered)
+        bootstrap_policy(self.registry, self.options.users)
+        # Aggregated before the first request: admin, edit and view are usable at once.
+        aggregate_all(self.registry)
 
     def _bootstrap_api_service(self) -> None:
         """The `kubernetes` Service of every cluster, its endpoint the API server itself."""
@@ -268,7 +285,12 @@ class ClusterRuntime:
             await self.dataplane.close()
 
 
-def kubeconfig_document(server: str, ca_pem: bytes, token: str) -> dict[str, Any]:
+def kubeconfig_document(
+    server: str, ca_pem: bytes, token: str, user_tokens: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One cluster, the admin's context (the current one), and a context per `--user`."""
+    accounts = {ADMIN_USER: token, **(user_tokens or {})}
+    contexts = {CONTEXT_NAME: ADMIN_USER} | {name: name for name in user_tokens or {}}
     return {
         "apiVersion": "v1",
         "kind": "Config",
@@ -281,12 +303,13 @@ def kubeconfig_document(server: str, ca_pem: bytes, token: str) -> dict[str, Any
                 },
             }
         ],
-        "users": [{"name": DEMO_USER, "user": {"token": token}}],
+        "users": [{"name": name, "user": {"token": secret}} for name, secret in accounts.items()],
         "contexts": [
             {
-                "name": CONTEXT_NAME,
-                "context": {"cluster": CONTEXT_NAME, "user": DEMO_USER, "namespace": "default"},
+                "name": context,
+                "context": {"cluster": CONTEXT_NAME, "user": user, "namespace": "default"},
             }
+            for context, user in contexts.items()
         ],
         "current-context": CONTEXT_NAME,
     }
@@ -305,6 +328,25 @@ def _serve(loop: asyncio.AbstractEventLoop) -> None:
         loop.run_until_complete(asyncio.sleep(0))
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
+
+
+def _check_users(users: tuple[DemoUser, ...]) -> None:
+    """Each account once, never the admin, each bound to a role the cluster starts with."""
+    roles = assignable_roles()
+    seen: set[str] = set()
+    for user in users:
+        problem = user.problem() or (
+            f"user name {user.name!r} is the admin's context" if user.name == CONTEXT_NAME else None
+        )
+        if problem:
+            raise DemoStartError(problem)
+        if user.name in seen:
+            raise DemoStartError(f"user {user.name!r} is given twice")
+        if user.role not in roles:
+            raise DemoStartError(
+                f"user {user.name!r}: unknown role {user.role!r}; choose from {', '.join(roles)}"
+            )
+        seen.add(user.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,10 +383,14 @@ class DemoCluster:
             raise DemoStartError(
                 f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
             )
+        _check_users(self.options.users)
         self.credentials = credentials or DemoCredentials(
             trustme.CA(organization_name="k9lite demo cluster"), secrets.token_urlsafe(32)
         )
         self.token = self.credentials.token
+        self._authenticator = TokenAuthenticator(self.token, self.options.users)
+        self.user_tokens: dict[str, str] = self._authenticator.user_tokens
+        """Each `--user` account's bearer token, by user name."""
         self._ca = self.credentials.ca
         self.ca_pem: bytes = self._ca.cert_pem.bytes()
         self._requested_kubeconfig = kubeconfig_path
@@ -366,7 +412,7 @@ class DemoCluster:
         )
         self._thread.start()
         runtime = self._runtime = ClusterRuntime(
-            self.options, token=self.token, ssl_context=ssl_context
+            self.options, authenticator=self._authenticator, ssl_context=ssl_context
         )
         try:
             self._run(runtime.start())
@@ -417,7 +463,9 @@ class DemoCluster:
             self._tempdir = tempfile.TemporaryDirectory(prefix="k9lite-demo-")
             path = Path(self._tempdir.name) / "kubeconfig"
         # The kubeconfig holds the token: readable by its owner only.
-        write_private(path, kubeconfig_document(self.url, self.ca_pem, self.token))
+        write_private(
+            path, kubeconfig_document(self.url, self.ca_pem, self.token, self.user_tokens)
+        )
         self.kubeconfig_path = path
 
     # -- access ---------------------------------------------------------------------------------
@@ -514,6 +562,10 @@ class DemoCluster:
             "Try:",
             "  kubectl get nodes,deploy,svc,pods -o wide",
         ]
+        lines.extend(
+            f"  kubectl --context {user.name} get pods    # as {user.name}, bound to {user.role}"
+            for user in self.options.users
+        )
         if node_ports and len(nodes) > 1:
             worker = nodes[1].split()[1]
             port = node_ports[0].split(":")[-1]

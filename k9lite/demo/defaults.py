@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from k9lite.demo.rbac.defaults import default_binding
+
 __all__ = ["apply_defaults"]
 
 _Spec = dict[str, Any]
@@ -182,4 +184,6 @@ _DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "namespaces": _default_namespace,
     "endpoints": _default_endpoints,
     "endpointslices": _default_endpoint_slice,
+    "rolebindings": default_binding,
+    "clusterrolebindings": default_binding,
 }

@@ -110,18 +110,17 @@ def too_large_resource_version(requested: int, current: int) -> APIError:
     )
 
 
-def forbidden(
-    user: str, verb: str, rt: ResourceType, namespace: str | None, name: str | None = None
-) -> APIError:
-    scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
-    what = f'{rt.qualified} "{name}"' if name else rt.qualified
-    details: dict[str, Any] = {"kind": rt.plural, **({"group": rt.group} if rt.group else {})}
-    if name:
-        details["name"] = name
-    return APIError(
-        403,
-        "Forbidden",
-        f'{what} is forbidden: User "{user}" cannot {verb} resource "{rt.plural}" '
-        f'in API group "{rt.group}" {scope}',
-        details=details,
-    )
+def forbidden(group: str, resource: str, name: str, reason: str) -> APIError:
+    """403 as apierrors.NewForbidden words it: `RESOURCE[.GROUP] ["NAME"] is forbidden: REASON`."""
+    qualified = f"{resource}.{group}" if group else resource
+    if not qualified:
+        message = f"forbidden: {reason}"
+    elif name:
+        message = f'{qualified} "{name}" is forbidden: {reason}'
+    else:
+        message = f"{qualified} is forbidden: {reason}"
+    # StatusDetails: every field is omitempty, so a non-resource request answers `details: {}`.
+    details = {
+        key: value for key, value in (("name", name), ("group", group), ("kind", resource)) if value
+    }
+    return APIError(403, "Forbidden", message, details=details)

@@ -40,6 +40,10 @@ _GENERATION_KINDS = {"Deployment", "ReplicaSet", "EndpointSlice"}
 _SCALE = ResourceType("autoscaling", "v1", "Scale", "scale", True)
 
 
+Admission = Callable[[ResourceType, dict[str, Any], dict[str, Any] | None], None]
+"""A check of an object about to be stored (and the stored one it replaces); raises APIError."""
+
+
 def resource(kind: str) -> ResourceType:
     """The resource type of a kind this server serves."""
     return _BY_KIND[kind]
@@ -62,6 +66,8 @@ class Registry:
         self.allocations = allocators.ServiceAllocations()
         store.listeners.append(self.allocations.observe)
         store.before_replace = _track_fields
+        self.admission: list[Admission] = []
+        """Checks run on every validated create and change, after kube-apiserver's admission."""
 
     def random_suffix(self, length: int = 5) -> str:
         return "".join(self.rng.choice(SUFFIX_ALPHABET) for _ in range(length))
@@ -101,6 +107,8 @@ class Registry:
         if rt.kind == "Pod":
             admit_pod(obj, self.random_suffix())
         self._validate(rt, obj, None)
+        for admit in self.admission:
+            admit(rt, obj, None)
         if rt.kind == "Service":
             self._allocate_service(obj, None)
         self.pod_cap.admit(rt, obj, None)
@@ -206,6 +214,8 @@ class Registry:
             self._allocate_service(new, old)
         if new == old:
             return old
+        for admit in self.admission:
+            admit(rt, new, old)
         self.pod_cap.admit(rt, new, old)
         if rt.kind in _GENERATION_KINDS and _spec_changed(old, new):
             new["metadata"]["generation"] = old_meta.get("generation", 1) + 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["RESOURCES", "ResourceType", "find_resource"]
+__all__ = ["RBAC_GROUP", "RESOURCES", "ResourceType", "find_resource"]
 
+RBAC_GROUP = "rbac.authorization.k8s.io"
 _VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 
 
@@ -65,6 +66,10 @@ RESOURCES: tuple[ResourceType, ...] = (
     ),
     # The same stored Events as core/v1, converted (see events_v1).
     ResourceType("events.k8s.io", "v1", "Event", "events", True, ("ev",)),
+    ResourceType(RBAC_GROUP, "v1", "ClusterRoleBinding", "clusterrolebindings", False),
+    ResourceType(RBAC_GROUP, "v1", "ClusterRole", "clusterroles", False),
+    ResourceType(RBAC_GROUP, "v1", "RoleBinding", "rolebindings", True),
+    ResourceType(RBAC_GROUP, "v1", "Role", "roles", True),
 )
 
 _BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCES}

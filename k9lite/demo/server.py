@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import ssl
 from dataclasses import dataclass, field
 
@@ -14,18 +13,21 @@ from aiohttp.typedefs import Handler
 
 from k9lite.demo import discovery
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.errors import APIError, forbidden
+from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
+from k9lite.demo.rbac.attributes import UserInfo, request_attributes
+from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
+from k9lite.demo.rbac.escalation import REQUEST_USER
+from k9lite.demo.rbac.users import TokenAuthenticator
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import parse_resource_path
 from k9lite.demo.wire import stamp_response
 
-__all__ = ["DEMO_USER", "APIServer", "ServerFaults"]
+__all__ = ["APIServer", "ServerFaults"]
 
 log = logging.getLogger(__name__)
 
-DEMO_USER = "demo-admin"
-_VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+_USER = web.RequestKey("user", UserInfo)
 
 
 @dataclass(slots=True)
@@ -33,26 +35,27 @@ class ServerFaults:
     """Switches tests flip to make the server misbehave like a real one sometimes does."""
 
     forbidden: set[str] = field(default_factory=set)
-    """Resource plurals (e.g. "nodes") that the token may not touch: every request gets 403."""
+    """Resource plurals (e.g. "nodes") that no user may touch: every request gets 403."""
     latency: float = 0.0
     """Seconds added before every API answer."""
 
 
 class APIServer:
-    """kube-apiserver on 127.0.0.1: HTTPS, one bearer token, the resources of `resources`."""
+    """kube-apiserver on 127.0.0.1: HTTPS, bearer tokens, RBAC, the resources of `resources`."""
 
     def __init__(
         self,
         registry: Registry,
         dataplane: DataPlane | None,
         *,
-        token: str,
+        authenticator: TokenAuthenticator,
         ssl_context: ssl.SSLContext,
         port: int = 0,
         bookmark_interval: float = 30.0,
     ) -> None:
         self.registry = registry
-        self.token = token
+        self.authenticator = authenticator
+        self.authorizer = RBACAuthorizer(registry.store)
         self.ssl_context = ssl_context
         self.port = port
         self.faults = ServerFaults()
@@ -65,7 +68,7 @@ class APIServer:
 
     def _make_app(self) -> web.Application:
         app = web.Application(
-            middlewares=[self._errors, self._authenticate, self._faults],
+            middlewares=[self._errors, self._authenticate, self._authorize, self._faults],
             client_max_size=16 * 1024 * 1024,
         )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
@@ -128,9 +131,34 @@ class APIServer:
     ) -> web.StreamResponse:
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), self.token):
+        user = (
+            self.authenticator.authenticate(given.strip()) if scheme.lower() == "bearer" else None
+        )
+        if user is None:
             raise APIError(401, "Unauthorized", "Unauthorized")
+        request[_USER] = user
         return await handler(request)
+
+    @web.middleware
+    async def _authorize(
+        self,
+        request: web.Request,
+        handler: Handler,
+    ) -> web.StreamResponse:
+        """Every request is authorized before it is routed, so a refused one never learns more."""
+        query = {key: request.query.getall(key) for key in request.query}
+        attributes = request_attributes(request[_USER], request.method, request.path, query)
+        if attributes.resource in self.faults.forbidden:
+            raise forbidden_error(attributes, "")
+        decision = self.authorizer.authorize(attributes)
+        if not decision.allowed:
+            raise forbidden_error(attributes, decision.reason)
+        # The writer of this request, for the registry's escalation check.
+        writer = REQUEST_USER.set(request[_USER])
+        try:
+            return await handler(request)
+        finally:
+            REQUEST_USER.reset(writer)
 
     @web.middleware
     async def _faults(
@@ -180,12 +208,5 @@ class APIServer:
             if listing is not None:
                 return json_response(listing)
         if parts[0] in ("api", "apis") and len(parts) > 2:
-            resource_path = parse_resource_path(path)
-            rt = resource_path.resource
-            if rt.plural in self.faults.forbidden:
-                verb = _VERBS.get(request.method, "get")
-                if request.method == "GET" and resource_path.name is None:
-                    verb = "watch" if request.query.get("watch") in ("true", "1") else "list"
-                raise forbidden(DEMO_USER, verb, rt, resource_path.namespace, resource_path.name)
-            return await self.handlers.handle(request, resource_path)
+            return await self.handlers.handle(request, parse_resource_path(path))
         raise APIError(404, "NotFound", "the server could not find the requested resource")

@@ -40,7 +40,7 @@ __all__ = [
 _ENDPOINTS_SHOWN = 3
 BROKEN_MARK = "✗"
 """After the name of a Service with no ready endpoint for its selector."""
-UNKNOWN_ENDPOINTS = "? unknown: may not list endpointslices"
+UNKNOWN_ENDPOINTS = "? unknown (may not list endpointslices)"
 """The ENDPOINTS cell when the user may not list EndpointSlices (the header says why)."""
 
 
@@ -319,7 +319,7 @@ VIEWS: tuple[ViewSpec, ...] = (
             _column("CLUSTER-IP"),
             _column("EXTERNAL-IP", priority=1),
             _column("PORT(S)"),
-            _column("ENDPOINTS", min_width=9, rest_priority=1),
+            _column("ENDPOINTS", min_width=10, rest_priority=1),
             _column("SELECTOR", priority=2, min_width=12),
             _age(3),
         ),

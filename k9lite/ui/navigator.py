@@ -297,6 +297,10 @@ class Navigator(App[None]):
     def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
         self.browser.show(view, scope=scope)
         self.browser.refresh_rows(self.feed.state, self.options.clock())
+        status = self.feed.status_of(view.kind)
+        if status is not None and status.state == "forbidden":
+            # The body says "forbidden" in one cut line; the message line says it whole.
+            self.show_message(f"{status.message} — {status.hint}", level="warning")
 
     def apply_filter(self, text: str) -> None:
         browser = self.browser

@@ -90,7 +90,7 @@ def rotate_token(token: str) -> Callable[[ClusterRuntime], None]:
     """The API server accepts only `token` from now on; open watches end."""
 
     def rotate(rt: ClusterRuntime) -> None:
-        rt.server.token = token
+        rt.server.authenticator.replace_admin_token(token)
         rt.store.close_watches()
 
     return rotate

@@ -86,7 +86,8 @@ def test_forbidden_is_typed_with_the_servers_message(
     with pytest.raises(Forbidden) as error:
         scale(connection, "default", "hostname-server", 3)
     assert (error.value.kind, error.value.namespace) == ("deployments", "default")
-    assert 'cannot patch resource "deployments"' in error.value.message
+    # forbiddenMessage names the subresource: kubectl scale patches deployments/scale.
+    assert 'cannot patch resource "deployments/scale"' in error.value.message
     assert str(error.value) == error.value.message
 
     cluster.forbid("pods")

@@ -14,7 +14,7 @@ SERVICES = (
     Column("cluster_ip", "CLUSTER-IP"),
     Column("external_ip", "EXTERNAL-IP", priority=1),
     Column("ports", "PORT(S)"),
-    Column("endpoints", "ENDPOINTS", min_width=9, rest_priority=1),
+    Column("endpoints", "ENDPOINTS", min_width=10, rest_priority=1),
     Column("selector", "SELECTOR", priority=2, min_width=12),
     Column("age", "AGE", priority=3),
 )
@@ -29,14 +29,14 @@ def test_services_at_80_keep_ports_whole_and_endpoints_counts() -> None:
     layout = shown(SERVICES, SERVICE_WIDTHS, 80)
     assert list(layout) == ["name", "type", "cluster_ip", "ports", "endpoints"]
     assert layout["ports"] == 14 and layout["type"] == 12 and layout["cluster_ip"] == 14
-    assert layout["endpoints"] == 9, "room for `2 ready …`"
+    assert layout["endpoints"] == 10, "room for `2 ready ·…` and `? unknown…`"
     assert sum(layout.values()) + GAP * (len(layout) - 1) + 2 * MARGIN <= 80
 
 
 def test_services_at_120_show_the_external_ip_before_the_endpoint_list() -> None:
     layout = shown(SERVICES, SERVICE_WIDTHS, 120)
     assert list(layout) == ["name", "type", "cluster_ip", "external_ip", "ports", "endpoints"]
-    assert layout["name"] == 26 and 9 < layout["endpoints"] < 43
+    assert layout["name"] == 26 and 10 < layout["endpoints"] < 43
 
 
 def test_wide_enough_shows_everything_whole() -> None:

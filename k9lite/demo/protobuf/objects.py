@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from k9lite.demo.protobuf.apimachinery import CONDITION, LABEL_SELECTOR, OBJECT_META
 from k9lite.demo.protobuf.pods import POD_TEMPLATE_SPEC
+from k9lite.demo.protobuf.rbac import RBAC_OBJECTS
 from k9lite.demo.protobuf.schema import (
     PTR,
     VALUE,
@@ -174,4 +175,5 @@ OBJECTS: Mapping[tuple[str, str], Message] = {
     ("apps/v1", "Deployment"): _object("Deployment", _DEPLOYMENT_SPEC, _DEPLOYMENT_STATUS),
     ("v1", "Service"): _object("Service", _SERVICE_SPEC, _SERVICE_STATUS),
     ("v1", "Namespace"): _object("Namespace", _NAMESPACE_SPEC, _NAMESPACE_STATUS),
+    **RBAC_OBJECTS,
 }

@@ -35,6 +35,11 @@ from k9lite.demo.tables.kinds import (
     service_cells,
 )
 from k9lite.demo.tables.pods import POD_ROW_CONDITIONS, pod_cells
+from k9lite.demo.tables.rbac import (
+    CLUSTER_ROLE_BINDING_COLUMNS,
+    ROLE_BINDING_COLUMNS,
+    role_binding_cells,
+)
 
 __all__ = ["InvalidIncludeObject", "column_definitions", "table", "table_row"]
 
@@ -69,6 +74,8 @@ _PRINTERS: dict[str, _Printer] = {
     "endpointslices": _Printer(ENDPOINT_SLICE_COLUMNS, endpoint_slice_cells),
     "ingresses": _Printer(INGRESS_COLUMNS, ingress_cells),
     "events": _Printer(EVENT_COLUMNS, event_cells),
+    "rolebindings": _Printer(ROLE_BINDING_COLUMNS, role_binding_cells),
+    "clusterrolebindings": _Printer(CLUSTER_ROLE_BINDING_COLUMNS, role_binding_cells),
 }
 _GENERIC_PRINTER = _Printer(GENERIC_COLUMNS, generic_cells)
 

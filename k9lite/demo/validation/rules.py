@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from k9lite.demo.rbac.validation import (
+    binding_rules,
+    cluster_role_rules,
+    is_path_segment_name,
+    role_rules,
+)
 from k9lite.demo.validation.checker import Cause, Checker, Rules
 from k9lite.demo.validation.endpoints import endpoint_slice_rules, endpoints_rules
 from k9lite.demo.validation.ingresses import ingress_rules
@@ -20,6 +26,10 @@ __all__ = ["validate"]
 _NAME_CHECKS: dict[str, Callable[[str], list[str]]] = {
     "services": is_dns1035_label,
     "namespaces": is_dns1123_label,
+    "roles": is_path_segment_name,
+    "rolebindings": is_path_segment_name,
+    "clusterroles": is_path_segment_name,
+    "clusterrolebindings": is_path_segment_name,
 }
 _RULES: dict[str, Rules] = {
     "pods": pod_rules,
@@ -29,6 +39,10 @@ _RULES: dict[str, Rules] = {
     "endpoints": endpoints_rules,
     "endpointslices": endpoint_slice_rules,
     "ingresses": ingress_rules,
+    "roles": role_rules,
+    "clusterroles": cluster_role_rules,
+    "rolebindings": binding_rules(cluster=False),
+    "clusterrolebindings": binding_rules(cluster=True),
 }
 
 
