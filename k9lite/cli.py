@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="disable the actions that change the cluster (scale, delete)",
     )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME",
+        help="with --demo: the walkthrough scenario the demo cluster holds (repeatable); "
+        "`--scenario list` names them all",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
         "demo-cluster",
@@ -86,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
         "--scenario",
         action="append",
         metavar="NAME",
-        help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8",
+        help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8; "
+        "`--scenario list` names them all",
     )
     demo.add_argument(
         "--nodes", default="3", help="number of nodes: master, worker1, ... (default: 3)"
@@ -120,6 +128,17 @@ def _parser() -> argparse.ArgumentParser:
     route.add_argument("service", metavar="SERVICE", help="the Service's name")
     route.add_argument("--json", action="store_true", help="print the route's hops as JSON")
     _probe_parser(commands)
+    tour = commands.add_parser(
+        "tour",
+        help="walk through the Services walkthroughs, step by step, on a demo cluster",
+        description="A guided tour for an audience: each step narrates, changes the demo "
+        "cluster (as kubectl apply) and opens the screen that shows it. n or Right: next; "
+        "p or Left: back (cluster changes are not undone); Esc: leave the tour and explore.",
+    )
+    tour.add_argument(
+        "file", metavar="FILE", nargs="?", type=Path, help="your own tour (default: the built-in)"
+    )
+    tour.add_argument("--step", default="1", help="start at this step (earlier changes made)")
     diagnose = commands.add_parser(
         "diagnose",
         help="explain why a Service has no (or too few) endpoints, and how to fix it",
@@ -236,6 +255,8 @@ _STOP_SECONDS = 1.5
 def _run_demo_cluster(args: argparse.Namespace) -> int:
     from k9lite.demo.cluster import DemoCluster, DemoStartError
 
+    if args.scenario and "list" in args.scenario:
+        return _list_scenarios()
     try:
         options = _demo_options(args)
     except FlagError as exc:
@@ -286,7 +307,7 @@ def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> i
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
 
     try:
-        demo = DemoCluster(DemoOptions()).start()
+        demo = DemoCluster(DemoOptions(scenarios=tuple(args.scenario or ("default",)))).start()
     except DemoStartError as exc:
         print(f"k9lite: {exc}", file=sys.stderr)
         return 2
@@ -377,6 +398,14 @@ def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
     return print_probe(connection, namespace, request, json=args.json, log=args.log)
 
 
+def _list_scenarios() -> int:
+    from k9lite.demo.scenarios import descriptions
+
+    for name, line in descriptions().items():
+        print(f"{name:<8} {line}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -401,6 +430,25 @@ def _main(argv: Sequence[str] | None) -> int:
         print(
             f"k9lite: --demo starts its own cluster and connects through its own kubeconfig; "
             f"it cannot be used with {visible(given)}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.scenario and "list" in args.scenario:
+        return _list_scenarios()
+    if args.command == "tour":
+        from k9lite.commands.tour import run_tour
+
+        if args.demo or args.kubeconfig or args.context or args.scenario:
+            print(
+                "k9lite tour: the tour starts its own demo cluster, with the scenarios its file "
+                "names; it takes no --demo, --kubeconfig, --context or --scenario",
+                file=sys.stderr,
+            )
+            return 2
+        return run_tour(args.file, args.step)
+    if args.scenario and not args.demo:
+        print(
+            "k9lite: --scenario picks what the demo cluster holds: use it with --demo",
             file=sys.stderr,
         )
         return 2

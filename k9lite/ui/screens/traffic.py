@@ -29,6 +29,7 @@ from k9lite.traffic.plan import PlannedProbe, ProbeRequest, plan_probe
 from k9lite.traffic.runner import ProbeOptions, Reply
 from k9lite.traffic.vantage import Via, ways_in
 from k9lite.ui.widgets.message_line import MessageLine
+from k9lite.ui.widgets.narration import NarrationPanel
 
 __all__ = ["TrafficScreen"]
 
@@ -87,6 +88,7 @@ class TrafficScreen(ModalScreen[None]):
                 yield Static("no requests yet", id="run-now")
                 yield Static(id="run-before")
             yield RichLog(max_lines=_LOG_LINES, id="traffic-log")
+        yield NarrationPanel()
         yield MessageLine()
         yield Footer()
 
