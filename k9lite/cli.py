@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from k9lite import __version__
 from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES, MAX_PODS
-from k9lite.flag_checks import FlagError, bounded_int, probe_url, visible
+from k9lite.flag_checks import FlagError, bounded_int, probe_url
+from k9lite.render.literal import literal
 
 __all__ = ["main"]
 
@@ -260,7 +261,7 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
     try:
         options = _demo_options(args)
     except FlagError as exc:
-        print(f"k9lite demo-cluster: {visible(str(exc))}", file=sys.stderr)
+        print(f"k9lite demo-cluster: {literal(str(exc))}", file=sys.stderr)
         return 2
     # The cluster's warnings (a port it had to move, a listener it could not open) are for the
     # person at the terminal: one plain line each.
@@ -276,7 +277,7 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
     try:
         cluster = DemoCluster(options, kubeconfig_path=args.kubeconfig_out).start()
     except DemoStartError as exc:
-        print(f"k9lite: {visible(str(exc))}", file=sys.stderr)
+        print(f"k9lite: {literal(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         # Ctrl+C while it was starting (a big --scale): its thread is a daemon and goes too.
@@ -326,7 +327,6 @@ def _connected(
     from k9lite.commands.lookup import CommandFailed
     from k9lite.kube.config import check_connection, load_connection
     from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
-    from k9lite.render.literal import literal
 
     try:
         connection = load_connection(kubeconfig, context)
@@ -429,7 +429,7 @@ def _main(argv: Sequence[str] | None) -> int:
         )
         print(
             f"k9lite: --demo starts its own cluster and connects through its own kubeconfig; "
-            f"it cannot be used with {visible(given)}",
+            f"it cannot be used with {literal(given)}",
             file=sys.stderr,
         )
         return 2
@@ -456,7 +456,7 @@ def _main(argv: Sequence[str] | None) -> int:
         try:
             probe_url(args.url)
         except FlagError as exc:
-            print(f"k9lite probe: {visible(str(exc))}", file=sys.stderr)
+            print(f"k9lite probe: {literal(str(exc))}", file=sys.stderr)
             return 2
     if args.command in ("route", "probe", "diagnose"):
         if args.all_namespaces:

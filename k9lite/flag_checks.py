@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-__all__ = ["FlagError", "bounded_int", "probe_url", "visible"]
-
-
-def visible(text: str) -> str:
-    """`text` with every control character written as an escape (`\\x1b`): a flag's value is
-    the user's text, printed, never a terminal command."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+__all__ = ["FlagError", "bounded_int", "probe_url"]
 
 
 class FlagError(ValueError):

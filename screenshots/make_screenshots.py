@@ -23,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import Input  # noqa: E402
 
 from k9lite.demo.cluster import DemoCluster, DemoOptions  # noqa: E402
 from k9lite.kube.actions import scale  # noqa: E402
@@ -195,30 +194,58 @@ async def shoot_routes(cluster: DemoCluster, routes: dict[str, str], out: Path) 
     return written
 
 
-async def shoot_traffic(cluster: DemoCluster, out: Path) -> Path:
+async def shoot_traffic(cluster: DemoCluster, out: Path) -> list[Path]:
     """Two runs of 300 requests through the proxy: two pods, then three after a scale."""
     app = start(cluster)
     key = "default/nodeport-hostname-service"
+    written = []
     async with app.run_test(size=SIZE) as pilot:
-        app.run_command("svc")
-        table = app.query_one(Browser).table
-        await until(lambda: table.get_row(key), f"the Service {key}")
-        table.move_cursor(key=key)
-        await pilot.press("t")
-        await until(lambda: isinstance(app.screen, TrafficScreen), "the traffic screen")
-        screen = app.screen
-        assert isinstance(screen, TrafficScreen)
+        screen = await open_traffic(app, pilot, key)
+        await pilot.press("c", "ctrl+u", *"300", "enter")
         for replicas in (2, 3):
             if replicas == 3:
                 scale(app.connection, "default", "hostname-server", replicas)
                 await until(lambda: ready_pods(app) == 3, "three ready hostname-server pods")
-            screen.query_one("#count", Input).value = "300"
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(lambda: done(screen, 300), f"300 answers from {replicas} pods")
         await pilot.pause()
-        written = Path(app.save_screenshot(filename="traffic.svg", path=str(out)))
+        written.append(Path(app.save_screenshot(filename="traffic.svg", path=str(out))))
+    for path in written:
+        print(f"wrote {path}")
+    return written
+
+
+async def shoot_compare(cluster: DemoCluster, out: Path) -> Path:
+    """`K` at 80x24 through worker1's NodePort: one kept-alive connection stays on one pod."""
+    app = start(cluster)
+    key = "default/nodeport-hostname-service"
+    async with app.run_test(size=SMALL) as pilot:
+        await until(lambda: ready_pods(app) == 2, "two ready hostname-server pods")
+        screen = await open_traffic(app, pilot, key)
+        while screen.settings.via != "nodeport":
+            await pilot.press("v")
+        while screen.settings.node != "worker1":
+            await pilot.press("n")
+        await pilot.press("c", "ctrl+u", *"100", "enter", "K")
+        await until(lambda: screen.previous is not None and done(screen, 100), "both runs of K")
+        await pilot.pause()
+        name = "traffic-compare-80x24.svg"
+        written = Path(app.save_screenshot(filename=name, path=str(out)))
     print(f"wrote {written}")
     return written
+
+
+async def open_traffic(app: K9liteApp, pilot: Pilot[None], key: str) -> TrafficScreen:
+    """`t` on the Service `key` in the Services view."""
+    app.run_command("svc")
+    table = app.query_one(Browser).table
+    await until(lambda: table.get_row(key), f"the Service {key}")
+    table.move_cursor(key=key)
+    await pilot.press("t")
+    await until(lambda: isinstance(app.screen, TrafficScreen), "the traffic screen")
+    screen = app.screen
+    assert isinstance(screen, TrafficScreen)
+    return screen
 
 
 def ready_pods(app: K9liteApp) -> int:
@@ -247,6 +274,8 @@ def main() -> None:
     # The traffic test needs pods that answer: this cluster has its data plane.
     with DemoCluster(replace(options, dataplane=True)) as cluster:
         asyncio.run(shoot_traffic(cluster, args.out))
+    with DemoCluster(replace(options, dataplane=True)) as cluster:
+        asyncio.run(shoot_compare(cluster, args.out))
 
 
 if __name__ == "__main__":

@@ -111,7 +111,11 @@ class Histogram:
         yield from self._targets(width)
         yield from self._errors(width)
         if self.note:
-            yield from _flow([Text(p, styles.detail) for p in _parts(self.note)], width)
+            # The note is the lesson ("kube-proxy spreads connections, not requests"): a part
+            # too long for a narrow column wraps, where other lines are cut.
+            for line in _flow([Text(p, styles.detail) for p in _parts(self.note)], width):
+                line.no_wrap, line.overflow = False, "fold"
+                yield line
 
     # -- the bars -------------------------------------------------------------------------------
 

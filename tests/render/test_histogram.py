@@ -268,3 +268,11 @@ def test_a_note_comes_last_and_folds_at_its_parts() -> None:
     narrow = text_of(Histogram(tutorial(), note=note), 60).splitlines()
     assert narrow[-2].rstrip() == "keep-alive: a connection stays with the pod it reached"
     assert narrow[-1].strip() == "kube-proxy spreads connections"
+
+
+def test_a_note_part_too_long_for_a_narrow_column_wraps_whole() -> None:
+    """Two runs side by side at 80 columns leave ~38 cells: the lesson must still read whole."""
+    note = "keep-alive: a connection stays with the pod it reached · kube-proxy spreads connections"
+    narrow = " ".join(text_of(Histogram(tutorial(), note=note), 38).split())
+    assert "a connection stays with the pod it reached" in narrow
+    assert "…" not in narrow.split("fairness")[-1]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from k9lite.analysis.stats import Summary
 from k9lite.demo.cluster import DemoCluster
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
+from k9lite.ui.screens.ask import AskScreen
 from k9lite.ui.screens.traffic import TrafficScreen
 from tests.conftest import Kubectl
 from tests.traffic.test_probe_demo import answered, listed_pods, ready_pods
@@ -35,12 +36,17 @@ async def open_traffic(app: K9liteApp, pilot: Pilot[None]) -> TrafficScreen:
     )
 
 
+_KEYS = {"count": "c", "concurrency": "C", "interval": "i"}
+
+
 async def type_into(pilot: Pilot[None], screen: TrafficScreen, field: str, text: str) -> None:
-    """Replace a field's text by typing, as a user would."""
-    widget = screen.query_one(f"#{field}", Input)
-    widget.focus()
-    await pilot.press("end", *["backspace"] * len(widget.value), *text)
-    assert widget.value == text, f"#{field} holds {widget.value!r}"
+    """Change a setting as a user would: its key, the value typed over the old one, Enter."""
+    app = pilot.app
+    await pilot.press(_KEYS[field])
+    await until(lambda: isinstance(app.screen, AskScreen), what=f"the question for {field}")
+    await pilot.press("ctrl+u", *text, "enter")
+    await until(lambda: app.screen is screen, what=f"{field} kept")
+    assert str(getattr(screen.settings, field)) == text, f"{field} is {screen.settings}"
 
 
 async def finished(screen: TrafficScreen, count: int, timeout: float = 30.0) -> Summary:

@@ -1,16 +1,19 @@
-"""`t` on a Service: fire test requests and watch which pods answer, live.
+"""`t` on a Service: fire test requests and watch which pods answer, live, by keyboard alone.
 
-The tutorial's curl loop as a picture: a histogram of answers per pod (coloured by node), the
-latency and the errors, a scrolling log of the answers, and the previous run beside the current
-one (before and after scaling). Enter starts, Esc stops a run, and leaves when none runs.
-The log and the statuses quote HTTP bodies and errors: shown literally, never as markup.
+The tutorial's curl loop as a picture: a bar per pod (coloured by node, the node named), the
+totals in large, the fairness verdict, the answers' log, and the previous run beside the current
+one (before and after scaling). Every option of `k9lite probe` is one key, and the settings
+line reads as the command that reproduces the run. `K` runs the same count kept-alive and with
+a new connection each, side by side: kube-proxy spreads connections, not requests.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from dataclasses import replace
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,16 +21,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, RichLog, Select, Static
+from textual.widgets import Footer, RichLog, Static
+from textual.worker import Worker, WorkerState
 
-from k9lite.analysis.stats import Tally
+from k9lite.analysis.stats import FAIRNESS_THRESHOLD, Summary
 from k9lite.kube.config import Connection
 from k9lite.model.state import ClusterState
 from k9lite.render.histogram import Histogram
 from k9lite.render.literal import literal
-from k9lite.traffic.plan import PlannedProbe, ProbeRequest, plan_probe
-from k9lite.traffic.runner import ProbeOptions, Reply
+from k9lite.traffic.plan import PlannedProbe, plan_probe
+from k9lite.traffic.runner import Reply
+from k9lite.traffic.settings import ProbeSettings, check_field, cycled
 from k9lite.traffic.vantage import Via, ways_in
+from k9lite.ui.screens.ask import AskScreen
 from k9lite.ui.widgets.message_line import MessageLine
 from k9lite.ui.widgets.narration import NarrationPanel
 
@@ -35,14 +41,40 @@ __all__ = ["TrafficScreen"]
 
 _REDRAW_SECONDS = 0.1
 _LOG_LINES = 500
+# The settings a key opens a question for: (setting, question).
+_ASKED = {
+    "count": "Requests to send (count):",
+    "concurrency": "Requests at once (concurrency):",
+    "interval": "Seconds between requests (interval), per worker:",
+    "match": "Regex whose one group names who answered (--match; empty: automatic):",
+    "host": "Host header (for an ingress that routes by host; empty: none):",
+    "url": "URL to send the requests to (--via url: a port-forward, an ingress):",
+}
+_KEYS = (
+    "Space start/stop  r again  v via  n node  p port  c count  C concurrency  i interval  "
+    "k keep-alive  / match  h host  u url  K keep-alive vs new  z presenter  Esc back"
+)
 
 
 class TrafficScreen(ModalScreen[None]):
     """Test traffic to one Service; the app's live state names the pods that answer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "start", "Start", priority=True),
-        Binding("escape", "stop_or_back", "Stop / Back", key_display="Esc"),
+        Binding("space,enter", "start_or_stop", "Start/Stop", key_display="Space"),
+        Binding("v", "cycle_via", "Via"),
+        Binding("n", "cycle_node", "Node"),
+        Binding("k", "toggle_keepalive", "Keep-alive"),
+        Binding("K", "compare", "Compare"),
+        Binding("z", "presenter", "Presenter"),
+        Binding("r", "again", "Again", show=False),
+        Binding("p", "cycle_port", "Port", show=False),
+        Binding("c", "ask('count')", "Count", show=False),
+        Binding("C", "ask('concurrency')", "Concurrency", show=False),
+        Binding("i", "ask('interval')", "Interval", show=False),
+        Binding("slash", "ask('match')", "Match", show=False),
+        Binding("h", "ask('host')", "Host", show=False),
+        Binding("u", "ask('url')", "URL", show=False),
+        Binding("escape,q", "stop_or_back", "Stop/Back", key_display="Esc"),
     ]
 
     def __init__(
@@ -58,58 +90,130 @@ class TrafficScreen(ModalScreen[None]):
         self.service_namespace = namespace
         self.service_name = name
         self.source = source
+        self.settings = ProbeSettings(name, namespace)
         self.current: PlannedProbe | None = None
         self.previous: PlannedProbe | None = None
         self.running = False
+        self._queue: list[ProbeSettings] = []  # runs to start when this one ends (K)
+        self._last: ProbeSettings | None = None
+        self._started = 0.0
+        self._ended: float | None = None
         self._lines: deque[str] = deque(maxlen=_LOG_LINES)
         self._dirty = False
         self._endpoints_seen = -1
 
     def compose(self) -> ComposeResult:
-        service = self.source().get("services", self.service_namespace, self.service_name)
-        ways = ways_in(service) if service is not None else ["proxy"]
         with Vertical(id="traffic-frame") as frame:
             frame.border_title = Text(literal(f"traffic service/{self.service_name}"))
-            with Horizontal(id="traffic-options"):
-                yield Label("via")
-                yield Select(
-                    [(way, way) for way in ways], value=ways[0], allow_blank=False, compact=True,
-                    id="via",
-                )  # fmt: skip
-                yield Label("count")
-                yield Input("100", type="integer", compact=True, id="count")
-                yield Label("conc")
-                yield Input("1", type="integer", compact=True, id="concurrency")
-                yield Label("sleep")
-                yield Input("0", type="number", compact=True, id="interval")
-                yield Checkbox("keep-alive", compact=True, id="keepalive")
-            yield Static("Enter: start   Esc: stop, then back", markup=False, id="traffic-status")
+            yield Static(id="traffic-command", markup=False)
+            yield Static("Space: start", id="traffic-status", markup=False)
+            yield Static(id="traffic-totals", markup=False)
             with Horizontal(id="traffic-runs"):
                 yield Static("no requests yet", id="run-now")
                 yield Static(id="run-before")
             yield RichLog(max_lines=_LOG_LINES, id="traffic-log")
+            yield Static(_KEYS, id="traffic-keys", markup=False)
         yield NarrationPanel()
         yield MessageLine()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#run-before").display = False
-        self.query_one("#count", Input).focus()
+        self._show_settings()
         self.set_interval(_REDRAW_SECONDS, self.redraw)
+
+    # -- settings, a key each -------------------------------------------------------------------
+
+    def _ways(self) -> list[Via]:
+        service = self.source().get("services", self.service_namespace, self.service_name)
+        return [*(ways_in(service) if service is not None else ["proxy"]), "url"]
+
+    def set_via(self, via: Via) -> None:
+        """Send the next run this way in (`v` cycles through the ways the Service has)."""
+        self._change(replace(self.settings, via=via))
+
+    def action_cycle_via(self) -> None:
+        self.set_via(cycled(self._ways(), self.settings.via))
+
+    def action_cycle_node(self) -> None:
+        if self.settings.via != "nodeport":
+            self._say("n picks the node of --via nodeport (v changes the way in)")
+            return
+        names = [node.meta.name for node in self.source().objects("nodes")]
+        nodes: list[str | None] = [None, *sorted(names)]
+        self._change(replace(self.settings, node=cycled(nodes, self.settings.node)))
+
+    def action_cycle_port(self) -> None:
+        service = self.source().get("services", self.service_namespace, self.service_name)
+        ports: list[str | None] = [None]
+        ports += [p.name or str(p.port) for p in service.ports] if service is not None else []
+        self._change(replace(self.settings, port=cycled(ports, self.settings.port)))
+
+    def action_toggle_keepalive(self) -> None:
+        self._change(replace(self.settings, keepalive=not self.settings.keepalive))
+
+    def action_ask(self, field: str) -> None:
+        value = getattr(self.settings, field)
+        shown = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self._change(self.settings.with_field(field, text))
+
+        check: Callable[[str], str | None] = lambda text: check_field(field, text)  # noqa: E731
+        self.app.push_screen(AskScreen(_ASKED[field], shown, check), answered)
+
+    def action_presenter(self) -> None:
+        """Only the bars and the totals, for an audience."""
+        self.toggle_class("-presenter")
+
+    def _change(self, settings: ProbeSettings) -> None:
+        self.settings = settings
+        self._show_settings()
+
+    def _show_settings(self) -> None:
+        prefix = "next: " if self.running else ""
+        self.query_one("#traffic-command", Static).update(prefix + self.settings.command())
+
+    def _say(self, text: str) -> None:
+        show = getattr(self.app, "show_message", None)
+        if show is not None:
+            show(text, level="warning")
 
     # -- starting and stopping ------------------------------------------------------------------
 
-    def action_start(self) -> None:
+    def action_start_or_stop(self) -> None:
         if self.running:
-            return
+            self._queue.clear()
+            self.action_stop_or_back()
+        else:
+            self.action_start()
+
+    def action_start(self) -> None:
+        """Start a run with the current settings (nothing while one runs)."""
+        if not self.running:
+            self._start(self.settings)
+
+    def action_again(self) -> None:
+        """The last run again, with the settings it had."""
+        if not self.running:
+            self._start(self._last or self.settings)
+
+    def action_compare(self) -> None:
+        """`K`: the same count kept-alive, then with a new connection each, side by side."""
+        if not self.running:
+            self._queue = [replace(self.settings, keepalive=False)]
+            self._start(replace(self.settings, keepalive=True))
+
+    def _start(self, settings: ProbeSettings) -> None:
         try:
-            request = self._request()
             state = self.source()
             service = state.get("services", self.service_namespace, self.service_name)
             if service is None:
                 raise ValueError(f"service {self.service_name} is gone")
-            planned = plan_probe(self.connection, state, service, request)
-        except ValueError as exc:  # a bad option, no way in, no ready endpoint: say why
+            planned = plan_probe(self.connection, state, service, settings.request())
+        except ValueError as exc:  # no way in, no ready endpoint, an option: say why
+            self._queue.clear()
             self._status(str(exc), error=True)
             return
         if self.current is not None:
@@ -117,15 +221,18 @@ class TrafficScreen(ModalScreen[None]):
             before = self.query_one("#run-before", Static)
             before.update(self._histogram(self.previous, "before"))
             before.display = True
-        self.current = planned
+        self.current, self._last = planned, settings
         self._lines.clear()
         self.query_one("#traffic-log", RichLog).clear()
         self.running = True
-        self._status("running…   Esc: stop")
+        self._started, self._ended = time.monotonic(), None
+        self._show_settings()
+        self._status("running…   Space or Esc: stop")
         self.run_probe(planned)
 
     def action_stop_or_back(self) -> None:
         if self.running and self.current is not None:
+            self._queue.clear()
             self.current.probe.stop()
             return
         self.dismiss()
@@ -136,7 +243,14 @@ class TrafficScreen(ModalScreen[None]):
             await planned.probe.run(self._on_reply)
         finally:
             self.running = False
+            self._ended = time.monotonic()
             self._draw(expect=True)  # the last answers, against the endpoints at the end
+            self._show_settings()
+
+    @on(Worker.StateChanged)
+    def next_in_queue(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "probe" and event.state == WorkerState.SUCCESS and self._queue:
+            self._start(self._queue.pop(0))
 
     def _on_reply(self, reply: Reply) -> None:
         if self.current is not None:
@@ -144,14 +258,10 @@ class TrafficScreen(ModalScreen[None]):
         self._lines.append(reply.line)
         self._dirty = True
 
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_start()
-
     # -- drawing --------------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        """Ten times a second at most: the histogram, the new log lines, the status line."""
+        """Ten times a second at most: the bars, the totals, the new log lines, the status."""
         if self._dirty:
             # While a run goes on, pods scaled in get their share; a finished run keeps its own.
             self._draw(expect=self.running)
@@ -166,42 +276,43 @@ class TrafficScreen(ModalScreen[None]):
         if expect and service is not None and changed:
             self._endpoints_seen = state.version("endpointslices")
             self.current.expect_from(state, service)
-        self.query_one("#run-now", Static).update(self._histogram(self.current, "now"))
+        summary = self.current.tally.summary()
+        self.query_one("#run-now", Static).update(self._histogram(self.current, "now", summary))
+        self.query_one("#traffic-totals", Static).update(self._totals(summary))
         log = self.query_one("#traffic-log", RichLog)
         while self._lines:
             log.write(Text(literal(self._lines.popleft())))
-        tally: Tally = self.current.tally
-        summary_line = f"{tally.sent:,} of {self.current.probe.options.count:,} sent"
+        sent = f"{summary.sent:,} of {self.current.probe.options.count:,} sent"
         if self.running:
-            self._status(f"running: {summary_line}   Esc: stop")
+            self._status(f"running: {sent}   Space or Esc: stop")
         else:
-            self._status(f"done: {summary_line}   Enter: run again   Esc: back")
+            self._status(f"done: {sent}   Space: run   r: again   Esc: back")
 
-    def _histogram(self, planned: PlannedProbe, when: str) -> Histogram:
-        summary = planned.tally.summary()
+    def _totals(self, summary: Summary) -> Text:
+        """`✓ 98 answered  ✗ 2 failed  412 req/s  ✓ fair (p=0.62)`: large, readable from afar."""
+        seconds = (self._ended or time.monotonic()) - self._started
+        rate = summary.sent / seconds if seconds > 0 else 0.0
+        totals = Text.assemble(
+            ("✓ ", "bold"),
+            (f"{summary.answered:,} answered", "bold"),
+            "   ",
+            ("✗ " if summary.failed else "  ", "bold"),
+            (f"{summary.failed:,} failed", "bold" if summary.failed else ""),
+            f"   {rate:,.0f} req/s",
+        )
+        p = summary.fairness_p
+        if p is not None:
+            verdict = "✓ spread as expected" if p >= FAIRNESS_THRESHOLD else "✗ uneven"
+            totals.append(f"   {verdict} (p={p:.2g})", "bold")
+        return totals
+
+    def _histogram(
+        self, planned: PlannedProbe, when: str, summary: Summary | None = None
+    ) -> Histogram:
+        summary = summary or planned.tally.summary()
         return Histogram(summary, title=f"{when} {planned.how}", note=planned.note(summary))
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#traffic-status", Static)
-        status.update(literal(text))
+        status.update(("✗ " if error else "") + literal(text))
         status.set_class(error, "-error")
-
-    def _request(self) -> ProbeRequest:
-        via: Via = self.query_one("#via", Select).value  # type: ignore[assignment]
-        options = ProbeOptions(
-            count=_number(self.query_one("#count", Input).value, "count", int),
-            concurrency=_number(self.query_one("#concurrency", Input).value, "conc", int),
-            interval=_number(self.query_one("#interval", Input).value, "sleep", float),
-            keepalive=self.query_one("#keepalive", Checkbox).value,
-        )
-        return ProbeRequest(self.service_name, via, options.check())
-
-
-NumberT = TypeVar("NumberT", int, float)
-
-
-def _number(text: str, what: str, kind: Callable[[str], NumberT]) -> NumberT:
-    try:
-        return kind(text.strip())
-    except ValueError:
-        raise ValueError(f"{what}: {text!r} is not a number") from None
