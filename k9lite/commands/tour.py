@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from k9lite.flag_checks import FlagError, bounded_int, visible
+from k9lite.flag_checks import FlagError, bounded_int
+from k9lite.render.literal import literal
 from k9lite.tours.script import TourFileError, load_tour
 
 __all__ = ["run_tour"]
@@ -17,7 +18,7 @@ def run_tour(file: Path | None, step_text: str) -> int:
         tour = load_tour(file)
         step = bounded_int("--step", step_text, 1, len(tour.steps), "steps")
     except (TourFileError, FlagError) as exc:
-        print(f"k9lite tour: {visible(str(exc))}", file=sys.stderr)
+        print(f"k9lite tour: {literal(str(exc))}", file=sys.stderr)
         return 2
     # Only a tour that can run pays for the demo cluster and the app.
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
@@ -28,7 +29,7 @@ def run_tour(file: Path | None, step_text: str) -> int:
     try:
         demo = DemoCluster(DemoOptions(scenarios=tour.scenarios)).start()
     except DemoStartError as exc:
-        print(f"k9lite tour: {visible(str(exc))}", file=sys.stderr)
+        print(f"k9lite tour: {literal(str(exc))}", file=sys.stderr)
         return 2
     try:
         connection = load_connection(str(demo.kubeconfig_path), None)

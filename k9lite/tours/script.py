@@ -11,7 +11,8 @@
         view: svc                   # a `:` command: pods, deploy, svc, no, ns
         select: my-service          # the row under the cursor (in the default namespace)
         open: describe              # describe, route or traffic
-        probe: true                 # with open: traffic, start the requests
+        probe: nodeport             # with open: traffic, start the requests this way in
+                                    # (true: through the API server's proxy)
 
 Every problem is a TourFileError whose message names the file and, when it can, the step.
 """
@@ -27,6 +28,7 @@ import yaml
 
 from k9lite.demo.scenarios import SCENARIOS, manifests
 from k9lite.render.rows import view_for
+from k9lite.traffic.vantage import Via
 
 __all__ = ["DEFAULT_TOUR", "MergePatch", "Step", "Tour", "TourFileError", "load_tour"]
 
@@ -35,6 +37,8 @@ DEFAULT_TOUR = "default.yaml"
 
 Opening = Literal["describe", "route", "traffic"]
 _OPENINGS: tuple[Opening, ...] = ("describe", "route", "traffic")
+# The ways in a tour may start requests by; a URL is the presenter's own, not the demo's.
+_WAYS_IN: tuple[Via, ...] = ("proxy", "clusterip", "nodeport", "loadbalancer")
 _STEP_KEYS = frozenset(("title", "say", "apply", "patch", "view", "select", "open", "probe"))
 _MAX_SAY_LINES = 4
 # What `object: KIND/NAME` may name, kubectl's short names included.
@@ -72,7 +76,8 @@ class Step:
     view: str = ""
     select: str = ""
     open: Opening | None = None
-    probe: bool = False
+    probe: Via | None = None
+    """The way in of the requests the step starts; None: no requests."""
 
     @property
     def changes_cluster(self) -> bool:
@@ -154,8 +159,12 @@ def _step(raw: Any, number: int, source: str, folder: Path | None) -> Step:
     if opening is not None and not select:
         raise TourFileError(f"{where}: 'open: {opening}' needs 'select: SERVICE'")
     probe = raw.get("probe", False)
-    if probe is not False and (probe is not True or opening != "traffic"):
-        raise TourFileError(f"{where}: 'probe' is true or false, and true needs 'open: traffic'")
+    if probe is True:
+        probe = "proxy"
+    if probe is not False and (probe not in _WAYS_IN or opening != "traffic"):
+        raise TourFileError(
+            f"{where}: 'probe' is true or a way in ({', '.join(_WAYS_IN)}), with 'open: traffic'"
+        )
     applied = raw.get("apply", "")
     return Step(
         title=title.strip(),
@@ -166,7 +175,7 @@ def _step(raw: Any, number: int, source: str, folder: Path | None) -> Step:
         view=view,
         select=str(select),
         open=opening,
-        probe=probe,
+        probe=probe or None,
     )
 
 

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
 
-from textual import events, work
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.widgets import Input
 
 from k9lite.analysis.settled import settled
 from k9lite.kube.apply import Written, apply_manifests, merge_patch
@@ -26,6 +25,7 @@ from k9lite.tours.script import Step, Tour
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.navigator import AppOptions
 from k9lite.ui.screens.traffic import TrafficScreen
+from k9lite.ui.widgets.doctor_panel import DoctorPanel
 from k9lite.ui.widgets.narration import Narration
 
 __all__ = ["TourApp"]
@@ -72,21 +72,6 @@ class TourApp(K9liteApp):
 
     def on_ready(self) -> None:
         self.show_step(self.step_index)
-
-    async def on_event(self, event: events.Event) -> None:
-        # A focused text field takes printable keys before any binding, priority ones too
-        # (Textual filters them out of the chain): during a tour, n and p are the tour's anyway.
-        if (
-            self.touring
-            and isinstance(event, events.Key)
-            and event.key in ("n", "p")
-            and isinstance(self.focused, Input)
-        ):
-            event.stop()
-            event.prevent_default()
-            await self.run_action(f"tour_{'next' if event.key == 'n' else 'back'}")
-            return
-        await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("tour_"):
@@ -173,21 +158,25 @@ class TourApp(K9liteApp):
         if step.select:
             self.browser.refresh_rows(self.feed.state, self.options.clock())
             self.browser.table.move_cursor(key=f"{self.namespace}/{step.select}")
-        if step.open is not None:
-            opening = {
-                "describe": self.action_describe,
-                "route": self.action_route,
-                "traffic": self.action_traffic,
-            }
-            opening[step.open]()
-        if step.open != "traffic":
+        if step.open is None:
             return
-        traffic = self.screen
-        assert isinstance(traffic, TrafficScreen)
-        if not await self._until(lambda: traffic.is_mounted, "the traffic test to open"):
+        opening = {
+            "describe": self.action_describe,
+            "route": self.action_route,
+            "traffic": self.action_traffic,
+        }
+        opening[step.open]()
+        opened = self.screen
+        if not await self._until(lambda: opened.is_mounted, f"the {step.open} to open"):
             return
-        if step.probe and self.start_probes:
-            traffic.action_start()
+        if step.open == "describe":
+            # The doctor's findings end the description: in view, the audience reads them.
+            doctor = opened.query_one(DoctorPanel)
+            opened.call_after_refresh(doctor.scroll_visible, top=True, animate=False)
+        if isinstance(opened, TrafficScreen) and step.probe:
+            opened.set_via(step.probe)
+            if self.start_probes:
+                opened.action_start()
 
 
 def _at_least(version: str, wanted: str) -> bool:
