@@ -53,6 +53,27 @@ def _plural(obj: dict[str, Any]) -> str:
     return plural
 
 
+def _with_last_applied(manifest: dict[str, Any], namespace: str | None) -> dict[str, Any]:
+    """The manifest as kubectl apply sends it: in its namespace, and recording itself.
+
+    kubectl (staging/src/k8s.io/kubectl/pkg/util/apply.go, GetModifiedConfiguration) records the
+    object with its other annotations (an empty map when none) as sorted, compact JSON ending in
+    a newline; the same bytes here, so a later `kubectl apply` of the file finds nothing to do.
+    """
+    meta = dict(manifest["metadata"])
+    if namespace is not None:
+        meta["namespace"] = namespace
+    meta["annotations"] = {
+        k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED
+    }
+    recorded = {**manifest, "metadata": meta}
+    text = json.dumps(recorded, sort_keys=True, separators=(",", ":")) + "\n"
+    return {
+        **recorded,
+        "metadata": {**meta, "annotations": {**meta["annotations"], LAST_APPLIED: text}},
+    }
+
+
 def apply_manifests(connection: Connection, objects: Iterable[dict[str, Any]]) -> list[Written]:
     """Create or update each object in order."""
     results = []
@@ -64,11 +85,7 @@ def apply_manifests(connection: Connection, objects: Iterable[dict[str, Any]]) -
             namespace = (
                 manifest["metadata"].get("namespace", "default") if api_kind.namespaced else None
             )
-            annotations = {
-                LAST_APPLIED: json.dumps(manifest, sort_keys=True, separators=(",", ":"))
-            }
-            body = {**manifest, "metadata": {**manifest["metadata"], "annotations": {
-                **manifest["metadata"].get("annotations", {}), **annotations}}}  # fmt: skip
+            body = _with_last_applied(manifest, namespace)
             try:
                 get_raw(api_client, plural, namespace, name)
             except NotFound:
