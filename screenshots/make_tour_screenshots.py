@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from make_screenshots import until  # noqa: E402  (beside this script: one bounded wait)
 from textual.pilot import Pilot  # noqa: E402
 
 from k9lite.demo.cluster import DemoCluster, DemoOptions  # noqa: E402
@@ -29,19 +30,11 @@ from k9lite.ui.screens.traffic import TrafficScreen  # noqa: E402
 from k9lite.ui.tour import TourApp  # noqa: E402
 
 SIZE = (80, 24)
-TIMEOUT = 30.0
 OPTIONS = DemoOptions(pod_start_delay=0.05, pod_stop_delay=0.05, seed=1)
 
 
-async def until(condition: Callable[[], object], what: str) -> None:
-    """Wait (bounded) while the app runs; stop the script saying what never happened."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + TIMEOUT
-    while loop.time() < deadline:
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise SystemExit(f"make_tour_screenshots: timed out after {TIMEOUT}s waiting for {what}")
+def shown(app: TourApp, index: int) -> bool:
+    return app.step_index == index and app.step_ready
 
 
 def probe_done(app: TourApp) -> bool:
@@ -57,7 +50,7 @@ async def shoot(cluster: DemoCluster, tour: Tour, out: Path) -> list[Path]:
         for index, step in enumerate(tour.steps):
             if index:
                 await pilot.press("n")
-            await until(lambda i=index: app.step_index == i and app.step_ready, step.title)
+            await until(partial(shown, app, index), step.title)
             if step.probe:
                 await until(lambda: probe_done(app), f"the probe of {step.title!r}")
             await settle(pilot)
