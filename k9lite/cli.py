@@ -129,17 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     route.add_argument("service", metavar="SERVICE", help="the Service's name")
     route.add_argument("--json", action="store_true", help="print the route's hops as JSON")
     _probe_parser(commands)
-    tour = commands.add_parser(
-        "tour",
-        help="walk through the Services walkthroughs, step by step, on a demo cluster",
-        description="A guided tour for an audience: each step narrates, changes the demo "
-        "cluster (as kubectl apply) and opens the screen that shows it. n or Right: next; "
-        "p or Left: back (cluster changes are not undone); Esc: leave the tour and explore.",
-    )
-    tour.add_argument(
-        "file", metavar="FILE", nargs="?", type=Path, help="your own tour (default: the built-in)"
-    )
-    tour.add_argument("--step", default="1", help="start at this step (earlier changes made)")
+    from k9lite.commands.tour import add_tour_parser
+
+    add_tour_parser(commands)
     diagnose = commands.add_parser(
         "diagnose",
         help="explain why a Service has no (or too few) endpoints, and how to fix it",
@@ -257,7 +249,7 @@ def _run_demo_cluster(args: argparse.Namespace) -> int:
     from k9lite.demo.cluster import DemoCluster, DemoStartError
 
     if args.scenario and "list" in args.scenario:
-        return _list_scenarios()
+        return _print_scenarios()
     try:
         options = _demo_options(args)
     except FlagError as exc:
@@ -398,12 +390,11 @@ def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
     return print_probe(connection, namespace, request, json=args.json, log=args.log)
 
 
-def _list_scenarios() -> int:
-    from k9lite.demo.scenarios import descriptions
+def _print_scenarios() -> int:
+    # Only listing pays for reading the scenarios (the demo package).
+    from k9lite.commands.scenarios import print_scenarios
 
-    for name, line in descriptions().items():
-        print(f"{name:<8} {line}")
-    return 0
+    return print_scenarios()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -434,18 +425,11 @@ def _main(argv: Sequence[str] | None) -> int:
         )
         return 2
     if args.scenario and "list" in args.scenario:
-        return _list_scenarios()
+        return _print_scenarios()
     if args.command == "tour":
         from k9lite.commands.tour import run_tour
 
-        if args.demo or args.kubeconfig or args.context or args.scenario:
-            print(
-                "k9lite tour: the tour starts its own demo cluster, with the scenarios its file "
-                "names; it takes no --demo, --kubeconfig, --context or --scenario",
-                file=sys.stderr,
-            )
-            return 2
-        return run_tour(args.file, args.step)
+        return run_tour(args)
     if args.scenario and not args.demo:
         print(
             "k9lite: --scenario picks what the demo cluster holds: use it with --demo",

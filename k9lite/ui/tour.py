@@ -71,7 +71,7 @@ class TourApp(K9liteApp):
         self._changed_through = -1
 
     def on_ready(self) -> None:
-        self.show_step(self.step_index)
+        self.go_to_step(self.step_index)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("tour_"):
@@ -80,13 +80,13 @@ class TourApp(K9liteApp):
 
     def action_tour_next(self) -> None:
         if self.step_index + 1 < len(self.tour.steps):
-            self.show_step(self.step_index + 1)
+            self.go_to_step(self.step_index + 1)
         else:
             self.show_message("the last step: Esc leaves the tour, the cluster stays")
 
     def action_tour_back(self) -> None:
         if self.step_index > 0:
-            self.show_step(self.step_index - 1)
+            self.go_to_step(self.step_index - 1)
 
     def action_tour_leave(self) -> None:
         self.touring = False
@@ -96,13 +96,18 @@ class TourApp(K9liteApp):
 
     # -- one step -------------------------------------------------------------------------------
 
-    @work(exclusive=True, group="tour", exit_on_error=False)
-    async def show_step(self, index: int) -> None:
-        """Narrate step `index`, make the cluster changes not made yet, then show its screen."""
+    def go_to_step(self, index: int) -> None:
+        """Narrate step `index` at once (keys pressed quickly count every press), then act."""
         self.step_index = index
         self.step_ready = False
         step = self.tour.steps[index]
         self.narration = Narration(step.title, step.say, index + 1, len(self.tour.steps))
+        self.show_step(index)
+
+    @work(exclusive=True, group="tour", exit_on_error=False)
+    async def show_step(self, index: int) -> None:
+        """Make the cluster changes not made yet, then show step `index`'s screen."""
+        step = self.tour.steps[index]
         # Forward (or a tour started at a later step): every earlier change first, in order.
         # Back: nothing is undone.
         while self._changed_through < index:
@@ -145,7 +150,9 @@ class TourApp(K9liteApp):
         deadline = loop.time() + _STEP_TIMEOUT
         while not condition():
             if loop.time() >= deadline:
-                self.show_error(f"tour: waited {_STEP_TIMEOUT:.0f}s for {what}; n tries again")
+                self.show_error(
+                    f"tour: waited {_STEP_TIMEOUT:.0f}s for {what}; the next step tries again"
+                )
                 return False
             await asyncio.sleep(_POLL_SECONDS)
         return True

@@ -92,3 +92,15 @@ async def test_back_shows_the_earlier_screen_and_esc_leaves(
         # Out of the tour, n and Esc are the screens' again: Esc closes the route.
         await pilot.press("escape")
         await until(lambda: not isinstance(app.screen, TextScreen), what="the route closed")
+
+
+async def test_each_press_counts_even_before_the_step_is_up(
+    tour_cluster: DemoCluster, tour: Tour
+) -> None:
+    """A presenter's quick n n: two steps on, whatever the cluster is still doing."""
+    app = tour_app(tour_cluster, tour, start_probes=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("n", "n")
+        assert app.step_index == 2
+        await until(lambda: app.step_ready, timeout=STEP_TIMEOUT, what="step 3 on screen")
+        assert app.feed.state.get("deployments", "default", "hostname-server") is not None
