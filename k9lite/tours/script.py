@@ -71,7 +71,7 @@ class Step:
     apply: tuple[dict[str, Any], ...] = ()
     """The manifests' objects, created or updated as `kubectl apply` would."""
     applied: str = ""
-    """What `apply` named (a scenario or a file), for the narration and errors."""
+    """What `apply` named (a scenario or a file), for the messages about it."""
     patch: MergePatch | None = None
     view: str = ""
     select: str = ""

@@ -114,7 +114,8 @@ class TourApp(K9liteApp):
             following = self.tour.steps[self._changed_through + 1]
             if following.changes_cluster:
                 written = await asyncio.to_thread(self._change, following)
-                if not await self._until(partial(self._seen, written), following.title):
+                changes = following.applied or f"the patch of {following.title!r}"
+                if not await self._until(partial(self._seen, written), f"{changes} to settle"):
                     return
             self._changed_through += 1
         if step.select and not await self._until(
