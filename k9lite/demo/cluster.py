@@ -45,7 +45,8 @@ from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.discovery import KUBERNETES_VERSION
 from k9lite.demo.kubeconfig_file import CONTEXT_NAME, write_private
 from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES
-from k9lite.demo.registry import Registry, resource
+from k9lite.demo.managed_fields import writing_as
+from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.server import DEMO_USER, APIServer
 from k9lite.demo.store import Store
 
@@ -93,7 +94,12 @@ def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Node",
-        "metadata": {"name": name, "labels": labels},
+        # The controller manager's TTL controller annotates every node (0 s on small clusters).
+        "metadata": {
+            "name": name,
+            "labels": labels,
+            "annotations": {"node.alpha.kubernetes.io/ttl": "0"},
+        },
         "spec": spec,
         "status": {
             "addresses": [
@@ -106,6 +112,8 @@ def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
                 {
                     "type": "Ready",
                     "status": "True",
+                    "lastHeartbeatTime": now_rfc3339(),
+                    "lastTransitionTime": now_rfc3339(),
                     "reason": "KubeletReady",
                     "message": "kubelet is posting ready status",
                 }
@@ -194,9 +202,11 @@ class ClusterRuntime:
         count = max(1, min(self.options.nodes, MAX_NODES))
         for index, name in enumerate(node_names(count), start=1):
             node = _node(name, index, control_plane=name == "master")
-            created = self.registry.create(resource("Node"), None, node)
-            registered = self.registry.write_status(resource("Node"), created, node["status"])
-            record_node_registered(self.recorder, registered)
+            # Each node's kubelet registers it.
+            with writing_as("kubelet"):
+                created = self.registry.create(resource("Node"), None, node)
+                registered = self.registry.write_status(resource("Node"), created, node["status"])
+                record_node_registered(self.recorder, registered)
 
     def _bootstrap_api_service(self) -> None:
         """The `kubernetes` Service of every cluster, its endpoint the API server itself."""

@@ -1,7 +1,7 @@
 """kube-apiserver's static defaulting (SetDefaults_* of core/v1, apps/v1, discovery/v1).
 
 Only what the real server fills in from the object alone: never allocation (ClusterIPs,
-NodePorts, names), which needs the store, and never admission (service accounts, tolerations).
+NodePorts, names), which needs the store, and never admission (admission.py).
 Applied in place and idempotent, so create and every update can run it.
 """
 
@@ -53,6 +53,22 @@ def _default_container(container: dict[str, Any]) -> None:
     container.setdefault("resources", {})
     for port in _dicts(container.get("ports")):
         port.setdefault("protocol", "TCP")
+    for field in ("livenessProbe", "readinessProbe", "startupProbe"):
+        probe = container.get(field)
+        if isinstance(probe, dict):
+            _default_probe(probe)
+
+
+def _default_probe(probe: dict[str, Any]) -> None:
+    """SetDefaults_Probe and SetDefaults_HTTPGetAction."""
+    probe.setdefault("timeoutSeconds", 1)
+    probe.setdefault("periodSeconds", 10)
+    probe.setdefault("successThreshold", 1)
+    probe.setdefault("failureThreshold", 3)
+    http_get = probe.get("httpGet")
+    if isinstance(http_get, dict):
+        http_get.setdefault("path", "/")
+        http_get.setdefault("scheme", "HTTP")
 
 
 def _default_pod_spec(spec: _Spec) -> None:
@@ -70,6 +86,10 @@ def _default_template(spec: _Spec) -> None:
     template = spec.get("template")
     if isinstance(template, dict):
         _default_pod_spec(_spec(template))
+        metadata = template.get("metadata")
+        if isinstance(metadata, dict):
+            # A template's ObjectMeta is a struct: Go writes its zero creationTimestamp as null.
+            metadata.setdefault("creationTimestamp", None)
 
 
 def _default_pod(pod: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import math
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -15,6 +16,7 @@ from aiohttp import web
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
+from k9lite.demo.managed_fields import manager_from_request, writing_as
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import (
     ListOptions,
@@ -28,20 +30,16 @@ from k9lite.demo.resources import ResourceType
 from k9lite.demo.service_proxy import ServiceProxy
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tables import table
+from k9lite.demo.wire import json_response
 from k9lite.demo.wire_forms import WireForm, wire_form
+from k9lite.demo.zero import zero_object
 
 __all__ = ["ResourceHandlers", "json_response"]
 
 _DEFAULT_WATCH_SECONDS = 1800
 _INITIAL_EVENTS_END = "k8s.io/initial-events-end"
-
-
-def json_response(
-    body: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> web.Response:
-    return web.Response(
-        body=orjson.dumps(body), status=status, content_type="application/json", headers=headers
-    )
+_TYPE_KEYS = ("apiVersion", "kind")
+_BOOKMARK_BEFORE_TIMEOUT = 1.5
 
 
 def _list_kind(rt: ResourceType) -> dict[str, str]:
@@ -66,6 +64,14 @@ class ResourceHandlers:
         await self.proxy.close()
 
     async def handle(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
+        manager = manager_from_request(
+            request.query.get("fieldManager"), request.headers.get("User-Agent", "")
+        )
+        subresource = path.subresource if path.subresource in ("status", "scale") else None
+        with writing_as(manager, subresource):
+            return await self._serve(request, path)
+
+    async def _serve(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
         form, method = wire_form(path.resource), request.method
         rt = form.stored
         namespace = path.namespace if rt.namespaced else None
@@ -205,11 +211,15 @@ class ResourceHandlers:
             metadata["continue"] = continue_token
             if remaining is not None:
                 metadata["remainingItemCount"] = remaining
+        # Items of a list carry no apiVersion and kind: the list's own say what they are.
         return json_response(
             {
                 **_list_kind(form.served),
                 "metadata": metadata,
-                "items": [form.to_wire(item) for item in items],
+                "items": [
+                    {k: v for k, v in form.to_wire(item).items() if k not in _TYPE_KEYS}
+                    for item in items
+                ],
             }
         )
 
@@ -285,15 +295,16 @@ class ResourceHandlers:
                 await send("ADDED", obj)
             if options.send_initial_events:
                 await send("BOOKMARK", self._bookmark(form.served, {_INITIAL_EVENTS_END: "true"}))
+            bookmark_at = self._next_bookmark(loop.time(), deadline, options)
             while (remaining := deadline - loop.time()) > 0:
-                wait = (
-                    min(remaining, self.bookmark_interval) if options.allow_bookmarks else remaining
-                )
                 try:
-                    event = await asyncio.wait_for(queue.get(), wait)
+                    event = await asyncio.wait_for(
+                        queue.get(), min(remaining, max(0.0, bookmark_at - loop.time()))
+                    )
                 except asyncio.TimeoutError:
-                    if options.allow_bookmarks and loop.time() < deadline:
+                    if loop.time() >= bookmark_at:
                         await send("BOOKMARK", self._bookmark(form.served, None))
+                        bookmark_at = self._next_bookmark(loop.time(), deadline, options)
                     continue
                 if event is None:
                     break
@@ -308,11 +319,28 @@ class ResourceHandlers:
             await response.write_eof()
         return response
 
+    def _next_bookmark(self, now: float, deadline: float, options: ListOptions) -> float:
+        """When the next BOOKMARK is due: every interval, and once shortly before the timeout.
+
+        The watch cache sends one about 2 s before a watch's deadline (its bookmark timer ticks
+        every second: recorded 1.27 s before a 6 s timeout) so the client resumes from a fresh
+        resourceVersion; `inf` when bookmarks were not asked for or the last one is sent.
+        """
+        if not options.allow_bookmarks:
+            return math.inf
+        heartbeat = now + self.bookmark_interval
+        last_call = deadline - _BOOKMARK_BEFORE_TIMEOUT
+        if heartbeat < last_call:
+            return heartbeat
+        return last_call if last_call > now else math.inf
+
     def _bookmark(self, rt: ResourceType, annotations: dict[str, str] | None) -> dict[str, Any]:
-        metadata: dict[str, Any] = {"resourceVersion": str(self.store.resource_version)}
+        """The kind's empty object with only a resourceVersion, as the watch cache sends it."""
+        bookmark = zero_object(rt.kind, rt.group_version)
+        bookmark["metadata"]["resourceVersion"] = str(self.store.resource_version)
         if annotations:
-            metadata["annotations"] = annotations
-        return {"kind": rt.kind, "apiVersion": rt.group_version, "metadata": metadata}
+            bookmark["metadata"]["annotations"] = annotations
+        return bookmark
 
     @staticmethod
     def _visible_change(

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from k9lite.demo import allocators
+from k9lite.demo import allocators, managed_fields
+from k9lite.demo.admission import admit_pod
 from k9lite.demo.defaults import apply_defaults
 from k9lite.demo.errors import APIError, bad_request, conflict, invalid
 from k9lite.demo.int32_fields import check_decodable_body, check_decodable_patch
@@ -31,8 +32,12 @@ for _rt in RESOURCES:
     _BY_KIND.setdefault(_rt.kind, _rt)
 # Random name suffixes use the same alphabet as Kubernetes' rand.String: no vowels, no 0/1/3.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-# Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to).
-_GENERATION_KINDS = {"Deployment", "ReplicaSet"}
+# Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to);
+# an EndpointSlice's counts every change but to its metadata (its strategy's PrepareForUpdate).
+_GENERATION_KINDS = {"Deployment", "ReplicaSet", "EndpointSlice"}
+
+
+_SCALE = ResourceType("autoscaling", "v1", "Scale", "scale", True)
 
 
 def resource(kind: str) -> ResourceType:
@@ -56,6 +61,7 @@ class Registry:
         self.pod_cap = PodCap(store, max_pods)
         self.allocations = allocators.ServiceAllocations()
         store.listeners.append(self.allocations.observe)
+        store.before_replace = _track_fields
 
     def random_suffix(self, length: int = 5) -> str:
         return "".join(self.rng.choice(SUFFIX_ALPHABET) for _ in range(length))
@@ -91,6 +97,9 @@ class Registry:
         if "status" in rt.subresources:
             obj["status"] = _initial_status(rt.kind)
         apply_defaults(rt.plural, obj)
+        _track_fields(rt, obj, None)
+        if rt.kind == "Pod":
+            admit_pod(obj, self.random_suffix())
         self._validate(rt, obj, None)
         if rt.kind == "Service":
             self._allocate_service(obj, None)
@@ -314,12 +323,13 @@ class Registry:
         if wanted_version and wanted_version != obj["metadata"]["resourceVersion"]:
             raise conflict(rt, name)
         if replicas < 0:
+            # The scale subresource validates an autoscaling/v1 Scale, and names it so.
+            message = f"Invalid value: {replicas}: must be greater than or equal to 0"
             raise invalid(
-                rt,
+                _SCALE,
                 name,
-                f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
-                f"Invalid value: {replicas}: must be greater than or equal to 0",
-                [("spec.replicas", "must be greater than or equal to 0", "FieldValueInvalid")],
+                f'Scale.autoscaling "{name}" is invalid: spec.replicas: {message}',
+                [("spec.replicas", message, "FieldValueInvalid")],
             )
         new = clone(obj)
         new["spec"]["replicas"] = replicas
@@ -453,6 +463,12 @@ class Registry:
                 taken_ports.add(port.get("nodePort", 0))
         if causes:
             self._reject(resource("Service"), svc, causes)
+
+
+def _track_fields(rt: ResourceType, new: dict[str, Any], old: dict[str, Any] | None) -> None:
+    """managedFields for one write; on create before admission and allocation, which (as on
+    the real server) add fields no manager is said to own."""
+    managed_fields.track(rt.kind, rt.group_version, new, old)
 
 
 def _initial_status(kind: str) -> dict[str, Any]:

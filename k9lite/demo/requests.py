@@ -80,7 +80,8 @@ class ResourcePath:
 
 
 def _not_found() -> APIError:
-    return APIError(404, "NotFound", "the server could not find the requested resource")
+    # No such resource: the real server's Status says so with empty details.
+    return APIError(404, "NotFound", "the server could not find the requested resource", details={})
 
 
 def parse_resource_path(path: str) -> ResourcePath:
@@ -181,7 +182,9 @@ def decode_continue(token: str) -> tuple[str, str]:
         namespace, name = data["start"]
         return str(namespace), str(name)
     except (binascii.Error, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-        raise bad_request("continue key is not valid: malformed continue token") from None
+        raise bad_request(
+            "invalid continue token: continue key is not valid: malformed continue token"
+        ) from None
 
 
 async def read_body(request: web.BaseRequest) -> Any:

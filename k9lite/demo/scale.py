@@ -12,6 +12,7 @@ from typing import Any
 
 from k9lite.demo.controllers.nodes import mark_running
 from k9lite.demo.controllers.workloads import pod_for, pod_template_hash, replica_set_for
+from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.store import clone
 
@@ -43,29 +44,37 @@ def populate(registry: Registry, pods: int) -> None:
             registry.create(resource("Namespace"), None, {"metadata": {"name": namespace}})
         replicas = min(PODS_PER_DEPLOYMENT, pods - created)
         name = f"app-{index:05d}"
-        deploy = registry.create(resource("Deployment"), namespace, _deployment(name, replicas))
-        registry.create(
-            resource("Service"),
-            namespace,
-            {
-                "metadata": {"name": name, "labels": {"app": name}},
-                "spec": {"selector": {"app": name}, "ports": [{"port": 80, "targetPort": 8080}]},
-            },
-        )
+        # Each write is attributed to whoever makes it on a real cluster (managedFields).
+        with writing_as("kubectl-create"):
+            deploy = registry.create(resource("Deployment"), namespace, _deployment(name, replicas))
+            registry.create(
+                resource("Service"),
+                namespace,
+                {
+                    "metadata": {"name": name, "labels": {"app": name}},
+                    "spec": {
+                        "selector": {"app": name},
+                        "ports": [{"port": 80, "targetPort": 8080}],
+                    },
+                },
+            )
         template_hash = pod_template_hash(deploy["spec"]["template"])
-        rs = registry.create(
-            resource("ReplicaSet"),
-            namespace,
-            replica_set_for(deploy, template_hash, revision=1, replicas=replicas),
-        )
+        with writing_as("kube-controller-manager"):
+            rs = registry.create(
+                resource("ReplicaSet"),
+                namespace,
+                replica_set_for(deploy, template_hash, revision=1, replicas=replicas),
+            )
         for _ in range(replicas):
             node = workers[created % len(workers)]
             pod = pod_for(rs, f"{rs['metadata']['name']}-{registry.random_suffix()}")
             pod["spec"]["nodeName"] = node["metadata"]["name"]
-            running = clone(registry.create(resource("Pod"), namespace, pod))
+            with writing_as("kube-controller-manager"):
+                running = clone(registry.create(resource("Pod"), namespace, pod))
             ip = str(next(free_hosts[node["metadata"]["name"]]))
             mark_running(running, node, ip)
-            store.replace(resource("Pod"), running)
+            with writing_as("kubelet"):
+                store.replace(resource("Pod"), running)
             created += 1
         index += 1
 

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from k9lite.demo.errors import APIError
+from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
 
 __all__ = ["SCENARIOS", "apply", "descriptions", "manifests"]
@@ -39,11 +40,13 @@ def manifests(name: str) -> list[dict[str, Any]]:
 
 def apply(registry: Registry, name: str) -> None:
     """Create a scenario's objects; one that already exists (shared by scenarios) is kept."""
-    for obj in manifests(name):
-        rt = resource(obj["kind"])
-        namespace = obj["metadata"].get("namespace", "default") if rt.namespaced else None
-        try:
-            registry.create(rt, namespace, obj)
-        except APIError as exc:
-            if exc.reason != "AlreadyExists":
-                raise
+    # As `kubectl create -f` would: the objects' managedFields name kubectl-create.
+    with writing_as("kubectl-create"):
+        for obj in manifests(name):
+            rt = resource(obj["kind"])
+            namespace = obj["metadata"].get("namespace", "default") if rt.namespaced else None
+            try:
+                registry.create(rt, namespace, obj)
+            except APIError as exc:
+                if exc.reason != "AlreadyExists":
+                    raise

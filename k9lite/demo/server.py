@@ -18,6 +18,7 @@ from k9lite.demo.errors import APIError, forbidden
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import parse_resource_path
+from k9lite.demo.wire import stamp_response
 
 __all__ = ["DEMO_USER", "APIServer", "ServerFaults"]
 
@@ -68,6 +69,7 @@ class APIServer:
             client_max_size=16 * 1024 * 1024,
         )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        app.on_response_prepare.append(stamp_response)
         return app
 
     async def start(self) -> None:

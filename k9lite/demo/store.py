@@ -41,6 +41,10 @@ class StoreEvent:
     resource_version: int
 
 
+def _no_hook(rt: ResourceType, new: dict[str, Any], old: dict[str, Any]) -> None:
+    """The default `before_replace`: nothing."""
+
+
 def _key(obj: dict[str, Any]) -> Key:
     meta = obj["metadata"]
     return meta.get("namespace", ""), meta["name"]
@@ -64,6 +68,10 @@ class Store:
         self._compacted = 0
         self._watchers: dict[ResourceType, set[asyncio.Queue[StoreEvent | None]]] = {}
         self.listeners: list[Callable[[StoreEvent], None]] = []
+        # Called with (resource, new, old) before a replace is stored, whoever writes: the
+        # registry keeps managedFields with it.
+        self.before_replace: Callable[[ResourceType, dict[str, Any], dict[str, Any]], None]
+        self.before_replace = _no_hook
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -141,6 +149,7 @@ class Store:
     def replace(self, rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
         key = _key(obj)
         old = self.get(rt, *key)
+        self.before_replace(rt, obj, old)
         return self._write("MODIFIED", rt, key, obj, old)
 
     def delete(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:

@@ -6,9 +6,14 @@ screen, is not in these lines.
 
 from __future__ import annotations
 
-from textual.app import App
+import io
 
-__all__ = ["screen_lines", "screen_text"]
+from rich.console import Console
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Static
+
+__all__ = ["screen_lines", "screen_text", "static_text"]
 
 
 def screen_lines(app: App[None]) -> list[str]:
@@ -18,3 +23,11 @@ def screen_lines(app: App[None]) -> list[str]:
 
 def screen_text(app: App[None]) -> str:
     return "\n".join(screen_lines(app))
+
+
+def static_text(widget: Static, width: int = 200) -> str:
+    """What a Static holds (text or any Rich renderable), as plain text at `width`."""
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    content = widget.content
+    console.print(content if not isinstance(content, str) else Text(content))
+    return console.file.getvalue()  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.widgets.status_header import StatusHeader
 from tests.conftest import Kubectl
-from tests.ui.screen import screen_lines, screen_text
+from tests.ui.screen import screen_lines, screen_text, static_text
 
 T = TypeVar("T")
 SIZE = (160, 45)
@@ -228,7 +228,7 @@ async def test_describe_and_filter(cluster: DemoCluster) -> None:
         assert "Endpoints:" in app.screen.text
         # Its Events, read as kubectl describe reads them (none for this Service).
         events = app.screen.query_one(".events", Static)
-        await until(lambda: "<none>" in str(events.render()), what="the Events section")
+        await until(lambda: "<none>" in static_text(events), what="the Events section")
         await pilot.press("escape")
         app.run_command("po")
         app.apply_filter("-l app=hostname-server")
@@ -261,3 +261,22 @@ async def test_ctx_lists_and_switches_contexts(cluster: DemoCluster, tmp_path: P
         assert (header.context, header.namespace) == ("second", "kube-system")
         await until(lambda: app.query_one(Browser).table.loaded, what="the new context's pods")
         assert rows(app) == {}
+
+
+async def test_describe_a_pod_ends_with_the_events_kubectl_describe_shows(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    app = make_app(cluster)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: len(rows(app)) == 7, what="the pods")
+        pod = sorted(rows(app))[0].split("/", 1)[1]
+        app.query_one(Browser).table.move_cursor(key=f"default/{pod}")
+        await pilot.press("d")
+        await until(lambda: isinstance(app.screen, TextScreen), what="the describe screen")
+        events = app.screen.query_one(".events", Static)
+        await until(lambda: "Scheduled" in static_text(events), what="the pod's Events")
+        described = await asyncio.to_thread(kubectl, "describe", "pod", pod)
+        shown = static_text(events)
+        for reason in ("Scheduled", "Created", "Started"):
+            assert reason in described and reason in shown, reason
+        assert f"Successfully assigned default/{pod} to" in shown

@@ -9,6 +9,7 @@ from typing import Any
 
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.errors import APIError
+from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tasks import observe
@@ -35,6 +36,8 @@ class Controller:
 
     name = "controller"
     kinds: tuple[str, ...] = ()
+    field_manager = "kube-controller-manager"
+    """Who its writes are attributed to in managedFields: its binary, as on a real cluster."""
 
     def __init__(self, registry: Registry, recorder: EventRecorder) -> None:
         self.registry = registry
@@ -121,7 +124,8 @@ class ControllerManager:
     @staticmethod
     def _reconcile(controller: Controller, key: Key) -> float | None:
         try:
-            return controller.reconcile(key)
+            with writing_as(controller.field_manager):
+                return controller.reconcile(key)
         except APIError as exc:
             # A conflict or a vanished object: the next event brings the key back.
             log.debug("%s: %s/%s: %s", controller.name, key[0], key[1], exc.message)

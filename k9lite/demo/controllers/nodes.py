@@ -66,6 +66,7 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
             "ready": True,
             "started": True,
             "restartCount": 0,
+            "lastState": {},
             "state": {"running": {"startedAt": started}},
         }
         for c in pod["spec"].get("containers", ())
@@ -117,6 +118,7 @@ class Kubelet(Controller):
     """Every node's kubelet at once: starts bound pods after a delay, stops deleted ones."""
 
     name = "kubelet"
+    field_manager = "kubelet"
     kinds = ("Pod",)
 
     def __init__(

@@ -12,6 +12,7 @@ from typing import Any
 from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.nodes import pod_keys, set_condition
 from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.store import StoreEvent, clone
 
@@ -37,6 +38,7 @@ class Scheduler(Controller):
     """Binds each unscheduled pod to the feasible node with the fewest siblings, then pods."""
 
     name = "default-scheduler"
+    field_manager = "kube-scheduler"
     kinds = ("Pod", "Node")
 
     def __init__(self, registry: Registry, recorder: EventRecorder) -> None:
@@ -96,7 +98,9 @@ class Scheduler(Controller):
         bound = clone(pod)
         bound["spec"]["nodeName"] = node_name
         set_condition(bound, "PodScheduled", "True")
-        self.store.replace(resource("Pod"), bound)
+        # A binding, not an update: the real server's field manager does not see it.
+        with writing_as(None):
+            self.store.replace(resource("Pod"), bound)
         self.recorder.record(
             bound,
             "Scheduled",

@@ -10,7 +10,7 @@ from k9lite.demo.allocators import allocate_load_balancer_ip
 from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.registry import Registry, resource
+from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.resources import RESOURCES
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tasks import observe
@@ -21,6 +21,9 @@ __all__ = ["EndpointsController", "GarbageCollector", "KubeProxy", "LoadBalancer
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 _MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
 _CONTROLLER_NAME = "endpointslice-controller.k8s.io"
+_HEADLESS_LABEL = "service.kubernetes.io/headless"
+# When the change that caused this write happened; kube-proxy measures its latency with it.
+_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 
 
 def _is_ready(pod: dict[str, Any]) -> bool:
@@ -119,12 +122,17 @@ class EndpointsController(Controller):
         if not groups:
             # An empty Service keeps one placeholder slice, as the real controller does.
             groups = [((), [])]
+        labels = {SERVICE_NAME_LABEL: name, _MANAGED_BY: _CONTROLLER_NAME}
+        if svc["spec"].get("clusterIP") == "None":
+            labels[_HEADLESS_LABEL] = ""
         for index, (ports, pods) in enumerate(groups):
             body = {
                 "addressType": "IPv4",
+                # A slice without endpoints says `null`, as Go encodes a nil slice.
                 "endpoints": [
                     _slice_endpoint(p) for p in sorted(pods, key=lambda p: p["status"]["podIP"])
-                ],
+                ]
+                or None,
                 "ports": [{"name": n, "port": num, "protocol": proto} for n, num, proto in ports]
                 if ports
                 else None,
@@ -132,8 +140,15 @@ class EndpointsController(Controller):
             if index < len(existing):
                 current = existing[index]
                 wanted = {**current, **body}
-                if wanted != current:
-                    self.store.replace(slices_rt, {**wanted, "metadata": dict(current["metadata"])})
+                if (
+                    _without_versions(wanted) != _without_versions(current)
+                    or current["metadata"].get("labels") != labels
+                ):
+                    meta = {**current["metadata"], "labels": labels}
+                    meta["generation"] = current["metadata"].get("generation", 1) + 1
+                    if pods:
+                        meta["annotations"] = {_TRIGGER_TIME: now_rfc3339()}
+                    self.store.replace(slices_rt, {**wanted, "metadata": meta})
                 continue
             self.registry.create(
                 slices_rt,
@@ -143,7 +158,8 @@ class EndpointsController(Controller):
                     "kind": "EndpointSlice",
                     "metadata": {
                         "generateName": f"{name}-",
-                        "labels": {SERVICE_NAME_LABEL: name, _MANAGED_BY: _CONTROLLER_NAME},
+                        "labels": labels,
+                        **({"annotations": {_TRIGGER_TIME: now_rfc3339()}} if pods else {}),
                         "ownerReferences": [
                             {
                                 "apiVersion": "v1",
@@ -241,8 +257,21 @@ def _slice_endpoint(pod: dict[str, Any]) -> dict[str, Any]:
             "namespace": meta["namespace"],
             "name": meta["name"],
             "uid": meta["uid"],
+            "resourceVersion": meta["resourceVersion"],
         },
     }
+
+
+def _without_versions(slice_: dict[str, Any]) -> list[Any]:
+    """A slice's endpoints and ports, without the pods' resourceVersions: those alone change
+    nothing a client routes by, so they cause no rewrite.
+
+    The real controller compares endpoints the same way (endpointsEqualBeyondHash).
+    """
+    return [
+        {**e, "targetRef": {k: v for k, v in e["targetRef"].items() if k != "resourceVersion"}}
+        for e in slice_.get("endpoints") or ()
+    ] + [slice_.get("ports")]
 
 
 class LoadBalancerController(Controller):

@@ -110,6 +110,8 @@ def pod_for(rs: dict[str, Any], name: str) -> dict[str, Any]:
     meta = template.get("metadata", {})
     meta.pop("creationTimestamp", None)
     meta["name"] = name
+    # The ReplicaSet controller names its pods by generateName, which the pod keeps.
+    meta["generateName"] = f"{rs['metadata']['name']}-"
     meta["ownerReferences"] = [_owner_reference(rs)]
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"]}
 
@@ -344,6 +346,7 @@ class DeploymentController(Controller):
             if rs["metadata"].get("labels", {}).get(_HASH_LABEL) == template_hash:
                 totals["updatedReplicas"] = observed.get("replicas", 0)
                 current_name = rs["metadata"]["name"]
+                deploy = self._annotate_revision(deploy, rs)
         desired = deploy["spec"].get("replicas", 1)
         unavailable = _percent_or_count(
             deploy["spec"]
@@ -389,6 +392,18 @@ class DeploymentController(Controller):
         if desired - totals["availableReplicas"] > 0:
             status["unavailableReplicas"] = desired - totals["availableReplicas"]
         self.registry.write_status(resource("Deployment"), deploy, status)
+
+    def _annotate_revision(self, deploy: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+        """The Deployment carries its current ReplicaSet's revision, as `rollout history` reads."""
+        revision = current["metadata"].get("annotations", {}).get(_REVISION)
+        annotations = deploy["metadata"].get("annotations") or {}
+        if revision is None or annotations.get(_REVISION) == revision:
+            return deploy
+        annotated = {
+            **deploy,
+            "metadata": {**deploy["metadata"], "annotations": {**annotations, _REVISION: revision}},
+        }
+        return self.store.replace(resource("Deployment"), annotated)
 
 
 def _condition(
