@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="disable the actions that change the cluster (scale, delete)",
     )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME",
+        help="with --demo: the walkthrough scenario the demo cluster holds (repeatable); "
+        "`--scenario list` names them all",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
         "demo-cluster",
@@ -87,7 +94,8 @@ def _parser() -> argparse.ArgumentParser:
         "--scenario",
         action="append",
         metavar="NAME",
-        help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8",
+        help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8; "
+        "`--scenario list` names them all",
     )
     demo.add_argument(
         "--nodes", default="3", help="number of nodes: master, worker1, ... (default: 3)"
@@ -129,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
     route.add_argument("service", metavar="SERVICE", help="the Service's name")
     route.add_argument("--json", action="store_true", help="print the route's hops as JSON")
     _probe_parser(commands)
+    from k9lite.commands.tour import add_tour_parser
+
+    add_tour_parser(commands)
     diagnose = commands.add_parser(
         "diagnose",
         help="explain why a Service has no (or too few) endpoints, and how to fix it",
@@ -252,6 +263,8 @@ _STOP_SECONDS = 1.5
 def _run_demo_cluster(args: argparse.Namespace) -> int:
     from k9lite.demo.cluster import DemoCluster, DemoStartError
 
+    if args.scenario and "list" in args.scenario:
+        return _print_scenarios()
     try:
         options = _demo_options(args)
     except FlagError as exc:
@@ -302,7 +315,7 @@ def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> i
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
 
     try:
-        demo = DemoCluster(DemoOptions()).start()
+        demo = DemoCluster(DemoOptions(scenarios=tuple(args.scenario or ("default",)))).start()
     except DemoStartError as exc:
         print(f"k9lite: {exc}", file=sys.stderr)
         return 2
@@ -392,6 +405,13 @@ def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
     return print_probe(connection, namespace, request, json=args.json, log=args.log)
 
 
+def _print_scenarios() -> int:
+    # Only listing pays for reading the scenarios (the demo package).
+    from k9lite.commands.scenarios import print_scenarios
+
+    return print_scenarios()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -416,6 +436,18 @@ def _main(argv: Sequence[str] | None) -> int:
         print(
             f"k9lite: --demo starts its own cluster and connects through its own kubeconfig; "
             f"it cannot be used with {literal(given)}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.scenario and "list" in args.scenario:
+        return _print_scenarios()
+    if args.command == "tour":
+        from k9lite.commands.tour import run_tour
+
+        return run_tour(args)
+    if args.scenario and not args.demo:
+        print(
+            "k9lite: --scenario picks what the demo cluster holds: use it with --demo",
             file=sys.stderr,
         )
         return 2

@@ -11,7 +11,7 @@ from k9lite.demo.errors import APIError
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
 
-__all__ = ["SCENARIOS", "apply", "manifests"]
+__all__ = ["SCENARIOS", "apply", "descriptions", "manifests"]
 
 # Each scenario names the manifest files it loads; `default` is the tutorial's 3-node cluster
 # with the ClusterIP, NodePort and LoadBalancer Services and the selector mistake of W6.
@@ -20,6 +20,13 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "empty": (),
     **{f"w{n}": (f"w{n}",) for n in range(1, 9)},
 }
+
+
+def descriptions() -> dict[str, str]:
+    """Each scenario's one-line description (scenarios/descriptions.yaml), in SCENARIOS order."""
+    text = package_files.files("k9lite.demo").joinpath("scenarios").joinpath("descriptions.yaml")
+    lines: dict[str, str] = yaml.safe_load(text.read_text())
+    return {name: lines[name] for name in SCENARIOS}
 
 
 def manifests(name: str) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ from k9lite.ui.commands import (
 from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.session import Session
 from k9lite.ui.widgets.message_line import Flash, FlashLevel, MessageLine
+from k9lite.ui.widgets.narration import NarrationPanel
 from k9lite.ui.widgets.prompt import PromptBar, PromptMode
 from k9lite.ui.widgets.resource_table import ResourceTable
 from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
@@ -107,6 +108,7 @@ class Navigator(App[None]):
         view = view_for(self.options.start_view) or view_for("pods")
         assert view is not None
         yield Browser(view=view, namespace=self.options.namespace)
+        yield NarrationPanel()
         yield MessageLine(id="message")
         yield Footer()
 

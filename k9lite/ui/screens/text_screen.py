@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from k9lite.render.literal import literal
 from k9lite.ui.widgets.message_line import MessageLine
+from k9lite.ui.widgets.narration import NarrationPanel
 
 __all__ = ["TextScreen"]
 
@@ -41,6 +42,7 @@ class TextScreen(ModalScreen[None]):
         frame.border_title = Text(literal(self.text_title))
         frame.can_focus = True
         yield frame
+        yield NarrationPanel()
         yield MessageLine()
         yield Footer()
 

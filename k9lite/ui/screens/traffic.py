@@ -35,6 +35,7 @@ from k9lite.traffic.settings import ProbeSettings, check_field, cycled
 from k9lite.traffic.vantage import Via, ways_in
 from k9lite.ui.screens.ask import AskScreen
 from k9lite.ui.widgets.message_line import MessageLine
+from k9lite.ui.widgets.narration import NarrationPanel
 
 __all__ = ["TrafficScreen"]
 
@@ -112,6 +113,7 @@ class TrafficScreen(ModalScreen[None]):
                 yield Static(id="run-before")
             yield RichLog(max_lines=_LOG_LINES, id="traffic-log")
             yield Static(_KEYS, id="traffic-keys", markup=False)
+        yield NarrationPanel()
         yield MessageLine()
         yield Footer()
 
