@@ -98,6 +98,7 @@ class Navigator(App[None]):
         self._ticks = 0
         self._fade: Timer | None = None
         self._trouble: Trouble | None = None
+        self._told_forbidden: str | None = None  # the forbidden view the message line named
         self._heap_settled = False
 
     # -- layout and lifecycle -------------------------------------------------------------------
@@ -167,11 +168,16 @@ class Navigator(App[None]):
             browser.refresh_rows(feed.state, now, changes=None if full else changes)
         browser.refresh_ages(now, self._ticks % _AGE_TICKS, _AGE_TICKS)
         status = feed.status_of(browser.view.kind)
-        # A view the user may not list says so where its rows would be, at once.
+        # A view the user may not list says so where its rows would be, at once, and once on
+        # the message line in full (the body holds one cut line).
         if status is not None and status.state == "forbidden":
             browser.table.loading_text = literal(f"forbidden: {status.message}")
+            if self._told_forbidden != browser.view.kind:
+                self._told_forbidden = browser.view.kind
+                self.show_message(f"{status.message} — {status.hint}", level="warning")
         else:
             browser.table.loading_text = "Loading…"
+            self._told_forbidden = None
 
     def _tell_trouble(self, trouble: Trouble | None) -> None:
         """A new connection problem: what failed and what to do, on the message line (the
@@ -299,10 +305,7 @@ class Navigator(App[None]):
     def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
         self.browser.show(view, scope=scope)
         self.browser.refresh_rows(self.feed.state, self.options.clock())
-        status = self.feed.status_of(view.kind)
-        if status is not None and status.state == "forbidden":
-            # The body says "forbidden" in one cut line; the message line says it whole.
-            self.show_message(f"{status.message} — {status.hint}", level="warning")
+        self._told_forbidden = None  # a forbidden view says so again when opened again
 
     def apply_filter(self, text: str) -> None:
         browser = self.browser
