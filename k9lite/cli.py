@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from k9lite import __version__
-from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES, MAX_PODS
-from k9lite.flag_checks import FlagError, bounded_int, probe_url
+from k9lite.commands.demo_cluster import add_demo_cluster_parser, run_demo_cluster
+from k9lite.flag_checks import FlagError, probe_url
 from k9lite.render.literal import literal
 
 __all__ = ["main"]
@@ -69,64 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         "`--scenario list` names them all",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = commands.add_parser(
-        "demo-cluster",
-        help="run the bundled demo cluster in the foreground",
-        description="Run the demo cluster: a Kubernetes API server on 127.0.0.1 with nodes, "
-        "controllers and pods that answer HTTP. kubectl and k9lite reach it "
-        "through the kubeconfig it writes.",
-    )
-    # Numbers are read as text and checked after parsing (flag_checks): one line per bad value.
-    demo.add_argument("--port", default="0", help="API server port (default: a free one)")
-    demo.add_argument(
-        "--kubeconfig-out",
-        type=Path,
-        metavar="FILE",
-        help="where to write the kubeconfig, mode 0600 (default: a temporary file); an existing "
-        "file is replaced only if demo-cluster wrote it",
-    )
-    demo.add_argument(
-        "--force",
-        action="store_true",
-        help="with --kubeconfig-out: replace the file even if demo-cluster did not write it",
-    )
-    demo.add_argument(
-        "--scenario",
-        action="append",
-        metavar="NAME",
-        help="walkthrough scenario to load (repeatable): default, empty, w1 ... w8; "
-        "`--scenario list` names them all",
-    )
-    demo.add_argument(
-        "--nodes", default="3", help="number of nodes: master, worker1, ... (default: 3)"
-    )
-    demo.add_argument(
-        "--scale",
-        default="0",
-        metavar="PODS",
-        help="also create this many pods over many Deployments, Services, "
-        "namespaces and nodes, for performance work (no data plane)",
-    )
-    demo.add_argument(
-        "--user",
-        action="append",
-        default=[],
-        metavar="NAME:ROLE",
-        help="add a user with its own token and kubeconfig context, bound to ROLE: cluster-admin, "
-        "admin, edit, view (cluster-wide) or viewer (pods and services of default); repeatable",
-    )
-    demo.add_argument(
-        "--max-pods",
-        default=str(DEFAULT_MAX_PODS),
-        metavar="PODS",
-        help=f"refuse creates and scales that would take the cluster past this many pods "
-        f"(default {DEFAULT_MAX_PODS:,}, at most {MAX_PODS:,})",
-    )
-    demo.add_argument(
-        "--no-loadbalancer",
-        action="store_true",
-        help="run no load-balancer controller: EXTERNAL-IP stays <pending>",
-    )
+    add_demo_cluster_parser(commands)
     route = commands.add_parser(
         "route",
         help="draw how traffic reaches a Service's pods",
@@ -221,89 +159,7 @@ def _probe_parser(commands: Any) -> None:
     probe.add_argument("--log", action="store_true", help="print each answer as it comes")
 
 
-def _demo_options(args: argparse.Namespace) -> DemoOptions:
-    """The demo cluster's options from its flags, every value checked (FlagError otherwise)."""
-    from k9lite.demo.cluster import DemoOptions
-    from k9lite.demo.kubeconfig_file import KubeconfigOutError, check_kubeconfig_out
-    from k9lite.demo.rbac.users import DemoUser
-
-    port = bounded_int("--port", args.port, 0, 65535)
-    nodes = bounded_int("--nodes", args.nodes, 1, MAX_NODES, "nodes")
-    max_pods = bounded_int("--max-pods", args.max_pods, 1, MAX_PODS, "pods")
-    scale = bounded_int("--scale", args.scale, 0, max_pods, "pods")
-    try:
-        # Unknown roles and taken names are refused by DemoCluster itself, in one line.
-        users = tuple(DemoUser.parse(text) for text in args.user)
-    except ValueError as exc:
-        raise FlagError(f"--user {exc}") from None
-    if args.force and args.kubeconfig_out is None:
-        raise FlagError("--force only applies to --kubeconfig-out FILE")
-    if args.kubeconfig_out is not None:
-        try:
-            check_kubeconfig_out(args.kubeconfig_out, force=args.force)
-        except KubeconfigOutError as exc:
-            raise FlagError(str(exc)) from None
-    return DemoOptions(
-        port=port,
-        # An unknown scenario is refused by DemoCluster itself, in one line.
-        scenarios=tuple(args.scenario or ("default",)),
-        # --scale spreads its pods 50 to a node: it brings the nodes it needs.
-        nodes=max(nodes, -(-scale // 50)) if scale else nodes,
-        scale=scale,
-        load_balancer=not args.no_loadbalancer,
-        max_pods=max_pods,
-        users=users,
-    )
-
-
-# How long SIGINT/SIGTERM may take to stop the demo cluster before the process leaves anyway.
-_STOP_SECONDS = 1.5
-
-
-def _run_demo_cluster(args: argparse.Namespace) -> int:
-    from k9lite.demo.cluster import DemoCluster, DemoStartError
-
-    if args.scenario and "list" in args.scenario:
-        return _print_scenarios()
-    try:
-        options = _demo_options(args)
-    except FlagError as exc:
-        print(f"k9lite demo-cluster: {literal(str(exc))}", file=sys.stderr)
-        return 2
-    # The cluster's warnings (a port it had to move, a listener it could not open) are for the
-    # person at the terminal: one plain line each.
-    logging.basicConfig(level=logging.WARNING, format="demo cluster: %(message)s")
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
-            # A second Ctrl+C while stopping: leave at once.
-            os._exit(130)
-        stop.set()
-
-    try:
-        cluster = DemoCluster(options, kubeconfig_path=args.kubeconfig_out).start()
-    except DemoStartError as exc:
-        print(f"k9lite: {literal(str(exc))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        # Ctrl+C while it was starting (a big --scale): its thread is a daemon and goes too.
-        print("demo cluster interrupted while starting", file=sys.stderr)
-        return 130
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        print(cluster.summary(), flush=True)
-        while not stop.wait(0.1):
-            pass
-    finally:
-        cluster.stop(timeout=_STOP_SECONDS)
-    print("demo cluster stopped", flush=True)
-    return 0
-
-
 if TYPE_CHECKING:
-    from k9lite.demo.cluster import DemoOptions
     from k9lite.kube.config import Connection
 
 
@@ -426,7 +282,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "demo-cluster":
-        return _run_demo_cluster(args)
+        return run_demo_cluster(args)
     if args.all_namespaces and args.namespace:
         parser.error("-n/--namespace and -A/--all-namespaces cannot be used together")
     if args.demo and (args.kubeconfig or args.context):
