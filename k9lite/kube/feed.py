@@ -24,7 +24,7 @@ class StateFeed:
         self._statuses: dict[str, KindStatus] = {}
         self._statuses_changed = False
 
-    def replace(self, kind: str, raws: list[dict[str, Any]]) -> None:
+    def replace(self, kind: str, raws: Iterable[dict[str, Any]]) -> None:
         self.state.replace(kind, raws)
 
     def apply(self, kind: str, event_type: str, raw: dict[str, Any]) -> None:

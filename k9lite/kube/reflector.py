@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -190,8 +191,18 @@ class KindFeed:
         return self._identity is None or identity is None or identity == self._identity
 
     def _list(self) -> str:
-        """Every object, page by page; hands them to the sink and returns the list's version."""
-        items: list[dict[str, Any]] = []
+        """Every object, page by page, to the sink; returns the list's version.
+
+        The sink decodes each page as it arrives (`_pages` is lazy), so a 10,000-pod list never
+        holds every raw object at once: only the decoded ones and the page in hand.
+        """
+        version: list[str] = []
+        self.watcher.sink.replace(self.kind.plural, self._pages(version))
+        return version[0] if version else ""
+
+    def _pages(self, version: list[str]) -> Iterator[dict[str, Any]]:
+        """The list's objects, one page fetched at a time; the last page's version into
+        `version`. Raises (and so the sink changes nothing) if the list cannot finish."""
         token: str | None = None
         self._identity = None
         while True:
@@ -209,18 +220,16 @@ class KindFeed:
                 self.watcher.untrack(response, finished=finished)
             with collector_paused():
                 page = orjson.loads(body)
-            found = page.get("items") or ()
-            for item in found:
-                # managedFields are a third of a real object and nothing here reads them: dropped
-                # as each page arrives, a 10,000-pod list waits for its last page in half the RAM.
+            del body
+            for item in page.get("items") or ():
+                # managedFields are a third of a real object and nothing here reads them.
                 (item.get("metadata") or {}).pop("managedFields", None)
-            items.extend(found)
+                yield item
             metadata = page.get("metadata") or {}
             token = metadata.get("continue")
             if not token:
-                break
-        self.watcher.sink.replace(self.kind.plural, items)
-        return str(metadata.get("resourceVersion", ""))
+                version.append(str(metadata.get("resourceVersion", "")))
+                return
 
     def _watch(self, version: str) -> str:
         """Follow changes from `version` until the server ends the stream; the last version."""

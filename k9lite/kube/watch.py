@@ -41,7 +41,7 @@ class StateSink(Protocol):
     Called from the watcher's threads; the sink does its own locking.
     """
 
-    def replace(self, kind: str, raws: list[dict[str, Any]]) -> None:
+    def replace(self, kind: str, raws: Iterable[dict[str, Any]]) -> None:
         """Every object of `kind` (a fresh list): forget the old ones."""
 
     def apply(self, kind: str, event_type: str, raw: dict[str, Any]) -> None:
