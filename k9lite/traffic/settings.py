@@ -7,12 +7,12 @@ the command that reproduces the run: `k9lite probe svc --via nodeport --node wor
 from __future__ import annotations
 
 import shlex
-import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from k9lite.analysis.answers import AnswerPatternError, compile_match
+from k9lite.flag_checks import FlagError, probe_url
 from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT
 from k9lite.traffic.plan import ProbeRequest
 from k9lite.traffic.runner import ProbeOptions
@@ -134,10 +134,7 @@ def check_field(field: str, text: str) -> str | None:
             return str(exc)
     elif field == "url":
         try:
-            parts = urllib.parse.urlsplit(text)
-            usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-        except ValueError:  # a port out of range, a malformed IPv6 address
-            usable = False
-        if not usable:
-            return "url: http://HOST[:PORT]/PATH (a port-forward, an ingress)"
+            probe_url(text)  # the rule `k9lite probe --via url --url` applies
+        except FlagError as exc:
+            return str(exc)
     return None

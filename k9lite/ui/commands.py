@@ -7,7 +7,7 @@ namespace; `:ctx` picks a context and `:ctx NAME` switches to it; `:q` quits.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -96,18 +96,21 @@ def parse_command(text: str) -> Command:
     return Unknown(text.strip().lstrip(":"), tuple(nearest))
 
 
-def completions(text: str, *, contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
+def completions(
+    text: str, *, contexts: Callable[[], Iterable[str]], namespaces: Callable[[], Iterable[str]]
+) -> list[str]:
     """Whole command lines that complete `text`: view names and aliases first, then, after
-    `ctx ` or `ns `, the kubeconfig's contexts or the cluster's namespaces."""
+    `ctx ` or `ns `, the kubeconfig's contexts or the cluster's namespaces (each read only when
+    that word is being completed: Tab's suggestion is asked for at every keystroke)."""
     if " " not in text.lstrip():
         word = text.strip().lower()
         return [w for w in _FIRST_WORDS if w.startswith(word) and w != word]
     first, _, partial = text.lstrip().partition(" ")
     partial = partial.lstrip()
     if first.lower() in _CONTEXT_WORDS:
-        names: Iterable[str] = contexts
+        names = contexts()
     elif first.lower() in _NAMESPACE_WORDS:
-        names = namespaces
+        names = namespaces()
     else:
         return []
     return [f"{first} {name}" for name in sorted(names) if name.startswith(partial)]

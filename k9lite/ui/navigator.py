@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input
 from k9lite.kube.config import Connection, context_names
 from k9lite.kube.errors import KubeError
 from k9lite.kube.feed import StateFeed
-from k9lite.kube.status import Trouble, headline
+from k9lite.kube.status import KindStatus, Trouble, headline
 from k9lite.model.collector import keep_loaded_objects
 from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
@@ -155,6 +155,7 @@ class Navigator(App[None]):
             header = self.query_one(StatusHeader)
             header.connection, header.problem = connection_summary(statuses)
             self._tell_trouble(headline(statuses))
+            self._show_access()
         changes = feed.state.drain_changes()
         if not self._heap_settled and all(feed.state.loaded(k) for k in KINDS):
             self._heap_settled = True
@@ -167,14 +168,17 @@ class Navigator(App[None]):
         if full or browser.wants_refresh(changes):
             browser.refresh_rows(feed.state, now, changes=None if full else changes)
         browser.refresh_ages(now, self._ticks % _AGE_TICKS, _AGE_TICKS)
-        status = feed.status_of(browser.view.kind)
-        # A view the user may not list says so where its rows would be, at once, and once on
-        # the message line in full (the body holds one cut line).
+
+    def _show_access(self) -> None:
+        """A view the user may not list says so where its rows would be, and once on the
+        message line in full (the body holds one cut line). Run when statuses or views change."""
+        browser = self.browser
+        status = self.feed.status_of(browser.view.kind)
         if status is not None and status.state == "forbidden":
             browser.table.loading_text = literal(f"forbidden: {status.message}")
             if self._told_forbidden != browser.view.kind:
                 self._told_forbidden = browser.view.kind
-                self.show_message(f"{status.message} — {status.hint}", level="warning")
+                self.show_message(_what_to_do(status), level="warning")
         else:
             browser.table.loading_text = "Loading…"
             self._told_forbidden = None
@@ -186,8 +190,7 @@ class Navigator(App[None]):
             return
         was, self._trouble = self._trouble, trouble
         if trouble is not None and trouble.status.state != "forbidden":
-            status = trouble.status
-            self.show_message(f"{status.message} — {status.hint}", level="warning")
+            self.show_message(_what_to_do(trouble.status), level="warning")
         elif was is not None and was.status.state != "forbidden":
             self.show_message("connected again: every kind listed anew")
 
@@ -232,12 +235,16 @@ class Navigator(App[None]):
         self.browser.table.focus()
 
     def _completions(self, text: str) -> list[str]:
+        return completions(text, contexts=self._context_names, namespaces=self._namespace_names)
+
+    def _context_names(self) -> list[str]:
         try:
-            contexts = context_names(self.connection)
+            return context_names(self.connection)
         except KubeError:
-            contexts = []
-        namespaces = [ns.meta.name for ns in self.feed.state.objects("namespaces", None)]
-        return completions(text, contexts=contexts, namespaces=namespaces)
+            return []
+
+    def _namespace_names(self) -> list[str]:
+        return [ns.meta.name for ns in self.feed.state.objects("namespaces", None)]
 
     @on(PromptBar.Submitted)
     def prompt_submitted(self, event: PromptBar.Submitted) -> None:
@@ -306,6 +313,7 @@ class Navigator(App[None]):
         self.browser.show(view, scope=scope)
         self.browser.refresh_rows(self.feed.state, self.options.clock())
         self._told_forbidden = None  # a forbidden view says so again when opened again
+        self._show_access()
 
     def apply_filter(self, text: str) -> None:
         browser = self.browser
@@ -363,3 +371,8 @@ class Navigator(App[None]):
     def pick_context(self) -> None:
         """`:ctx`: choose among the kubeconfig's contexts."""
         self.change_context("")
+
+
+def _what_to_do(status: KindStatus) -> str:
+    """What failed, and what to do about it, in one message."""
+    return f"{status.message} — {status.hint}"

@@ -171,6 +171,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._columns: tuple[Column, ...] = ()
         self._widths: list[int] = []
         self._layout: tuple[tuple[int, int], ...] = ()
+        self._widths_version = 0  # bumped when a column's wanted width changes
+        self._fitted: tuple[int, int] | None = None  # (width, widths version) of `_layout`
         self._max_column_width = max_column_width
         self._cursor_key: str | None = None
         self._cursor_index = 0
@@ -215,11 +217,6 @@ class ResourceTable(ScrollView, can_focus=True):
         return tuple(self._widths)
 
     @property
-    def shown_columns(self) -> tuple[tuple[str, int], ...]:
-        """The columns drawn at the current width, as (key, width), left to right."""
-        return tuple((self._columns[position].key, width) for position, width in self._layout)
-
-    @property
     def row_filter(self) -> Callable[[str], bool] | None:
         """A predicate on row keys (e.g. a label selector) that a row must pass to be shown."""
         return self._row_filter
@@ -247,6 +244,7 @@ class ResourceTable(ScrollView, can_focus=True):
             for column in self._columns
         ]
         self._layout_version += 1
+        self._widths_version += 1
         self._measure(self._index.all_keys())
         self._update_virtual_size()
         if self.sort_column is not None and self._column_position(self.sort_column) is None:
@@ -481,6 +479,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 grew = True
         if grew:
             self._layout_version += 1
+            self._widths_version += 1
         return grew
 
     def _fit(self) -> None:
@@ -488,6 +487,9 @@ class ResourceTable(ScrollView, can_focus=True):
         width = self.size.width
         if width and len(self._index) + 1 > self.size.height:
             width -= self.styles.scrollbar_size_vertical  # the rows scroll: a scrollbar shows
+        if (width, self._widths_version) == self._fitted:
+            return  # every upsert asks: most change no width
+        self._fitted = (width, self._widths_version)
         layout = (
             fit_columns(self._columns, self._widths, width)
             if width > 0
@@ -552,7 +554,7 @@ class ResourceTable(ScrollView, can_focus=True):
             self.refresh()
 
     def _update_virtual_size(self) -> None:
-        self._fit()  # a few additions over a dozen columns: the rows may have come to scroll
+        self._fit()  # the rows may have come to scroll, or a column to want more room
         rows = len(self._index) or 1
         size = Size(self._content_width, rows + 1)
         if size != self.virtual_size:
