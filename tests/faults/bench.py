@@ -8,16 +8,15 @@ waits until the state holds exactly those objects (uid and resourceVersion, no m
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
-import yaml
 
 from k9lite.demo.cluster import DemoCluster, DemoOptions, kubeconfig_document
+from k9lite.demo.kubeconfig_file import write_private
 from k9lite.kube import ClusterWatcher, KindStatus, load_connection
 from k9lite.kube.api import DEFAULT_KINDS
 from k9lite.kube.watch import Timeouts
@@ -102,11 +101,7 @@ class Recorder:
 
 def write_kubeconfig(path: Path, server: str, ca_pem: bytes, token: str) -> None:
     """Write a kubeconfig as a restarted cluster would: whole, by rename, owner-only."""
-    partial = path.with_suffix(".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        yaml.safe_dump(kubeconfig_document(server, ca_pem, token), handle)
-    os.replace(partial, path)
+    write_private(path, kubeconfig_document(server, ca_pem, token))
 
 
 class FaultBench:
