@@ -8,7 +8,10 @@ until it has settled (as bench/demo_list.py), then runs `--repeat` alternating r
      Pods table with every pod and `loaded` true was rendered; the load time counts from the
      helper's spawn (Python start and imports included, as kubectl's own start is) and, for
      reference, from `load_connection` + `K9liteApp(...)`.
-The last round's app then lives through a watch storm: this process bumps a container's
+The last round's app then idles for `--idle` s (nothing changes in the cluster; the pods' AGE
+cells still tick): its CPU use is read from /proc, beside that of `kubectl get pods -A -w`
+watching the same cluster over the same seconds (the reference, which uses almost none).
+Then it lives through a watch storm: this process bumps a container's
 restartCount (a status write, as a kubelet does) of `--rate` pods a second for `--storm` s on the
 cluster's loop (half of them among the first 64 rows, so the screen changes), while a thread in
 the child presses `down` every 0.5 s the way a terminal's input thread does. Latency: from the
@@ -19,7 +22,8 @@ A "frame" is a compositor update turned into terminal output (`render_segments`)
 terminal would receive it (see bench/table_ops.py). Prints the figures with their goals and
 ratios against kubectl measured in the same run.
 
-    python bench/tui_load.py [--pods 10000] [--repeat 3] [--storm 30] [--rate 200] [--quick]
+    python bench/tui_load.py [--pods 10000] [--repeat 3] [--idle 10] [--storm 30] [--rate 200]
+                             [--quick]
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -254,6 +259,9 @@ class AppRun:
     cpu_s: float = 0.0
     storm: dict[str, Any] = field(default_factory=dict)
     storm_written: int = 0
+    idle_cpu: float | None = None
+    """CPU seconds per second while nothing changed (the app; kubectl -w in `idle_reference`)."""
+    idle_reference: float | None = None
 
     @property
     def load_from_spawn(self) -> float:
@@ -272,13 +280,54 @@ def _read_record(stream: IO[str], what: str) -> dict[str, Any]:
     return record
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (/proc/PID/stat, in clock ticks)."""
+    # The command name (field 2) may hold spaces: count the fields after its closing paren.
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _app_pid(helper: subprocess.Popen[str]) -> int:
+    """The app's pid: the one child of the small measuring helper."""
+    children = Path(f"/proc/{helper.pid}/task/{helper.pid}/children").read_text().split()
+    if len(children) != 1:
+        raise BenchError(f"the measuring helper has {len(children)} children, not 1")
+    return int(children[0])
+
+
+def idle_cpu(pid: int, kubeconfig: Path, seconds: float) -> tuple[float, float]:
+    """CPU seconds per second of `pid` and of a `kubectl get pods -A -w` over the same idle
+    `seconds` (kubectl's listing done first: only its watching is compared)."""
+    from demo_list import kubectl_binary
+
+    with tempfile.TemporaryDirectory(prefix="k9lite-bench-kubectl-") as cache:
+        watcher = subprocess.Popen(
+            [kubectl_binary(), "--kubeconfig", str(kubeconfig), "--cache-dir", cache,
+             "get", "pods", "-A", "-w"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        try:
+            assert watcher.stdout is not None
+            watcher.stdout.readline()  # its header: the list has begun
+            time.sleep(2.0)  # let it print the whole list (the figure is its idle watching)
+            app_before, kubectl_before = _cpu_seconds(pid), _cpu_seconds(watcher.pid)
+            time.sleep(seconds)
+            app_after, kubectl_after = _cpu_seconds(pid), _cpu_seconds(watcher.pid)
+        finally:
+            watcher.kill()
+            watcher.wait()
+    return (app_after - app_before) / seconds, (kubectl_after - kubectl_before) / seconds
+
+
 def run_app(
     cluster: DemoCluster,
     pods: int,
     storm: float,
     storm_runner: Callable[[], int] | None,
+    idle: float = 0.0,
 ) -> AppRun:
-    """One app child; with `storm_runner`, the storm runs while the child presses keys."""
+    """One app child; with `storm_runner`, the storm runs while the child presses keys (after
+    `idle` seconds of measuring the CPU it uses while nothing changes)."""
     with tempfile.TemporaryDirectory(prefix="k9lite-bench-") as tmp:
         measured = Path(tmp) / "measured"
         stderr_path = Path(tmp) / "stderr"
@@ -302,6 +351,10 @@ def run_app(
                 run.created = _read_record(proc.stdout, "its start")["created"]
                 loaded = _read_record(proc.stdout, "a full Pods view")
                 run.populated, run.rss_populated_mb = loaded["populated"], loaded["rss_mb"]
+                if idle > 0:
+                    run.idle_cpu, run.idle_reference = idle_cpu(
+                        _app_pid(proc), cluster.kubeconfig_path, idle
+                    )
                 if storm_runner is not None:
                     result: list[int] = []
                     storm_thread = threading.Thread(
@@ -392,6 +445,7 @@ def report(
     apps: list[AppRun],
     storm_seconds: float,
     rate: float,
+    idle: float,
 ) -> str:
     kubectl_wall = statistics.median(kubectl)
     from_spawn = statistics.median(a.load_from_spawn for a in apps)
@@ -424,8 +478,14 @@ def report(
         ("storm: pod events written / seen by app",
          f"{stormy.storm_written} / {figures['pod_events']}", "", ""),
         ("storm: frames per second", f"{figures['fps']:.1f}", "", ""),
-        ("storm run: app CPU time (load + storm)", f"{stormy.cpu_s:.1f} s", "", ""),
+        ("storm run: app CPU time (load + idle + storm)", f"{stormy.cpu_s:.1f} s", "", ""),
     ]  # fmt: skip
+    if stormy.idle_cpu is not None and stormy.idle_reference is not None:
+        rows += [
+            (f"idle {idle:g} s: app CPU", f"{stormy.idle_cpu * 100:.1f} %", "near 0", ""),
+            (f"idle {idle:g} s: kubectl get pods -A -w CPU", f"{stormy.idle_reference * 100:.1f} %",
+             "reference", ""),
+        ]  # fmt: skip
     width = max(len(r[0]) for r in rows)
     lines = [
         f"demo cluster: {pods:,} pods; startup {startup:.2f} s, settle {settle:.2f} s",
@@ -452,6 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="alternating kubectl/app rounds (default 3)")
     parser.add_argument("--storm", type=float, help="seconds of watch storm (default 30)")
     parser.add_argument("--rate", type=float, default=200.0, help="pod events a second")
+    parser.add_argument("--idle", type=float, help="seconds of idle CPU measure (default 10)")
     parser.add_argument("--quick", action="store_true", help="1,000 pods, 1 round, 3 s storm")
     parser.add_argument("--app-child", metavar="KUBECONFIG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -460,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.app_child:
         return app_main(args.app_child, pods, seconds)
     repeat = args.repeat or (1 if args.quick else 3)
+    idle = args.idle if args.idle is not None else (2.0 if args.quick else 10.0)
 
     # Parent-only modules: the app's child process never imports the demo cluster.
     from demo_list import BenchError as ListError
@@ -479,12 +541,12 @@ def main(argv: list[str] | None = None) -> int:
                 kubectl.append(wall)
                 last = round_ == repeat
                 runner = (lambda: storm(cluster, keys, args.rate, seconds)) if last else None
-                apps.append(run_app(cluster, pods, seconds, runner))
+                apps.append(run_app(cluster, pods, seconds, runner, idle if last else 0.0))
                 log(f"round {round_}/{repeat} done")
     except (BenchError, ListError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(report(pods, startup, settle, kubectl, apps, seconds, args.rate))
+    print(report(pods, startup, settle, kubectl, apps, seconds, args.rate, idle))
     return 0
 
 
