@@ -15,7 +15,7 @@ import urllib3.exceptions
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
-from k9lite.kube.api import API_KINDS, ApiKind, request
+from k9lite.kube.api import API_KINDS, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import (
     ActionFailed,
@@ -26,12 +26,13 @@ from k9lite.kube.errors import (
     api_message,
     transport_error,
 )
+from k9lite.model.resources import Resource
 
 __all__ = ["delete", "events_of", "get_raw", "scale"]
 
 REQUEST_TIMEOUT = (10.0, 30.0)
 # Read on demand for describe, as kubectl does: never watched (a busy cluster writes many).
-_EVENTS = ApiKind("events", "/api/v1", True)
+_EVENTS = Resource("", "v1", "events", "Event", True, "event", ("ev",))
 _EVENTS_LIMIT = 500
 
 
@@ -51,7 +52,10 @@ def _server(api_client: Any) -> str:
     return str(api_client.configuration.host)
 
 
-def _kind(kind: str) -> ApiKind:
+def _kind(kind: str | Resource) -> Resource:
+    """A resource, or one the model decodes named by its plural (`pods`)."""
+    if isinstance(kind, Resource):
+        return kind
     try:
         return API_KINDS[kind]
     except KeyError:
@@ -120,14 +124,17 @@ def scale(target: Connection | ApiClient, namespace: str, name: str, replicas: i
     return int((answer.get("spec") or {}).get("replicas", replicas))
 
 
-def delete(target: Connection | ApiClient, kind: str, namespace: str | None, name: str) -> None:
+def delete(
+    target: Connection | ApiClient, kind: str | Resource, namespace: str | None, name: str
+) -> None:
     """Delete one object, its dependents collected in the background (as kubectl)."""
+    resource = _kind(kind)
     with _client(target) as api_client:
         _request(
             api_client,
             "DELETE",
-            _kind(kind).path(namespace, name),
-            kind,
+            resource.path(namespace, name),
+            resource.plural,
             namespace,
             name,
             query={"propagationPolicy": "Background"},
@@ -135,11 +142,14 @@ def delete(target: Connection | ApiClient, kind: str, namespace: str | None, nam
 
 
 def get_raw(
-    target: Connection | ApiClient, kind: str, namespace: str | None, name: str
+    target: Connection | ApiClient, kind: str | Resource, namespace: str | None, name: str
 ) -> dict[str, Any]:
     """One object as the server's JSON (for describe and YAML views)."""
+    resource = _kind(kind)
     with _client(target) as api_client:
-        return _request(api_client, "GET", _kind(kind).path(namespace, name), kind, namespace, name)
+        return _request(
+            api_client, "GET", resource.path(namespace, name), resource.plural, namespace, name
+        )
 
 
 def events_of(

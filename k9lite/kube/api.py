@@ -10,53 +10,21 @@ with the same credentials, TLS, proxy, retries and `ApiException` on a non-2xx a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from kubernetes.client.exceptions import ApiException
 
-__all__ = ["API_KINDS", "DEFAULT_KINDS", "ApiKind", "request"]
+from k9lite.model.kinds import RESOURCES
+from k9lite.model.resources import Resource
+
+__all__ = ["API_KINDS", "DEFAULT_KINDS", "TABLE_ACCEPT", "request"]
 
 
-@dataclass(frozen=True, slots=True)
-class ApiKind:
-    """One resource: its plural, its group/version prefix and whether it lives in namespaces."""
-
-    plural: str
-    prefix: str
-    """`/api/v1` for the core group, `/apis/GROUP/VERSION` for the others."""
-    namespaced: bool
-
-    def path(
-        self, namespace: str | None = None, name: str | None = None, subresource: str = ""
-    ) -> str:
-        """The collection (across namespaces when `namespace` is None) or one object's path."""
-        parts = [self.prefix]
-        if self.namespaced and namespace is not None:
-            parts += ["namespaces", quote(namespace, safe="")]
-        parts.append(self.plural)
-        if name is not None:
-            parts.append(quote(name, safe=""))
-        if subresource:
-            parts.append(subresource)
-        return "/".join(parts)
-
-
-API_KINDS: dict[str, ApiKind] = {
-    k.plural: k
-    for k in (
-        ApiKind("namespaces", "/api/v1", False),
-        ApiKind("nodes", "/api/v1", False),
-        ApiKind("pods", "/api/v1", True),
-        ApiKind("services", "/api/v1", True),
-        ApiKind("endpointslices", "/apis/discovery.k8s.io/v1", True),
-        ApiKind("deployments", "/apis/apps/v1", True),
-        ApiKind("replicasets", "/apis/apps/v1", True),
-        ApiKind("ingresses", "/apis/networking.k8s.io/v1", True),
-    )
-}
+API_KINDS: dict[str, Resource] = RESOURCES
+"""The kinds watched for the model, by the name the state keeps them under."""
 DEFAULT_KINDS: tuple[str, ...] = tuple(API_KINDS)
+TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+"""Server-side Tables, as `kubectl get` asks for them (plain JSON from an older server)."""
 
 
 def request(
@@ -68,13 +36,14 @@ def request(
     query: Mapping[str, Any] | None = None,
     body: Any = None,
     content_type: str | None = None,
+    accept: str = "application/json",
 ) -> Any:
     """The unread `urllib3` response of one request; `ApiException` unless it answered 2xx.
 
     `query` values of None are left out; booleans go as `true`/`false`, as the client sends them.
     The caller reads (`.data` or `.stream()`) and then calls `release_conn()`.
     """
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": accept}
     if content_type is not None:
         headers["Content-Type"] = content_type
     params = [(key, value) for key, value in (query or {}).items() if value is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +23,13 @@ class StateFeed:
         self._lock = threading.Condition()
         self._statuses: dict[str, KindStatus] = {}
         self._statuses_changed = False
+        self._listener: Callable[[], None] | None = None
+
+    def listen(self, listener: Callable[[], None] | None) -> None:
+        """Call `listener` (from the watch threads) after each change of the state or of a
+        kind's status: the front end is told, never polls."""
+        self._listener = listener
+        self.state.listen(listener)
 
     def replace(self, kind: str, raws: Iterable[dict[str, Any]]) -> None:
         self.state.replace(kind, raws)
@@ -30,16 +37,22 @@ class StateFeed:
     def apply(self, kind: str, event_type: str, raw: dict[str, Any]) -> None:
         self.state.apply(kind, event_type, raw)
 
+    def columns(self, kind: str, definitions: Iterable[Any]) -> None:
+        self.state.set_columns(kind, definitions)
+
     def status(self, kind: str, status: KindStatus) -> None:
         if status.state == "forbidden":
             self.state.mark_unknown(kind, status.message or f"{kind}: forbidden")
         elif status.state == "live":
             self.state.mark_unknown(kind, None)
         with self._lock:
-            if self._statuses.get(kind) != status:
-                self._statuses[kind] = status
-                self._statuses_changed = True
-                self._lock.notify_all()
+            if self._statuses.get(kind) == status:
+                return
+            self._statuses[kind] = status
+            self._statuses_changed = True
+            self._lock.notify_all()
+        if self._listener is not None:
+            self._listener()
 
     def drain_statuses(self) -> dict[str, KindStatus] | None:
         """Every kind's status if any changed since the last call, else None."""

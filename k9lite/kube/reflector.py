@@ -11,12 +11,13 @@ import orjson
 import urllib3.exceptions
 from kubernetes.client.exceptions import ApiException
 
-from k9lite.kube.api import ApiKind, request
+from k9lite.kube.api import TABLE_ACCEPT, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import api_message, transport_error
 from k9lite.kube.status import KindStatus, http_failure, stalled, transport_failure
 from k9lite.kube.stream import event_lines, peer_identity
 from k9lite.model.collector import collector_paused
+from k9lite.model.resources import Resource
 
 if TYPE_CHECKING:
     from k9lite.kube.watch import ClusterWatcher
@@ -63,12 +64,29 @@ def _status_body(exc: ApiException) -> dict[str, Any]:
     return status if isinstance(status, dict) else {}
 
 
-class KindFeed:
-    """Lists then watches one kind for a `ClusterWatcher`, reporting each change of status."""
+def _table_rows(table: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A Table's rows as the sink takes them: the object's metadata and the row's cells."""
+    for row in table.get("rows") or ():
+        obj = row.get("object") if isinstance(row, dict) else None
+        metadata = obj.get("metadata") if isinstance(obj, dict) else None
+        yield {"metadata": metadata or {}, "cells": row.get("cells")}
 
-    def __init__(self, watcher: ClusterWatcher, kind: ApiKind) -> None:
+
+class KindFeed:
+    """Lists then watches one kind for a `ClusterWatcher`, reporting each change of status.
+
+    `name` is what the sink calls the kind; with `table`, it is listed and watched as the
+    server's Tables (`kubectl get`'s columns) rather than as objects.
+    """
+
+    def __init__(
+        self, watcher: ClusterWatcher, kind: Resource, name: str, *, table: bool = False
+    ) -> None:
         self.watcher = watcher
         self.kind = kind
+        self.name = name
+        self.table = table
+        self._accept = TABLE_ACCEPT if table else "application/json"
         self._path = kind.path(watcher.namespace)
         self._connection: Connection | None = None
         self._api_client: Any = None
@@ -88,7 +106,7 @@ class KindFeed:
     def _report(self, status: KindStatus) -> None:
         if status != self._reported and not self.watcher.stopping:
             self._reported = status
-            self.watcher.sink.status(self.kind.plural, status)
+            self.watcher.sink.status(self.name, status)
 
     def _connect(self) -> bool:
         """Use the kubeconfig as it is now; True if it changed (a new client, so relist)."""
@@ -109,7 +127,7 @@ class KindFeed:
         delay = shortest
         version: str | None = None
         self._report(KindStatus("loading"))
-        watcher.wait_for_first(self.kind.plural)
+        watcher.wait_for_first(self.name)
         while not watcher.stopping:
             failure: KindStatus | None = None
             self._watching = False
@@ -118,7 +136,7 @@ class KindFeed:
                     version = None
                 if version is None:
                     version = self._list()
-                    watcher.listed(self.kind.plural)
+                    watcher.listed(self.name)
                 version = self._watch(version)
             except _HistoryLost:
                 version = None
@@ -127,7 +145,7 @@ class KindFeed:
                 self._report(failure)
                 # The server answering next may be a restarted one that never had `version`.
                 version = None
-            watcher.listed(self.kind.plural)  # a failed first list must not hold the others
+            watcher.listed(self.name)  # a failed first list must not hold the others
             # A watch that ran a while proved the connection: the next trouble backs off afresh.
             # One that ended at once (or lost its history at once) is a server or proxy ending
             # every watch: back off rather than spin.
@@ -146,7 +164,7 @@ class KindFeed:
     def _failure(self, exc: Exception) -> KindStatus:
         """What `exc` means for the user, as a status naming the reason and what to do."""
         server = self._connection.server if self._connection is not None else ""
-        plural = self.kind.plural
+        plural = self.name
         if isinstance(exc, _StatusFailure):
             return http_failure(server, plural, exc.code, exc.message)
         if isinstance(exc, ApiException | urllib3.exceptions.HTTPError | OSError):
@@ -173,7 +191,8 @@ class KindFeed:
                 "GET",
                 self._path,
                 timeout=(self.watcher.timeouts.connect, read_timeout),
-                query=query,
+                query={"includeObject": "Metadata", **query} if self.table else query,
+                accept=self._accept,
             )
         except ApiException as exc:
             if exc.status:
@@ -197,7 +216,7 @@ class KindFeed:
         holds every raw object at once: only the decoded ones and the page in hand.
         """
         version: list[str] = []
-        self.watcher.sink.replace(self.kind.plural, self._pages(version))
+        self.watcher.sink.replace(self.name, self._pages(version))
         return version[0] if version else ""
 
     def _pages(self, version: list[str]) -> Iterator[dict[str, Any]]:
@@ -221,6 +240,9 @@ class KindFeed:
             with collector_paused():
                 page = orjson.loads(body)
             del body
+            if self.table:
+                self.watcher.sink.columns(self.name, page.get("columnDefinitions") or ())
+                yield from _table_rows(page)
             for item in page.get("items") or ():
                 # managedFields are a third of a real object and nothing here reads them.
                 (item.get("metadata") or {}).pop("managedFields", None)
@@ -262,7 +284,10 @@ class KindFeed:
                     raise _StatusFailure(code, str(obj.get("message") or obj))
                 seen = (obj.get("metadata") or {}).get("resourceVersion")
                 if event_type in ("ADDED", "MODIFIED", "DELETED"):
-                    watcher.sink.apply(self.kind.plural, event_type, obj)
+                    for item in _table_rows(obj) if self.table else (obj,):
+                        watcher.sink.apply(self.name, event_type, item)
+                        # A Table event may carry its version on its row's object only.
+                        seen = seen or item["metadata"].get("resourceVersion")
                 if seen:
                     version = str(seen)
             finished = True

@@ -25,6 +25,7 @@ from k9lite.kube.reflector import KindFeed
 from k9lite.kube.reload import LiveConnection
 from k9lite.kube.status import KindState, KindStatus
 from k9lite.kube.stream import cut
+from k9lite.model.resources import Resource
 
 __all__ = [
     "ClusterWatcher",
@@ -49,6 +50,9 @@ class StateSink(Protocol):
 
     def status(self, kind: str, status: KindStatus) -> None:
         """The feed of `kind` changed state."""
+
+    def columns(self, kind: str, definitions: Iterable[Any]) -> None:
+        """The column definitions of a kind listed as Tables."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,7 @@ class ClusterWatcher:
         self._lock = threading.Lock()
         self._open: set[Any] = set()
         self._threads: list[threading.Thread] = []
+        self._tables: set[str] = set()
         # The kinds to list before the others (what the screen shows): 10,000 pods decode
         # faster without six other lists competing for the interpreter.
         self._first_pending = set(first) & set(self.kinds)
@@ -122,11 +127,23 @@ class ClusterWatcher:
         if self._threads:
             raise RuntimeError("this watcher has already been started")
         for kind in self.kinds:
-            feed = KindFeed(self, API_KINDS[kind])
-            thread = threading.Thread(target=feed.run, name=f"k9lite-watch-{kind}", daemon=True)
-            self._threads.append(thread)
-            thread.start()
+            self._run(KindFeed(self, API_KINDS[kind], kind))
         return self
+
+    def watch_table(self, name: str, resource: Resource) -> None:
+        """Also list and watch `resource` as the server's Tables, fed to the sink as `name`
+        (a view of a kind the model has no type for was opened); once per name."""
+        with self._lock:
+            if name in self._tables:
+                return
+            self._tables.add(name)
+        self._run(KindFeed(self, resource, name, table=True))
+
+    def _run(self, feed: KindFeed) -> None:
+        thread = threading.Thread(target=feed.run, name=f"k9lite-watch-{feed.name}", daemon=True)
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
 
     def listed(self, kind: str) -> None:
         """A kind's first list is over (or failed): the others may start once the first are."""
@@ -151,7 +168,9 @@ class ClusterWatcher:
             for response in list(self._open):
                 cut(response)
         deadline = time.monotonic() + timeout
-        for thread in self._threads:
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         return not any(t.is_alive() for t in self._threads)
 

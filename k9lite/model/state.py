@@ -1,13 +1,15 @@
 """ClusterState: every watched object, indexed, updated by watch threads and read by the UI.
 
-Watch threads call `replace` after a (re)list and `apply` for each event; the UI thread polls
-`drain_changes` about ten times a second and redraws the views of the kinds that changed.
+Watch threads call `replace` after a (re)list and `apply` for each event, and the listener (the
+app) is told that something changed; the UI thread then calls `drain_changes` and redraws the
+views of the kinds that changed. Kinds the model has no type for are kept as the server's Table
+rows (`add_table_kind`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, overload
 
 from k9lite.model.cluster import Namespace, Node
@@ -20,6 +22,7 @@ from k9lite.model.kinds import KINDS, KubeObject, UnknownKind, decode
 from k9lite.model.pods import Pod
 from k9lite.model.selectors import LabelSelector
 from k9lite.model.services import Service
+from k9lite.model.table_rows import TableColumn, TableRows, decode_columns, decode_table_row
 from k9lite.model.workloads import Deployment, ReplicaSet
 
 __all__ = ["ClusterState"]
@@ -42,10 +45,13 @@ def _raw_identity(raw: Mapping[str, Any]) -> tuple[str, str, str]:
 
 
 class ClusterState:
-    """The objects of KINDS with their indexes; one lock guards everything."""
+    """The objects of KINDS with their indexes, and the rows of table kinds; one lock guards
+    everything."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._tables: dict[str, TableRows] = {}
+        self._listener: Callable[[], None] | None = None
         self._indexes = ObjectIndexes()
         self._versions = dict.fromkeys(KINDS, 0)
         self._loaded: set[str] = set()
@@ -61,26 +67,65 @@ class ClusterState:
 
     # -- writes (watch threads) -----------------------------------------------------------------
 
+    def listen(self, listener: Callable[[], None] | None) -> None:
+        """Call `listener` (from the writing thread, outside the lock) after each change."""
+        self._listener = listener
+
+    def add_table_kind(self, kind: str) -> None:
+        """Keep `kind` (a resource's qualified name) as Table rows from now on."""
+        with self._lock:
+            if kind not in self._tables:
+                self._tables[kind] = TableRows()
+                self._versions[kind] = 0
+
+    def set_columns(self, kind: str, raw: Iterable[Any]) -> None:
+        """The column definitions of a table kind's latest list."""
+        columns = decode_columns(raw)
+        with self._lock:
+            table = self._tables[kind]
+            if columns != table.columns:
+                table.columns = columns
+                self._bump(kind)
+        self._told()
+
+    def columns(self, kind: str) -> tuple[TableColumn, ...]:
+        with self._lock:
+            table = self._tables.get(kind)
+            return () if table is None else table.columns
+
+    def _decode(self, kind: str, raw: Mapping[str, Any]) -> Any:
+        return decode_table_row(kind, raw) if kind in self._tables else decode(kind, raw)
+
+    def _told(self) -> None:
+        listener = self._listener
+        if listener is not None:
+            listener()
+
     def replace(self, kind: str, raws: Iterable[Mapping[str, Any]]) -> None:
         """A (re)list: the kind's objects become exactly these; malformed ones are skipped."""
         self._check(kind)
-        decoded: list[KubeObject] = []
+        decoded: list[Any] = []
         errors: dict[tuple[str, str, str], DecodeError] = {}
         # Decode before taking the lock: readers wait only for the swap.
         with collector_paused():
             for raw in raws:
                 try:
-                    decoded.append(decode(kind, raw))
+                    decoded.append(self._decode(kind, raw))
                 except DecodeError as error:
                     errors[(kind, error.namespace, error.name)] = error
         with self._lock:
-            self._indexes.clear(kind)
-            for obj in decoded:
-                self._indexes.put(kind, obj)
+            table = self._tables.get(kind)
+            if table is not None:
+                table.replace(decoded)
+            else:
+                self._indexes.clear(kind)
+                for obj in decoded:
+                    self._indexes.put(kind, obj)
             self._errors = {key: e for key, e in self._errors.items() if key[0] != kind}
             self._errors.update(errors)
             self._loaded.add(kind)
             self._bump(kind)
+        self._told()
 
     def apply(self, kind: str, event_type: str, raw: Mapping[str, Any]) -> None:
         """One watch event: ADDED, MODIFIED or DELETED (the caller handles BOOKMARK and ERROR)."""
@@ -90,27 +135,47 @@ class ClusterState:
         namespace, name, uid = _raw_identity(raw)
         if event_type == "DELETED":
             with self._lock:
-                current = self._indexes.get(kind, namespace, name)
+                current = self._get(kind, namespace, name)
                 # A late DELETED of an object since re-created under the same name is stale.
                 if current is not None and uid and current.meta.uid != uid:
                     return
-                self._indexes.remove(kind, namespace, name)
+                self._remove(kind, namespace, name)
                 self._errors.pop((kind, namespace, name), None)
                 self._bump(kind, (namespace, name))
+            self._told()
             return
         try:
-            obj = decode(kind, raw)
+            obj = self._decode(kind, raw)
         except DecodeError as error:
             # The object as we knew it is gone; showing its old state would mislead.
             with self._lock:
-                self._indexes.remove(kind, namespace, name)
+                self._remove(kind, namespace, name)
                 self._errors[(kind, error.namespace, error.name)] = error
                 self._bump(kind, (namespace, name))
+            self._told()
             return
         with self._lock:
-            self._indexes.put(kind, obj)
+            table = self._tables.get(kind)
+            if table is not None:
+                table.put(obj)
+            else:
+                self._indexes.put(kind, obj)
             self._errors.pop((kind, namespace, name), None)
             self._bump(kind, (namespace, name))
+        self._told()
+
+    def _get(self, kind: str, namespace: str, name: str) -> Any:
+        table = self._tables.get(kind)
+        if table is not None:
+            return table.rows.get((namespace, name))
+        return self._indexes.get(kind, namespace, name)
+
+    def _remove(self, kind: str, namespace: str, name: str) -> None:
+        table = self._tables.get(kind)
+        if table is not None:
+            table.remove((namespace, name))
+        else:
+            self._indexes.remove(kind, namespace, name)
 
     def _check(self, kind: str) -> None:
         if kind not in self._versions:
@@ -170,16 +235,18 @@ class ClusterState:
             else:
                 self._unknown[kind] = reason
             self._bump(kind)
+        self._told()
 
     def unknown(self, kind: str) -> str | None:
         """Why the objects of `kind` are unknown (the user may not list them); None if known."""
         with self._lock:
             return self._unknown.get(kind)
 
-    def errors(self) -> list[DecodeError]:
-        """The objects skipped because they could not be decoded, by kind, namespace and name."""
+    def errors(self, kind: str) -> list[DecodeError]:
+        """The objects of `kind` skipped because they could not be decoded, by namespace and
+        name: views show them as error rows."""
         with self._lock:
-            return [self._errors[key] for key in sorted(self._errors)]
+            return [error for key, error in sorted(self._errors.items()) if key[0] == kind]
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -213,6 +280,9 @@ class ClusterState:
         """The kind's objects (in one namespace, or all when None), sorted by (namespace, name)."""
         self._check(kind)
         with self._lock:
+            table = self._tables.get(kind)
+            if table is not None:
+                return list(table.sorted(namespace))
             found = self._sorted.get((kind, namespace))
             if found is None:
                 if namespace is None:
@@ -247,7 +317,7 @@ class ClusterState:
         """One object by namespace ("" for nodes and namespaces) and name."""
         self._check(kind)
         with self._lock:
-            return self._indexes.get(kind, namespace, name)
+            return self._get(kind, namespace, name)
 
     def by_uid(self, uid: str) -> KubeObject | None:
         with self._lock:

@@ -162,21 +162,21 @@ def test_malformed_objects_are_skipped_and_remembered() -> None:
     bad["spec"]["containers"] = "nginx"
     state.replace("pods", [running_pod("good"), bad])
     assert _names(state.objects("pods")) == ["good"]
-    (error,) = state.errors()
+    (error,) = state.errors("pods")
     assert (error.kind, error.namespace, error.name) == ("Pod", "default", "bad")
     # A good version clears the error; an object turning bad disappears rather than go stale.
     state.apply("pods", "MODIFIED", running_pod("bad"))
-    assert state.errors() == [] and len(state.objects("pods")) == 2
+    assert state.errors("pods") == [] and len(state.objects("pods")) == 2
     broken = running_pod("good")
     broken["status"]["podIP"] = 10
     state.apply("pods", "MODIFIED", broken)
     assert _names(state.objects("pods")) == ["bad"]
-    assert [e.name for e in state.errors()] == ["good"]
+    assert [e.name for e in state.errors("pods")] == ["good"]
     state.apply("pods", "DELETED", broken)
-    assert state.errors() == []
+    assert state.errors("pods") == []
     state.apply("pods", "ADDED", broken)
     state.replace("pods", [])
-    assert state.errors() == []
+    assert state.errors("pods") == []
 
 
 def test_unknown_kinds_and_event_types_are_refused() -> None:
