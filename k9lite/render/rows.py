@@ -12,29 +12,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from k9lite.model.cluster import Namespace, Node
 from k9lite.model.durations import human_duration
 from k9lite.model.endpoints import port_endpoints
-from k9lite.model.pods import Pod
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
-from k9lite.model.workloads import Deployment
 from k9lite.render.literal import literal
 
 __all__ = [
     "BROKEN_MARK",
+    "NAME",
     "UNKNOWN_ENDPOINTS",
-    "VIEWS",
     "RowContext",
     "ViewColumn",
     "ViewSpec",
     "age",
+    "age_column",
+    "broken",
+    "column",
+    "endpoints_cell",
     "endpoints_text",
     "external_ip",
     "key_of",
     "ports_text",
+    "ready_endpoints",
     "row_key",
-    "view_for",
 ]
 
 _ENDPOINTS_SHOWN = 3
@@ -82,7 +83,6 @@ class ViewSpec:
     namespaced: bool
     columns: tuple[ViewColumn, ...]
     cells: Callable[[Any, RowContext], tuple[str, ...]]
-    aliases: tuple[str, ...]
     object_kind: str
     """The kind's name in the API (`Pod`): what Events and owner references call it."""
 
@@ -113,36 +113,6 @@ def age(obj: Any, now: datetime) -> str:
     return "<unknown>" if created is None else human_duration(now - created)
 
 
-def _deployment(d: Deployment, context: RowContext) -> tuple[str, ...]:
-    containers = d.template.containers
-    return (
-        d.meta.name,
-        f"{d.ready_replicas}/{d.replicas}",
-        str(d.updated_replicas),
-        str(d.available_replicas),
-        age(d, context.now),
-        ",".join(c.name for c in containers) or "<none>",
-        ",".join(c.image for c in containers) or "<none>",
-        str(d.selector) or "<none>",
-    )
-
-
-def _pod(p: Pod, context: RowContext) -> tuple[str, ...]:
-    columns = p.columns()
-    restarts = str(columns.restarts)
-    if columns.last_restart is not None:
-        restarts += f" ({human_duration(context.now - columns.last_restart)} ago)"
-    return (
-        p.meta.name,
-        f"{columns.ready}/{columns.total}",
-        columns.status,
-        restarts,
-        age(p, context.now),
-        p.pod_ip or "<none>",
-        p.node_name or "<none>",
-    )
-
-
 def external_ip(svc: Service) -> str:
     """EXTERNAL-IP as kubectl prints it: the LB's addresses, `<pending>`, or `<none>`."""
     if svc.type == "ExternalName":
@@ -164,7 +134,7 @@ def ports_text(svc: Service) -> str:
     )
 
 
-def _endpoints(svc: Service, state: ClusterState) -> tuple[list[str], int]:
+def ready_endpoints(svc: Service, state: ClusterState) -> tuple[list[str], int]:
     """The ready `ip:port` endpoints of a Service, and how many are not ready: the addresses
     kube-proxy programs, port by port (`port_endpoints`), as describe, route and doctor see them."""
     slices = state.endpoint_slices_of(svc)
@@ -183,10 +153,10 @@ def endpoints_text(svc: Service, state: ClusterState) -> str:
     `? unknown` when the user may not list EndpointSlices."""
     if state.unknown("endpointslices") is not None:
         return UNKNOWN_ENDPOINTS
-    return _endpoints_cell(*_endpoints(svc, state))
+    return endpoints_cell(*ready_endpoints(svc, state))
 
 
-def _endpoints_cell(ready: list[str], not_ready: int) -> str:
+def endpoints_cell(ready: list[str], not_ready: int) -> str:
     """`2 ready · 127.244.2.2:8080,127.244.3.2:8080`: the counts first, so that a narrow
     column cut at the end still says how many endpoints are ready."""
     if not ready and not not_ready:
@@ -207,44 +177,7 @@ def broken(svc: Service, ready: list[str]) -> bool:
     return not ready
 
 
-def _service(svc: Service, context: RowContext) -> tuple[str, ...]:
-    selector = ",".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
-    if context.state.unknown("endpointslices") is not None:
-        # Not allowed to know is not none: no ✗, and the cell says so.
-        name, endpoints = svc.meta.name, UNKNOWN_ENDPOINTS
-    else:
-        ready, not_ready = _endpoints(svc, context.state)
-        # The mark follows the name, which keeps sorting by name; `d` says what is wrong.
-        name = f"{svc.meta.name} {BROKEN_MARK}" if broken(svc, ready) else svc.meta.name
-        endpoints = _endpoints_cell(ready, not_ready)
-    return (
-        name,
-        svc.type,
-        svc.cluster_ip or "<none>",
-        external_ip(svc),
-        ports_text(svc),
-        endpoints,
-        selector or "<none>",
-        age(svc, context.now),
-    )
-
-
-def _node(node: Node, context: RowContext) -> tuple[str, ...]:
-    return (
-        node.meta.name,
-        node.status,
-        ",".join(node.roles) or "<none>",
-        ",".join(node.internal_ips) or "<none>",
-        str(len(context.state.pods_on_node(node.meta.name))),
-        age(node, context.now),
-    )
-
-
-def _namespace(ns: Namespace, context: RowContext) -> tuple[str, ...]:
-    return ns.meta.name, ns.phase, age(ns, context.now)
-
-
-def _column(
+def column(
     label: str,
     order: str = "",
     *,
@@ -261,102 +194,9 @@ def _column(
 
 # Names narrow before anything that carries a value is dropped or cut; a pod's name is cut in
 # the middle, keeping the random suffix that tells it from its siblings.
-_NAME = _column("NAME", min_width=18)
-_POD_NAME = _column("NAME", min_width=18, cut="middle")
-_NAMESPACE = _column("NAMESPACE", min_width=9)
+NAME = column("NAME", min_width=18)
+_NAMESPACE = column("NAMESPACE", min_width=9)
 
 
-def _age(priority: int) -> ViewColumn:
-    return _column("AGE", "age", priority=priority)
-
-
-VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec(
-        "deployments",
-        "Deployments",
-        True,
-        (
-            _NAME,
-            _column("READY"),
-            _column("UP-TO-DATE", "number", priority=2),
-            _column("AVAILABLE", "number"),
-            _age(1),
-            _column("CONTAINERS", priority=4, min_width=10),
-            _column("IMAGES", priority=3, min_width=12),
-            _column("SELECTOR", priority=4, min_width=12),
-        ),
-        _deployment,
-        ("deploy", "deployment", "deployments", "dp"),
-        "Deployment",
-    ),
-    ViewSpec(
-        "pods",
-        "Pods",
-        True,
-        # At 80 columns RESTARTS and AGE give way: IP and NODE are what k9lite is about.
-        (
-            _POD_NAME,
-            _column("READY"),
-            _column("STATUS"),
-            _column("RESTARTS", "number", priority=2),
-            _age(1),
-            _column("IP"),
-            _column("NODE", min_width=12, cut="middle"),
-        ),
-        _pod,
-        ("po", "pod", "pods"),
-        "Pod",
-    ),
-    ViewSpec(
-        "services",
-        "Services",
-        True,
-        # PORT(S) is never cut (`8080:3…` reads as another port); ENDPOINTS narrows to its
-        # counts ("2 ready").
-        (
-            _NAME,
-            _column("TYPE"),
-            _column("CLUSTER-IP"),
-            _column("EXTERNAL-IP", priority=1),
-            _column("PORT(S)"),
-            _column("ENDPOINTS", min_width=10, rest_priority=1),
-            _column("SELECTOR", priority=2, min_width=12),
-            _age(3),
-        ),
-        _service,
-        ("svc", "service", "services"),
-        "Service",
-    ),
-    ViewSpec(
-        "nodes",
-        "Nodes",
-        False,
-        (
-            _NAME,
-            _column("STATUS"),
-            _column("ROLES", priority=2, min_width=8),
-            _column("INTERNAL-IP"),
-            _column("PODS", "number"),
-            _age(1),
-        ),
-        _node,
-        ("no", "node", "nodes"),
-        "Node",
-    ),
-    ViewSpec(
-        "namespaces",
-        "Namespaces",
-        False,
-        (_NAME, _column("STATUS"), _age(0)),
-        _namespace,
-        ("ns", "namespace", "namespaces"),
-        "Namespace",
-    ),
-)
-
-_BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
-
-
-def view_for(name: str) -> ViewSpec | None:
-    """The view a `:command` names (`:po`, `:svc`, `:deploy`...)."""
-    return _BY_ALIAS.get(name.strip().lower())
+def age_column(priority: int) -> ViewColumn:
+    return column("AGE", "age", priority=priority)

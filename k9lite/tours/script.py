@@ -27,7 +27,7 @@ from typing import Any, Literal
 import yaml
 
 from k9lite.demo.scenarios import SCENARIOS, manifests
-from k9lite.render.rows import view_for
+from k9lite.kinds.registry import find
 from k9lite.traffic.vantage import Via
 
 __all__ = ["DEFAULT_TOUR", "MergePatch", "Step", "Tour", "TourFileError", "load_tour"]
@@ -150,7 +150,7 @@ def _step(raw: Any, number: int, source: str, folder: Path | None) -> Step:
         raise TourFileError(f"{where}: 'say' has {len(lines)} lines; at most {_MAX_SAY_LINES}")
     view = raw.get("view", "")
     # YAML reads a bare `no` as false: `view: nodes` (or "no", quoted) names the Nodes.
-    if not isinstance(view, str) or (view and view_for(view) is None):
+    if not isinstance(view, str) or (view and find(view) is None):
         raise TourFileError(f"{where}: unknown view {view!r}; use pods, deploy, svc, no or ns")
     opening = raw.get("open")
     if opening is not None and opening not in _OPENINGS:

@@ -17,6 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from k9lite.kinds.base import Action, Kind
+from k9lite.kinds.registry import KINDS
 from k9lite.kube import actions
 from k9lite.kube.errors import KubeError
 from k9lite.model.events import decode_event
@@ -24,7 +26,7 @@ from k9lite.model.fields import DecodeError
 from k9lite.render.describe import describe
 from k9lite.render.doctor import FindingDetail
 from k9lite.render.events import events_section
-from k9lite.render.rows import VIEWS
+from k9lite.render.generic_describe import conceal, describe_raw
 from k9lite.ui.navigator import Navigator
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.text_screen import TextScreen
@@ -82,17 +84,27 @@ class K9liteApp(Navigator):
 
     # -- actions on the selected object ---------------------------------------------------------
 
-    def _selected(self) -> Any | None:
+    def _selected(self, action: Action | None = None) -> Any | None:
+        """The object under the cursor, if the kind shown allows `action` on it."""
+        kind = self.browser.kind
+        if action is not None and action not in kind.actions:
+            self.show_error(f"{kind.title} cannot be {_DONE[action]}")
+            return None
         obj = self.browser.selected(self.feed.state)
         if obj is None:
             self.show_error("nothing selected")
         return obj
 
     def action_describe(self) -> None:
-        obj = self._selected()
+        obj = self._selected(Action.DESCRIBE)
         if obj is None:
             return
-        view = self.browser.view
+        kind = self.browser.kind
+        if kind.view is None:
+            # Shown from the server's Tables: the object itself is read for its description.
+            self.fetch_description(kind, obj.meta.namespace, obj.meta.name, obj.meta.uid)
+            return
+        view = kind.view
         text = describe(view.kind, obj, self.feed.state, now=self.options.clock())
         # A Service's detail ends with what the doctor finds, and its route: both live.
         namespace, name = obj.meta.namespace, obj.meta.name
@@ -110,11 +122,18 @@ class K9liteApp(Navigator):
         )
         self.fetch_events(events, view.object_kind, namespace, name, obj.meta.uid)
 
+    def _show_description(self, kind: Kind, namespace: str, name: str, uid: str, text: str) -> None:
+        events = Static("Events:  (reading…)", markup=False, classes="events")
+        self.push_screen(
+            TextScreen(title=f"describe {kind.name}/{name}", text=text, widgets=(events,))
+        )
+        self.fetch_events(events, kind.resource.kind, namespace, name, uid)
+
     def _selected_service(self, verb: str) -> tuple[str, str] | None:
         """The Service under the cursor, or the one drilled into; None (and why) elsewhere."""
         browser = self.browser
         scope = browser.scope
-        if browser.view.kind == "services":
+        if browser.kind.name == "services":
             obj = self._selected()
             return None if obj is None else (obj.meta.namespace, obj.meta.name)
         if scope is not None and scope.kind == "services":
@@ -154,9 +173,9 @@ class K9liteApp(Navigator):
         return RoutePanel(namespace=namespace, name=name, source=lambda: self.feed.state)
 
     def action_yaml(self) -> None:
-        obj = self._selected()
+        obj = self._selected(Action.YAML)
         if obj is not None:
-            self.fetch_yaml(self.browser.view.kind, obj.meta.namespace, obj.meta.name)
+            self.fetch_yaml(self.browser.kind, obj.meta.namespace, obj.meta.name)
 
     def _mutation_allowed(self, verb: str) -> bool:
         if self.options.readonly:
@@ -167,7 +186,7 @@ class K9liteApp(Navigator):
     def action_scale(self) -> None:
         if not self._mutation_allowed("scale"):
             return
-        if self.browser.view.kind != "deployments":
+        if Action.SCALE not in self.browser.kind.actions:
             self.show_error("scale works on Deployments (:deploy)")
             return
         obj = self._selected()
@@ -184,17 +203,17 @@ class K9liteApp(Navigator):
     def action_delete(self) -> None:
         if not self._mutation_allowed("delete"):
             return
-        obj = self._selected()
+        obj = self._selected(Action.DELETE)
         if obj is None:
             return
-        view = self.browser.view
+        kind = self.browser.kind
         namespace, name = obj.meta.namespace, obj.meta.name
 
         def delete(yes: bool | None) -> None:
             if yes:
-                self.run_delete(view.kind, namespace, name)
+                self.run_delete(kind, namespace, name)
 
-        self.push_screen(ConfirmScreen(f"Delete {view.object_kind.lower()} {name}?"), delete)
+        self.push_screen(ConfirmScreen(f"Delete {kind.resource.kind.lower()} {name}?"), delete)
 
     def action_help(self) -> None:
         """The keys, then how each kind's feed is doing (the header has room for one problem)."""
@@ -215,16 +234,24 @@ class K9liteApp(Navigator):
         self.post_message(self.ActionDone(f"scaled deployment/{name} to {accepted}"))
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
-    def run_delete(self, kind: str, namespace: str, name: str) -> None:
-        actions.delete(self.connection, kind, namespace or None, name)
-        self.post_message(self.ActionDone(f"deleted {kind}/{name}"))
+    def run_delete(self, kind: Kind, namespace: str, name: str) -> None:
+        actions.delete(self.connection, kind.resource, namespace or None, name)
+        self.post_message(self.ActionDone(f"deleted {kind.resource.singular}/{name}"))
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
-    def fetch_yaml(self, kind: str, namespace: str, name: str) -> None:
-        raw = actions.get_raw(self.connection, kind, namespace or None, name)
+    def fetch_yaml(self, kind: Kind, namespace: str, name: str) -> None:
+        raw = actions.get_raw(self.connection, kind.resource, namespace or None, name)
         raw.get("metadata", {}).pop("managedFields", None)
+        if kind.conceal_values:
+            raw = conceal(raw)
         text = yaml.safe_dump(raw, sort_keys=False)
-        self.post_message(self.TextRead(f"yaml {kind}/{name}", text))
+        self.post_message(self.TextRead(f"yaml {kind.name}/{name}", text))
+
+    @work(thread=True, exclusive=True, group="api", exit_on_error=False)
+    def fetch_description(self, kind: Kind, namespace: str, name: str, uid: str) -> None:
+        raw = actions.get_raw(self.connection, kind.resource, namespace or None, name)
+        text = describe_raw(raw, conceal_values=kind.conceal_values)
+        self.call_from_thread(self._show_description, kind, namespace, name, uid, text)
 
     @work(thread=True, exclusive=True, group="events", exit_on_error=False)
     def fetch_events(self, target: Static, kind: str, namespace: str, name: str, uid: str) -> None:
@@ -265,9 +292,9 @@ class K9liteApp(Navigator):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for view in VIEWS:
+        for kind in KINDS:
             yield SystemCommand(
-                f"View {view.title}", f":{view.aliases[0]}", lambda v=view: self.go_to(v)
+                f"View {kind.title}", f":{kind.names[0]}", lambda k=kind: self.go_to(k)
             )
         for title, help_text, action in (
             ("Describe", "d: the selected object, like kubectl describe", self.action_describe),
@@ -285,6 +312,16 @@ class K9liteApp(Navigator):
             ("Filter", "/: by text, or -l key=value", lambda: self.action_prompt("filter")),
         ):
             yield SystemCommand(title, help_text, action)
+
+
+_DONE = {
+    Action.DESCRIBE: "described",
+    Action.YAML: "shown as YAML",
+    Action.DELETE: "deleted here",
+    Action.SCALE: "scaled",
+    Action.ROUTE: "routed",
+    Action.TRAFFIC: "probed",
+}
 
 
 _HELP = """\

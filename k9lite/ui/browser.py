@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from k9lite.kinds.base import Kind
+from k9lite.kinds.table_view import table_view
 from k9lite.model.selectors import LabelSelector
 from k9lite.model.state import ClusterState
+from k9lite.model.table_rows import TableColumn
 from k9lite.render.literal import literal
-from k9lite.render.rows import RowContext, ViewSpec, age, endpoints_text, key_of, row_key
+from k9lite.render.rows import RowContext, ViewSpec, endpoints_text, key_of, row_key
 from k9lite.ui.widgets.resource_table import Column, ResourceTable
 from k9lite.ui.widgets.row_index import age_order, number_order
 
@@ -77,19 +79,25 @@ class Scope:
         return f"· endpoints {endpoints_text(service, state)}"
 
 
+def _view_of(kind: Kind, columns: tuple[TableColumn, ...]) -> ViewSpec:
+    """A kind's view: its own, or one over the columns its server's Table defines."""
+    return kind.view if kind.view is not None else table_view(kind, columns)
+
+
 class Browser(Vertical):
     """A title line over a ResourceTable that shows one view of the state."""
 
-    def __init__(self, *, view: ViewSpec, namespace: str | None) -> None:
+    def __init__(self, *, kind: Kind, namespace: str | None) -> None:
         super().__init__()
-        self.view = view
+        self.kind = kind
+        self._source_columns: tuple[TableColumn, ...] = ()
+        self.view = _view_of(kind, ())
         self.namespace = namespace
         self.scope: Scope | None = None
         self.label_selector: LabelSelector | None = None
         self.text_filter = ""
         # key -> (the object a row was built from, the row): an unchanged object keeps its row.
         self._built: dict[str, tuple[Any, tuple[str, ...]]] = {}
-        self._age_at: int | None = None
         self._title = ""
 
     def compose(self) -> ComposeResult:
@@ -105,8 +113,6 @@ class Browser(Vertical):
 
     def _set_columns(self) -> None:
         all_namespaces = self.namespace is None
-        keys = [c.key for c in self.view.columns_for(all_namespaces)]
-        self._age_at = keys.index("age") if "age" in keys else None
         self.table.set_columns(
             Column(
                 c.key,
@@ -121,9 +127,11 @@ class Browser(Vertical):
             for c in self.view.columns_for(all_namespaces)
         )
 
-    def show(self, view: ViewSpec, *, scope: Scope | None = None) -> None:
-        """Switch to another view; its rows come with the next refresh."""
-        self.view = view
+    def show(self, kind: Kind, state: ClusterState, *, scope: Scope | None = None) -> None:
+        """Switch to another kind; its rows come with the next refresh."""
+        self.kind = kind
+        self._source_columns = state.columns(kind.name)
+        self.view = _view_of(kind, self._source_columns)
         self.scope = scope
         self.label_selector = None
         self.text_filter = ""
@@ -133,9 +141,9 @@ class Browser(Vertical):
         self._built.clear()
         self._set_columns()
 
-    def set_namespace(self, namespace: str | None) -> None:
+    def set_namespace(self, namespace: str | None, state: ClusterState) -> None:
         self.namespace = namespace
-        self.show(self.view, scope=self.scope)
+        self.show(self.kind, state, scope=self.scope)
 
     def wants_refresh(self, changes: frozenset[str]) -> bool:
         return bool(changes & ({self.view.kind} | _ALSO_SHOWS.get(self.view.kind, set())))
@@ -153,6 +161,10 @@ class Browser(Vertical):
         changed are rebuilt, so a watch storm over 10,000 pods costs a few rows a frame. Without
         `changes` every row is rebuilt.
         """
+        if self.kind.view is None and state.columns(self.kind.name) != self._source_columns:
+            # The server's Table defined (other) columns: every row anew under them.
+            self.show(self.kind, state, scope=self.scope)
+            changes = None
         view = self.view
         namespace = self.namespace if view.namespaced else None
         related = _ALSO_SHOWS.get(view.kind, set())
@@ -177,6 +189,11 @@ class Browser(Vertical):
             built[key] = (obj, row)
             if previous is None or previous[1] != row:
                 updates[key] = row
+        for error in state.errors(view.kind):
+            key = key_of(error.namespace, error.name)
+            if self._in_namespace(error.namespace) and (allowed is None or key in allowed):
+                seen.add(key)
+                updates[key] = self._error_row(error.name, error.namespace, error.reason)
         gone = [key for key in built if key not in seen]
         for key in gone:
             del built[key]
@@ -197,8 +214,8 @@ class Browser(Vertical):
             key = key_of(namespace, name)
             obj = state.get(view.kind, namespace, name)
             if obj is None or not self._shows(obj):
-                if built.pop(key, None) is not None:
-                    gone.append(key)
+                if built.pop(key, None) is not None or obj is None:
+                    gone.append(key)  # (and any error row it had)
                 continue
             row = view.row(obj, context)
             built[key] = (obj, row)
@@ -207,27 +224,35 @@ class Browser(Vertical):
         self.table.remove_rows(gone)
         self._update_title(len(built), state)
 
+    def _in_namespace(self, namespace: str) -> bool:
+        return not (self.view.namespaced and self.namespace and namespace != self.namespace)
+
     def _shows(self, obj: Any) -> bool:
         """Whether an object belongs in this view's namespace and label filter."""
-        if self.view.namespaced and self.namespace and obj.meta.namespace != self.namespace:
+        if not self._in_namespace(obj.meta.namespace):
             return False
         return self.label_selector is None or self.label_selector.matches(obj.meta.labels)
 
-    def refresh_ages(self, now: datetime, phase: int, phases: int) -> None:
-        """The AGE cells of every `phases`-th row from `phase`: all rows every `phases` calls.
+    def _error_row(self, name: str, namespace: str, reason: str) -> tuple[str, ...]:
+        """An object that could not be read: its name, then why, where the cells would be."""
+        width = len(self.view.columns_for(self.namespace is None))
+        first = (namespace, name) if self.view.namespaced and self.namespace is None else (name,)
+        cells = (*first, f"✗ cannot be read: {reason}")
+        return tuple(literal(cell) for cell in (*cells, *[""] * width))[:width]
 
-        Spread over the ticks of a second, the ages of 10,000 rows never make one frame late.
-        """
-        at = self._age_at
-        if at is None:
-            return
+    def refresh_on_screen(self, state: ClusterState, now: datetime) -> None:
+        """Rebuild the rows on screen: what moves with time alone (AGE, "3 (5m ago)"), for the
+        few rows a user sees, never for all of them."""
+        context = RowContext(now=now, state=state, all_namespaces=self.namespace is None)
         built, updates = self._built, {}
-        for key, (obj, row) in islice(built.items(), phase, None, phases):
-            new_age = age(obj, now)
-            if row[at] != new_age:
-                updates[key] = (*row[:at], new_age, *row[at + 1 :])
-        for key, row in updates.items():
-            built[key] = (built[key][0], row)
+        for key in self.table.on_screen_keys():
+            found = built.get(key)
+            if found is None:
+                continue
+            row = self.view.row(found[0], context)
+            if row != found[1]:
+                built[key] = (found[0], row)
+                updates[key] = row
         self.table.upsert_rows(updates)
 
     def set_text_filter(self, text: str) -> None:
@@ -256,9 +281,7 @@ class Browser(Vertical):
             self.query_one("#view-title", Static).update(literal(title), layout=False)
 
     def selected(self, state: ClusterState) -> Any | None:
-        """The object under the cursor, if any."""
+        """The object under the cursor, as the state holds it now; None on an error row."""
         key = self.table.cursor_key
-        if key is None:
-            return None
-        namespace, _, name = key.rpartition("/")
-        return state.get(self.view.kind, namespace, name)
+        found = None if key is None else self._built.get(key)
+        return None if found is None else state.get(self.view.kind, *found[0].meta.key)

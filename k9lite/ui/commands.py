@@ -1,6 +1,7 @@
 """What a `:` command means, and how a half-typed one completes: plain data, no widgets.
 
-k9s's vocabulary: `:po`, `:svc`, `:deploy`, `:no`, `:ns` open a view; `:ns NAME` switches the
+k9s's vocabulary: `:po`, `:svc`, `:deploy`, `:no`, `:ns` open a view, and so does any resource
+the server lists (`:cm`, `:jobs`, a custom resource's plural); `:ns NAME` switches the
 namespace; `:ctx` picks a context and `:ctx NAME` switches to it; `:q` quits.
 """
 
@@ -11,7 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from k9lite.render.rows import VIEWS, ViewSpec, view_for
+from k9lite.kinds.base import Kind
+from k9lite.kinds.registry import lookup, word_list
+from k9lite.model.resources import Resource
 
 __all__ = [
     "Command",
@@ -27,19 +30,18 @@ __all__ = [
 _CONTEXT_WORDS = ("ctx", "context", "contexts")
 _QUIT_WORDS = ("q", "quit", "q!")
 _NAMESPACE_WORDS = ("ns", "namespace", "namespaces")
-# What Tab offers for the first word, in this order: each view's short name first.
-_FIRST_WORDS: tuple[str, ...] = (
-    *(alias for view in VIEWS for alias in view.aliases),
-    *_CONTEXT_WORDS,
-    "quit",
-)
+
+
+def _first_words(discovered: Iterable[Resource]) -> list[str]:
+    """What Tab offers for the first word, in this order: each kind's short name first."""
+    return [*word_list(discovered), *_CONTEXT_WORDS, "quit"]
 
 
 @dataclass(frozen=True, slots=True)
 class OpenView:
-    """Show another view (`:po`, `:svc`)."""
+    """Show another kind (`:po`, `:svc`, `:cm`)."""
 
-    view: ViewSpec
+    kind: Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +79,9 @@ class Unknown:
 Command: TypeAlias = "OpenView | SwitchNamespace | SwitchContext | Quit | Unknown | None"
 
 
-def parse_command(text: str) -> Command:
-    """The command typed after `:`; None when nothing was typed."""
+def parse_command(text: str, discovered: Iterable[Resource] = ()) -> Command:
+    """The command typed after `:`, kinds looked up in the registry then among the
+    `discovered` resources; None when nothing was typed."""
     words = text.strip().lstrip(":").split()
     if not words:
         return None
@@ -89,22 +92,26 @@ def parse_command(text: str) -> Command:
         return SwitchContext(rest[0] if rest else "")
     if first in _NAMESPACE_WORDS and rest:
         return SwitchNamespace(rest[0])
-    view = view_for(first)
-    if view is not None:
-        return OpenView(view)
-    nearest = difflib.get_close_matches(first, _FIRST_WORDS, n=3, cutoff=0.5)
+    kind = lookup(first, discovered)
+    if kind is not None:
+        return OpenView(kind)
+    nearest = difflib.get_close_matches(first, _first_words(discovered), n=3, cutoff=0.5)
     return Unknown(text.strip().lstrip(":"), tuple(nearest))
 
 
 def completions(
-    text: str, *, contexts: Callable[[], Iterable[str]], namespaces: Callable[[], Iterable[str]]
+    text: str,
+    *,
+    contexts: Callable[[], Iterable[str]],
+    namespaces: Callable[[], Iterable[str]],
+    discovered: Iterable[Resource] = (),
 ) -> list[str]:
     """Whole command lines that complete `text`: view names and aliases first, then, after
     `ctx ` or `ns `, the kubeconfig's contexts or the cluster's namespaces (each read only when
     that word is being completed: Tab's suggestion is asked for at every keystroke)."""
     if " " not in text.lstrip():
         word = text.strip().lower()
-        return [w for w in _FIRST_WORDS if w.startswith(word) and w != word]
+        return [w for w in _first_words(discovered) if w.startswith(word) and w != word]
     first, _, partial = text.lstrip().partition(" ")
     partial = partial.lstrip()
     if first.lower() in _CONTEXT_WORDS:

@@ -6,17 +6,23 @@ K9liteApp (ui/app.py) adds the actions on the selected object and declares every
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult
+from textual.message import Message
 from textual.reactive import reactive
+from textual.signal import Signal
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from k9lite.kinds.base import Kind
+from k9lite.kinds.registry import by_name, find
 from k9lite.kube.config import Connection, context_names
 from k9lite.kube.errors import KubeError
 from k9lite.kube.feed import StateFeed
@@ -26,7 +32,6 @@ from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
 from k9lite.paths import STYLES
 from k9lite.render.literal import literal
-from k9lite.render.rows import ViewSpec, view_for
 from k9lite.ui.browser import Browser, Scope
 from k9lite.ui.commands import (
     OpenView,
@@ -47,9 +52,8 @@ from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
 
 __all__ = ["AppOptions", "Navigator"]
 
-_REFRESH_SECONDS = 0.1
-_AGE_TICKS = 10  # each AGE cell once a second, a tenth of them each tick
-_FULL_TICKS = 300  # every row every 30 s
+_FRAME_SECONDS = 0.1  # changes are drawn at most ten times a second
+_CLOCK_SECONDS = 1.0  # the rows on screen are rebuilt as time passes (AGE)
 # How long a message stays: results fade, warnings linger, errors wait for the next key.
 _FADE_SECONDS: dict[FlashLevel, float | None] = {"info": 4.0, "warning": 8.0, "error": None}
 
@@ -70,11 +74,15 @@ class AppOptions:
 
 @dataclass(frozen=True, slots=True)
 class _Place:
-    """Where Esc goes back to: a view, its drill-down, and the row the cursor was on."""
+    """Where Esc goes back to: a kind, its drill-down, and the row the cursor was on."""
 
-    view: ViewSpec
+    kind: Kind
     scope: Scope | None
     row: str | None
+
+
+class StateChanged(Message):
+    """The watch threads changed the state or a kind's status (many changes, one message)."""
 
 
 class Navigator(App[None]):
@@ -95,8 +103,12 @@ class Navigator(App[None]):
         self.namespace = options.namespace or options.connection.namespace
         """The namespace `0` comes back to from all namespaces."""
         self._places: list[_Place] = []
-        self._ticks = 0
         self._fade: Timer | None = None
+        self._told = threading.Event()  # a StateChanged is on its way
+        self._drawn_at = 0.0
+        self._frame: Timer | None = None
+        self.state_changed: Signal[frozenset[str]] = Signal(self, "state-changed")
+        """Published after each redraw with the kinds that changed: panels redraw then."""
         self._trouble: Trouble | None = None
         self._told_forbidden: str | None = None  # the forbidden view the message line named
         self._heap_settled = False
@@ -106,9 +118,8 @@ class Navigator(App[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader()
         yield PromptBar(completer=self._completions, id="prompt-bar")
-        view = view_for(self.options.start_view) or view_for("pods")
-        assert view is not None
-        yield Browser(view=view, namespace=self.options.namespace)
+        kind = find(self.options.start_view) or by_name("pods")
+        yield Browser(kind=kind, namespace=self.options.namespace)
         yield NarrationPanel()
         yield MessageLine(id="message")
         yield Footer()
@@ -118,8 +129,12 @@ class Navigator(App[None]):
         header.readonly = self.options.readonly
         self._show_session()
         self.browser.table.focus()
+        self.session.listen(self._tell)
+        self.session.open(self.browser.kind)
         self.session.start(first=(self.browser.view.kind,))
-        self.set_interval(_REFRESH_SECONDS, self.refresh_state)
+        self.set_interval(_CLOCK_SECONDS, self._clock_tick)
+        self.discover()
+        self.refresh_state()
 
     def on_unmount(self) -> None:
         self.session.stop()
@@ -145,10 +160,38 @@ class Navigator(App[None]):
 
     # -- the live feed --------------------------------------------------------------------------
 
+    def _tell(self) -> None:
+        """From a watch thread: something changed. One message until it is handled."""
+        if not self._told.is_set():
+            self._told.set()
+            self.post_message(StateChanged())
+
+    @on(StateChanged)
+    def state_told(self) -> None:
+        """Redraw now, or (at most ten frames a second) when this frame's time is up."""
+        if self._frame is not None:
+            return  # a redraw is already due
+        wait = self._drawn_at + _FRAME_SECONDS - time.monotonic()
+        if wait > 0:
+            self._frame = self.set_timer(wait, self._frame_due)
+        else:
+            self.refresh_state()
+
+    def _frame_due(self) -> None:
+        self._frame = None
+        self.refresh_state()
+
+    def _clock_tick(self) -> None:
+        """Once a second: what moves with time alone, on screen only (no cluster state read)."""
+        if self.is_running:
+            self.browser.refresh_on_screen(self.feed.state, self.options.clock())
+
     def refresh_state(self) -> None:
-        """At most ten times a second: patch the view with what changed since the last time."""
+        """Patch the view with what changed since the last time; tell the panels."""
+        self._told.clear()
         if not self.is_running:
             return  # shutting down: the widgets are being removed
+        self._drawn_at = time.monotonic()
         feed = self.feed
         statuses = feed.drain_statuses()
         if statuses is not None:
@@ -160,14 +203,11 @@ class Navigator(App[None]):
         if not self._heap_settled and all(feed.state.loaded(k) for k in KINDS):
             self._heap_settled = True
             keep_loaded_objects()
-        self._ticks += 1
-        now = self.options.clock()
         browser = self.browser
-        # Now and then every row, for what else moves with time ("3 (5m ago)" restarts).
-        full = self._ticks % _FULL_TICKS == 0
-        if full or browser.wants_refresh(changes):
-            browser.refresh_rows(feed.state, now, changes=None if full else changes)
-        browser.refresh_ages(now, self._ticks % _AGE_TICKS, _AGE_TICKS)
+        if browser.wants_refresh(changes):
+            browser.refresh_rows(feed.state, self.options.clock(), changes=changes)
+        if changes:
+            self.state_changed.publish(changes)
 
     def _show_access(self) -> None:
         """A view the user may not list says so where its rows would be, and once on the
@@ -235,7 +275,24 @@ class Navigator(App[None]):
         self.browser.table.focus()
 
     def _completions(self, text: str) -> list[str]:
-        return completions(text, contexts=self._context_names, namespaces=self._namespace_names)
+        return completions(
+            text,
+            contexts=self._context_names,
+            namespaces=self._namespace_names,
+            discovered=self.session.discovered,
+        )
+
+    @work(thread=True, exclusive=True, group="discovery", exit_on_error=False)
+    def discover(self, then: str | None = None) -> None:
+        """Ask the server which resources it serves; then run the command `then` waited for."""
+        try:
+            self.session.discover_now()
+        except KubeError as exc:
+            if then is None:
+                return  # at start: the views say what is wrong with the connection
+            self.call_from_thread(self.show_error, f"could not ask the server: {exc}")
+        if then is not None:
+            self.call_from_thread(self.run_command, then, discovered=True)
 
     def _context_names(self) -> list[str]:
         try:
@@ -258,8 +315,14 @@ class Navigator(App[None]):
     def show_completions(self, event: PromptBar.Completions) -> None:
         self.show_message("Tab: " + "  ".join(event.candidates))
 
-    def run_command(self, text: str) -> None:
-        command = parse_command(text)
+    def run_command(self, text: str, *, discovered: bool = False) -> None:
+        """Do what `:text` says. A word that names no kind known yet may be a resource created
+        since (a CRD): the server is asked again once, off the UI thread, before saying so."""
+        command = parse_command(text, self.session.discovered)
+        if isinstance(command, Unknown) and not discovered and self.session.watch:
+            self.show_message(f"looking up {command.word!r} on the server…")
+            self.discover(text)
+            return
         if isinstance(command, Quit):
             self.exit()
         elif isinstance(command, SwitchContext):
@@ -267,7 +330,7 @@ class Navigator(App[None]):
         elif isinstance(command, SwitchNamespace):
             self.switch_namespace(command.namespace)
         elif isinstance(command, OpenView):
-            self.go_to(command.view)
+            self.go_to(command.kind)
         elif isinstance(command, Unknown):
             self.show_error(command.message())
 
@@ -290,7 +353,7 @@ class Navigator(App[None]):
             return
         namespace = self.session.namespace
         self.namespace = namespace or self.connection.namespace
-        self.browser.set_namespace(namespace)
+        self.browser.set_namespace(namespace, self.feed.state)
         self._show_session()
         self.show_message(f"switched to context {self.connection.context}")
 
@@ -299,18 +362,19 @@ class Navigator(App[None]):
         self.session.watch_namespace(namespace, first=(self.browser.view.kind,))
         if namespace is not None:
             self.namespace = namespace
-        self.browser.set_namespace(namespace)
+        self.browser.set_namespace(namespace, self.feed.state)
         self._show_session()
         self.browser.refresh_rows(self.feed.state, self.options.clock())
 
-    def go_to(self, view: ViewSpec, scope: Scope | None = None) -> None:
-        """Open a view, remembering the current one (and its row) for Esc."""
+    def go_to(self, kind: Kind, scope: Scope | None = None) -> None:
+        """Open a kind's view, remembering the current one (and its row) for Esc."""
         browser = self.browser
-        self._places.append(_Place(browser.view, browser.scope, browser.table.cursor_key))
-        self.switch_view(view, scope)
+        self._places.append(_Place(browser.kind, browser.scope, browser.table.cursor_key))
+        self.switch_view(kind, scope)
 
-    def switch_view(self, view: ViewSpec, scope: Scope | None = None) -> None:
-        self.browser.show(view, scope=scope)
+    def switch_view(self, kind: Kind, scope: Scope | None = None) -> None:
+        self.session.open(kind)
+        self.browser.show(kind, self.feed.state, scope=scope)
         self.browser.refresh_rows(self.feed.state, self.options.clock())
         self._told_forbidden = None  # a forbidden view says so again when opened again
         self._show_access()
@@ -336,20 +400,16 @@ class Navigator(App[None]):
         """Enter: a Deployment's, a Service's or a Node's pods; on a Namespace, switch to it."""
         browser = self.browser
         obj = browser.selected(self.feed.state)
-        kind = browser.view.kind
+        kind = browser.kind
         if obj is None:
             return
-        if kind == "namespaces":
+        if kind.enter == "namespace":
             self._places.clear()
             self.switch_namespace(obj.meta.name)
-            pods = view_for("pods")
-            assert pods is not None
-            self.switch_view(pods)
+            self.switch_view(by_name("pods"))
             self.show_message(f"namespace {obj.meta.name}")
-        elif kind in ("deployments", "services", "nodes"):
-            pods = view_for("pods")
-            assert pods is not None
-            self.go_to(pods, Scope(kind, obj.meta.namespace, obj.meta.name))
+        elif kind.enter == "pods":
+            self.go_to(by_name("pods"), Scope(kind.name, obj.meta.namespace, obj.meta.name))
 
     def action_go_back(self) -> None:
         if self.query_one(PromptBar).display:
@@ -360,7 +420,7 @@ class Navigator(App[None]):
             self.apply_filter("")
         elif self._places:
             place = self._places.pop()
-            self.switch_view(place.view, place.scope)
+            self.switch_view(place.kind, place.scope)
             if place.row is not None:
                 browser.table.move_cursor(key=place.row)
 

@@ -3,11 +3,15 @@ the state they feed. Switching context or namespace replaces these together, her
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 
+from k9lite.kinds.base import Kind
 from k9lite.kube.config import Connection, switch_context
+from k9lite.kube.discovery import discover
 from k9lite.kube.feed import StateFeed
 from k9lite.kube.watch import ClusterWatcher
+from k9lite.model.resources import Resource
 
 __all__ = ["Session"]
 
@@ -29,6 +33,38 @@ class Session:
         self.watch = watch
         self.feed = feed or StateFeed()
         self._watcher: ClusterWatcher | None = None
+        self._tables: dict[str, Kind] = {}  # the table kinds opened: watched again on a switch
+        self._listener: Callable[[], None] | None = None
+        self._discovered: tuple[Resource, ...] = ()
+        self._discovering = threading.Lock()
+
+    def listen(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (from any thread) whenever the state or a kind's status changes."""
+        self._listener = listener
+        self.feed.listen(listener)
+
+    @property
+    def discovered(self) -> tuple[Resource, ...]:
+        """The resources the server listed when last asked (`discover_now`)."""
+        return self._discovered
+
+    def discover_now(self) -> tuple[Resource, ...]:
+        """Ask the server which resources it serves (blocking: call it off the UI thread);
+        KubeError if it cannot say. Without watching (snapshots), nothing is asked."""
+        if not self.watch:
+            return self._discovered
+        with self._discovering:
+            self._discovered = tuple(discover(self.connection))
+        return self._discovered
+
+    def open(self, kind: Kind) -> None:
+        """Make sure `kind` is watched: a kind shown from Tables is watched from its first view."""
+        if kind.view is not None:
+            return
+        self._tables[kind.name] = kind
+        self.feed.state.add_table_kind(kind.name)
+        if self._watcher is not None:
+            self._watcher.watch_table(kind.name, kind.resource)
 
     @property
     def connection(self) -> Connection:
@@ -42,6 +78,8 @@ class Session:
             self._watcher = ClusterWatcher(
                 self.connection, self.feed, namespace=self.namespace, first=tuple(first)
             ).start()
+        for kind in self._tables.values():
+            self.open(kind)
 
     def stop(self) -> None:
         if self._watcher is not None:
@@ -70,4 +108,6 @@ class Session:
         self._connection = connection
         self.namespace = namespace
         self.feed = StateFeed()
+        if self._listener is not None:
+            self.feed.listen(self._listener)
         self.start(first)

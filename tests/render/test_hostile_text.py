@@ -19,16 +19,21 @@ from k9lite.analysis.doctor import diagnose
 from k9lite.analysis.doctor_findings import Finding
 from k9lite.analysis.doctor_labels import Candidate, LabelCheck
 from k9lite.analysis.stats import Outcome, Tally
+from k9lite.kinds.registry import KINDS
 from k9lite.model.state import ClusterState
 from k9lite.render.describe import describe
 from k9lite.render.doctor import FindingDetail, Findings, fix_line
 from k9lite.render.histogram import Histogram
 from k9lite.render.literal import literal
 from k9lite.render.route import RouteDiagram
-from k9lite.render.rows import VIEWS, RowContext
+from k9lite.render.rows import RowContext
 from tests.analysis.builders import nodes, route_of, state_of
 from tests.model import manifests
 from tests.render.hostile import assert_literal, hostile, names, printed
+
+# The views of the kinds the model types (the others are the server's own Tables).
+VIEWS = [kind.view for kind in KINDS if kind.view is not None]
+
 
 NOW = datetime(2024, 5, 1, 10, 5, 0, tzinfo=timezone.utc)
 IP = "192.168.235.140"

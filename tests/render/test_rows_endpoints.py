@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from k9lite.kinds.registry import find
 from k9lite.model.endpoints import port_endpoints
 from k9lite.render.describe import describe
-from k9lite.render.rows import BROKEN_MARK, UNKNOWN_ENDPOINTS, RowContext, view_for
+from k9lite.render.rows import BROKEN_MARK, UNKNOWN_ENDPOINTS, RowContext
 from tests.analysis.builders import HOSTNAME, W2, state_of, w2
 from tests.model.manifests import endpoint, endpoint_slice, running_pod, service
 
@@ -20,8 +21,9 @@ NOW = datetime(2024, 5, 1, tzinfo=timezone.utc)
 
 
 def services_row(state: object, name: str = W2) -> dict[str, str]:
-    view = view_for("svc")
-    assert view is not None
+    kind = find("svc")
+    assert kind is not None and kind.view is not None
+    view = kind.view
     svc = state.get("services", "default", name)  # type: ignore[attr-defined]
     row = view.row(svc, RowContext(now=NOW, state=state, all_namespaces=False))  # type: ignore[arg-type]
     return dict(zip([c.key for c in view.columns], row, strict=True))

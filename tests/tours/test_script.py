@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from k9lite.demo.scenarios import SCENARIOS
-from k9lite.render.rows import view_for
+from k9lite.kinds.registry import find
 from k9lite.tours.script import TourFileError, load_tour
 
 
@@ -15,7 +15,7 @@ def test_the_default_tour_walks_the_walkthroughs() -> None:
     tour = load_tour()
     assert tour.scenarios == ("empty",)
     assert [s.applied for s in tour.steps if s.applied] == ["w2", "w3", "w5", "w6"]
-    assert all(1 <= len(s.say) <= 4 and view_for(s.view) for s in tour.steps)
+    assert all(1 <= len(s.say) <= 4 and find(s.view) for s in tour.steps)
     assert {s.open for s in tour.steps} == {None, "route", "traffic", "describe"}
     assert [s.probe for s in tour.steps if s.probe] == ["clusterip", "nodeport"]
     fix = next(s for s in tour.steps if s.patch is not None)

@@ -106,7 +106,7 @@ async def test_tab_completes_kinds_and_up_recalls_history() -> None:
         assert app.query_one(Browser).view.kind == "deployments"
         await pilot.press(":", "s", "tab")
         await pilot.pause()
-        assert "Tab: svc  service  services" in message_line(app)
+        assert "Tab: svc  services  service  secrets  secret" in message_line(app)
         await pilot.press("tab")
         assert line_with(app, ":service")
         await pilot.press("escape", ":", "up")

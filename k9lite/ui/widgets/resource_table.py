@@ -234,6 +234,12 @@ class ResourceTable(ScrollView, can_focus=True):
         """The keys of the visible rows, top to bottom."""
         return self._index.keys()
 
+    def on_screen_keys(self) -> list[str]:
+        """The keys of the rows drawn now (under the header), top to bottom."""
+        top = self.scroll_offset.y
+        end = min(len(self._index), top + max(0, self.size.height - 1))
+        return [self._index.key_at(row) for row in range(top, end)]
+
     # -- patching ----------------------------------------------------------------------------
 
     def set_columns(self, columns: Iterable[Column]) -> None:

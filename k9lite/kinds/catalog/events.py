@@ -1,0 +1,18 @@
+"""Events: kubectl's columns; at 80 columns the message keeps what room is left."""
+
+from __future__ import annotations
+
+from k9lite.kinds.base import ColumnHint, Kind
+from k9lite.model.resources import Resource
+
+KIND = Kind(
+    Resource("", "v1", "events", "Event", True, "event", ("ev",)),
+    "Events",
+    column_hints={
+        "LAST SEEN": ColumnHint(min_width=9),
+        "TYPE": ColumnHint(priority=2),
+        "REASON": ColumnHint(min_width=10),
+        "OBJECT": ColumnHint(min_width=16),
+        "MESSAGE": ColumnHint(min_width=20),
+    },
+)

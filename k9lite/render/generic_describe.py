@@ -1,0 +1,105 @@
+"""Any object described as kubectl's generic describer prints it (custom resources, ConfigMaps,
+Jobs...): the identity, then every field with its name spelled out, nested by indentation.
+
+A Secret's values are never printed: each shows as its size, as `kubectl describe secret` does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from k9lite.render.literal import literal
+
+__all__ = ["conceal", "describe_raw"]
+
+_HEAD = ("metadata", "apiVersion", "kind")
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
+
+
+def _title(key: str) -> str:
+    """`creationTimestamp` -> `Creation Timestamp`, as kubectl's describer spells fields."""
+    words = _WORD.findall(key)
+    return " ".join(w[:1].upper() + w[1:] for w in words) if words else key
+
+
+def _pairs(found: Any) -> str:
+    if not isinstance(found, Mapping) or not found:
+        return "<none>"
+    return "\n".join(f"{k}={v}" for k, v in sorted(found.items()))
+
+
+def _secret_sizes(data: Any, encoded: bool) -> dict[str, str]:
+    sizes: dict[str, str] = {}
+    for key, value in (data or {}).items():
+        size = len(str(value))
+        if encoded:
+            with contextlib.suppress(binascii.Error, ValueError):
+                size = len(base64.b64decode(str(value), validate=True))
+        sizes[key] = f"{size} bytes"
+    return sizes
+
+
+def _lines(value: Any, indent: int, out: list[str]) -> None:
+    pad = "  " * indent
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(item, Mapping | list) and item:
+                out.append(f"{pad}{_title(str(key))}:")
+                _lines(item, indent + 1, out)
+            else:
+                out.append(f"{pad}{_title(str(key))}:  {_scalar(item)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, Mapping | list):
+                _lines(item, indent, out)
+            else:
+                out.append(f"{pad}{_scalar(item)}")
+    else:
+        out.append(f"{pad}{_scalar(value)}")
+
+
+def _scalar(value: Any) -> str:
+    if value is None or value in ({}, []):
+        return "<none>" if value is None else ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def describe_raw(raw: Mapping[str, Any], *, conceal_values: bool = False) -> str:
+    """The description of an object given as the server's JSON; with `conceal_values` (a
+    Secret), `data` and `stringData` show each key's size only."""
+    meta = raw.get("metadata") or {}
+    lines = [f"Name:         {meta.get('name', '')}"]
+    if meta.get("namespace"):
+        lines.append(f"Namespace:    {meta['namespace']}")
+    for title, found in (
+        ("Labels:", meta.get("labels")),
+        ("Annotations:", meta.get("annotations")),
+    ):
+        first, *rest = _pairs(found).split("\n")
+        lines += [f"{title:<14}{first}", *(" " * 14 + line for line in rest)]
+    lines += [f"API Version:  {raw.get('apiVersion', '')}", f"Kind:         {raw.get('kind', '')}"]
+    body = {k: v for k, v in raw.items() if k not in _HEAD}
+    if conceal_values:
+        for key, encoded in (("data", True), ("stringData", False)):
+            if key in body:
+                body[key] = _secret_sizes(body[key], encoded)
+    _lines(body, 0, lines)
+    return "\n".join(literal(line) for line in lines)
+
+
+def conceal(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A Secret with each value of `data` and `stringData` replaced by its size."""
+    found = dict(raw)
+    for key, encoded in (("data", True), ("stringData", False)):
+        if isinstance(found.get(key), Mapping):
+            found[key] = {
+                k: f"<hidden: {size}>" for k, size in _secret_sizes(found[key], encoded).items()
+            }
+    return found
