@@ -12,8 +12,10 @@ import ssl
 from k9lite.demo import scenarios
 from k9lite.demo.bootstrap import bootstrap, bootstrap_api_service
 from k9lite.demo.controllers.base import ControllerManager
+from k9lite.demo.controllers.deployments import DeploymentController
 from k9lite.demo.controllers.nodes import Kubelet
 from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.controllers.replica_sets import ReplicaSetController
 from k9lite.demo.controllers.scheduler import Scheduler
 from k9lite.demo.controllers.services import (
     EndpointsController,
@@ -21,7 +23,6 @@ from k9lite.demo.controllers.services import (
     KubeProxy,
     LoadBalancerController,
 )
-from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetController
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.options import DemoOptions
 from k9lite.demo.rbac.aggregation import ClusterRoleAggregator
