@@ -1,24 +1,21 @@
 """The demo cluster assembled: API server, controllers and data plane on one event loop.
 
 `DemoCluster` runs it on a background thread for tests and for `k9lite --demo`; the
-`k9lite demo-cluster` command runs the same thing in the foreground.
+`k9lite demo-cluster` command runs the same thing in the foreground. Its options
+(`demo/options.py`) and its parts on the loop (`demo/runtime.py`) are re-exported here, as
+callers of `DemoCluster` use them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import concurrent.futures
 import contextlib
-import logging
-import os
-import random
 import secrets
 import ssl
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,292 +24,22 @@ from typing import Any, TypeVar
 
 import trustme
 
-from k9lite.demo import scenarios
-from k9lite.demo.allocators import SERVICE_CIDR, node_address, pod_cidr
-from k9lite.demo.controllers.base import ControllerManager
-from k9lite.demo.controllers.node_events import record_node_registered
-from k9lite.demo.controllers.nodes import Kubelet
-from k9lite.demo.controllers.recorder import EventRecorder
-from k9lite.demo.controllers.scheduler import Scheduler
-from k9lite.demo.controllers.services import (
-    EndpointsController,
-    GarbageCollector,
-    KubeProxy,
-    LoadBalancerController,
-)
-from k9lite.demo.controllers.workloads import DeploymentController, ReplicaSetController
-from k9lite.demo.dataplane import DataPlane, loopback_range_usable
-from k9lite.demo.discovery import KUBERNETES_VERSION
-from k9lite.demo.kubeconfig_file import CONTEXT_NAME, write_private
-from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES
-from k9lite.demo.managed_fields import writing_as
-from k9lite.demo.rbac.aggregation import ClusterRoleAggregator, aggregate_all
-from k9lite.demo.rbac.escalation import EscalationCheck
-from k9lite.demo.rbac.policy import assignable_roles, bootstrap_policy
-from k9lite.demo.rbac.users import ADMIN_USER, DemoUser, TokenAuthenticator
-from k9lite.demo.registry import Registry, now_rfc3339, resource
-from k9lite.demo.server import APIServer
-from k9lite.demo.store import Store
+from k9lite.demo.kubeconfig_file import kubeconfig_document, write_private
+from k9lite.demo.options import DemoOptions, DemoStartError, check_options
+from k9lite.demo.rbac.users import TokenAuthenticator
+from k9lite.demo.registry import resource
+from k9lite.demo.runtime import ClusterRuntime
 
-__all__ = ["DemoCluster", "DemoCredentials", "DemoOptions", "DemoStartError"]
+__all__ = [
+    "ClusterRuntime",
+    "DemoCluster",
+    "DemoCredentials",
+    "DemoOptions",
+    "DemoStartError",
+    "kubeconfig_document",
+]
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class DemoStartError(RuntimeError):
-    """The demo cluster could not start (a taken port, an unknown scenario...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DemoOptions:
-    """How to build the demo cluster."""
-
-    port: int = 0
-    scenarios: tuple[str, ...] = ("default",)
-    nodes: int = 3
-    scale: int = 0
-    max_pods: int = DEFAULT_MAX_PODS
-    """Creates and scales that would take the cluster past this many pods are refused."""
-    load_balancer: bool = True
-    dataplane: bool = True
-    pod_start_delay: float = 0.5
-    pod_stop_delay: float = 0.5
-    bookmark_interval: float = 30.0
-    seed: int | None = None
-    users: tuple[DemoUser, ...] = ()
-    """Accounts beside the admin, each with its own token and kubeconfig context."""
-
-
-def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
-    machine_id = uuid.uuid4().hex
-    labels = {
-        "kubernetes.io/hostname": name,
-        "kubernetes.io/os": "linux",
-        "kubernetes.io/arch": "amd64",
-        "beta.kubernetes.io/os": "linux",
-        "beta.kubernetes.io/arch": "amd64",
-    }
-    spec: dict[str, Any] = {"podCIDR": pod_cidr(index), "podCIDRs": [pod_cidr(index)]}
-    if control_plane:
-        labels["node-role.kubernetes.io/control-plane"] = ""
-        spec["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
-    return {
-        "apiVersion": "v1",
-        "kind": "Node",
-        # The controller manager's TTL controller annotates every node (0 s on small clusters).
-        "metadata": {
-            "name": name,
-            "labels": labels,
-            "annotations": {"node.alpha.kubernetes.io/ttl": "0"},
-        },
-        "spec": spec,
-        "status": {
-            "addresses": [
-                {"type": "InternalIP", "address": node_address(index)},
-                {"type": "Hostname", "address": name},
-            ],
-            "capacity": {"cpu": "2", "memory": "4026180Ki", "pods": "110"},
-            "allocatable": {"cpu": "2", "memory": "3923780Ki", "pods": "110"},
-            "conditions": [
-                {
-                    "type": "Ready",
-                    "status": "True",
-                    "lastHeartbeatTime": now_rfc3339(),
-                    "lastTransitionTime": now_rfc3339(),
-                    "reason": "KubeletReady",
-                    "message": "kubelet is posting ready status",
-                }
-            ],
-            "nodeInfo": {
-                "kubeletVersion": KUBERNETES_VERSION,
-                "kubeProxyVersion": KUBERNETES_VERSION,
-                "osImage": "k9lite demo node",
-                "kernelVersion": os.uname().release,
-                "containerRuntimeVersion": "k9lite-demo://0.1.0",
-                "operatingSystem": "linux",
-                "machineID": machine_id,
-                "systemUUID": str(uuid.UUID(machine_id)),
-                "bootID": str(uuid.uuid4()),
-                "architecture": "amd64",
-            },
-            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-        },
-    }
-
-
-def node_names(count: int) -> list[str]:
-    """`master`, `worker1`, `worker2`... as in the tutorials' clusters."""
-    return ["master"] + [f"worker{i}" for i in range(1, count)]
-
-
-class ClusterRuntime:
-    """Everything of one demo cluster that lives on its event loop."""
-
-    def __init__(
-        self,
-        options: DemoOptions,
-        *,
-        authenticator: TokenAuthenticator,
-        ssl_context: ssl.SSLContext,
-    ) -> None:
-        self.options = options
-        rng = random.Random(options.seed)
-        self.store = Store()
-        self.registry = Registry(self.store, rng=rng, max_pods=options.max_pods)
-        self.dataplane = (
-            DataPlane(self.store, rng=rng, loopback_range=loopback_range_usable())
-            if options.dataplane
-            else None
-        )
-        self.server = APIServer(
-            self.registry,
-            self.dataplane,
-            authenticator=authenticator,
-            ssl_context=ssl_context,
-            port=options.port,
-            bookmark_interval=options.bookmark_interval,
-        )
-        self.registry.admission.append(EscalationCheck(self.server.authorizer))
-        self.recorder = recorder = EventRecorder(self.registry)
-        controllers = [
-            DeploymentController(self.registry, recorder),
-            ReplicaSetController(self.registry, recorder),
-            Scheduler(self.registry, recorder),
-            Kubelet(
-                self.registry,
-                recorder,
-                dataplane=self.dataplane,
-                start_delay=options.pod_start_delay,
-                stop_delay=options.pod_stop_delay,
-            ),
-            EndpointsController(self.registry, recorder),
-            GarbageCollector(self.registry, recorder),
-        ]
-        if options.load_balancer:
-            controllers.append(LoadBalancerController(self.registry, recorder))
-        if self.dataplane is not None:
-            controllers.append(KubeProxy(self.registry, recorder, dataplane=self.dataplane))
-        controllers.append(ClusterRoleAggregator(self.registry, recorder))
-        self.kubelet = controllers[3]
-        self.controllers = ControllerManager(controllers)
-
-    async def start(self) -> None:
-        self._bootstrap()
-        await self.server.start()
-        self._bootstrap_api_service()
-        if self.options.scale:
-            from k9lite.demo.scale import populate
-
-            populate(self.registry, self.options.scale)
-        for name in self.options.scenarios:
-            scenarios.apply(self.registry, name)
-        self.store.listeners.append(self.controllers.on_event)
-        self.controllers.start()
-
-    def _bootstrap(self) -> None:
-        for namespace in ("default", "kube-system", "kube-public", "kube-node-lease"):
-            self.registry.create(resource("Namespace"), None, {"metadata": {"name": namespace}})
-        count = max(1, min(self.options.nodes, MAX_NODES))
-        for index, name in enumerate(node_names(count), start=1):
-            node = _node(name, index, control_plane=name == "master")
-            # Each node's kubelet registers it.
-            with writing_as("kubelet"):
-                created = self.registry.create(resource("Node"), None, node)
-                registered = self.registry.write_status(resource("Node"), created, node["status"])
-                record_node_registered(self.recorder, registered)
-        bootstrap_policy(self.registry, self.options.users)
-        # Aggregated before the first request: admin, edit and view are usable at once.
-        aggregate_all(self.registry)
-
-    def _bootstrap_api_service(self) -> None:
-        """The `kubernetes` Service of every cluster, its endpoint the API server itself."""
-        first_ip = str(SERVICE_CIDR.network_address + 1)
-        self.registry.create(
-            resource("Service"),
-            "default",
-            {
-                "metadata": {
-                    "name": "kubernetes",
-                    "labels": {"component": "apiserver", "provider": "kubernetes"},
-                },
-                "spec": {
-                    "clusterIP": first_ip,
-                    "ports": [
-                        {
-                            "name": "https",
-                            "port": 443,
-                            "protocol": "TCP",
-                            "targetPort": self.server.port,
-                        }
-                    ],
-                },
-            },
-        )
-        self.registry.create(
-            resource("Endpoints"),
-            "default",
-            {
-                "metadata": {"name": "kubernetes"},
-                "subsets": [
-                    {
-                        "addresses": [{"ip": "127.0.0.1"}],
-                        "ports": [{"name": "https", "port": self.server.port, "protocol": "TCP"}],
-                    }
-                ],
-            },
-        )
-        self.registry.create(
-            resource("EndpointSlice"),
-            "default",
-            {
-                "metadata": {
-                    "name": "kubernetes",
-                    "labels": {"kubernetes.io/service-name": "kubernetes"},
-                },
-                "addressType": "IPv4",
-                "endpoints": [{"addresses": ["127.0.0.1"], "conditions": {"ready": True}}],
-                "ports": [{"name": "https", "port": self.server.port, "protocol": "TCP"}],
-            },
-        )
-
-    async def stop(self) -> None:
-        await self.controllers.stop()
-        assert isinstance(self.kubelet, Kubelet)
-        await self.kubelet.stop()
-        await self.server.stop()
-        if self.dataplane is not None:
-            await self.dataplane.close()
-
-
-def kubeconfig_document(
-    server: str, ca_pem: bytes, token: str, user_tokens: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """One cluster, the admin's context (the current one), and a context per `--user`."""
-    accounts = {ADMIN_USER: token, **(user_tokens or {})}
-    contexts = {CONTEXT_NAME: ADMIN_USER} | {name: name for name in user_tokens or {}}
-    return {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [
-            {
-                "name": CONTEXT_NAME,
-                "cluster": {
-                    "server": server,
-                    "certificate-authority-data": base64.b64encode(ca_pem).decode(),
-                },
-            }
-        ],
-        "users": [{"name": name, "user": {"token": secret}} for name, secret in accounts.items()],
-        "contexts": [
-            {
-                "name": context,
-                "context": {"cluster": CONTEXT_NAME, "user": user, "namespace": "default"},
-            }
-            for context, user in contexts.items()
-        ],
-        "current-context": CONTEXT_NAME,
-    }
 
 
 def _serve(loop: asyncio.AbstractEventLoop) -> None:
@@ -328,25 +55,6 @@ def _serve(loop: asyncio.AbstractEventLoop) -> None:
         loop.run_until_complete(asyncio.sleep(0))
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
-
-
-def _check_users(users: tuple[DemoUser, ...]) -> None:
-    """Each account once, never the admin, each bound to a role the cluster starts with."""
-    roles = assignable_roles()
-    seen: set[str] = set()
-    for user in users:
-        problem = user.problem() or (
-            f"user name {user.name!r} is the admin's context" if user.name == CONTEXT_NAME else None
-        )
-        if problem:
-            raise DemoStartError(problem)
-        if user.name in seen:
-            raise DemoStartError(f"user {user.name!r} is given twice")
-        if user.role not in roles:
-            raise DemoStartError(
-                f"user {user.name!r}: unknown role {user.role!r}; choose from {', '.join(roles)}"
-            )
-        seen.add(user.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,16 +82,7 @@ class DemoCluster:
         """`credentials`: another cluster's CA and token (a restart with fresh state behind the
         same credentials); a new CA and token by default."""
         self.options = options or DemoOptions()
-        if self.options.scale > self.options.max_pods:
-            raise DemoStartError(
-                f"{self.options.scale} pods asked for, over the cap of {self.options.max_pods}"
-            )
-        unknown = [s for s in self.options.scenarios if s not in scenarios.SCENARIOS]
-        if unknown:
-            raise DemoStartError(
-                f"unknown scenario {unknown[0]!r}; choose from {', '.join(scenarios.SCENARIOS)}"
-            )
-        _check_users(self.options.users)
+        check_options(self.options)
         self.credentials = credentials or DemoCredentials(
             trustme.CA(organization_name="k9lite demo cluster"), secrets.token_urlsafe(32)
         )

@@ -1,6 +1,8 @@
-"""Where `demo-cluster --kubeconfig-out` may write, and writing it so only its owner can read it.
+"""The demo's kubeconfig: its document, where `--kubeconfig-out` may write, and writing it so
+only its owner can read it.
 
-The file holds a bearer token: it is written 0600 through a temporary file in the same directory
+The document names one cluster, the admin's context and one context per `--user` account. The
+file holds a bearer token: it is written 0600 through a temporary file in the same directory
 and an atomic rename, so a reader never sees half a file and an existing 0644 file never keeps
 its mode. A file that is there already is replaced only when it is a kubeconfig this command
 wrote before (its only context is the demo's), or when the user says `--force`.
@@ -8,6 +10,7 @@ wrote before (its only context is the demo's), or when the user says `--force`.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import tempfile
@@ -16,9 +19,47 @@ from typing import Any
 
 import yaml
 
-__all__ = ["CONTEXT_NAME", "KubeconfigOutError", "check_kubeconfig_out", "write_private"]
+from k9lite.demo.rbac.users import ADMIN_USER
+
+__all__ = [
+    "CONTEXT_NAME",
+    "KubeconfigOutError",
+    "check_kubeconfig_out",
+    "kubeconfig_document",
+    "write_private",
+]
 
 CONTEXT_NAME = "k9lite-demo"
+
+
+def kubeconfig_document(
+    server: str, ca_pem: bytes, token: str, user_tokens: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One cluster, the admin's context (the current one), and a context per `--user`."""
+    accounts = {ADMIN_USER: token, **(user_tokens or {})}
+    contexts = {CONTEXT_NAME: ADMIN_USER} | {name: name for name in user_tokens or {}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [
+            {
+                "name": CONTEXT_NAME,
+                "cluster": {
+                    "server": server,
+                    "certificate-authority-data": base64.b64encode(ca_pem).decode(),
+                },
+            }
+        ],
+        "users": [{"name": name, "user": {"token": secret}} for name, secret in accounts.items()],
+        "contexts": [
+            {
+                "name": context,
+                "context": {"cluster": CONTEXT_NAME, "user": user, "namespace": "default"},
+            }
+            for context, user in contexts.items()
+        ],
+        "current-context": CONTEXT_NAME,
+    }
 
 
 class KubeconfigOutError(ValueError):

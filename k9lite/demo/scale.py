@@ -11,7 +11,7 @@ import ipaddress
 from typing import Any
 
 from k9lite.demo.controllers.nodes import mark_running
-from k9lite.demo.controllers.workloads import pod_for, pod_template_hash, replica_set_for
+from k9lite.demo.controllers.workload_objects import pod_for, pod_template_hash, replica_set_for
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
 from k9lite.demo.store import clone

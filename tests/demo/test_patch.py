@@ -20,11 +20,10 @@ from k9lite.demo.patch import (
     MERGE_PATCH,
     STRATEGIC_MERGE_PATCH,
     PatchError,
-    PatchField,
     UnsupportedPatchType,
     apply_patch,
-    strategic_merge,
 )
+from k9lite.demo.strategic_merge import PatchField, strategic_merge
 
 
 def _strategic(original: dict[str, Any], patch: dict[str, Any], kind: str) -> dict[str, Any]:

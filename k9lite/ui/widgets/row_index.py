@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias, cast
 
@@ -165,6 +165,18 @@ class RowIndex:
         if self._reverse:
             keys.reverse()
         return keys
+
+    def positions(self, keys: Collection[str], start: int, stop: int) -> Iterator[int]:
+        """The visible positions in [start, stop) of the rows of `keys`.
+
+        A second's AGE cells can touch thousands of rows: when the keys outnumber the positions,
+        each position is looked up instead of each key.
+        """
+        if len(keys) > stop - start:
+            wanted = set(keys)
+            return (row for row in range(start, stop) if self.key_at(row) in wanted)
+        found = map(self.index_of, keys)
+        return (row for row in found if row is not None and start <= row < stop)
 
     def all_keys(self) -> list[str]:
         """Every key, visible or not, in no particular order."""

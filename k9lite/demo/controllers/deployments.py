@@ -1,74 +1,25 @@
-"""Deployment and ReplicaSet controllers: Deployment -> ReplicaSets -> Pods."""
+"""The Deployment controller: rolls a Deployment's template out through its ReplicaSets."""
 
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
-
 from k9lite.demo.controllers.base import Controller, Key, owner_key
-from k9lite.demo.errors import APIError
-from k9lite.demo.registry import SUFFIX_ALPHABET, now_rfc3339, resource
-from k9lite.demo.resources import ResourceType
-from k9lite.demo.store import Store, StoreEvent, clone
+from k9lite.demo.controllers.workload_objects import (
+    HASH_LABEL,
+    REVISION,
+    controlled,
+    pod_template_hash,
+    replica_set_for,
+)
+from k9lite.demo.registry import now_rfc3339, resource
+from k9lite.demo.store import StoreEvent, clone
 
-__all__ = [
-    "DeploymentController",
-    "ReplicaSetController",
-    "pod_for",
-    "pod_template_hash",
-    "replica_set_for",
-]
+__all__ = ["DeploymentController"]
 
 _COMPONENT = "deployment-controller"
-# The ReplicaSet controller's burstReplicas: pods created or deleted in one sync at most.
-_BURST_REPLICAS = 500
-_FAILED_CREATE_RETRY = 10.0
-_HASH_LABEL = "pod-template-hash"
-_REVISION = "deployment.kubernetes.io/revision"
-
-
-def pod_template_hash(template: dict[str, Any]) -> str:
-    """A 10-character hash of a pod template, spelled like the real `pod-template-hash` label.
-
-    Kubernetes hashes Go's dump of the template with FNV-32a and spells the decimal number with
-    rand's safe alphabet (`775f65669c`); here CRC-32 (in C, fast) hashes canonical JSON.
-    """
-    value = zlib.crc32(orjson.dumps(template, option=orjson.OPT_SORT_KEYS))
-    return "".join(SUFFIX_ALPHABET[ord(c) % len(SUFFIX_ALPHABET)] for c in str(value))
-
-
-def _is_ready(pod: dict[str, Any]) -> bool:
-    return any(
-        c.get("type") == "Ready" and c.get("status") == "True"
-        for c in pod.get("status", {}).get("conditions", ())
-    )
-
-
-def _controlled(store: Store, rt: ResourceType, owner: dict[str, Any]) -> list[dict[str, Any]]:
-    """The objects of `rt` whose controlling owner is `owner`."""
-    uid = owner["metadata"]["uid"]
-    return [
-        o
-        for o in store.dependents(uid, rt)
-        if any(
-            r.get("uid") == uid and r.get("controller") for r in o["metadata"]["ownerReferences"]
-        )
-    ]
-
-
-def _owner_reference(owner: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "apiVersion": owner["apiVersion"],
-        "kind": owner["kind"],
-        "name": owner["metadata"]["name"],
-        "uid": owner["metadata"]["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
 
 
 def _percent_or_count(value: Any, total: int, *, round_up: bool) -> int:
@@ -76,129 +27,6 @@ def _percent_or_count(value: Any, total: int, *, round_up: bool) -> int:
         exact = int(value[:-1]) * total / 100
         return math.ceil(exact) if round_up else math.floor(exact)
     return int(value or 0)
-
-
-def replica_set_for(
-    deploy: dict[str, Any], template_hash: str, *, revision: int, replicas: int
-) -> dict[str, Any]:
-    """The ReplicaSet a Deployment's controller makes for its template with this hash."""
-    template = clone(deploy["spec"]["template"])
-    template.setdefault("metadata", {}).setdefault("labels", {})[_HASH_LABEL] = template_hash
-    selector = clone(deploy["spec"]["selector"])
-    selector.setdefault("matchLabels", {})[_HASH_LABEL] = template_hash
-    desired = deploy["spec"].get("replicas", 1)
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "ReplicaSet",
-        "metadata": {
-            "name": f"{deploy['metadata']['name']}-{template_hash}",
-            "labels": dict(template["metadata"]["labels"]),
-            "annotations": {
-                "deployment.kubernetes.io/desired-replicas": str(desired),
-                "deployment.kubernetes.io/max-replicas": str(desired),
-                _REVISION: str(revision),
-            },
-            "ownerReferences": [_owner_reference(deploy)],
-        },
-        "spec": {"replicas": replicas, "selector": selector, "template": template},
-    }
-
-
-def pod_for(rs: dict[str, Any], name: str) -> dict[str, Any]:
-    """A pod of a ReplicaSet, from its template."""
-    template = clone(rs["spec"]["template"])
-    meta = template.get("metadata", {})
-    meta.pop("creationTimestamp", None)
-    meta["name"] = name
-    # The ReplicaSet controller names its pods by generateName, which the pod keeps.
-    meta["generateName"] = f"{rs['metadata']['name']}-"
-    meta["ownerReferences"] = [_owner_reference(rs)]
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"]}
-
-
-class ReplicaSetController(Controller):
-    """Keeps `spec.replicas` pods alive for each ReplicaSet; reports how many are ready."""
-
-    name = "replicaset-controller"
-    kinds = ("ReplicaSet", "Pod")
-
-    def keys_for(self, event: StoreEvent) -> Iterable[Key]:
-        if event.resource.kind == "Pod":
-            key = owner_key(event.obj, "ReplicaSet")
-            return (key,) if key else ()
-        return super().keys_for(event)
-
-    def resync(self) -> Iterable[Key]:
-        return [
-            (o["metadata"]["namespace"], o["metadata"]["name"])
-            for o in self.store.iter(resource("ReplicaSet"))
-        ]
-
-    def reconcile(self, key: Key) -> float | None:
-        rs = self.store.find(resource("ReplicaSet"), *key)
-        if rs is None or rs["metadata"].get("deletionTimestamp"):
-            return None
-        pods = _controlled(self.store, resource("Pod"), rs)
-        active = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
-        wanted = rs["spec"].get("replicas", 1)
-        again = None
-        if len(active) < wanted:
-            # As the real controller, at most burstReplicas pods per pass; the rest next pass.
-            for _ in range(min(wanted - len(active), _BURST_REPLICAS)):
-                try:
-                    active.append(self._create_pod(rs))
-                except APIError as exc:
-                    # Refused (the pod cap): said on the ReplicaSet, tried again later.
-                    self.recorder.record(
-                        rs,
-                        "FailedCreate",
-                        f"Error creating: {exc.message}",
-                        component=self.name,
-                        type_="Warning",
-                    )
-                    again = _FAILED_CREATE_RETRY
-                    break
-            else:
-                again = 0.0 if len(active) < wanted else None
-        elif len(active) > wanted:
-            # Delete the least useful first: unscheduled, then not ready, then the newest.
-            active.sort(
-                key=lambda p: (
-                    bool(p["spec"].get("nodeName")),
-                    _is_ready(p),
-                    p["metadata"]["creationTimestamp"],
-                ),
-                reverse=False,
-            )
-            surplus, active = active[: len(active) - wanted], active[len(active) - wanted :]
-            for pod in surplus:
-                self.registry.delete(resource("Pod"), key[0], pod["metadata"]["name"])
-                self.recorder.record(
-                    rs,
-                    "SuccessfulDelete",
-                    f"Deleted pod: {pod['metadata']['name']}",
-                    component=self.name,
-                )
-        ready = sum(1 for p in active if _is_ready(p))
-        status = {
-            "replicas": len(active),
-            "fullyLabeledReplicas": len(active),
-            "readyReplicas": ready,
-            "availableReplicas": ready,
-            "observedGeneration": rs["metadata"].get("generation", 1),
-        }
-        self.registry.write_status(
-            resource("ReplicaSet"), rs, {k: v for k, v in status.items() if v}
-        )
-        return again
-
-    def _create_pod(self, rs: dict[str, Any]) -> dict[str, Any]:
-        pod = pod_for(rs, f"{rs['metadata']['name']}-{self.registry.random_suffix()}")
-        created = self.registry.create(resource("Pod"), rs["metadata"]["namespace"], pod)
-        self.recorder.record(
-            rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}", component=self.name
-        )
-        return created
 
 
 class DeploymentController(Controller):
@@ -225,13 +53,13 @@ class DeploymentController(Controller):
             return None
         spec = deploy["spec"]
         desired = spec.get("replicas", 1)
-        sets = _controlled(self.store, resource("ReplicaSet"), deploy)
+        sets = controlled(self.store, resource("ReplicaSet"), deploy)
         template_hash = pod_template_hash(spec["template"])
         current = next(
             (
                 rs
                 for rs in sets
-                if rs["metadata"].get("labels", {}).get(_HASH_LABEL) == template_hash
+                if rs["metadata"].get("labels", {}).get(HASH_LABEL) == template_hash
             ),
             None,
         )
@@ -251,7 +79,7 @@ class DeploymentController(Controller):
         self, deploy: dict[str, Any], sets: list[dict[str, Any]], template_hash: str
     ) -> dict[str, Any]:
         revision = 1 + max(
-            (int(rs["metadata"].get("annotations", {}).get(_REVISION, 0)) for rs in sets), default=0
+            (int(rs["metadata"].get("annotations", {}).get(REVISION, 0)) for rs in sets), default=0
         )
         rs = replica_set_for(deploy, template_hash, revision=revision, replicas=0)
         return self.registry.create(resource("ReplicaSet"), deploy["metadata"]["namespace"], rs)
@@ -327,14 +155,14 @@ class DeploymentController(Controller):
             for rs in old
             if rs["spec"].get("replicas", 0) == 0 and not rs.get("status", {}).get("replicas")
         ]
-        idle.sort(key=lambda r: int(r["metadata"].get("annotations", {}).get(_REVISION, 0)))
+        idle.sort(key=lambda r: int(r["metadata"].get("annotations", {}).get(REVISION, 0)))
         for rs in idle[: max(0, len(idle) - limit)]:
             self.registry.delete(
                 resource("ReplicaSet"), rs["metadata"]["namespace"], rs["metadata"]["name"]
             )
 
     def _write_status(self, deploy: dict[str, Any]) -> None:
-        sets = _controlled(self.store, resource("ReplicaSet"), deploy)
+        sets = controlled(self.store, resource("ReplicaSet"), deploy)
         template_hash = pod_template_hash(deploy["spec"]["template"])
         totals = {"replicas": 0, "readyReplicas": 0, "availableReplicas": 0, "updatedReplicas": 0}
         current_name = ""
@@ -343,7 +171,7 @@ class DeploymentController(Controller):
             totals["replicas"] += observed.get("replicas", 0)
             totals["readyReplicas"] += observed.get("readyReplicas", 0)
             totals["availableReplicas"] += observed.get("availableReplicas", 0)
-            if rs["metadata"].get("labels", {}).get(_HASH_LABEL) == template_hash:
+            if rs["metadata"].get("labels", {}).get(HASH_LABEL) == template_hash:
                 totals["updatedReplicas"] = observed.get("replicas", 0)
                 current_name = rs["metadata"]["name"]
                 deploy = self._annotate_revision(deploy, rs)
@@ -395,13 +223,13 @@ class DeploymentController(Controller):
 
     def _annotate_revision(self, deploy: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         """The Deployment carries its current ReplicaSet's revision, as `rollout history` reads."""
-        revision = current["metadata"].get("annotations", {}).get(_REVISION)
+        revision = current["metadata"].get("annotations", {}).get(REVISION)
         annotations = deploy["metadata"].get("annotations") or {}
-        if revision is None or annotations.get(_REVISION) == revision:
+        if revision is None or annotations.get(REVISION) == revision:
             return deploy
         annotated = {
             **deploy,
-            "metadata": {**deploy["metadata"], "annotations": {**annotations, _REVISION: revision}},
+            "metadata": {**deploy["metadata"], "annotations": {**annotations, REVISION: revision}},
         }
         return self.store.replace(resource("Deployment"), annotated)
 
