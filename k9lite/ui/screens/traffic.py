@@ -310,7 +310,7 @@ class TrafficScreen(ModalScreen[None]):
         self, planned: PlannedProbe, when: str, summary: Summary | None = None
     ) -> Histogram:
         summary = summary or planned.tally.summary()
-        return Histogram(summary, title=f"{when} {planned.how}", note=planned.note(summary))
+        return Histogram(summary, title=planned.headline(when), note=planned.note(summary))
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#traffic-status", Static)
