@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from k9lite.model.cluster import Node
+from k9lite.model.kinds import KindName
 from k9lite.model.services import Service, ServicePort
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
 
 CLUSTER_DOMAIN = "cluster.local"
 
-ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
+ROUTE_KINDS: tuple[KindName, ...] = ("services", "endpointslices", "pods", "nodes", "ingresses")
 """What a route is drawn from: scale a Deployment and its pods and slices change it."""
 
 Health = Literal["ok", "idle", "pending", "unknown", "broken", "drops"]
