@@ -194,8 +194,11 @@ def test_route_json_lists_the_hops_the_diagram_draws(
     (lane,) = route["lanes"]
     stages = {stage["kind"]: stage for stage in lane["stages"]}
     assert [hop["address"] for hop in stages["cluster-ip"]["hops"]] == [cluster_ip]
+    # A hop's id is an object, not a string to split: what it is and which one.
+    assert stages["cluster-ip"]["hops"][0]["key"] == {"kind": "cluster-ip", "name": "", "rule": ""}
     endpoints = stages["endpoints"]["hops"]
     assert sorted(hop["address"] for hop in endpoints) == pod_ips
+    assert {hop["key"]["kind"] for hop in endpoints} == {"endpoint"}
     assert {hop["health"] for hop in endpoints} == {"ok"}
 
 

@@ -39,6 +39,7 @@ from k9lite.analysis.doctor_service import (
     local_policy_findings,
     no_selector_findings,
 )
+from k9lite.model.kinds import KindName
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 
@@ -55,7 +56,14 @@ __all__ = [
     "worst",
 ]
 
-DOCTOR_KINDS = ("services", "endpointslices", "pods", "nodes", "deployments", "replicasets")
+DOCTOR_KINDS: tuple[KindName, ...] = (
+    "services",
+    "endpointslices",
+    "pods",
+    "nodes",
+    "deployments",
+    "replicasets",
+)
 """What a diagnosis reads: a change to any of them may change it."""
 
 

@@ -51,11 +51,12 @@ class Candidate:
     """A pod or pod template near the selector, its labels compared key by key."""
 
     kind: str
-    """Pod; Deployment or ReplicaSet for a template (the labels its pods get); "Deployment
-    metadata" or "ReplicaSet metadata" for the workload's own labels."""
+    """Pod; or Deployment or ReplicaSet for its pod template (the labels its pods get)."""
     namespace: str
     name: str
     checks: tuple[LabelCheck, ...]
+    own: bool = False
+    """The workload's own metadata labels, not its template's: a Service never looks at them."""
 
     @property
     def matched(self) -> int:

@@ -12,7 +12,13 @@ from k9lite.analysis.doctor_findings import (
     kubectl_json_patch,
     kubectl_scale,
 )
-from k9lite.model.pods import ContainerPort, ContainerTerminated, ContainerWaiting, Pod
+from k9lite.model.pods import (
+    ContainerPort,
+    ContainerStatus,
+    ContainerTerminated,
+    ContainerWaiting,
+    Pod,
+)
 from k9lite.model.services import ServicePort
 
 __all__ = ["not_ready_reason", "port_findings", "readiness_findings", "redundancy_findings"]
@@ -39,6 +45,20 @@ def _serving(pod: Pod) -> bool:
     return pod.is_ready and pod.meta.deletion_timestamp is None
 
 
+def _crash_looping(pod: Pod) -> ContainerStatus | None:
+    """The first container (init containers first) the kubelet restarts in CrashLoopBackOff."""
+    statuses = (*pod.init_container_statuses, *pod.container_statuses)
+    return next(
+        (
+            status
+            for status in statuses
+            if isinstance(status.state, ContainerWaiting)
+            and status.state.reason == "CrashLoopBackOff"
+        ),
+        None,
+    )
+
+
 def not_ready_reason(pod: Pod) -> str:
     """Why a pod is not among the ready endpoints, in kubectl's words where it has some."""
     if pod.meta.deletion_timestamp is not None:
@@ -47,17 +67,16 @@ def not_ready_reason(pod: Pod) -> str:
     if pod.phase == "Pending" and scheduled is not None and scheduled.status == "False":
         why = ": ".join(text for text in (scheduled.reason, scheduled.message) if text)
         return "Pending, not scheduled" + (f" ({why})" if why else "")
-    for status in (*pod.init_container_statuses, *pod.container_statuses):
-        state = status.state
-        if isinstance(state, ContainerWaiting) and state.reason == "CrashLoopBackOff":
-            text = (
-                f"CrashLoopBackOff: container {status.name} "
-                f"restarted {_plural(status.restart_count, 'time')}"
-            )
-            last = status.last_terminated
-            if last is not None:
-                text += f", last exit: {last.reason or 'Error'} (exit code {last.exit_code})"
-            return text
+    crashing = _crash_looping(pod)
+    if crashing is not None:
+        text = (
+            f"CrashLoopBackOff: container {crashing.name} "
+            f"restarted {_plural(crashing.restart_count, 'time')}"
+        )
+        last = crashing.last_terminated
+        if last is not None:
+            text += f", last exit: {last.reason or 'Error'} (exit code {last.exit_code})"
+        return text
     for status in (*pod.init_container_statuses, *pod.container_statuses):
         state = status.state
         if isinstance(state, ContainerWaiting) and state.reason:
@@ -95,7 +114,8 @@ def readiness_findings(facts: ServiceFacts) -> list[Finding]:
         severity = "warning"
         title = f"{len(waiting)} of {len(pods)} pods the selector matches are not ready"
     first = waiting[0]
-    crashing = not_ready_reason(first).startswith("CrashLoopBackOff")
+    # A crashing container's previous run logged why; a terminating pod is going anyway.
+    crashing = first.meta.deletion_timestamp is None and _crash_looping(first) is not None
     namespace = facts.namespace
     fix = (
         f"kubectl logs {first.meta.name} -n {namespace} --previous"

@@ -81,8 +81,6 @@ def _pod_names(pods: Iterable[Pod], limit: int = 5) -> str:
 def _described(candidate: Candidate) -> str:
     if candidate.kind == "Pod":
         return f"pod {candidate.name}"
-    if candidate.kind.endswith(" metadata"):
-        return f"{candidate.kind.removesuffix(' metadata')} {candidate.name} itself"
     return f"{candidate.kind} {candidate.name}'s pod template"
 
 
@@ -159,7 +157,7 @@ def _workload_labels(facts: ServiceFacts) -> list[Finding]:
         ):
             continue
         own = Candidate(
-            f"{kind} metadata", namespace, name, compare_labels(selector, workload.meta.labels)
+            kind, namespace, name, compare_labels(selector, workload.meta.labels), own=True
         )
         template = Candidate(
             kind, namespace, name, compare_labels(selector, workload.template.labels)

@@ -13,6 +13,7 @@ from k9lite.analysis.route_types import (
     INSIDE,
     POD_NETWORK,
     Health,
+    HopId,
     RouteHop,
     RouteStage,
     join_host_port,
@@ -38,7 +39,7 @@ def endpoints_stage(
     unknown = state.unknown("endpointslices")
     if unknown is not None:
         return _unknown_endpoints(pods, port)
-    hops: dict[str, RouteHop] = {}
+    hops: dict[HopId, RouteHop] = {}
     for endpoint_slice in slices:
         number = _slice_port(endpoint_slice, port)
         if number is None and port is not None:
@@ -48,7 +49,7 @@ def endpoints_stage(
                 continue
             address = endpoint.addresses[0]
             shown = join_host_port(address, number) if number is not None else address
-            key = f"endpoint:{shown}"
+            key = HopId("endpoint", shown)
             pod_name = endpoint.target.name if endpoint.target else ""
             where = endpoint.node_name or _node_of(state, service, pod_name)
             health: Health = "ok" if endpoint.ready else "idle"
@@ -88,7 +89,7 @@ def _unknown_endpoints(pods: Sequence[Pod], port: ServicePort | None) -> RouteSt
     target = port.target_port if port is not None else ""
     hops = tuple(
         RouteHop(
-            f"pod:{pod.meta.name}",
+            HopId("pod", pod.meta.name),
             join_host_port(pod.pod_ip or "<no IP>", target),
             pod.meta.name,
             pod.node_name,
@@ -133,7 +134,7 @@ def _slice_port(endpoint_slice: EndpointSlice, port: ServicePort | None) -> int 
 
 def _missing(pod: Pod, port: ServicePort | None) -> RouteHop:
     """A pod the selector picks that is not an endpoint of `port`, and why."""
-    key, name, node = f"pod:{pod.meta.name}", pod.meta.name, pod.node_name
+    key, name, node = HopId("pod", pod.meta.name), pod.meta.name, pod.node_name
     target = port.target_port if port is not None else ""
     if isinstance(target, str) and target:
         declared = {p.name for c in pod.containers for p in c.ports if p.name}

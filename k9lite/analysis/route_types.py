@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from k9lite.model.cluster import Node
+from k9lite.model.kinds import KindName
 from k9lite.model.services import Service, ServicePort
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "POD_NETWORK",
     "ROUTE_KINDS",
     "Health",
+    "HopId",
+    "HopKind",
     "Route",
     "RouteHop",
     "RouteLane",
@@ -34,7 +37,7 @@ __all__ = [
 
 CLUSTER_DOMAIN = "cluster.local"
 
-ROUTE_KINDS = ("services", "endpointslices", "pods", "nodes", "ingresses")
+ROUTE_KINDS: tuple[KindName, ...] = ("services", "endpointslices", "pods", "nodes", "ingresses")
 """What a route is drawn from: scale a Deployment and its pods and slices change it."""
 
 Health = Literal["ok", "idle", "pending", "unknown", "broken", "drops"]
@@ -45,6 +48,20 @@ drops: traffic that reaches it goes nowhere."""
 StageKind = Literal[
     "ingress", "load-balancer", "external-ip", "node-port", "cluster-ip", "dns", "endpoints"
 ]
+
+HopKind = Literal[
+    "ingress",
+    "load-balancer",
+    "external-ip",
+    "node",
+    "cluster-ip",
+    "dns",
+    "external-name",
+    "endpoint",
+    "pod",
+]
+"""What a hop is. endpoint: an address of an EndpointSlice; pod: a pod the selector picks that
+is not (or, when EndpointSlices may not be read, not known to be) an endpoint."""
 
 # What each stage's work is done by, and who can reach it.
 KUBE_PROXY = "kube-proxy on every node"
@@ -57,10 +74,24 @@ IN_CLUSTER_CLIENT = "a pod in the cluster"
 
 
 @dataclass(frozen=True, slots=True)
+class HopId:
+    """Which hop, unique in its lane: what it is and, where a stage has several, which one.
+
+    Hops name the hops they lead to by it (`RouteHop.targets`)."""
+
+    kind: HopKind
+    name: str = ""
+    """The node, pod, Ingress, endpoint address, load-balancer address or external IP; "" for
+    the one hop of its stage (the ClusterIP, a DNS name, a pending load balancer, every node)."""
+    rule: str = ""
+    """An Ingress hop's host and path; "" for the Ingress's default backend."""
+
+
+@dataclass(frozen=True, slots=True)
 class RouteHop:
     """One place traffic passes: an address, whose it is, and whether it carries traffic."""
 
-    key: str
+    key: HopId
     address: str
     name: str = ""
     """What the address belongs to: a node, a pod, an Ingress rule, a DNS name."""
@@ -68,8 +99,8 @@ class RouteHop:
     """The node an endpoint runs on."""
     health: Health = "ok"
     note: str = ""
-    targets: tuple[str, ...] | None = None
-    """Keys of the hops it leads to; None: the whole next stage."""
+    targets: tuple[HopId, ...] | None = None
+    """The hops it leads to; None: the whole next stage."""
     serving: bool = False
     """An endpoint terminating but still serving: kube-proxy's fallback when none is ready."""
 

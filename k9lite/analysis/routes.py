@@ -21,6 +21,7 @@ from k9lite.analysis.route_types import (
     NODE_NETWORK,
     OUTSIDE,
     Health,
+    HopId,
     Route,
     RouteHop,
     RouteLane,
@@ -86,16 +87,17 @@ def _external_name_lane(service: Service) -> RouteLane:
         "DNS name",
         CLUSTER_DNS,
         INSIDE,
-        (RouteHop("dns", dns_name(service), note=f"CNAME {service.external_name}"),),
+        (RouteHop(HopId("dns"), dns_name(service), note=f"CNAME {service.external_name}"),),
         entries=(IN_CLUSTER_CLIENT,),
         note="an alias only: no ClusterIP, no kube-proxy, no endpoints",
     )
+    name = service.external_name or "<none>"
     target = RouteStage(
         "endpoints",
         "the external name",
         "the client connects itself",
         OUTSIDE,
-        (RouteHop("external", service.external_name or "<none>", name="outside the cluster"),),
+        (RouteHop(HopId("external-name", name), name, name="outside the cluster"),),
     )
     return RouteLane(f"ExternalName {service.external_name}", None, (dns, target))
 
@@ -144,20 +146,21 @@ class _Context:
 
     def _ingress_stage(self, port: ServicePort, endpoints: RouteStage) -> list[RouteStage]:
         # The controller sends to the Service's endpoints; a headless one has no ClusterIP.
-        into = tuple(h.key for h in endpoints.hops) if self.service.headless else ("cluster-ip",)
+        front = (HopId("cluster-ip"),)
+        into = tuple(h.key for h in endpoints.hops) if self.service.headless else front
         hops: list[RouteHop] = []
         routing: list[Ingress] = []
         for ingress in sorted(self.ingresses, key=lambda i: i.meta.name):
             name = f"ingress {ingress.meta.name}"
             found = len(hops)
             if _serves(ingress.default_backend, self.service, port):
-                key = f"ingress:{ingress.meta.name}:*"
+                key = HopId("ingress", ingress.meta.name)
                 hops.append(RouteHop(key, "* (default backend)", name, targets=into))
             for rule in ingress.rules:
                 for path in rule.paths:
                     if _serves(path.backend, self.service, port):
                         address = f"{rule.host or '*'}{path.path or '/'}"
-                        key = f"ingress:{ingress.meta.name}:{address}"
+                        key = HopId("ingress", ingress.meta.name, address)
                         rule_name = f"{name} ({path.path_type})" if path.path_type else name
                         hops.append(RouteHop(key, address, rule_name, targets=into))
             if len(hops) > found:
@@ -182,7 +185,10 @@ class _Context:
     def _load_balancer_stage(self, port: ServicePort) -> RouteStage:
         service = self.service
         hops = tuple(
-            RouteHop(f"lb:{a.ip or a.hostname}", join_host_port(a.ip or a.hostname, port.port))
+            RouteHop(
+                HopId("load-balancer", a.ip or a.hostname),
+                join_host_port(a.ip or a.hostname, port.port),
+            )
             for a in service.load_balancer_ingress
         )
         note = ""
@@ -193,7 +199,7 @@ class _Context:
             else:
                 reason = "no load-balancer controller has given it an address"
                 note = "outside a cloud, install one (e.g. MetalLB); meanwhile use the NodePort"
-            hops = (RouteHop("lb:pending", "<pending>", health="pending", note=reason),)
+            hops = (RouteHop(HopId("load-balancer"), "<pending>", health="pending", note=reason),)
         return RouteStage(
             "load-balancer",
             "LoadBalancer",
@@ -205,8 +211,9 @@ class _Context:
         )
 
     def _external_ip_stage(self, port: ServicePort) -> RouteStage:
+        into = (HopId("cluster-ip"),)
         hops = tuple(
-            RouteHop(f"external-ip:{ip}", join_host_port(ip, port.port), targets=("cluster-ip",))
+            RouteHop(HopId("external-ip", ip), join_host_port(ip, port.port), targets=into)
             for ip in self.service.external_ips
         )
         return RouteStage(
@@ -225,7 +232,7 @@ class _Context:
             unknown = self.state.unknown("nodes") is not None
             hops: tuple[RouteHop, ...] = (
                 RouteHop(
-                    "node:*",
+                    HopId("node"),
                     f"<every node>:{port.node_port}",
                     health="unknown" if unknown else "ok",
                     note="unknown: may not list nodes" if unknown else "no nodes visible",
@@ -258,8 +265,9 @@ class _Context:
         address = join_host_port(node_address(node), port.node_port or "")
         health: Health = "ok" if node.ready else "idle"
         note = "" if node.ready else f"node {node.status}"
+        key = HopId("node", name)
         if not local:
-            return RouteHop(f"node:{name}", address, name, health=health, note=note)
+            return RouteHop(key, address, name, health=health, note=note)
         here = [h for h in endpoints.hops if h.where == name]
         own = tuple(h.key for h in here if h.health == "ok")
         if not own:
@@ -268,20 +276,20 @@ class _Context:
             own = tuple(h.key for h in here if h.serving)
         if not own:
             return RouteHop(
-                f"node:{name}",
+                key,
                 address,
                 name,
                 health="drops",
                 note="no local endpoint: drops the traffic",
                 targets=(),
             )
-        return RouteHop(f"node:{name}", address, name, health=health, note=note, targets=own)
+        return RouteHop(key, address, name, health=health, note=note, targets=own)
 
     def _front_stage(self, port: ServicePort | None) -> RouteStage:
         """The ClusterIP, or a headless Service's DNS name."""
         service = self.service
         if service.headless:
-            hop = RouteHop("dns", dns_name(service), note="A records: the pod IPs")
+            hop = RouteHop(HopId("dns"), dns_name(service), note="A records: the pod IPs")
             return RouteStage(
                 "dns",
                 "headless: no ClusterIP",
@@ -293,7 +301,7 @@ class _Context:
             )
         ip = service.cluster_ip or "<none>"
         address = join_host_port(ip, port.port) if port is not None else ip
-        hop = RouteHop("cluster-ip", address, dns_name(service))
+        hop = RouteHop(HopId("cluster-ip"), address, dns_name(service))
         note = "kube-proxy spreads connections, not requests (keep-alive keeps a pod)"
         if service.internal_traffic_policy == "Local":
             note = "internalTrafficPolicy Local: a pod reaches only endpoints on its own node"

@@ -141,7 +141,7 @@ def run_demo_cluster(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="demo cluster: %(message)s")
     stop = threading.Event()
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
         if stop.is_set():
             # A second Ctrl+C while stopping: leave at once.
             os._exit(130)

@@ -60,7 +60,7 @@ def print_probe(
         document = header | {"stopped": stopped} | dataclasses.asdict(summary)
         sys.stdout.write(json_line(document))
     else:
-        title = planned.title + (" · stopped" if stopped else "")
+        title = planned.headline(request.service) + (("stopped",) if stopped else ())
         print_whole(console, Histogram(summary, title=title, note=planned.note(summary)))
     return 1 if summary.answered == 0 else 0
 

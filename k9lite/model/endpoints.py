@@ -11,7 +11,6 @@ from k9lite.model.fields import (
     nested,
     optional_boolean,
     optional_integer,
-    optional_string,
     string,
     strings,
 )
@@ -38,7 +37,6 @@ class EndpointPort:
     port: int | None
     name: str = ""
     protocol: str = "TCP"
-    app_protocol: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +82,6 @@ def _port(raw: Mapping[str, Any]) -> EndpointPort:
         port=optional_integer(raw, "port"),
         name=string(raw, "name"),
         protocol=string(raw, "protocol", "TCP"),
-        app_protocol=optional_string(raw, "appProtocol"),
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from k9lite.model.fields import (
     each,
-    mapping,
     nested,
     optional_integer,
     optional_string,
@@ -35,8 +34,6 @@ class IngressBackend:
 
     service_name: str | None  # None for a resource backend
     service_port: int | str | None = None
-    resource_kind: str = ""
-    resource_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +76,7 @@ def _service_backend(service: Mapping[str, Any]) -> IngressBackend:
 def _backend(raw: Mapping[str, Any]) -> IngressBackend:
     if raw.get("service") is not None:
         return nested(raw, "service", _service_backend)
-    resource = mapping(raw, "resource")
-    return IngressBackend(
-        service_name=None,
-        resource_kind=string(resource, "kind"),
-        resource_name=string(resource, "name"),
-    )
+    return IngressBackend(service_name=None)
 
 
 def _path(raw: Mapping[str, Any]) -> IngressPath:

@@ -12,7 +12,6 @@ from k9lite.model.fields import (
     FieldError,
     boolean,
     each,
-    integer,
     mapping,
     string,
     string_map,
@@ -54,7 +53,6 @@ class ObjectMeta:
     deletion_timestamp: datetime | None
     owner_references: tuple[OwnerReference, ...]
     resource_version: str
-    generation: int = 0
 
     @property
     def key(self) -> tuple[str, str]:
@@ -129,7 +127,6 @@ def decode_meta(raw: Mapping[str, Any]) -> ObjectMeta:
             deletion_timestamp=timestamp(meta, "deletionTimestamp"),
             owner_references=each(meta, "ownerReferences", _owner),
             resource_version=string(meta, "resourceVersion"),
-            generation=integer(meta, "generation"),
         )
     except FieldError as error:
         raise error.within("metadata") from None

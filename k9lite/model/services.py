@@ -38,7 +38,6 @@ class ServicePort:
     protocol: str = "TCP"
     name: str = ""
     node_port: int | None = None
-    app_protocol: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +92,6 @@ def _port(raw: Mapping[str, Any]) -> ServicePort:
         protocol=string(raw, "protocol", "TCP"),
         name=string(raw, "name"),
         node_port=optional_integer(raw, "nodePort") or None,
-        app_protocol=optional_string(raw, "appProtocol"),
     )
 
 

@@ -41,7 +41,6 @@ class Deployment:
     ready_replicas: int = 0
     updated_replicas: int = 0
     available_replicas: int = 0
-    observed_generation: int = 0
     conditions: tuple[Condition, ...] = ()
 
 
@@ -99,7 +98,6 @@ def _deployment_status(status: Mapping[str, Any]) -> dict[str, Any]:
         "ready_replicas": integer(status, "readyReplicas"),
         "updated_replicas": integer(status, "updatedReplicas"),
         "available_replicas": integer(status, "availableReplicas"),
-        "observed_generation": integer(status, "observedGeneration"),
         "conditions": decode_conditions(status),
     }
 

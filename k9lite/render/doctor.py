@@ -147,8 +147,8 @@ class LabelComparison:
 def _object(candidate: Candidate) -> str:
     """`Pod x`, `Deployment x (pod template)`, `Deployment x (own labels)`."""
     kind, name = candidate.kind, candidate.name
-    if kind.endswith(" metadata"):
-        return f"{kind.removesuffix(' metadata')} {name} (own labels)"
+    if candidate.own:
+        return f"{kind} {name} (own labels)"
     if kind in ("Deployment", "ReplicaSet"):
         return f"{kind} {name} (pod template)"
     return f"{kind} {name}"

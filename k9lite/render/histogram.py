@@ -85,26 +85,29 @@ class Histogram:
     """A Rich renderable of a `Summary`: at most `max_rows` pods, then a line for the rest."""
 
     summary: Summary
-    title: str = ""
+    title: tuple[str, ...] = ()
+    """The title's parts (`via proxy`, `1,000 requests`): a narrow screen breaks between them."""
     styles: HistogramStyles = HistogramStyles()
     max_rows: int = 12
     max_unknown: int = 3
     """Unknown answers shown before the rest collapse (a body that varies names itself anew)."""
-    note: str = ""
-    """What explains the picture, last (keep-alive pinning pods, say)."""
+    note: tuple[str, ...] = ()
+    """What explains the picture, last (keep-alive pinning pods, say), in parts as the title."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         summary, styles = self.summary, self.styles
         if self.title:
-            yield from _flow([Text(p, styles.title) for p in _parts(self.title)], width)
+            yield from _flow([Text(literal(p), styles.title) for p in self.title], width)
         if summary.sent == 0:
             yield _line(Text("no requests yet", styles.detail))
             return
         counts = (
-            f"{summary.sent:,} sent · {summary.answered:,} answered · {summary.failed:,} failed"
+            f"{summary.sent:,} sent",
+            f"{summary.answered:,} answered",
+            f"{summary.failed:,} failed",
         )
-        yield from _flow([Text(p, styles.detail) for p in counts.split(" · ")], width)
+        yield from _flow([Text(p, styles.detail) for p in counts], width)
         yield from self._rows(width)
         yield from self._fairness(width)
         yield from self._latency(width)
@@ -113,7 +116,7 @@ class Histogram:
         if self.note:
             # The note is the lesson ("kube-proxy spreads connections, not requests"): a part
             # too long for a narrow column wraps, where other lines are cut.
-            for line in _flow([Text(p, styles.detail) for p in _parts(self.note)], width):
+            for line in _flow([Text(literal(p), styles.detail) for p in self.note], width):
                 line.no_wrap, line.overflow = False, "fold"
                 yield line
 
@@ -333,11 +336,6 @@ def _flow(parts: Sequence[Text], width: int, separator: str = " · ") -> Iterabl
             line = Text("  ") + part
     if line is not None:
         yield _line(line)
-
-
-def _parts(text: str) -> list[str]:
-    """A title or a note, literal, split where `_flow` may break it."""
-    return literal(text).split(" · ")
 
 
 def _line(text: Text) -> Text:

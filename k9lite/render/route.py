@@ -27,7 +27,15 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from k9lite.analysis.route_types import Health, Route, RouteHop, RouteLane, RouteStage, StageKind
+from k9lite.analysis.route_types import (
+    Health,
+    HopId,
+    Route,
+    RouteHop,
+    RouteLane,
+    RouteStage,
+    StageKind,
+)
 from k9lite.render.literal import literal
 
 __all__ = ["MARKS", "RouteDiagram", "RouteStyles"]
@@ -228,10 +236,10 @@ def _fit(naturals: list[int], floors: list[int], room: int) -> list[int]:
     return widths
 
 
-def _says(hop: RouteHop, addresses: dict[str, str]) -> str:
+def _says(hop: RouteHop, addresses: dict[HopId, str]) -> str:
     """The note of a hop, or the addresses it leads to when it names them."""
     if hop.targets and not hop.note:
-        shown = [addresses.get(key, key) for key in hop.targets]
+        shown = [addresses[key] for key in hop.targets if key in addresses]
         return "→ " + ", ".join(shown)
     return hop.note
 

@@ -45,27 +45,22 @@ class PlannedProbe:
     tally: Tally
     request: ProbeRequest
 
-    @property
-    def how(self) -> str:
-        """`via proxy · 1,000 requests · a new connection each`."""
+    def headline(self, lead: str) -> tuple[str, ...]:
+        """`{lead} via proxy`, `1,000 requests`, `a new connection each`: a histogram's title."""
         options = self.request.options
         mode = "keep-alive" if options.keepalive else "a new connection each"
-        return f"via {self.request.via} · {options.count:,} requests · {mode}"
+        return (f"{lead} via {self.request.via}", f"{options.count:,} requests", mode)
 
-    @property
-    def title(self) -> str:
-        return f"{self.request.service} {self.how}"
-
-    def note(self, summary: Summary) -> str:
+    def note(self, summary: Summary) -> tuple[str, ...]:
         """Why the spread looks as it does, when the options explain it."""
         options, via = self.request.options, self.request.via
         uneven = summary.fairness_p is not None and summary.fairness_p < FAIRNESS_THRESHOLD
         if options.keepalive and via != "proxy" and uneven:
             return (
-                "keep-alive: a connection stays with the pod it reached · "
-                "kube-proxy spreads connections, not requests"
+                "keep-alive: a connection stays with the pod it reached",
+                "kube-proxy spreads connections, not requests",
             )
-        return ""
+        return ()
 
     def expect_from(self, state: ClusterState, service: Service) -> None:
         """Expect what the Service's endpoints now say: pods scaled in mid-run get a share."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from k9lite.analysis.answers import AnswerPatternError, compile_match
 from k9lite.flag_checks import FlagError, probe_url
@@ -18,9 +18,12 @@ from k9lite.traffic.plan import ProbeRequest
 from k9lite.traffic.runner import ProbeOptions
 from k9lite.traffic.vantage import Via
 
-__all__ = ["ProbeSettings", "check_field", "cycled"]
+__all__ = ["ProbeSettings", "TypedSetting", "check_field", "cycled"]
 
 T = TypeVar("T")
+
+TypedSetting = Literal["count", "concurrency", "interval", "match", "host", "url"]
+"""The settings the user types a value for (the others cycle through choices)."""
 
 
 def cycled(values: Sequence[T], current: T) -> T:
@@ -88,7 +91,7 @@ class ProbeSettings:
             words += ["--host", self.host]
         return shlex.join(words)
 
-    def with_field(self, field: str, text: str) -> ProbeSettings:
+    def with_field(self, field: TypedSetting, text: str) -> ProbeSettings:
         """These settings with `field` set from the typed `text` (checked by `check_field`)."""
         problem = check_field(field, text)
         if problem is not None:
@@ -105,16 +108,15 @@ class ProbeSettings:
             return replace(self, host=text or None)
         if field == "url":
             return replace(self, via="url", url=text)
-        raise ValueError(f"no setting {field!r}")
 
 
-_NUMBERS = {
+_NUMBERS: dict[TypedSetting, tuple[int, int]] = {
     "count": (1, MAX_COUNT),
     "concurrency": (1, MAX_CONCURRENCY),
 }
 
 
-def check_field(field: str, text: str) -> str | None:
+def check_field(field: TypedSetting, text: str) -> str | None:
     """What is wrong with `text` as the value of `field`, in one line; None when it will do."""
     if field in _NUMBERS:
         low, high = _NUMBERS[field]

@@ -11,17 +11,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 from k9lite.analysis.route_types import join_host_port, node_address
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service, ServicePort
 from k9lite.model.state import ClusterState
 
-__all__ = ["VIAS", "Target", "VantageError", "Via", "service_port", "targets", "ways_in"]
+__all__ = ["Target", "VantageError", "Via", "service_port", "targets", "ways_in"]
 
 Via = Literal["proxy", "nodeport", "loadbalancer", "clusterip", "url"]
-VIAS: tuple[Via, ...] = get_args(Via)
 
 
 class VantageError(ValueError):

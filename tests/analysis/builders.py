@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from k9lite.analysis.route_types import Route, RouteLane, RouteStage
+from k9lite.analysis.route_types import HopId, Route, RouteLane, RouteStage
 from k9lite.analysis.routes import build_route
 from k9lite.model.state import ClusterState
 from tests.model.manifests import (
@@ -136,7 +136,9 @@ W2_PODS = [
     ("hostname-server-a", "worker1", "192.168.235.140"),
     ("hostname-server-b", "worker2", "192.168.189.81"),
 ]
-EP_A, EP_B = "endpoint:192.168.235.140:80", "endpoint:192.168.189.81:80"
+EP_A, EP_B = HopId("endpoint", "192.168.235.140:80"), HopId("endpoint", "192.168.189.81:80")
+FRONT = (HopId("cluster-ip"),)
+"""What a hop that leads to the ClusterIP names as its targets."""
 READY = {"ready": True, "serving": True, "terminating": False}
 NOT_READY = {"ready": False, "serving": False, "terminating": False}
 TERMINATING = {"ready": False, "serving": False, "terminating": True}

@@ -320,10 +320,10 @@ def test_w6_selector_on_the_deployments_own_labels_names_both_labels() -> None:
     assert finding.fix == (
         'kubectl patch service my-service -n default -p \'{"spec":{"selector":{"app":"my-app"}}}\''
     )
-    kinds = [(c.kind, c.name, c.selected) for c in finding.candidates[:2]]
+    kinds = [(c.kind, c.name, c.own, c.selected) for c in finding.candidates[:2]]
     assert kinds == [
-        ("Deployment metadata", "my-deployment", True),
-        ("Deployment", "my-deployment", False),
+        ("Deployment", "my-deployment", True, True),
+        ("Deployment", "my-deployment", False, False),
     ]
 
 

@@ -197,10 +197,10 @@ def test_w6_selects_the_deployments_own_label_not_its_pods(
     assert set(finding.evidence[2:]) == {f"pod {name}: app=my-app" for name in pods}
     fix = "kubectl patch service my-service -n default -p "
     assert finding.fix == fix + """'{"spec":{"selector":{"app":"my-app"}}}'"""
-    side_by_side = [(c.kind, c.name, c.found_text) for c in finding.candidates[:2]]
+    side_by_side = [(c.kind, c.name, c.own, c.found_text) for c in finding.candidates[:2]]
     assert side_by_side == [
-        ("Deployment metadata", "my-deployment", "app=my-app-2"),
-        ("Deployment", "my-deployment", "app=my-app"),
+        ("Deployment", "my-deployment", True, "app=my-app-2"),
+        ("Deployment", "my-deployment", False, "app=my-app"),
     ]
 
 

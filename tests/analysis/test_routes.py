@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from k9lite.analysis.route_types import RouteHop
+from k9lite.analysis.route_types import HopId, RouteHop
 from tests.analysis.builders import (
     EP_A,
     EP_B,
+    FRONT,
     HOSTNAME,
     NODES,
     NOT_READY,
@@ -48,7 +49,7 @@ def test_w2_cluster_ip_leads_from_a_pod_in_the_cluster_to_both_pods() -> None:
     assert kinds(lane) == ["cluster-ip", "endpoints"]
     front = stage(lane, "cluster-ip")
     assert front.hops == (
-        RouteHop("cluster-ip", "10.106.104.217:8080", f"{W2}.default.svc.cluster.local"),
+        RouteHop(HopId("cluster-ip"), "10.106.104.217:8080", f"{W2}.default.svc.cluster.local"),
     )
     assert front.entries == ("a pod in the cluster",)
     endpoints = stage(lane, "endpoints")
@@ -69,7 +70,7 @@ def test_w3_node_port_is_open_on_every_node_even_one_without_pods() -> None:
     assert ports.title == "NodePort 30080 on every node"
     assert ports.entries == ("a client outside the cluster",)
     assert ports.hops == tuple(
-        RouteHop(f"node:{name}", f"{ip}:30080", name) for name, ip in NODES.items()
+        RouteHop(HopId("node", name), f"{ip}:30080", name) for name, ip in NODES.items()
     )
     assert all(hop.targets is None and hop.health == "ok" for hop in ports.hops)
     assert addresses(stage(lane, "endpoints")) == ["192.168.235.140:80", "192.168.189.81:80"]
@@ -78,7 +79,11 @@ def test_w3_node_port_is_open_on_every_node_even_one_without_pods() -> None:
 def test_a_not_ready_node_is_idle_on_the_node_port() -> None:
     state = w2(spec=node_port(), nodes=nodes(ready={"worker2": "False"}))
     worker2 = stage(only_lane(state), "node-port").hops[2]
-    assert (worker2.key, worker2.health, worker2.note) == ("node:worker2", "idle", "node NotReady")
+    assert (worker2.key, worker2.health, worker2.note) == (
+        HopId("node", "worker2"),
+        "idle",
+        "node NotReady",
+    )
 
 
 def test_w4_local_policy_leads_only_the_pods_node_to_it_and_others_drop() -> None:
@@ -88,10 +93,10 @@ def test_w4_local_policy_leads_only_the_pods_node_to_it_and_others_drop() -> Non
     assert "externalTrafficPolicy Local" in ports.note
     master, worker1, worker2 = ports.hops
     assert worker1 == RouteHop(
-        "node:worker1",
+        HopId("node", "worker1"),
         "172.30.1.11:30081",
         "worker1",
-        targets=("endpoint:192.168.235.141:80",),
+        targets=(HopId("endpoint", "192.168.235.141:80"),),
     )
     for hop, ip in ((master, "172.30.1.10"), (worker2, "172.30.1.12")):
         assert (hop.address, hop.health, hop.targets) == (f"{ip}:30081", "drops", ())
@@ -112,7 +117,7 @@ def test_local_policy_falls_back_to_a_serving_terminating_endpoint() -> None:
     serving = {"ready": False, "serving": True, "terminating": True}
     spec = node_port(30081, externalTrafficPolicy="Local")
     worker1 = stage(only_lane(w2(spec=spec, pods=pods, conds=[serving])), "node-port").hops[1]
-    assert worker1.targets == ("endpoint:192.168.235.141:80",)
+    assert worker1.targets == (HopId("endpoint", "192.168.235.141:80"),)
     assert worker1.health != "drops"
 
 
@@ -124,7 +129,7 @@ def test_load_balancer_with_an_address_spreads_over_the_node_ports() -> None:
     (lane,) = route.lanes
     assert kinds(lane) == ["load-balancer", "node-port", "cluster-ip", "endpoints"]
     balancer = stage(lane, "load-balancer")
-    assert balancer.hops == (RouteHop("lb:203.0.113.10", "203.0.113.10:8080"),)
+    assert balancer.hops == (RouteHop(HopId("load-balancer", "203.0.113.10"), "203.0.113.10:8080"),)
     assert (balancer.entries, balancer.note) == (("a client outside the cluster",), "")
     assert stage(lane, "node-port").entries == ()
 
@@ -133,7 +138,7 @@ def test_a_pending_load_balancer_says_a_controller_such_as_metallb_is_missing() 
     lane = only_lane(w2(spec=node_port(type="LoadBalancer")))
     balancer = stage(lane, "load-balancer")
     (hop,) = balancer.hops
-    assert (hop.key, hop.address, hop.health) == ("lb:pending", "<pending>", "pending")
+    assert (hop.key, hop.address, hop.health) == (HopId("load-balancer"), "<pending>", "pending")
     assert "no load-balancer controller" in hop.note
     assert "MetalLB" in balancer.note and "NodePort" in balancer.note
     assert kinds(lane) == ["load-balancer", "node-port", "cluster-ip", "endpoints"]
@@ -152,8 +157,8 @@ def test_external_ips_lead_straight_to_the_cluster_ip() -> None:
     lane = only_lane(w2(spec={"externalIPs": ["198.51.100.20", "198.51.100.21"]}))
     assert kinds(lane) == ["external-ip", "cluster-ip", "endpoints"]
     assert stage(lane, "external-ip").hops == (
-        RouteHop("external-ip:198.51.100.20", "198.51.100.20:8080", targets=("cluster-ip",)),
-        RouteHop("external-ip:198.51.100.21", "198.51.100.21:8080", targets=("cluster-ip",)),
+        RouteHop(HopId("external-ip", "198.51.100.20"), "198.51.100.20:8080", targets=FRONT),
+        RouteHop(HopId("external-ip", "198.51.100.21"), "198.51.100.21:8080", targets=FRONT),
     )
 
 
@@ -163,7 +168,7 @@ def test_node_port_without_visible_nodes_is_one_hop_for_every_node(listed: bool)
     if listed:
         state.replace("nodes", [])
     assert stage(only_lane(state), "node-port").hops == (
-        RouteHop("node:*", "<every node>:30080", note="no nodes visible"),
+        RouteHop(HopId("node"), "<every node>:30080", note="no nodes visible"),
     )
 
 
@@ -180,7 +185,7 @@ def test_w7_headless_service_has_a_dns_name_instead_of_a_cluster_ip() -> None:
     (lane,) = route.lanes
     assert kinds(lane) == ["dns", "endpoints"]
     (hop,) = stage(lane, "dns").hops
-    assert (hop.key, hop.address) == ("dns", "headless-service.default.svc.cluster.local")
+    assert (hop.key, hop.address) == (HopId("dns"), "headless-service.default.svc.cluster.local")
     assert stage(lane, "dns").entries == ("a pod in the cluster",)
     assert addresses(stage(lane, "endpoints")) == ["192.168.235.140:80", "192.168.189.81:80"]
 
@@ -209,7 +214,7 @@ def test_w7_external_name_is_a_dns_alias_with_no_endpoints() -> None:
         "CNAME example.com",
     )
     assert stage(lane, "endpoints").hops == (
-        RouteHop("external", "example.com", name="outside the cluster"),
+        RouteHop(HopId("external-name", "example.com"), "example.com", name="outside the cluster"),
     )
 
 
@@ -223,7 +228,7 @@ def test_a_service_without_selector_shows_its_hand_made_endpoints() -> None:
     assert any(note.startswith("no selector") for note in route.notes)
     (lane,) = route.lanes
     assert stage(lane, "endpoints").hops == (
-        RouteHop("endpoint:10.0.0.50:5432", "10.0.0.50:5432", health="ok", note="ready"),
+        RouteHop(HopId("endpoint", "10.0.0.50:5432"), "10.0.0.50:5432", health="ok", note="ready"),
     )
 
 
@@ -286,10 +291,15 @@ def test_a_named_target_port_breaks_for_a_pod_that_does_not_declare_it() -> None
     assert endpoints.title == "endpoints: 1 ready, 1 not"
     ok, broken = endpoints.hops
     assert ok == RouteHop(
-        "endpoint:192.168.235.160:8080", "192.168.235.160:8080", "web-a", "worker1", "ok", "ready"
+        HopId("endpoint", "192.168.235.160:8080"),
+        "192.168.235.160:8080",
+        "web-a",
+        "worker1",
+        "ok",
+        "ready",
     )
     assert (broken.key, broken.address, broken.name, broken.where, broken.health) == (
-        "pod:web-b",
+        HopId("pod", "web-b"),
         "192.168.189.90:http",
         "web-b",
         "worker2",
@@ -325,9 +335,9 @@ def test_a_selected_pod_with_no_ip_yet_is_pending() -> None:
     state.replace("pods", [*running, pending_pod("hostname-server-c", labels=HOSTNAME)])
     endpoints = stage(only_lane(state), "endpoints")
     assert endpoints.title == "endpoints: 2 ready, 1 not"
-    assert [hop.key for hop in endpoints.hops] == [EP_A, EP_B, "pod:hostname-server-c"]
+    assert [hop.key for hop in endpoints.hops] == [EP_A, EP_B, HopId("pod", "hostname-server-c")]
     assert endpoints.hops[-1] == RouteHop(
-        "pod:hostname-server-c",
+        HopId("pod", "hostname-server-c"),
         "<no IP yet>",
         "hostname-server-c",
         "worker1",

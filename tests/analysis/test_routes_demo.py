@@ -18,7 +18,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from k9lite.analysis.route_types import ROUTE_KINDS, Route, RouteLane, RouteStage
+from k9lite.analysis.route_types import ROUTE_KINDS, HopId, Route, RouteLane, RouteStage
 from k9lite.analysis.routes import build_route
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube.config import load_connection
@@ -334,7 +334,7 @@ def test_w7_ingress_rule_comes_first(state: ClusterState, raw: Raw, web: str) ->
     assert kinds(lane) == ["ingress", "cluster-ip", "endpoints"]
     ingress = lane.stages[0]
     assert [(h.address, h.name, h.targets) for h in ingress.hops] == [
-        (f"example.com/{web}", "ingress example-ingress (Prefix)", ("cluster-ip",))
+        (f"example.com/{web}", "ingress example-ingress (Prefix)", (HopId("cluster-ip"),))
     ]
     assert ingress.actor == "ingress controller (nginx)"
     cluster_ip = raw["Service", "default", web]["spec"]["clusterIP"]

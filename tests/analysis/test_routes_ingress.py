@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from k9lite.analysis.route_types import Route, RouteHop
+from k9lite.analysis.route_types import HopId, Route, RouteHop
 from k9lite.model.state import ClusterState
-from tests.analysis.builders import ingress, kinds, only_lane, route_of, stage, state_of
+from tests.analysis.builders import FRONT, ingress, kinds, only_lane, route_of, stage, state_of
 from tests.model.manifests import ingress_manifest, service
 
 
@@ -33,10 +33,10 @@ def test_w7_an_ingress_rule_by_port_number_comes_first() -> None:
     assert rules_stage.entries == ("an HTTP client outside the cluster",)
     (hop,) = rules_stage.hops
     assert (hop.key, hop.address, hop.health, hop.targets) == (
-        "ingress:example-ingress:example.com/web1",
+        HopId("ingress", "example-ingress", "example.com/web1"),
         "example.com/web1",
         "ok",
-        ("cluster-ip",),
+        FRONT,
     )
     assert "example-ingress" in hop.name and shows_path_type(hop, "Prefix")
 
@@ -47,9 +47,9 @@ def test_w8_an_ingress_rule_by_port_name_and_its_address() -> None:
     rules_stage = stage(lane, "ingress")
     (hop,) = rules_stage.hops
     assert (hop.key, hop.address, hop.targets) == (
-        "ingress:web:example.com/web2",
+        HopId("ingress", "web", "example.com/web2"),
         "example.com/web2",
-        ("cluster-ip",),
+        FRONT,
     )
     assert shows_path_type(hop, "Exact")
     assert rules_stage.actor == "ingress controller (nginx)"  # from the class annotation
@@ -62,8 +62,8 @@ def test_an_ingress_default_backend_and_a_rule_without_host() -> None:
     rules_stage = stage(lane, "ingress")
     assert rules_stage.actor == "ingress controller"
     assert [(h.key, h.address, h.targets) for h in rules_stage.hops] == [
-        ("ingress:catch-all:*", "* (default backend)", ("cluster-ip",)),
-        ("ingress:catch-all:*/", "*/", ("cluster-ip",)),
+        (HopId("ingress", "catch-all"), "* (default backend)", FRONT),
+        (HopId("ingress", "catch-all", "*/"), "*/", FRONT),
     ]
 
 

@@ -276,7 +276,7 @@ def test_w7_ingress_routes_by_host_and_path() -> None:
     raw = ingress_manifest()
     ingress = decode_ingress(raw)
     assert ingress.ingress_class == "nginx"
-    assert ingress.default_backend == IngressBackend(None, None, "Bucket", "static")
+    assert ingress.default_backend == IngressBackend(None)  # a resource backend: no Service
     (rule,) = ingress.rules
     assert rule.host == "example.com"
     assert [

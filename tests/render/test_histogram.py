@@ -107,12 +107,12 @@ def nothing_yet() -> Summary:
 
 
 CASES = {
-    "tutorial": (tutorial, "via proxy · 1,000 requests · new connection each"),
-    "scaled": (scaled, "via proxy · 1,000 requests · scaled 2 → 4"),
-    "local": (local_policy, "via NodePort 30081 on 3 nodes · 300 requests · Local policy"),
-    "unknown": (unknown_answers, "via proxy · 353 requests"),
-    "many": (many_pods, "via web.default:80 · 1,026 requests"),
-    "empty": (nothing_yet, "via proxy · 1,000 requests · new connection each"),
+    "tutorial": (tutorial, ("via proxy", "1,000 requests", "new connection each")),
+    "scaled": (scaled, ("via proxy", "1,000 requests", "scaled 2 → 4")),
+    "local": (local_policy, ("via NodePort 30081 on 3 nodes", "300 requests", "Local policy")),
+    "unknown": (unknown_answers, ("via proxy", "353 requests")),
+    "many": (many_pods, ("via web.default:80", "1,026 requests")),
+    "empty": (nothing_yet, ("via proxy", "1,000 requests", "new connection each")),
 }
 
 
@@ -160,7 +160,7 @@ def long_names() -> Summary:
 @pytest.mark.parametrize("case", [*CASES, "all-failed", "long-names"])
 def test_no_line_is_wider_than_the_terminal(case: str, width: int) -> None:
     extra = {"all-failed": all_failed, "long-names": long_names}
-    shown = Histogram(extra[case](), title="t " * 50) if case in extra else histogram(case)
+    shown = Histogram(extra[case](), title=("t " * 50,)) if case in extra else histogram(case)
     for line in text_of(shown, width).splitlines():
         assert len(line) <= width, f"{case} at {width}: {line!r}"
 
@@ -262,9 +262,12 @@ def test_the_pure_modules_stay_headless() -> None:
 
 
 def test_a_note_comes_last_and_folds_at_its_parts() -> None:
-    note = "keep-alive: a connection stays with the pod it reached · kube-proxy spreads connections"
+    note = (
+        "keep-alive: a connection stays with the pod it reached",
+        "kube-proxy spreads connections",
+    )
     wide = text_of(Histogram(tutorial(), note=note), 120).splitlines()
-    assert wide[-1].rstrip() == note
+    assert wide[-1].rstrip() == " · ".join(note)
     narrow = text_of(Histogram(tutorial(), note=note), 60).splitlines()
     assert narrow[-2].rstrip() == "keep-alive: a connection stays with the pod it reached"
     assert narrow[-1].strip() == "kube-proxy spreads connections"
@@ -272,7 +275,10 @@ def test_a_note_comes_last_and_folds_at_its_parts() -> None:
 
 def test_a_note_part_too_long_for_a_narrow_column_wraps_whole() -> None:
     """Two runs side by side at 80 columns leave ~38 cells: the lesson must still read whole."""
-    note = "keep-alive: a connection stays with the pod it reached · kube-proxy spreads connections"
+    note = (
+        "keep-alive: a connection stays with the pod it reached",
+        "kube-proxy spreads connections",
+    )
     narrow = " ".join(text_of(Histogram(tutorial(), note=note), 38).split())
     assert "a connection stays with the pod it reached" in narrow
     assert "…" not in narrow.split("fairness")[-1]

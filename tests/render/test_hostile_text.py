@@ -177,10 +177,10 @@ def test_the_histogram_shows_answers_targets_and_errors_literally(
         tally.add(Outcome("other", 0.01, answer, status=200))
     tally.add(Outcome("other", 0.2, status=500, error="http", detail=text))
     summary = tally.summary()
-    out = printed(Histogram(summary, title=f"{text} · via url", note=text))
+    out = printed(Histogram(summary, title=(text, "via url"), note=(text,)))
     assert_literal(out, pod, node_name, text, *answers[:1])
     # At 40 columns names are cut, never wrapped into raw bytes.
-    printed(Histogram(summary, title=text, note=text), width=40)
+    printed(Histogram(summary, title=(text,), note=(text,)), width=40)
 
 
 def test_markup_in_every_renderer_is_text() -> None:

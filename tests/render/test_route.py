@@ -116,6 +116,23 @@ def test_service_shapes(shape: str, width: int, snapshot: SnapshotAssertion) -> 
     assert text_of(shapes()[shape], width) == snapshot
 
 
+def test_every_hop_id_is_unique_and_every_target_names_a_hop_of_its_lane() -> None:
+    """The diagram writes a target as the address of the hop it names: a HopId that names no hop
+    of the lane would be left out of "→ ..."; two hops with one id would be drawn as one."""
+    demo = ["clusterip-hostname-service", "nodeport-hostname-service", "svc-3", "my-service"]
+    routes = [*shapes().values(), *(demo_route(name) for name in demo)]
+    targeted = 0
+    for route in routes:
+        for lane in route.lanes:
+            ids = [hop.key for stage in lane.stages for hop in stage.hops]
+            assert len(ids) == len(set(ids)), f"{route.name}: {ids}"
+            for hop in (hop for stage in lane.stages for hop in stage.hops):
+                missing = set(hop.targets or ()) - set(ids)
+                assert not missing, f"{route.name} {hop.key}: {missing}"
+                targeted += len(hop.targets or ())
+    assert targeted, "no shape has a hop naming its targets: the check checked nothing"
+
+
 @pytest.mark.parametrize("width", (60, 80, 120))
 def test_no_line_is_wider_than_the_terminal(width: int) -> None:
     routes = [*shapes().values(), demo_route("nodeport-hostname-service")]

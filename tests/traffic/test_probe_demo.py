@@ -295,7 +295,7 @@ def test_proxy_spreads_1000_requests_over_the_two_pods_kubectl_lists(
     assert summary.by_target == (("proxy", 1000, 0),)
     assert summary.fairness_p is not None and summary.fairness_p > 1e-6, summary.fairness_p
     console = Console(file=io.StringIO(), width=120, color_system=None)
-    console.print(Histogram(summary, title="w2"))
+    console.print(Histogram(summary, title=("w2",)))
     assert "fairness: p=" in console.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -320,7 +320,7 @@ def test_keepalive_through_one_node_port_pins_one_pod_new_connections_spread(
     assert set(answered(fresh)) == set(pods), f"new connections reached {answered(fresh)}"
     # The picture explains itself: pinning is what keep-alive does, not a broken Service.
     assert "kube-proxy spreads connections, not requests" in kept_plan.note(kept)
-    assert fresh_plan.note(fresh) == ""
+    assert fresh_plan.note(fresh) == ()
 
 
 def test_never_more_requests_than_asked_counted_by_the_server() -> None:

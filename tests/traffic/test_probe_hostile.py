@@ -60,7 +60,7 @@ def test_a_hostile_body_is_printed_escaped(served: tuple[_Answer, LocalServer], 
     tally = Tally()
     tally.add(reply.outcome)
     summary = tally.summary()
-    shown = printed(Histogram(summary, title="via url"))
+    shown = printed(Histogram(summary, title=("via url",)))
     assert literal(f"? {reply.outcome.answer}") in shown
     document = json_line(dataclasses.asdict(summary))
     assert not raw_controls(document.removesuffix("\n").encode())

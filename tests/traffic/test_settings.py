@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from k9lite.traffic.settings import ProbeSettings, check_field, cycled
+from k9lite.traffic.settings import ProbeSettings, TypedSetting, check_field, cycled
 
 
 def test_the_settings_read_as_the_command_that_reproduces_them() -> None:
@@ -56,7 +56,7 @@ def test_a_url_switches_the_way_in_to_it() -> None:
         ("url", "no scheme"),
     ],
 )
-def test_bad_values_are_one_line_and_change_nothing(field: str, text: str) -> None:
+def test_bad_values_are_one_line_and_change_nothing(field: TypedSetting, text: str) -> None:
     problem = check_field(field, text)
     assert problem is not None and "\n" not in problem
     with pytest.raises(ValueError):

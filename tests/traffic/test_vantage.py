@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import ssl
+from typing import get_args
 
 import pytest
 
+from k9lite.cli import _parser
 from k9lite.kube.proxy import ProxyAccess
-from k9lite.traffic.vantage import VantageError, targets, ways_in
+from k9lite.traffic.vantage import VantageError, Via, targets, ways_in
 from tests.analysis.builders import W2, node_port, route_of, w2
 
 ACCESS = ProxyAccess("https://127.0.0.1:6443", {}, ssl.create_default_context())
@@ -39,3 +42,11 @@ def test_every_way_offered_gives_urls_and_no_other_does(shape: str) -> None:
         else:
             with pytest.raises(VantageError):
                 targets(via, service, state, access=ACCESS)
+
+
+def test_the_command_line_offers_every_way_in_and_no_other() -> None:
+    """cli.py spells the --via choices out (importing traffic/ would slow `k9lite --help`)."""
+    (commands,) = (a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    probe = commands.choices["probe"]
+    (via,) = (action for action in probe._actions if action.dest == "via")
+    assert tuple(via.choices or ()) == get_args(Via)

@@ -31,7 +31,7 @@ from k9lite.render.histogram import Histogram
 from k9lite.render.literal import literal
 from k9lite.traffic.plan import PlannedProbe, plan_probe
 from k9lite.traffic.runner import Reply
-from k9lite.traffic.settings import ProbeSettings, check_field, cycled
+from k9lite.traffic.settings import ProbeSettings, TypedSetting, check_field, cycled
 from k9lite.traffic.vantage import Via, ways_in
 from k9lite.ui.screens.ask import AskScreen
 from k9lite.ui.widgets.message_line import MessageLine
@@ -42,7 +42,7 @@ __all__ = ["TrafficScreen"]
 _REDRAW_SECONDS = 0.1
 _LOG_LINES = 500
 # The settings a key opens a question for: (setting, question).
-_ASKED = {
+_ASKED: dict[TypedSetting, str] = {
     "count": "Requests to send (count):",
     "concurrency": "Requests at once (concurrency):",
     "interval": "Seconds between requests (interval), per worker:",
@@ -152,7 +152,7 @@ class TrafficScreen(ModalScreen[None]):
     def action_toggle_keepalive(self) -> None:
         self._change(replace(self.settings, keepalive=not self.settings.keepalive))
 
-    def action_ask(self, field: str) -> None:
+    def action_ask(self, field: TypedSetting) -> None:
         value = getattr(self.settings, field)
         shown = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -310,7 +310,7 @@ class TrafficScreen(ModalScreen[None]):
         self, planned: PlannedProbe, when: str, summary: Summary | None = None
     ) -> Histogram:
         summary = summary or planned.tally.summary()
-        return Histogram(summary, title=f"{when} {planned.how}", note=planned.note(summary))
+        return Histogram(summary, title=planned.headline(when), note=planned.note(summary))
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#traffic-status", Static)
