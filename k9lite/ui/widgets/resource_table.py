@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from k9lite.ui.keys import TABLE_KEYS
 from k9lite.ui.widgets.row_index import Cells, Patch, RowIndex
 from k9lite.ui.widgets.table_lines import (
     GAP,
@@ -48,28 +49,8 @@ class ResourceTable(ScrollView, can_focus=True):
     fit, the ones of lowest priority narrow or drop out (see `fit_columns`).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up,k", "cursor_up", "Cursor up", show=False),
-        Binding("down,j", "cursor_down", "Cursor down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home,g", "cursor_top", "Top", show=False),
-        Binding("end,ctrl+end,G", "cursor_bottom", "Bottom", show=False),
-        Binding("S", "cycle_sort", "Sort column", tooltip="Sort by the next column", show=False),
-        Binding("R", "reverse_sort", "Reverse", tooltip="Reverse the sort order", show=False),
-    ]
-    """
-    | Key(s) | Description |
-    | :- | :- |
-    | enter | Post RowSelected for the cursor row. |
-    | up, down, k, j | Move the cursor one row. |
-    | pageup, pagedown, ctrl+b, ctrl+f | Move the cursor one page. |
-    | home, ctrl+home, g | Move the cursor to the first row. |
-    | end, ctrl+end, G | Move the cursor to the last row. |
-    | S | Sort by the next sortable column. |
-    | R | Reverse the sort order. |
-    """
+    BINDINGS: ClassVar[list[BindingType]] = TABLE_KEYS.bindings()
+    """Declared once in ui/keys.py: `?` and README list them from there."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "resource-table--header",
