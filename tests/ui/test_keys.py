@@ -12,19 +12,21 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from k9lite.tours.script import Step, Tour
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.commands import OpenView, Unknown, parse_command
-from k9lite.ui.keymap import HelpSection, Key, Keymap, markdown_table
+from k9lite.ui.keymap import HelpSection, Key, Keymap, PaletteEntry, markdown_table
 from k9lite.ui.keys import (
     COMMANDS,
     MAIN_KEYS,
     PROMPT_KEYS,
     TABLE_KEYS,
     help_sections,
+    main_help,
     palette_entries,
     views,
 )
@@ -98,36 +100,39 @@ async def test_help_shows_every_key_and_command_with_what_it_does() -> None:
 
 
 @pytest.mark.parametrize("entry", palette_entries(), ids=lambda entry: entry.title)
-async def test_the_palette_offers_every_declared_entry(entry: object) -> None:
-    title = entry.title  # type: ignore[attr-defined]
-    help_start = entry.help[:40]  # type: ignore[attr-defined]
+async def test_the_palette_offers_every_declared_entry(entry: PaletteEntry) -> None:
     async with make_app("pods").run_test(size=LARGE) as pilot:
         await started(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*title)
+        await pilot.press(*entry.title)
         await pilot.pause()
         shown = screen_text(pilot.app)
-        assert title in shown and help_start in shown, f"{title!r} not offered:\n{shown}"
+        offered = entry.title in shown and entry.help[:40] in shown
+        assert offered, f"{entry.title!r} is not offered:\n{shown}"
 
 
-@pytest.mark.parametrize(
-    ("title", "then"),
-    [("View Services", "services"), ("Filter", "filter prompt")],
-)
-async def test_a_palette_entry_runs_what_its_key_or_command_runs(title: str, then: str) -> None:
+async def choose_in_palette(pilot: Pilot[None], title: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*title, "enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_a_view_chosen_in_the_palette_opens_as_its_command_would() -> None:
     async with make_app("pods").run_test(size=LARGE) as pilot:
         app = await started(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*title, "enter")
-        await pilot.pause()
-        await pilot.pause()
-        if then == "services":
-            assert app.query_one(Browser).view.kind == "services"
-        else:
-            bar = app.query_one(PromptBar)
-            assert bar.display and bar.mode == "filter" and isinstance(app.focused, Input)
+        await choose_in_palette(pilot, "View Services")
+        assert app.query_one(Browser).view.kind == "services"
+
+
+async def test_filter_chosen_in_the_palette_opens_the_filter_prompt_as_its_key_would() -> None:
+    async with make_app("pods").run_test(size=LARGE) as pilot:
+        app = await started(pilot)
+        await choose_in_palette(pilot, "Filter")
+        bar = app.query_one(PromptBar)
+        assert bar.display and bar.mode == "filter" and isinstance(app.focused, Input)
 
 
 async def test_the_traffic_screen_shows_every_key_in_its_footer_or_its_key_line() -> None:
@@ -232,4 +237,12 @@ def test_the_key_line_of_a_keymap_is_each_first_key_and_its_word() -> None:
         )
     )
     assert keymap.summary() == "Space start/stop  Esc back  ? help"
-    assert [b.key_display for b in keymap.bindings()] == ["Space", "Esc", "?"]  # type: ignore[union-attr]
+    assert [key.binding().key_display for key in keymap.keys] == ["Space", "Esc", "?"]
+
+
+def test_the_help_fits_80_columns_with_each_description_wrapped_under_itself() -> None:
+    lines = main_help().splitlines()
+    assert max(map(len, lines)) <= 74, "the help frame holds 74 columns at 80x24"
+    described = [line for line in lines if line.startswith("  ")]
+    column = described[0].index("switch view")  # the first line: the views
+    assert all(line[column - 1] == " " and line[column] != " " for line in described)
