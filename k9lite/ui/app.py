@@ -3,7 +3,8 @@ actions on the object under the cursor (describe, YAML, route, traffic, scale, d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, ClassVar
 
 import yaml
@@ -11,14 +12,13 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from k9lite.kinds.base import Action, Kind
-from k9lite.kinds.registry import KINDS
 from k9lite.kube import actions
 from k9lite.kube.errors import KubeError
 from k9lite.model.events import decode_event
@@ -27,6 +27,8 @@ from k9lite.render.describe import describe
 from k9lite.render.doctor import FindingDetail
 from k9lite.render.events import events_section
 from k9lite.render.generic_describe import conceal, describe_raw
+from k9lite.ui.keymap import PaletteEntry
+from k9lite.ui.keys import MAIN_KEYS, main_help, palette_entries
 from k9lite.ui.navigator import Navigator
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.text_screen import TextScreen
@@ -38,26 +40,9 @@ __all__ = ["K9liteApp"]
 
 
 class K9liteApp(Navigator):
-    """Every key of the main screen is declared here; the footer, `?` and ctrl+p show them."""
+    """The main screen; its keys, which the footer, `?` and ctrl+p show, are in ui/keys.py."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: the app opens the prompt as the key arrives, so the keys typed right after
-        # it (`:svc` pasted, or sent by tmux in one go) reach the prompt, not the table.
-        Binding(":", "prompt('command')", "Command", key_display=":", priority=True),
-        Binding("/", "prompt('filter')", "Filter", key_display="/", priority=True),
-        Binding("escape", "go_back", "Back", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("d", "describe", "Describe"),
-        Binding("y", "yaml", "YAML"),
-        Binding("r", "route", "Route"),
-        Binding("t", "traffic", "Traffic"),
-        Binding("s", "scale", "Scale"),
-        Binding("ctrl+d", "delete", "Delete"),
-        Binding("0", "all_namespaces", "All ns"),
-        Binding("q", "quit", "Quit"),
-        # k9s quits on ctrl+c, wherever the focus is (Textual's default would copy).
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS.bindings()
 
     class ActionDone(Message):
         """A scale or delete finished (in a worker thread): what to tell the user."""
@@ -292,26 +277,17 @@ class K9liteApp(Navigator):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for kind in KINDS:
-            yield SystemCommand(
-                f"View {kind.title}", f":{kind.names[0]}", lambda k=kind: self.go_to(k)
-            )
-        for title, help_text, action in (
-            ("Describe", "d: the selected object, like kubectl describe", self.action_describe),
-            ("YAML", "y: the selected object as YAML", self.action_yaml),
-            ("Route", "r: how traffic reaches the selected Service's pods", self.action_route),
-            (
-                "Traffic test",
-                "t: requests to the selected Service, who answers",
-                self.action_traffic,
-            ),
-            ("Scale", "s: the selected Deployment", self.action_scale),
-            ("Delete", "ctrl+d: the selected object (asks first)", self.action_delete),
-            ("All namespaces", "0: all namespaces / back", self.action_all_namespaces),
-            ("Switch context", ":ctx: another context of the kubeconfig", self.pick_context),
-            ("Filter", "/: by text, or -l key=value", lambda: self.action_prompt("filter")),
-        ):
-            yield SystemCommand(title, help_text, action)
+        for entry in palette_entries():
+            # The palette reads help as markup, and textual.markup.escape leaves `[NAME]` (not
+            # lower case) unescaped: it would vanish from `:ctx [NAME]`.
+            help_text = entry.help.replace("[", "\\[")
+            yield SystemCommand(entry.title, help_text, self._palette_callback(entry))
+
+    def _palette_callback(self, entry: PaletteEntry) -> Callable[[], object]:
+        """A palette entry runs its key's action, or its command as if typed after `:`."""
+        if entry.command:
+            return partial(self.run_command, entry.command)
+        return partial(self.run_action, entry.action)
 
 
 _DONE = {
@@ -324,23 +300,4 @@ _DONE = {
 }
 
 
-_HELP = """\
-:deploy :po :svc :no :ns   switch view (also :pods :services :nodes :namespaces); Tab completes
-:ns NAME  :ctx [NAME]      switch namespace; pick or switch the kubeconfig context
-:q                         quit
-/text                      filter rows by text;  /-l app=web  by label selector
-Up / Down in the prompt    earlier commands and filters
-Enter                      a Deployment's, a Service's or a Node's pods; a Namespace: switch
-Esc                        clear the filter, or go back (to the row you came from)
-0                          all namespaces, and back
-d / y                      describe (with Events) / YAML of the selected object
-r                          the route traffic takes to a Service's pods, live
-t                          a traffic test: requests to a Service, which pods answer
-s                          scale the selected Deployment (asks for the count)
-ctrl+d                     delete the selected object (asks first)
-S / R                      sort by the next column / reverse the order
-j k / up down              move the cursor;  g G / home end  first and last row
-pgup pgdn / ctrl+b ctrl+f  a page up or down
-ctrl+p                     command palette: every action
-q / ctrl+c                 quit
-"""
+_HELP = main_help()

@@ -15,7 +15,7 @@ from functools import partial
 from typing import ClassVar
 
 from textual import work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.reactive import reactive
 
 from k9lite.analysis.settled import settled
@@ -23,28 +23,56 @@ from k9lite.kube.apply import Written, apply_manifests, merge_patch
 from k9lite.kube.feed import StateFeed
 from k9lite.tours.script import Step, Tour
 from k9lite.ui.app import K9liteApp
+from k9lite.ui.keymap import Key, Keymap
 from k9lite.ui.navigator import AppOptions
 from k9lite.ui.screens.traffic import TrafficScreen
 from k9lite.ui.widgets.doctor_panel import DoctorPanel
 from k9lite.ui.widgets.narration import Narration
 
-__all__ = ["TourApp"]
+__all__ = ["TOUR_KEYS", "TourApp"]
 
 # How long a step waits for the cluster (pods to start, endpoints to follow) before saying so.
 _STEP_TIMEOUT = 20.0
 _POLL_SECONDS = 0.05
 
+# Priority: during a tour n and p are the tour's, on every screen (the narration panel shows
+# them; the footer keeps its room for the screen's own keys).
+TOUR_KEYS = Keymap(
+    (
+        Key(
+            "n,right",
+            "tour_next",
+            "Next step",
+            "the next step",
+            footer=False,
+            word="next",
+            priority=True,
+        ),
+        Key(
+            "p,left",
+            "tour_back",
+            "Previous step",
+            "the step before (cluster changes are not undone)",
+            footer=False,
+            word="back",
+            priority=True,
+        ),
+        Key(
+            "escape",
+            "tour_leave",
+            "Leave the tour",
+            "leave the tour; the cluster stays",
+            footer=False,
+            priority=True,
+        ),
+    )
+)
+
 
 class TourApp(K9liteApp):
     """K9liteApp with a tour: its keys win over the screens' only while the tour runs."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: during a tour n and p are the tour's, on every screen (the narration panel
-        # shows them; the footer keeps its room for the screen's own keys).
-        Binding("n,right", "tour_next", "Next step", show=False, priority=True),
-        Binding("p,left", "tour_back", "Previous step", show=False, priority=True),
-        Binding("escape", "tour_leave", "Leave the tour", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = TOUR_KEYS.bindings()
 
     narration: reactive[Narration] = reactive(Narration)
     """What every screen's narration panel shows; empty once the tour is left."""
@@ -101,7 +129,9 @@ class TourApp(K9liteApp):
         self.step_index = index
         self.step_ready = False
         step = self.tour.steps[index]
-        self.narration = Narration(step.title, step.say, index + 1, len(self.tour.steps))
+        self.narration = Narration(
+            step.title, step.say, index + 1, len(self.tour.steps), TOUR_KEYS.summary()
+        )
         self.show_step(index)
 
     @work(exclusive=True, group="tour", exit_on_error=False)

@@ -18,7 +18,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, RichLog, Static
@@ -33,11 +33,12 @@ from k9lite.traffic.plan import PlannedProbe, plan_probe
 from k9lite.traffic.runner import Reply
 from k9lite.traffic.settings import ProbeSettings, TypedSetting, check_field, cycled
 from k9lite.traffic.vantage import Via, ways_in
+from k9lite.ui.keymap import Key, Keymap
 from k9lite.ui.screens.ask import AskScreen
 from k9lite.ui.widgets.message_line import MessageLine
 from k9lite.ui.widgets.narration import NarrationPanel
 
-__all__ = ["TrafficScreen"]
+__all__ = ["TRAFFIC_KEYS", "TrafficScreen"]
 
 _REDRAW_SECONDS = 0.1
 _LOG_LINES = 500
@@ -50,32 +51,66 @@ _ASKED: dict[TypedSetting, str] = {
     "host": "Host header (for an ingress that routes by host; empty: none):",
     "url": "URL to send the requests to (--via url: a port-forward, an ingress):",
 }
-_KEYS = (
-    "Space start/stop  r again  v via  n node  p port  c count  C concurrency  i interval  "
-    "k keep-alive  / match  h host  u url  K keep-alive vs new  z presenter  Esc back"
+# The footer shows the main ones; the key line under the log shows every one.
+TRAFFIC_KEYS = Keymap(
+    (
+        Key(
+            "space,enter",
+            "start_or_stop",
+            "Start/Stop",
+            "start; Space again stops (Esc stops, then goes back)",
+        ),
+        Key("r", "again", "Again", "the last run again, same settings", footer=False),
+        Key(
+            "v",
+            "cycle_via",
+            "Via",
+            "the way in: proxy → nodeport → loadbalancer → clusterip → url (those the Service has)",
+        ),
+        Key("n", "cycle_node", "Node", "the node, for nodeport (all of them, or one)"),
+        Key("p", "cycle_port", "Port", "the Service port", footer=False),
+        Key(
+            "c",
+            "ask('count')",
+            "Count",
+            "how many requests (asks, and says what is wrong)",
+            footer=False,
+        ),
+        Key("C", "ask('concurrency')", "Concurrency", "how many at once (asks)", footer=False),
+        Key(
+            "i",
+            "ask('interval')",
+            "Interval",
+            "seconds between requests, per worker (asks)",
+            footer=False,
+        ),
+        Key("k", "toggle_keepalive", "Keep-alive", "keep-alive on or off"),
+        Key(
+            "slash",
+            "ask('match')",
+            "Match",
+            "a regex whose group names who answered (asks)",
+            footer=False,
+        ),
+        Key("h", "ask('host')", "Host", "a Host header, for an ingress (asks)", footer=False),
+        Key("u", "ask('url')", "URL", "a URL: a port-forward, an ingress (asks)", footer=False),
+        Key(
+            "K",
+            "compare",
+            "Compare",
+            "the same count kept-alive, then a new connection each, side by side",
+            word="keep-alive vs new",
+        ),
+        Key("z", "presenter", "Presenter", "presenter layout: only the bars and the totals"),
+        Key("escape,q", "stop_or_back", "Stop/Back", "stop the run; then back", word="back"),
+    )
 )
 
 
 class TrafficScreen(ModalScreen[None]):
     """Test traffic to one Service; the app's live state names the pods that answer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space,enter", "start_or_stop", "Start/Stop", key_display="Space"),
-        Binding("v", "cycle_via", "Via"),
-        Binding("n", "cycle_node", "Node"),
-        Binding("k", "toggle_keepalive", "Keep-alive"),
-        Binding("K", "compare", "Compare"),
-        Binding("z", "presenter", "Presenter"),
-        Binding("r", "again", "Again", show=False),
-        Binding("p", "cycle_port", "Port", show=False),
-        Binding("c", "ask('count')", "Count", show=False),
-        Binding("C", "ask('concurrency')", "Concurrency", show=False),
-        Binding("i", "ask('interval')", "Interval", show=False),
-        Binding("slash", "ask('match')", "Match", show=False),
-        Binding("h", "ask('host')", "Host", show=False),
-        Binding("u", "ask('url')", "URL", show=False),
-        Binding("escape,q", "stop_or_back", "Stop/Back", key_display="Esc"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = TRAFFIC_KEYS.bindings()
 
     def __init__(
         self,
@@ -112,7 +147,7 @@ class TrafficScreen(ModalScreen[None]):
                 yield Static("no requests yet", id="run-now")
                 yield Static(id="run-before")
             yield RichLog(max_lines=_LOG_LINES, id="traffic-log")
-            yield Static(_KEYS, id="traffic-keys", markup=False)
+            yield Static(TRAFFIC_KEYS.summary(), id="traffic-keys", markup=False)
         yield NarrationPanel()
         yield MessageLine()
         yield Footer()

@@ -26,6 +26,8 @@ class Narration:
     lines: tuple[str, ...] = ()
     position: int = 0
     total: int = 0
+    keys: str = ""
+    """The tour's keys on one line (the tour declares them)."""
 
     def render(self) -> Text:
         if not self.title:
@@ -33,9 +35,8 @@ class Narration:
         heading = Text.assemble(
             (f"{self.position}/{self.total} ", "dim"), (literal(self.title), "bold")
         )
-        keys = "n next  p back  Esc leave the tour"
         return Text("\n").join(
-            [heading, *(Text(literal(line)) for line in self.lines), Text(keys, "dim")]
+            [heading, *(Text(literal(line)) for line in self.lines), Text(self.keys, "dim")]
         )
 
 

@@ -12,11 +12,13 @@ from typing import ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
+
+from k9lite.ui.keys import PROMPT_KEYS
 
 __all__ = ["PromptBar", "PromptMode"]
 
@@ -46,14 +48,7 @@ class _CompletionSuggester(Suggester):
 class _PromptInput(Input):
     """The Input of the prompt: Tab completes, Up/Down recall earlier entries (the bar's)."""
 
-    # Shown in the footer while the prompt is open: how to finish what is being typed.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Run", key_display="Enter"),
-        Binding("tab", "complete", "Complete", key_display="Tab"),
-        Binding("up", "history(-1)", "Earlier", key_display="↑"),
-        Binding("down", "history(1)", "Later", show=False),
-        Binding("escape", "app.go_back", "Cancel", key_display="Esc"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = PROMPT_KEYS.bindings()
 
     def __init__(self, bar: PromptBar) -> None:
         super().__init__(id="prompt", suggester=_CompletionSuggester(bar.candidates))

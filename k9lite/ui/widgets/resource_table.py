@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from k9lite.ui.keys import TABLE_KEYS
 from k9lite.ui.widgets.column_layout import ColumnLayout
 from k9lite.ui.widgets.row_index import Cells, Patch
 from k9lite.ui.widgets.table_cursor import TableCursorView
@@ -36,16 +37,8 @@ class ResourceTable(TableCursorView, can_focus=True):
     keys and the RowHighlighted and RowSelected messages come from `TableCursorView`.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("S", "cycle_sort", "Sort column", tooltip="Sort by the next column", show=False),
-        Binding("R", "reverse_sort", "Reverse", tooltip="Reverse the sort order", show=False),
-    ]
-    """
-    | Key(s) | Description |
-    | :- | :- |
-    | S | Sort by the next sortable column. |
-    | R | Reverse the sort order. |
-    """
+    BINDINGS: ClassVar[list[BindingType]] = TABLE_KEYS.bindings()
+    """Declared once in ui/keys.py: `?` and README list them from there."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "resource-table--header",

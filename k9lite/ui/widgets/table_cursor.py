@@ -8,9 +8,6 @@ sort, the filters and the drawing.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.scroll_view import ScrollView
 
@@ -23,24 +20,7 @@ __all__ = ["TableCursorView"]
 class TableCursorView(ScrollView):
     """A ScrollView of keyed rows under a header line, with a row cursor that follows its key."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up,k", "cursor_up", "Cursor up", show=False),
-        Binding("down,j", "cursor_down", "Cursor down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home,g", "cursor_top", "Top", show=False),
-        Binding("end,ctrl+end,G", "cursor_bottom", "Bottom", show=False),
-    ]
-    """
-    | Key(s) | Description |
-    | :- | :- |
-    | enter | Post RowSelected for the cursor row. |
-    | up, down, k, j | Move the cursor one row. |
-    | pageup, pagedown, ctrl+b, ctrl+f | Move the cursor one page. |
-    | home, ctrl+home, g | Move the cursor to the first row. |
-    | end, ctrl+end, G | Move the cursor to the last row. |
-    """
+    # Its keys are bound by ResourceTable, from their one declaration (ui/keys.TABLE_KEYS).
 
     # The `resource_table` namespace names the handlers `on_resource_table_row_highlighted`
     # and `on_resource_table_row_selected`, as when these were nested in ResourceTable.
