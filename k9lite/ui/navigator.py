@@ -6,18 +6,14 @@ K9liteApp (ui/app.py) adds the actions on the selected object and declares every
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult
-from textual.message import Message
+from textual.app import ComposeResult
 from textual.reactive import reactive
-from textual.signal import Signal
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
@@ -26,7 +22,7 @@ from k9lite.kinds.registry import by_name, find
 from k9lite.kube.config import Connection, context_names
 from k9lite.kube.errors import KubeError
 from k9lite.kube.feed import StateFeed
-from k9lite.kube.status import KindStatus, Trouble, headline
+from k9lite.kube.status import PER_KIND, KindStatus, Trouble, headline
 from k9lite.model.collector import keep_loaded_objects
 from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
@@ -42,6 +38,7 @@ from k9lite.ui.commands import (
     completions,
     parse_command,
 )
+from k9lite.ui.live import LiveApp
 from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.session import Session
 from k9lite.ui.widgets.message_line import Flash, FlashLevel, MessageLine
@@ -52,7 +49,6 @@ from k9lite.ui.widgets.status_header import StatusHeader, connection_summary
 
 __all__ = ["AppOptions", "Navigator"]
 
-_FRAME_SECONDS = 0.1  # changes are drawn at most ten times a second
 _CLOCK_SECONDS = 1.0  # the rows on screen are rebuilt as time passes (AGE)
 # How long a message stays: results fade, warnings linger, errors wait for the next key.
 _FADE_SECONDS: dict[FlashLevel, float | None] = {"info": 4.0, "warning": 8.0, "error": None}
@@ -81,11 +77,7 @@ class _Place:
     row: str | None
 
 
-class StateChanged(Message):
-    """The watch threads changed the state or a kind's status (many changes, one message)."""
-
-
-class Navigator(App[None]):
+class Navigator(LiveApp):
     """k9s habits: `:` switches views, `/` filters, Enter drills down, Esc goes back."""
 
     CSS_PATH: ClassVar[list[str | Any]] = [STYLES / "app.tcss", STYLES / "screens.tcss"]
@@ -104,11 +96,6 @@ class Navigator(App[None]):
         """The namespace `0` comes back to from all namespaces."""
         self._places: list[_Place] = []
         self._fade: Timer | None = None
-        self._told = threading.Event()  # a StateChanged is on its way
-        self._drawn_at = 0.0
-        self._frame: Timer | None = None
-        self.state_changed: Signal[frozenset[str]] = Signal(self, "state-changed")
-        """Published after each redraw with the kinds that changed: panels redraw then."""
         self._trouble: Trouble | None = None
         self._told_forbidden: str | None = None  # the forbidden view the message line named
         self._heap_settled = False
@@ -129,7 +116,7 @@ class Navigator(App[None]):
         header.readonly = self.options.readonly
         self._show_session()
         self.browser.table.focus()
-        self.session.listen(self._tell)
+        self.session.listen(self.tell)
         self.session.open(self.browser.kind)
         self.session.start(first=(self.browser.view.kind,))
         self.set_interval(_CLOCK_SECONDS, self._clock_tick)
@@ -160,38 +147,13 @@ class Navigator(App[None]):
 
     # -- the live feed --------------------------------------------------------------------------
 
-    def _tell(self) -> None:
-        """From a watch thread: something changed. One message until it is handled."""
-        if not self._told.is_set():
-            self._told.set()
-            self.post_message(StateChanged())
-
-    @on(StateChanged)
-    def state_told(self) -> None:
-        """Redraw now, or (at most ten frames a second) when this frame's time is up."""
-        if self._frame is not None:
-            return  # a redraw is already due
-        wait = self._drawn_at + _FRAME_SECONDS - time.monotonic()
-        if wait > 0:
-            self._frame = self.set_timer(wait, self._frame_due)
-        else:
-            self.refresh_state()
-
-    def _frame_due(self) -> None:
-        self._frame = None
-        self.refresh_state()
-
     def _clock_tick(self) -> None:
         """Once a second: what moves with time alone, on screen only (no cluster state read)."""
         if self.is_running:
             self.browser.refresh_on_screen(self.feed.state, self.options.clock())
 
-    def refresh_state(self) -> None:
-        """Patch the view with what changed since the last time; tell the panels."""
-        self._told.clear()
-        if not self.is_running:
-            return  # shutting down: the widgets are being removed
-        self._drawn_at = time.monotonic()
+    def redraw(self) -> frozenset[str]:
+        """Patch the header and the view with what changed since the last time."""
         feed = self.feed
         statuses = feed.drain_statuses()
         if statuses is not None:
@@ -206,16 +168,15 @@ class Navigator(App[None]):
         browser = self.browser
         if browser.wants_refresh(changes):
             browser.refresh_rows(feed.state, self.options.clock(), changes=changes)
-        if changes:
-            self.state_changed.publish(changes)
+        return changes
 
     def _show_access(self) -> None:
         """A view the user may not list says so where its rows would be, and once on the
         message line in full (the body holds one cut line). Run when statuses or views change."""
         browser = self.browser
         status = self.feed.status_of(browser.view.kind)
-        if status is not None and status.state == "forbidden":
-            browser.table.loading_text = literal(f"forbidden: {status.message}")
+        if status is not None and status.state in PER_KIND:
+            browser.table.loading_text = literal(f"{status.state}: {status.message}")
             if self._told_forbidden != browser.view.kind:
                 self._told_forbidden = browser.view.kind
                 self.show_message(_what_to_do(status), level="warning")

@@ -12,11 +12,10 @@ from textual.widgets.option_list import Option
 from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose
 from k9lite.model.state import ClusterState
 from k9lite.render.doctor import DoctorStyles, Findings
+from k9lite.ui.live import follow_state
 from k9lite.ui.theme import theme_colour
 
 __all__ = ["DoctorPanel"]
-
-_CHECK_SECONDS = 0.2
 
 
 class DoctorPanel(OptionList):
@@ -50,7 +49,7 @@ class DoctorPanel(OptionList):
     def on_mount(self) -> None:
         self.border_title = "diagnosis (Enter opens a finding)"
         self.rediagnose()
-        self.set_interval(_CHECK_SECONDS, self.rediagnose)
+        follow_state(self, self.rediagnose)
 
     def rediagnose(self) -> None:
         """Diagnose again when the state, or any kind a diagnosis reads, changed."""

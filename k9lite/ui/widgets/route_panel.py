@@ -14,11 +14,10 @@ from k9lite.analysis.routes import build_route
 from k9lite.model.state import ClusterState
 from k9lite.render.literal import literal
 from k9lite.render.route import RouteDiagram, RouteStyles
+from k9lite.ui.live import follow_state
 from k9lite.ui.theme import theme_colour
 
 __all__ = ["RoutePanel"]
-
-_CHECK_SECONDS = 0.2
 
 
 class RoutePanel(Static):
@@ -44,7 +43,7 @@ class RoutePanel(Static):
 
     def on_mount(self) -> None:
         self.redraw()
-        self.set_interval(_CHECK_SECONDS, self.redraw)
+        follow_state(self, self.redraw)
 
     def redraw(self) -> None:
         """Draw again if the state (or any object a route is drawn from) changed."""
