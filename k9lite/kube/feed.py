@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from k9lite.kube.config import Connection
+from k9lite.kube.status import PER_KIND
 from k9lite.kube.watch import ClusterWatcher, KindStatus
 from k9lite.model.state import ClusterState
 
@@ -41,8 +42,10 @@ class StateFeed:
         self.state.set_columns(kind, definitions)
 
     def status(self, kind: str, status: KindStatus) -> None:
-        if status.state == "forbidden":
-            self.state.mark_unknown(kind, status.message or f"{kind}: forbidden")
+        if status.state == "missing":
+            self.state.replace(kind, ())  # what it held is gone with its API
+        if status.state in PER_KIND:
+            self.state.mark_unknown(kind, status.message or f"{kind}: {status.state}")
         elif status.state == "live":
             self.state.mark_unknown(kind, None)
         with self._lock:
@@ -77,7 +80,7 @@ class StateFeed:
         A kind still loading or reconnecting at the deadline is left out of the answer.
         """
         wanted = set(kinds)
-        settled = ("live", "forbidden", "error")
+        settled = ("live", "forbidden", "missing", "error")
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:

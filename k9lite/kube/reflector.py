@@ -14,7 +14,7 @@ from kubernetes.client.exceptions import ApiException
 from k9lite.kube.api import TABLE_ACCEPT, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import api_message, transport_error
-from k9lite.kube.status import KindStatus, http_failure, stalled, transport_failure
+from k9lite.kube.status import PER_KIND, KindStatus, http_failure, stalled, transport_failure
 from k9lite.kube.stream import event_lines, peer_identity
 from k9lite.model.collector import collector_paused
 from k9lite.model.resources import Resource
@@ -152,7 +152,7 @@ class KindFeed:
             lasted = self._watching and time.monotonic() - self._opened >= QUICK_WATCH_END
             if lasted:
                 delay = shortest
-            if failure is not None and failure.state == "forbidden":
+            if failure is not None and failure.state in PER_KIND:
                 pause = watcher.forbidden_retry
             else:
                 pause = delay if failure is not None or not lasted else 0.0

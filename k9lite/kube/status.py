@@ -23,12 +23,15 @@ __all__ = [
     "transport_failure",
 ]
 
-KindState = Literal["loading", "live", "reconnecting", "forbidden", "error"]
+KindState = Literal["loading", "live", "reconnecting", "forbidden", "missing", "error"]
+PER_KIND: frozenset[KindState] = frozenset({"forbidden", "missing"})
+"""States of one kind that say nothing of the connection: its own view says them."""
 Reason = Literal[
     "",
     "tls",
     "unauthorized",
     "forbidden",
+    "not-served",
     "refused",
     "timeout",
     "unreachable",
@@ -127,6 +130,16 @@ def http_failure(server: str, kind: str, code: int, message: str) -> KindStatus:
             message,
             "forbidden",
             f"ask for list and watch on {kind} (kubectl auth can-i watch {kind}); "
+            "k9lite retries slowly",
+        )
+    if code == 404:
+        # The resource is not (or no longer) served: a CustomResourceDefinition deleted, an
+        # API not installed. The other kinds are not concerned.
+        return KindStatus(
+            "missing",
+            f"{server} does not serve {kind} (404): {message}",
+            "not-served",
+            "its API is not installed (or its CustomResourceDefinition was deleted); "
             "k9lite retries slowly",
         )
     if code == 429 or code >= 500:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from k9lite.kube.status import KindStatus, headline
+from k9lite.kube.status import PER_KIND, KindStatus, headline
 from k9lite.render.literal import literal
 
 __all__ = ["StatusHeader", "connection_summary", "header_line"]
@@ -16,15 +16,11 @@ __all__ = ["StatusHeader", "connection_summary", "header_line"]
 
 def connection_summary(statuses: Mapping[str, KindStatus]) -> tuple[str, str]:
     """One word for the whole connection, and the one problem the header has room for ("" if
-    none): why it is reconnecting, or which kinds are forbidden (a count past one)."""
+    none): why it is reconnecting. A kind forbidden or not served is not the connection's
+    problem: its own view says so (and cells derived from it say "unknown")."""
     states = {s.state for s in statuses.values()}
-    trouble = headline(statuses)
-    problem = ""
-    if trouble is not None and trouble.status.state == "forbidden":
-        kinds = trouble.kinds
-        problem = f"forbidden: {kinds[0]}" if len(kinds) == 1 else f"{len(kinds)} kinds forbidden"
-    elif trouble is not None:
-        problem = trouble.status.message
+    trouble = headline({k: s for k, s in statuses.items() if s.state not in PER_KIND})
+    problem = "" if trouble is None else trouble.status.message
     if "reconnecting" in states or "error" in states:
         return "reconnecting", problem
     if not statuses or "loading" in states:
