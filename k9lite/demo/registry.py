@@ -60,7 +60,7 @@ class Registry:
         store.before_replace = _track_fields
         self.admission: list[Admission] = []
         """Checks run on every validated create and change, after kube-apiserver's admission."""
-        self.kinds = Catalog()
+        self.kinds = Catalog(store)
         """The served kinds, built-in and custom, and the strategy of each."""
 
     def random_suffix(self, length: int = 5) -> str:
@@ -258,6 +258,9 @@ class Registry:
             return self._terminate_pod(obj, grace)
         if rt.kind == "Namespace":
             self._empty_namespace(name)
+        # A CRD's objects go with it (the real server's finalizer deletes them first).
+        for defined in self.kinds.defined_by(rt, obj):
+            self._delete_all(defined)
         removed = self.store.delete(rt, namespace or "", name)
         if options.get("propagationPolicy") == "Orphan":
             self._orphan_dependents(removed["metadata"]["uid"])
@@ -279,8 +282,12 @@ class Registry:
     def _empty_namespace(self, namespace: str) -> None:
         for rt in self.kinds.resources():
             if rt.namespaced:
-                for obj in list(self.store.iter(rt, namespace)):
-                    self.store.delete(rt, namespace, obj["metadata"]["name"])
+                self._delete_all(rt, namespace)
+
+    def _delete_all(self, rt: ResourceType, namespace: str | None = None) -> None:
+        for obj in list(self.store.iter(rt, namespace)):
+            meta = obj["metadata"]
+            self.store.delete(rt, meta.get("namespace", ""), meta["name"])
 
     def _orphan_dependents(self, owner_uid: str) -> None:
         for rt in self.kinds.resources():

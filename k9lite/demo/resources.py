@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["RBAC_GROUP", "ResourceType"]
 
@@ -12,16 +12,20 @@ _VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "updat
 
 @dataclass(frozen=True, slots=True)
 class ResourceType:
-    """One REST resource: where it lives, what it is called, and what it supports."""
+    """One REST resource: where it lives, what it is called, and what it supports.
+
+    Two values are the same resource when group, version and plural agree: a custom resource
+    keeps its stored objects when its CRD changes its short names or categories.
+    """
 
     group: str
     version: str
-    kind: str
+    kind: str = field(compare=False)
     plural: str
-    namespaced: bool
-    short_names: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    subresources: tuple[str, ...] = ()
+    namespaced: bool = field(compare=False)
+    short_names: tuple[str, ...] = field(default=(), compare=False)
+    categories: tuple[str, ...] = field(default=(), compare=False)
+    subresources: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def group_version(self) -> str:

@@ -67,6 +67,7 @@ def _headers(resource: str, priority: int) -> str:
             "LAST SEEN, TYPE, REASON, OBJECT, MESSAGE",
             "SUBOBJECT, SOURCE, FIRST SEEN, COUNT, NAME",
         ),
+        ("customresourcedefinitions", "NAME, CREATED AT", ""),
         ("roles", "NAME, CREATED AT", ""),
     ],
 )
@@ -80,7 +81,7 @@ def test_column_definitions_carry_types_and_formats() -> None:
     assert pods["Name"]["format"] == "name"
     assert pods["Restarts"]["type"] == "string"
     assert [c["type"] for c in column_definitions("replicasets")][1:4] == ["integer"] * 3
-    generic = column_definitions("roles")
+    generic = column_definitions("customresourcedefinitions")
     assert generic[1]["type"] == "date"
     assert set(generic[0]) == {"name", "type", "format", "description", "priority"}
 

@@ -1,17 +1,21 @@
-"""Every kind the server serves: the modules of `kinds/builtin/`, found by walking the package
-(adding a kind is adding a file)."""
+"""Every kind the server serves: the built-in modules of `kinds/builtin/`, found by walking the
+package (adding a kind is adding a file), and the custom resources of the stored CRDs."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from k9lite.demo.kinds import builtin
+from k9lite.demo.kinds.custom import CustomKind, custom_kinds
 from k9lite.demo.kinds.strategy import Strategy
 from k9lite.demo.resources import ResourceType
+from k9lite.demo.store import Store
 from k9lite.demo.wire_forms import WireForm, wire_form
 
-__all__ = ["BUILTIN", "Catalog", "builtin_strategy", "stored_resource"]
+__all__ = ["BUILTIN", "CRD", "Catalog", "builtin_strategy", "stored_resource"]
 
 
 def _discovery_order(strategy: Strategy) -> tuple[bool, str, str, str]:
@@ -46,12 +50,33 @@ def stored_resource(kind: str) -> ResourceType:
     return _STORED_BY_KIND[kind]
 
 
+CRD = stored_resource("CustomResourceDefinition")
+
+
 class Catalog:
-    """The served kinds of one cluster."""
+    """The served kinds of one cluster: the built-in ones and those its CRDs define."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        # CRD name -> (its resourceVersion, its kinds): rebuilt only when the CRD changes.
+        self._custom: dict[str, tuple[str, list[CustomKind]]] = {}
+
+    def _custom_kinds(self) -> Iterator[CustomKind]:
+        seen = set()
+        for crd in self._store.iter(CRD):
+            meta = crd["metadata"]
+            seen.add(meta["name"])
+            cached = self._custom.get(meta["name"])
+            if cached is None or cached[0] != meta["resourceVersion"]:
+                cached = (meta["resourceVersion"], custom_kinds(crd))
+                self._custom[meta["name"]] = cached
+            yield from cached[1]
+        for name in set(self._custom) - seen:
+            del self._custom[name]
 
     def strategies(self) -> list[Strategy]:
-        """Every served kind, in discovery order."""
-        return list(BUILTIN)
+        """Every served kind, built-in first, in discovery order."""
+        return [*BUILTIN, *(strategy for strategy, _ in self._custom_kinds())]
 
     def resources(self) -> list[ResourceType]:
         return [strategy.resource for strategy in self.strategies()]
@@ -59,14 +84,25 @@ class Catalog:
     def find(self, group: str, version: str, plural: str) -> ResourceType | None:
         """The resource served at /api[s]/GROUP/VERSION/PLURAL, if this server has it."""
         found = _BUILTIN_BY_PATH.get((group, version, plural))
-        return None if found is None else found.resource
+        if found is not None:
+            return found.resource
+        wanted = ResourceType(group, version, "", plural, False)
+        return next((s.resource for s, _ in self._custom_kinds() if s.resource == wanted), None)
 
     def strategy(self, rt: ResourceType) -> Strategy:
-        return _BUILTIN_BY_PATH[(rt.group, rt.version, rt.plural)]
+        found = _BUILTIN_BY_PATH.get((rt.group, rt.version, rt.plural))
+        if found is not None:
+            return found
+        for strategy, _ in self._custom_kinds():
+            if strategy.resource == rt:
+                return strategy
+        raise KeyError(rt.qualified)
 
     def wire_form(self, rt: ResourceType) -> WireForm:
         """How the objects of a served resource are stored."""
-        return wire_form(rt)
+        if (rt.group, rt.version, rt.plural) in _BUILTIN_BY_PATH:
+            return wire_form(rt)
+        return next(form for strategy, form in self._custom_kinds() if strategy.resource == rt)
 
     def stored_as(self, api_version: str, kind: str) -> ResourceType | None:
         """Where objects of an apiVersion and kind are stored, if this server serves them."""
@@ -75,3 +111,10 @@ class Catalog:
             if strategy.stored and (rt.group_version, rt.kind) == (api_version, kind):
                 return self.wire_form(rt).stored
         return None
+
+    @staticmethod
+    def defined_by(rt: ResourceType, obj: Mapping[str, Any]) -> list[ResourceType]:
+        """The stored resources a CRD defines (its objects go with it); none for other kinds."""
+        if rt != CRD:
+            return []
+        return list(dict.fromkeys(form.stored for _, form in custom_kinds(obj)))
