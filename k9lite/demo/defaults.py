@@ -18,8 +18,10 @@ __all__ = [
     "default_pod",
     "default_pod_spec",
     "default_replica_set",
+    "default_rolling_update",
     "default_service",
     "default_template",
+    "spec_of",
 ]
 
 _Spec = dict[str, Any]
@@ -108,17 +110,27 @@ def default_replica_set(replica_set: dict[str, Any]) -> None:
     default_template(spec)
 
 
-def default_deployment(deployment: dict[str, Any]) -> None:
-    spec = _spec(deployment)
-    spec.setdefault("replicas", 1)
-    strategy = spec.setdefault("strategy", {})
+def spec_of(obj: dict[str, Any]) -> _Spec:
+    """An object's spec, made an empty one when missing or not an object."""
+    return _spec(obj)
+
+
+def default_rolling_update(spec: _Spec, field: str, **rolling_defaults: Any) -> None:
+    """A workload's update strategy: RollingUpdate unless told, with its rollingUpdate knobs."""
+    strategy = spec.setdefault(field, {})
     if isinstance(strategy, dict):
         strategy.setdefault("type", "RollingUpdate")
         if strategy["type"] == "RollingUpdate":
             rolling = strategy.setdefault("rollingUpdate", {})
             if isinstance(rolling, dict):
-                rolling.setdefault("maxUnavailable", "25%")
-                rolling.setdefault("maxSurge", "25%")
+                for key, value in rolling_defaults.items():
+                    rolling.setdefault(key, value)
+
+
+def default_deployment(deployment: dict[str, Any]) -> None:
+    spec = _spec(deployment)
+    spec.setdefault("replicas", 1)
+    default_rolling_update(spec, "strategy", maxUnavailable="25%", maxSurge="25%")
     spec.setdefault("revisionHistoryLimit", 10)
     spec.setdefault("progressDeadlineSeconds", 600)
     default_template(spec)

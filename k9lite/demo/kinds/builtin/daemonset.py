@@ -7,7 +7,7 @@ SELECTOR of the pod template; wide adds CONTAINERS, IMAGES and SELECTOR).
 from datetime import datetime
 from typing import Any
 
-from k9lite.demo.defaults import default_template
+from k9lite.demo.defaults import default_rolling_update, default_template, spec_of
 from k9lite.demo.kinds.strategy import Strategy
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.tables import Printer
@@ -15,10 +15,10 @@ from k9lite.demo.tables.cells import (
     Obj,
     age_cell,
     format_labels,
-    format_selector,
     layout_containers,
     lookup,
     name_cell,
+    selector_cell,
 )
 from k9lite.demo.tables.columns import (
     AGE_COLUMN,
@@ -82,7 +82,6 @@ COLUMNS = (
 
 def cells(daemonset: Obj, now: datetime) -> list[Any]:
     spec, status = daemonset.get("spec") or {}, daemonset.get("status") or {}
-    selector = format_selector(spec.get("selector"))
     return [
         name_cell(daemonset),
         *(
@@ -98,24 +97,14 @@ def cells(daemonset: Obj, now: datetime) -> list[Any]:
         format_labels(lookup(spec, "template", "spec", "nodeSelector")),
         age_cell(daemonset, now),
         *layout_containers(lookup(spec, "template", "spec")),
-        # metav1.FormatLabelSelector: `<none>` when empty, `<error>` when it cannot parse.
-        "<error>" if selector is None else selector or "<none>",
+        selector_cell(spec.get("selector")),
     ]
 
 
 def defaults(daemonset: dict[str, Any]) -> None:
     """SetDefaults_DaemonSet."""
-    spec = daemonset.setdefault("spec", {})
-    if not isinstance(spec, dict):
-        return
-    strategy = spec.setdefault("updateStrategy", {})
-    if isinstance(strategy, dict):
-        strategy.setdefault("type", "RollingUpdate")
-        if strategy["type"] == "RollingUpdate":
-            rolling = strategy.setdefault("rollingUpdate", {})
-            if isinstance(rolling, dict):
-                rolling.setdefault("maxUnavailable", 1)
-                rolling.setdefault("maxSurge", 0)
+    spec = spec_of(daemonset)
+    default_rolling_update(spec, "updateStrategy", maxUnavailable=1, maxSurge=0)
     spec.setdefault("revisionHistoryLimit", 10)
     default_template(spec)
 

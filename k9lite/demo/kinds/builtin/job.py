@@ -9,17 +9,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from k9lite.demo.defaults import default_template
+from k9lite.demo.defaults import default_template, spec_of
 from k9lite.demo.kinds.strategy import Strategy
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.tables import Printer
 from k9lite.demo.tables.cells import (
     Obj,
     age_cell,
-    format_selector,
     layout_containers,
     lookup,
     name_cell,
+    selector_cell,
 )
 from k9lite.demo.tables.columns import (
     AGE_COLUMN,
@@ -94,7 +94,6 @@ def _duration(status: Obj, now: datetime) -> str:
 
 def cells(job: Obj, now: datetime) -> list[Any]:
     spec, status = job.get("spec") or {}, job.get("status") or {}
-    selector = format_selector(spec.get("selector"))
     return [
         name_cell(job),
         _status(job),
@@ -102,15 +101,13 @@ def cells(job: Obj, now: datetime) -> list[Any]:
         _duration(status, now),
         age_cell(job, now),
         *layout_containers(lookup(spec, "template", "spec")),
-        "<error>" if selector is None else selector or "<none>",
+        selector_cell(spec.get("selector")),
     ]
 
 
 def defaults(job: dict[str, Any]) -> None:
     """SetDefaults_Job: one pod, six retries, NonIndexed, not suspended."""
-    spec = job.setdefault("spec", {})
-    if not isinstance(spec, dict):
-        return
+    spec = spec_of(job)
     if spec.get("completions") is None and spec.get("parallelism") is None:
         spec["completions"] = 1
     spec.setdefault("parallelism", 1)

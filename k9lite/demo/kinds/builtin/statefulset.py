@@ -7,7 +7,7 @@ readyReplicas/replicas; wide adds CONTAINERS and IMAGES).
 from datetime import datetime
 from typing import Any
 
-from k9lite.demo.defaults import default_template
+from k9lite.demo.defaults import default_rolling_update, default_template, spec_of
 from k9lite.demo.kinds.strategy import Strategy
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.tables import Printer
@@ -42,18 +42,10 @@ def cells(statefulset: Obj, now: datetime) -> list[Any]:
 
 def defaults(statefulset: dict[str, Any]) -> None:
     """SetDefaults_StatefulSet."""
-    spec = statefulset.setdefault("spec", {})
-    if not isinstance(spec, dict):
-        return
+    spec = spec_of(statefulset)
     spec.setdefault("replicas", 1)
     spec.setdefault("podManagementPolicy", "OrderedReady")
-    strategy = spec.setdefault("updateStrategy", {})
-    if isinstance(strategy, dict):
-        strategy.setdefault("type", "RollingUpdate")
-        if strategy["type"] == "RollingUpdate":
-            rolling = strategy.setdefault("rollingUpdate", {})
-            if isinstance(rolling, dict):
-                rolling.setdefault("partition", 0)
+    default_rolling_update(spec, "updateStrategy", partition=0)
     spec.setdefault("revisionHistoryLimit", 10)
     spec.setdefault(
         "persistentVolumeClaimRetentionPolicy", {"whenDeleted": "Retain", "whenScaled": "Retain"}
