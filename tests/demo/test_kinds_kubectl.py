@@ -181,3 +181,16 @@ def test_every_kind_listed_across_namespaces_then_deleted(applied: Kubectl) -> N
     result = applied.run("get", "sts,ds,job,cm,secret", check=False)
     assert result.stdout == ""
     assert result.stderr.strip() == "No resources found in default namespace."
+
+
+def test_kubectl_create_configmap_and_secret_send_protobuf(kubectl: Kubectl) -> None:
+    """Both are sent as application/vnd.kubernetes.protobuf (core/v1 generated.proto)."""
+    assert kubectl("create", "configmap", "c", "--from-literal=x=1", "--from-literal=y=2") == (
+        "configmap/c created\n"
+    )
+    assert kubectl("create", "secret", "generic", "s", "--from-literal=token=hello") == (
+        "secret/s created\n"
+    )
+    assert yaml.safe_load(kubectl("get", "cm", "c", "-o", "yaml"))["data"] == {"x": "1", "y": "2"}
+    secret = yaml.safe_load(kubectl("get", "secret", "s", "-o", "yaml"))
+    assert (secret["type"], secret["data"]) == ("Opaque", {"token": "aGVsbG8="})
