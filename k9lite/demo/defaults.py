@@ -2,26 +2,29 @@
 
 Only what the real server fills in from the object alone: never allocation (ClusterIPs,
 NodePorts, names), which needs the store, and never admission (admission.py).
-Applied in place and idempotent, so create and every update can run it.
+Applied in place and idempotent, so create and every update can run it; each kind's strategy
+(`kinds/`) names its defaulter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from k9lite.demo.rbac.defaults import default_binding
-
-__all__ = ["apply_defaults"]
+__all__ = [
+    "default_deployment",
+    "default_endpoint_slice",
+    "default_endpoints",
+    "default_namespace",
+    "default_pod",
+    "default_pod_spec",
+    "default_replica_set",
+    "default_rolling_update",
+    "default_service",
+    "default_template",
+    "spec_of",
+]
 
 _Spec = dict[str, Any]
-
-
-def apply_defaults(resource: str, obj: dict[str, Any]) -> None:
-    """Fill the fields kube-apiserver defaults for `resource` (a plural such as "services")."""
-    defaulter = _DEFAULTERS.get(resource)
-    if defaulter is not None:
-        defaulter(obj)
 
 
 def _spec(obj: dict[str, Any]) -> _Spec:
@@ -73,7 +76,7 @@ def _default_probe(probe: dict[str, Any]) -> None:
         http_get.setdefault("scheme", "HTTP")
 
 
-def _default_pod_spec(spec: _Spec) -> None:
+def default_pod_spec(spec: _Spec) -> None:
     """SetDefaults_PodSpec, and the container defaults inside it."""
     spec.setdefault("dnsPolicy", "ClusterFirst")
     spec.setdefault("restartPolicy", "Always")
@@ -84,46 +87,56 @@ def _default_pod_spec(spec: _Spec) -> None:
         _default_container(container)
 
 
-def _default_template(spec: _Spec) -> None:
+def default_template(spec: _Spec) -> None:
     template = spec.get("template")
     if isinstance(template, dict):
-        _default_pod_spec(_spec(template))
+        default_pod_spec(_spec(template))
         metadata = template.get("metadata")
         if isinstance(metadata, dict):
             # A template's ObjectMeta is a struct: Go writes its zero creationTimestamp as null.
             metadata.setdefault("creationTimestamp", None)
 
 
-def _default_pod(pod: dict[str, Any]) -> None:
+def default_pod(pod: dict[str, Any]) -> None:
     spec = _spec(pod)
-    _default_pod_spec(spec)
+    default_pod_spec(spec)
     # SetDefaults_Pod, not SetDefaults_PodSpec: templates in Deployments never show it.
     spec.setdefault("enableServiceLinks", True)
 
 
-def _default_replica_set(replica_set: dict[str, Any]) -> None:
+def default_replica_set(replica_set: dict[str, Any]) -> None:
     spec = _spec(replica_set)
     spec.setdefault("replicas", 1)
-    _default_template(spec)
+    default_template(spec)
 
 
-def _default_deployment(deployment: dict[str, Any]) -> None:
-    spec = _spec(deployment)
-    spec.setdefault("replicas", 1)
-    strategy = spec.setdefault("strategy", {})
+def spec_of(obj: dict[str, Any]) -> _Spec:
+    """An object's spec, made an empty one when missing or not an object."""
+    return _spec(obj)
+
+
+def default_rolling_update(spec: _Spec, field: str, **rolling_defaults: Any) -> None:
+    """A workload's update strategy: RollingUpdate unless told, with its rollingUpdate knobs."""
+    strategy = spec.setdefault(field, {})
     if isinstance(strategy, dict):
         strategy.setdefault("type", "RollingUpdate")
         if strategy["type"] == "RollingUpdate":
             rolling = strategy.setdefault("rollingUpdate", {})
             if isinstance(rolling, dict):
-                rolling.setdefault("maxUnavailable", "25%")
-                rolling.setdefault("maxSurge", "25%")
+                for key, value in rolling_defaults.items():
+                    rolling.setdefault(key, value)
+
+
+def default_deployment(deployment: dict[str, Any]) -> None:
+    spec = _spec(deployment)
+    spec.setdefault("replicas", 1)
+    default_rolling_update(spec, "strategy", maxUnavailable="25%", maxSurge="25%")
     spec.setdefault("revisionHistoryLimit", 10)
     spec.setdefault("progressDeadlineSeconds", 600)
-    _default_template(spec)
+    default_template(spec)
 
 
-def _default_service(service: dict[str, Any]) -> None:
+def default_service(service: dict[str, Any]) -> None:
     """SetDefaults_Service; IP families are kept simple: IPv4 single-stack unless ExternalName."""
     spec = _spec(service)
     spec.setdefault("type", "ClusterIP")
@@ -153,7 +166,7 @@ def _default_service(service: dict[str, Any]) -> None:
         spec.setdefault("allocateLoadBalancerNodePorts", True)
 
 
-def _default_namespace(namespace: dict[str, Any]) -> None:
+def default_namespace(namespace: dict[str, Any]) -> None:
     """SetDefaults_Namespace (the name label) and the strategy's `kubernetes` finalizer."""
     metadata = namespace.get("metadata")
     if isinstance(metadata, dict) and metadata.get("name"):
@@ -164,26 +177,13 @@ def _default_namespace(namespace: dict[str, Any]) -> None:
     _spec(namespace).setdefault("finalizers", ["kubernetes"])
 
 
-def _default_endpoints(endpoints: dict[str, Any]) -> None:
+def default_endpoints(endpoints: dict[str, Any]) -> None:
     for subset in _dicts(endpoints.get("subsets")):
         for port in _dicts(subset.get("ports")):
             port.setdefault("protocol", "TCP")
 
 
-def _default_endpoint_slice(endpoint_slice: dict[str, Any]) -> None:
+def default_endpoint_slice(endpoint_slice: dict[str, Any]) -> None:
     for port in _dicts(endpoint_slice.get("ports")):
         port.setdefault("name", "")
         port.setdefault("protocol", "TCP")
-
-
-_DEFAULTERS: dict[str, Callable[[dict[str, Any]], None]] = {
-    "pods": _default_pod,
-    "replicasets": _default_replica_set,
-    "deployments": _default_deployment,
-    "services": _default_service,
-    "namespaces": _default_namespace,
-    "endpoints": _default_endpoints,
-    "endpointslices": _default_endpoint_slice,
-    "rolebindings": default_binding,
-    "clusterrolebindings": default_binding,
-}

@@ -8,15 +8,16 @@ OpenAPI v3 index just complete enough for `kubectl apply`'s default validation.
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
-from k9lite.demo.resources import RESOURCES, ResourceType
+from k9lite.demo.resources import ResourceType
 
 __all__ = [
     "AGGREGATED_CONTENT_TYPE",
+    "Served",
     "KUBERNETES_VERSION",
     "aggregated_discovery",
     "api_group_list",
@@ -42,10 +43,14 @@ _SUBRESOURCE_VERBS = {
 }
 
 
-def group_versions() -> list[tuple[str, str]]:
+Served = Sequence[ResourceType]
+"""The resources a cluster serves, in discovery order (the core group first)."""
+
+
+def group_versions(served: Served) -> list[tuple[str, str]]:
     """(group, version) pairs in discovery order, the core group first."""
     seen: list[tuple[str, str]] = []
-    for rt in RESOURCES:
+    for rt in served:
         if (rt.group, rt.version) not in seen:
             seen.append((rt.group, rt.version))
     return seen
@@ -76,9 +81,9 @@ def api_versions(server_address: str) -> dict[str, Any]:
     }
 
 
-def api_group_list() -> dict[str, Any]:
+def api_group_list(served: Served) -> dict[str, Any]:
     groups = []
-    for group, version in group_versions():
+    for group, version in group_versions(served):
         if group:
             entry = {"groupVersion": f"{group}/{version}", "version": version}
             groups.append({"name": group, "versions": [entry], "preferredVersion": entry})
@@ -89,8 +94,8 @@ def _subresource_kind(rt: ResourceType, subresource: str) -> tuple[str, str, str
     return _SUBRESOURCE_KINDS[subresource] or (rt.group, rt.version, rt.kind)
 
 
-def api_resource_list(group: str, version: str) -> dict[str, Any] | None:
-    members = [rt for rt in RESOURCES if (rt.group, rt.version) == (group, version)]
+def api_resource_list(served: Served, group: str, version: str) -> dict[str, Any] | None:
+    members = [rt for rt in served if (rt.group, rt.version) == (group, version)]
     if not members:
         return None
     resources: list[dict[str, Any]] = []
@@ -128,14 +133,14 @@ def api_resource_list(group: str, version: str) -> dict[str, Any] | None:
     }
 
 
-def aggregated_discovery(core: bool) -> dict[str, Any]:
+def aggregated_discovery(served: Served, core: bool) -> dict[str, Any]:
     """The APIGroupDiscoveryList for /api (`core`) or for /apis."""
     items = []
-    for group, version in group_versions():
+    for group, version in group_versions(served):
         if (group == "") != core:
             continue
         resources = []
-        for rt in RESOURCES:
+        for rt in served:
             if (rt.group, rt.version) != (group, version):
                 continue
             entry: dict[str, Any] = {
@@ -183,10 +188,9 @@ def _openapi_path(group: str, version: str) -> str:
     return f"apis/{group}/{version}" if group else f"api/{version}"
 
 
-@cache
-def openapi_group_version(group: str, version: str) -> bytes | None:
+def openapi_group_version(served: Served, group: str, version: str) -> bytes | None:
     """A group-version's OpenAPI v3 document: a PATCH per kind that takes `fieldValidation`."""
-    members = [rt for rt in RESOURCES if (rt.group, rt.version) == (group, version)]
+    members = [rt for rt in served if (rt.group, rt.version) == (group, version)]
     if not members:
         return None
     paths: dict[str, Any] = {}
@@ -223,11 +227,10 @@ def openapi_group_version(group: str, version: str) -> bytes | None:
     return orjson.dumps(document)
 
 
-@cache
-def openapi_root() -> bytes:
+def openapi_root(served: Served) -> bytes:
     paths = {}
-    for group, version in group_versions():
-        document = openapi_group_version(group, version)
+    for group, version in group_versions(served):
+        document = openapi_group_version(served, group, version)
         assert document is not None
         digest = hashlib.sha512(document).hexdigest().upper()[:128]
         path = _openapi_path(group, version)

@@ -14,18 +14,13 @@ from typing import Any
 
 import orjson
 
-from k9lite.demo.resources import ResourceType, find_resource
-
 __all__ = [
     "CORE_EVENT_FIELD_PATHS",
-    "EVENTS_V1",
     "EVENTS_V1_FIELD_LABELS",
     "patch_to_core",
     "to_core",
     "to_events_v1",
 ]
-
-EVENTS_V1: ResourceType = find_resource("events.k8s.io", "v1", "events")  # type: ignore[assignment]
 
 # core/v1 name -> events.k8s.io/v1 name, for the fields whose name differs.
 _RENAMED = {
@@ -73,7 +68,7 @@ def _rename(obj: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
 def to_events_v1(core: dict[str, Any]) -> dict[str, Any]:
     """A stored core/v1 Event as events.k8s.io/v1 serves it."""
     event = _rename(core, _RENAMED)
-    event["apiVersion"], event["kind"] = EVENTS_V1.group_version, "Event"
+    event["apiVersion"], event["kind"] = "events.k8s.io/v1", "Event"
     for name in _OMIT_EMPTY_V1:
         if not event.get(name, 1):
             del event[name]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
-import math
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -27,19 +24,16 @@ from k9lite.demo.requests import (
     wants_table,
 )
 from k9lite.demo.resources import ResourceType
+from k9lite.demo.scale_subresource import get_scale, patch_scale, update_scale
 from k9lite.demo.service_proxy import ServiceProxy
-from k9lite.demo.store import StoreEvent
-from k9lite.demo.tables import table
+from k9lite.demo.tables import Printer, table
+from k9lite.demo.watch import WatchStream
 from k9lite.demo.wire import json_response
-from k9lite.demo.wire_forms import WireForm, wire_form
-from k9lite.demo.zero import zero_object
+from k9lite.demo.wire_forms import WireForm
 
 __all__ = ["ResourceHandlers", "json_response"]
 
-_DEFAULT_WATCH_SECONDS = 1800
-_INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 _TYPE_KEYS = ("apiVersion", "kind")
-_BOOKMARK_BEFORE_TIMEOUT = 1.5
 
 
 def _list_kind(rt: ResourceType) -> dict[str, str]:
@@ -72,7 +66,7 @@ class ResourceHandlers:
             return await self._serve(request, path)
 
     async def _serve(self, request: web.Request, path: ResourcePath) -> web.StreamResponse:
-        form, method = wire_form(path.resource), request.method
+        form, method = self.registry.kinds.wire_form(path.resource), request.method
         rt = form.stored
         namespace = path.namespace if rt.namespaced else None
         if rt.namespaced and path.namespace is None and (path.name or method != "GET"):
@@ -82,7 +76,7 @@ class ResourceHandlers:
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":
-                options = _list_options(request.query, form)
+                options = self._list_options(request.query, form)
                 if options.watch:
                     return await self._watch(request, form, namespace, options)
                 if not options.continue_token:
@@ -131,6 +125,17 @@ class ResourceHandlers:
 
     # -- reads ----------------------------------------------------------------------------------
 
+    def _list_options(self, query: Any, form: WireForm) -> ListOptions:
+        """A list's options, its field selector checked against the served resource's labels
+        and pointed at the stored object's paths."""
+        labels = self.registry.kinds.strategy(form.served).field_labels
+        options = ListOptions.from_query(query, labels)
+        return dataclasses.replace(options, fields=form.stored_fields(options.fields))
+
+    def _printer(self, form: WireForm) -> Printer:
+        """The served resource's printer (a custom resource's columns are per version)."""
+        return self.registry.kinds.strategy(form.served).printer
+
     async def _fresh(self, resource_version: str) -> None:
         """A read "not older than" a version waits for the store to reach it (or is refused)."""
         await wait_until_fresh(
@@ -144,7 +149,7 @@ class ResourceHandlers:
             include = request.query.get("includeObject", "Metadata")
             return json_response(
                 table(
-                    form.stored.plural,
+                    self._printer(form),
                     [obj],
                     now=_now(),
                     include_object=include,
@@ -197,7 +202,7 @@ class ResourceHandlers:
         if wants_table(request):
             return json_response(
                 table(
-                    rt.plural,
+                    self._printer(form),
                     items,
                     now=_now(),
                     include_object=options.include_object,
@@ -227,7 +232,7 @@ class ResourceHandlers:
         self, request: web.BaseRequest, form: WireForm, namespace: str | None
     ) -> web.Response:
         rt = form.stored
-        options = _list_options(request.query, form)
+        options = self._list_options(request.query, form)
         deleted = [
             self.registry.delete(rt, namespace, obj["metadata"]["name"])
             for obj in list(self._select(rt, namespace, options))
@@ -249,122 +254,15 @@ class ResourceHandlers:
         namespace: str | None,
         options: ListOptions,
     ) -> web.StreamResponse:
-        rt = form.stored
-        initial = options.send_initial_events
-        if initial is None:
-            # Without sendInitialEvents, a watch from "" or "0" starts with the current state.
-            initial = options.resource_version in ("", "0")
-        response = web.StreamResponse(headers={"Content-Type": "application/json"})
-        response.enable_chunked_encoding()
-        table_form = wants_table(request)
-        first_row = True
-
-        async def send(type_: str, obj: dict[str, Any]) -> None:
-            nonlocal first_row
-            if table_form and type_ in ("ADDED", "MODIFIED", "DELETED"):
-                obj = table(
-                    rt.plural,
-                    [obj],
-                    now=_now(),
-                    include_object=options.include_object,
-                    resource_version=obj["metadata"]["resourceVersion"],
-                    with_column_definitions=first_row,
-                )
-                first_row = False
-            elif type_ in ("ADDED", "MODIFIED", "DELETED"):
-                obj = form.to_wire(obj)
-            await response.write(orjson.dumps({"type": type_, "object": obj}) + b"\n")
-
-        requested = parse_resource_version(options.resource_version)
-        since = self.store.resource_version if initial else requested
-        try:
-            # A watch from a version ahead of the store (a restarted server's counter began
-            # again) ends with an ERROR event, as the watch cache sends its errors.
-            await wait_until_fresh(self.store, requested, self.freshness_timeout)
-            queue = self.store.subscribe(rt, since)
-        except APIError as exc:
-            await response.prepare(request)
-            await send("ERROR", exc.status())
-            return response
-        snapshot = list(self._select(rt, namespace, options)) if initial else []
-        await response.prepare(request)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + (options.timeout_seconds or _DEFAULT_WATCH_SECONDS)
-        try:
-            for obj in snapshot:
-                await send("ADDED", obj)
-            if options.send_initial_events:
-                await send("BOOKMARK", self._bookmark(form.served, {_INITIAL_EVENTS_END: "true"}))
-            bookmark_at = self._next_bookmark(loop.time(), deadline, options)
-            while (remaining := deadline - loop.time()) > 0:
-                try:
-                    event = await asyncio.wait_for(
-                        queue.get(), min(remaining, max(0.0, bookmark_at - loop.time()))
-                    )
-                except asyncio.TimeoutError:
-                    if loop.time() >= bookmark_at:
-                        await send("BOOKMARK", self._bookmark(form.served, None))
-                        bookmark_at = self._next_bookmark(loop.time(), deadline, options)
-                    continue
-                if event is None:
-                    break
-                change = self._visible_change(event, namespace, options)
-                if change is not None:
-                    await send(change, event.obj)
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
-        finally:
-            self.store.unsubscribe(rt, queue)
-        with contextlib.suppress(ConnectionResetError):
-            await response.write_eof()
-        return response
-
-    def _next_bookmark(self, now: float, deadline: float, options: ListOptions) -> float:
-        """When the next BOOKMARK is due: every interval, and once shortly before the timeout.
-
-        The watch cache sends one about 2 s before a watch's deadline (its bookmark timer ticks
-        every second: recorded 1.27 s before a 6 s timeout) so the client resumes from a fresh
-        resourceVersion; `inf` when bookmarks were not asked for or the last one is sent.
-        """
-        if not options.allow_bookmarks:
-            return math.inf
-        heartbeat = now + self.bookmark_interval
-        last_call = deadline - _BOOKMARK_BEFORE_TIMEOUT
-        if heartbeat < last_call:
-            return heartbeat
-        return last_call if last_call > now else math.inf
-
-    def _bookmark(self, rt: ResourceType, annotations: dict[str, str] | None) -> dict[str, Any]:
-        """The kind's empty object with only a resourceVersion, as the watch cache sends it."""
-        bookmark = zero_object(rt.kind, rt.group_version)
-        bookmark["metadata"]["resourceVersion"] = str(self.store.resource_version)
-        if annotations:
-            bookmark["metadata"]["annotations"] = annotations
-        return bookmark
-
-    @staticmethod
-    def _visible_change(
-        event: StoreEvent, namespace: str | None, options: ListOptions
-    ) -> str | None:
-        """The event type a filtered watcher sees: moving into the filter is ADDED, out DELETED."""
-
-        def visible(obj: dict[str, Any] | None) -> bool:
-            if obj is None:
-                return False
-            meta = obj["metadata"]
-            return (
-                (namespace is None or meta.get("namespace") == namespace)
-                and options.labels.matches(meta.get("labels") or {})
-                and options.fields.matches(obj)
-            )
-
-        now_visible = visible(event.obj)
-        if event.type != "MODIFIED":
-            return event.type if now_visible or visible(event.old) else None
-        was_visible = visible(event.old)
-        if now_visible:
-            return "MODIFIED" if was_visible else "ADDED"
-        return "DELETED" if was_visible else None
+        return await WatchStream(
+            self.store,
+            form,
+            self._printer(form),
+            namespace,
+            options,
+            bookmark_interval=self.bookmark_interval,
+            freshness_timeout=self.freshness_timeout,
+        ).serve(request, lambda: list(self._select(form.stored, namespace, options)))
 
     # -- scale ----------------------------------------------------------------------------------
 
@@ -372,14 +270,15 @@ class ResourceHandlers:
         self, request: web.BaseRequest, rt: ResourceType, namespace: str, name: str
     ) -> web.Response:
         if request.method == "GET":
-            return json_response(self.registry.get_scale(rt, namespace, name))
+            return json_response(get_scale(self.registry, rt, namespace, name))
         if request.method == "PUT":
             return json_response(
-                self.registry.update_scale(rt, namespace, name, await read_body(request))
+                update_scale(self.registry, rt, namespace, name, await read_body(request))
             )
         if request.method == "PATCH":
             return json_response(
-                self.registry.patch_scale(
+                patch_scale(
+                    self.registry,
                     rt,
                     namespace,
                     name,
@@ -420,10 +319,3 @@ def _method_not_allowed(method: str) -> APIError:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _list_options(query: Any, form: WireForm) -> ListOptions:
-    """A list's options, its field selector checked against the served resource's labels and
-    pointed at the stored object's paths."""
-    options = ListOptions.from_query(query, form.served)
-    return dataclasses.replace(options, fields=form.stored_fields(options.fields))

@@ -14,30 +14,22 @@ from typing import Any
 
 from k9lite.demo import allocators, managed_fields
 from k9lite.demo.admission import admit_pod
-from k9lite.demo.defaults import apply_defaults
 from k9lite.demo.errors import APIError, bad_request, conflict, invalid
 from k9lite.demo.int32_fields import check_decodable_body, check_decodable_patch
+from k9lite.demo.kinds.catalog import Catalog, stored_resource
+from k9lite.demo.kinds.strategy import Strategy
 from k9lite.demo.limits import DEFAULT_MAX_PODS
 from k9lite.demo.patch import MalformedPatch, PatchError, UnsupportedPatchType, apply_patch
 from k9lite.demo.pod_cap import PodCap
-from k9lite.demo.resources import RESOURCES, ResourceType
+from k9lite.demo.resources import ResourceType
+from k9lite.demo.service_allocation import allocate_service, keep_service_allocations
 from k9lite.demo.store import Store, clone
-from k9lite.demo.validation import Cause, invalid_message, validate
+from k9lite.demo.validation import Cause, invalid_message
 
-__all__ = ["Registry", "now_rfc3339", "resource"]
+__all__ = ["SUFFIX_ALPHABET", "Registry", "now_rfc3339", "patch_error", "resource"]
 
-# A kind served by two groups (Event: core and events.k8s.io) is stored under the first.
-_BY_KIND: dict[str, ResourceType] = {}
-for _rt in RESOURCES:
-    _BY_KIND.setdefault(_rt.kind, _rt)
 # Random name suffixes use the same alphabet as Kubernetes' rand.String: no vowels, no 0/1/3.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-# Kinds whose metadata.generation counts spec changes (what `observedGeneration` refers to);
-# an EndpointSlice's counts every change but to its metadata (its strategy's PrepareForUpdate).
-_GENERATION_KINDS = {"Deployment", "ReplicaSet", "EndpointSlice"}
-
-
-_SCALE = ResourceType("autoscaling", "v1", "Scale", "scale", True)
 
 
 Admission = Callable[[ResourceType, dict[str, Any], dict[str, Any] | None], None]
@@ -45,8 +37,8 @@ Admission = Callable[[ResourceType, dict[str, Any], dict[str, Any] | None], None
 
 
 def resource(kind: str) -> ResourceType:
-    """The resource type of a kind this server serves."""
-    return _BY_KIND[kind]
+    """The resource the objects of a built-in kind are stored as."""
+    return stored_resource(kind)
 
 
 def now_rfc3339(clock: Callable[[], datetime] | None = None) -> str:
@@ -68,6 +60,8 @@ class Registry:
         store.before_replace = _track_fields
         self.admission: list[Admission] = []
         """Checks run on every validated create and change, after kube-apiserver's admission."""
+        self.kinds = Catalog(store)
+        """The served kinds, built-in and custom, and the strategy of each."""
 
     def random_suffix(self, length: int = 5) -> str:
         return "".join(self.rng.choice(SUFFIX_ALPHABET) for _ in range(length))
@@ -77,6 +71,7 @@ class Registry:
     def create(
         self, rt: ResourceType, namespace: str | None, body: Any, *, dry_run: bool = False
     ) -> dict[str, Any]:
+        strategy = self.kinds.strategy(rt)
         check_decodable_body(rt.kind, rt.version, body)
         obj = self._check_body(rt, namespace, body)
         meta = obj["metadata"]
@@ -98,19 +93,24 @@ class Registry:
         meta["creationTimestamp"] = now_rfc3339()
         for transient in ("deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
             meta.pop(transient, None)
-        if rt.kind in _GENERATION_KINDS:
+        if strategy.counts_generation:
             meta["generation"] = 1
         if "status" in rt.subresources:
-            obj["status"] = _initial_status(rt.kind)
-        apply_defaults(rt.plural, obj)
+            # PrepareForCreate: with a status subresource, a create never sets the status.
+            if strategy.initial_status is None:
+                obj.pop("status", None)
+            else:
+                obj["status"] = clone(strategy.initial_status)
+        strategy.defaults(obj)
         _track_fields(rt, obj, None)
+        strategy.prepare(obj, None)
         if rt.kind == "Pod":
             admit_pod(obj, self.random_suffix())
-        self._validate(rt, obj, None)
+        self._validate(strategy, obj, None)
         for admit in self.admission:
             admit(rt, obj, None)
         if rt.kind == "Service":
-            self._allocate_service(obj, None)
+            self._allocate_service(obj)
         self.pod_cap.admit(rt, obj, None)
         if dry_run:
             return obj
@@ -157,7 +157,7 @@ class Registry:
         try:
             new = apply_patch(content_type, old, body, kind=rt.kind)
         except PatchError as exc:
-            raise _patch_error(exc) from None
+            raise patch_error(exc) from None
         check_decodable_patch(rt.kind, new)
         new = self._check_body(rt, namespace, new)
         wanted_version = new["metadata"].get("resourceVersion")
@@ -184,6 +184,7 @@ class Registry:
         subresource: str | None,
         dry_run: bool,
     ) -> dict[str, Any]:
+        strategy = self.kinds.strategy(rt)
         meta = new["metadata"]
         old_meta = old["metadata"]
         for kept in (
@@ -206,18 +207,20 @@ class Registry:
                 new["status"] = old["status"]
             else:
                 new.pop("status", None)
-        apply_defaults(rt.plural, new)
+        strategy.defaults(new)
+        if subresource is None:
+            strategy.prepare(new, old)
         if rt.kind == "Service":
-            _keep_service_allocations(new, old)
-        self._validate(rt, new, old)
+            keep_service_allocations(new, old)
+        self._validate(strategy, new, old)
         if rt.kind == "Service":
-            self._allocate_service(new, old)
+            self._allocate_service(new)
         if new == old:
             return old
         for admit in self.admission:
             admit(rt, new, old)
         self.pod_cap.admit(rt, new, old)
-        if rt.kind in _GENERATION_KINDS and _spec_changed(old, new):
+        if strategy.counts_generation and _spec_changed(old, new):
             new["metadata"]["generation"] = old_meta.get("generation", 1) + 1
         if dry_run:
             return new
@@ -255,6 +258,9 @@ class Registry:
             return self._terminate_pod(obj, grace)
         if rt.kind == "Namespace":
             self._empty_namespace(name)
+        # A CRD's objects go with it (the real server's finalizer deletes them first).
+        for defined in self.kinds.defined_by(rt, obj):
+            self._delete_all(defined)
         removed = self.store.delete(rt, namespace or "", name)
         if options.get("propagationPolicy") == "Orphan":
             self._orphan_dependents(removed["metadata"]["uid"])
@@ -274,13 +280,17 @@ class Registry:
         return self.store.replace(resource("Pod"), new)
 
     def _empty_namespace(self, namespace: str) -> None:
-        for rt in RESOURCES:
+        for rt in self.kinds.resources():
             if rt.namespaced:
-                for obj in list(self.store.iter(rt, namespace)):
-                    self.store.delete(rt, namespace, obj["metadata"]["name"])
+                self._delete_all(rt, namespace)
+
+    def _delete_all(self, rt: ResourceType, namespace: str | None = None) -> None:
+        for obj in list(self.store.iter(rt, namespace)):
+            meta = obj["metadata"]
+            self.store.delete(rt, meta.get("namespace", ""), meta["name"])
 
     def _orphan_dependents(self, owner_uid: str) -> None:
-        for rt in RESOURCES:
+        for rt in self.kinds.resources():
             for obj in list(self.store.iter(rt)):
                 refs = obj["metadata"].get("ownerReferences") or []
                 kept = [ref for ref in refs if ref.get("uid") != owner_uid]
@@ -290,73 +300,6 @@ class Registry:
                     if not kept:
                         del new["metadata"]["ownerReferences"]
                     self.store.replace(rt, new)
-
-    # -- scale subresource ----------------------------------------------------------------------
-
-    def get_scale(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:
-        obj = self.store.get(rt, namespace, name)
-        meta = obj["metadata"]
-        selector = obj["spec"].get("selector", {}).get("matchLabels", {})
-        return {
-            "kind": "Scale",
-            "apiVersion": "autoscaling/v1",
-            "metadata": {
-                key: meta[key]
-                for key in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-            },
-            "spec": {"replicas": obj["spec"].get("replicas", 1)},
-            "status": {
-                "replicas": obj.get("status", {}).get("replicas", 0),
-                "selector": ",".join(f"{k}={v}" for k, v in sorted(selector.items())),
-            },
-        }
-
-    def update_scale(
-        self, rt: ResourceType, namespace: str, name: str, scale: Any
-    ) -> dict[str, Any]:
-        # What cannot be decoded into an autoscaling/v1 Scale is a 400, as the real decoder says.
-        check_decodable_body("Scale", "v1", scale)
-        spec, meta = (
-            (scale.get("spec"), scale.get("metadata", {}))
-            if isinstance(scale, dict)
-            else (None, None)
-        )
-        replicas = spec.get("replicas", 0) if isinstance(spec, dict) else None
-        if (
-            not isinstance(meta, dict)
-            or not isinstance(replicas, int)
-            or isinstance(replicas, bool)
-        ):
-            raise bad_request("the body is not a Scale object: spec.replicas must be an integer")
-        obj = self.store.get(rt, namespace, name)
-        wanted_version = meta.get("resourceVersion")
-        if wanted_version and wanted_version != obj["metadata"]["resourceVersion"]:
-            raise conflict(rt, name)
-        if replicas < 0:
-            # The scale subresource validates an autoscaling/v1 Scale, and names it so.
-            message = f"Invalid value: {replicas}: must be greater than or equal to 0"
-            raise invalid(
-                _SCALE,
-                name,
-                f'Scale.autoscaling "{name}" is invalid: spec.replicas: {message}',
-                [("spec.replicas", message, "FieldValueInvalid")],
-            )
-        new = clone(obj)
-        new["spec"]["replicas"] = replicas
-        self._replace(rt, obj, new, subresource=None, dry_run=False)
-        return self.get_scale(rt, namespace, name)
-
-    def patch_scale(
-        self, rt: ResourceType, namespace: str, name: str, content_type: str, body: bytes
-    ) -> dict[str, Any]:
-        try:
-            scale = apply_patch(
-                content_type, self.get_scale(rt, namespace, name), body, kind="Scale"
-            )
-        except PatchError as exc:
-            raise _patch_error(exc) from None
-        check_decodable_patch("Scale", scale)
-        return self.update_scale(rt, namespace, name, scale)
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -389,10 +332,12 @@ class Registry:
             meta.pop("namespace", None)
         return obj
 
-    def _validate(self, rt: ResourceType, obj: dict[str, Any], old: dict[str, Any] | None) -> None:
-        causes = validate(rt.plural, obj, old=old)
+    def _validate(
+        self, strategy: Strategy, obj: dict[str, Any], old: dict[str, Any] | None
+    ) -> None:
+        causes = strategy.validate(obj, old)
         if causes:
-            self._reject(rt, obj, causes)
+            self._reject(strategy.resource, obj, causes)
 
     def _reject(self, rt: ResourceType, obj: dict[str, Any], causes: list[Cause]) -> None:
         name = obj["metadata"].get("name", "")
@@ -403,74 +348,8 @@ class Registry:
             [(c.field, c.message, c.reason) for c in causes],
         )
 
-    def _allocate_service(self, svc: dict[str, Any], old: dict[str, Any] | None) -> None:
-        """ClusterIP and NodePorts: keep what the Service asks for if free, else allocate."""
-        spec = svc["spec"]
-        uid = svc["metadata"]["uid"]
-        causes: list[Cause] = []
-        if spec.get("type") == "ExternalName":
-            spec.pop("clusterIP", None)
-            spec.pop("clusterIPs", None)
-        elif spec.get("clusterIP") != "None":
-
-            def taken(address: str) -> bool:
-                return self.allocations.cluster_ip_taken(address, by_other_than=uid)
-
-            wanted = spec.get("clusterIP")
-            if not wanted:
-                wanted = allocators.allocate_cluster_ip(taken, self.rng)
-                if wanted is None:
-                    causes.append(Cause("spec.clusterIPs", "range is full", "FieldValueInvalid"))
-            elif taken(wanted):
-                causes.append(
-                    Cause(
-                        "spec.clusterIPs",
-                        f"Invalid value: {wanted!r}: failed to allocate IP "
-                        f"{wanted}: provided IP is already allocated",
-                        "FieldValueInvalid",
-                    )
-                )
-            elif not allocators.in_service_cidr(wanted):
-                causes.append(
-                    Cause(
-                        "spec.clusterIPs",
-                        f"Invalid value: {wanted!r}: failed to allocate IP "
-                        f"{wanted}: the provided IP ({wanted}) is not in the valid "
-                        f"range. The range of valid IPs is "
-                        f"{allocators.SERVICE_CIDR}",
-                        "FieldValueInvalid",
-                    )
-                )
-            if wanted:
-                spec["clusterIP"] = wanted
-                spec["clusterIPs"] = [wanted]
-        else:
-            spec["clusterIPs"] = ["None"]
-        if spec.get("type") in ("NodePort", "LoadBalancer"):
-            taken_ports = self.allocations.node_ports_taken(by_other_than=uid)
-            for index, port in enumerate(spec.get("ports", ())):
-                wanted_port = port.get("nodePort")
-                if wanted_port in taken_ports:
-                    causes.append(
-                        Cause(
-                            f"spec.ports[{index}].nodePort",
-                            f"Invalid value: {wanted_port}: provided port is already allocated",
-                            "FieldValueInvalid",
-                        )
-                    )
-                elif not wanted_port:
-                    allocated = allocators.allocate_node_port(taken_ports, self.rng)
-                    if allocated is None:
-                        causes.append(
-                            Cause(
-                                f"spec.ports[{index}].nodePort",
-                                "range is full",
-                                "FieldValueInvalid",
-                            )
-                        )
-                    else:
-                        port["nodePort"] = allocated
-                taken_ports.add(port.get("nodePort", 0))
+    def _allocate_service(self, svc: dict[str, Any]) -> None:
+        causes = allocate_service(self.allocations, self.rng, svc)
         if causes:
             self._reject(resource("Service"), svc, causes)
 
@@ -481,16 +360,6 @@ def _track_fields(rt: ResourceType, new: dict[str, Any], old: dict[str, Any] | N
     managed_fields.track(rt.kind, rt.group_version, new, old)
 
 
-def _initial_status(kind: str) -> dict[str, Any]:
-    if kind == "Pod":
-        return {"phase": "Pending", "qosClass": "BestEffort"}
-    if kind == "Namespace":
-        return {"phase": "Active"}
-    if kind == "Service":
-        return {"loadBalancer": {}}
-    return {}
-
-
 def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     ignored = {"metadata", "status"}
     return {k: v for k, v in old.items() if k not in ignored} != {
@@ -498,47 +367,8 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     }
 
 
-def _keep_service_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:
-    """A Service keeps its ClusterIP and NodePorts across updates that leave them out."""
-    spec, old_spec = new.setdefault("spec", {}), old.get("spec", {})
-    if spec.get("type") == "ExternalName" or old_spec.get("type") == "ExternalName":
-        return
-    if not spec.get("clusterIP") and old_spec.get("clusterIP"):
-        spec["clusterIP"] = old_spec["clusterIP"]
-        spec["clusterIPs"] = old_spec.get("clusterIPs", [old_spec["clusterIP"]])
-    if spec.get("type") in ("NodePort", "LoadBalancer"):
-        old_ports = {
-            (p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
-            for p in old_spec.get("ports", ())
-        }
-        for port in spec.get("ports", ()):
-            previous = old_ports.get((port.get("port"), port.get("protocol", "TCP")))
-            if not port.get("nodePort") and previous:
-                port["nodePort"] = previous
-    else:
-        # Leaving NodePort/LoadBalancer drops what only applies there, as the real server's
-        # dropTypeDependentFields does, unless the update sets it anew.
-        for port in spec.get("ports", ()):
-            if port.get("nodePort") and port.get("nodePort") == _old_node_port(old_spec, port):
-                del port["nodePort"]
-        for field in ("externalTrafficPolicy", "healthCheckNodePort"):
-            if field in spec and spec[field] == old_spec.get(field):
-                del spec[field]
-    if spec.get("type") != "LoadBalancer":
-        for field in ("allocateLoadBalancerNodePorts", "loadBalancerClass"):
-            if field in spec and spec[field] == old_spec.get(field):
-                del spec[field]
-
-
-def _old_node_port(old_spec: Mapping[str, Any], port: Mapping[str, Any]) -> int | None:
-    for candidate in old_spec.get("ports", ()):
-        if candidate.get("port") == port.get("port"):
-            node_port: int | None = candidate.get("nodePort")
-            return node_port
-    return None
-
-
-def _patch_error(exc: PatchError) -> APIError:
+def patch_error(exc: PatchError) -> APIError:
+    """The Status a patch that cannot be applied is answered with."""
     if isinstance(exc, UnsupportedPatchType):
         return APIError(415, "UnsupportedMediaType", str(exc))
     if isinstance(exc, MalformedPatch):

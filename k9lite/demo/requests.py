@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +13,8 @@ import yaml
 from aiohttp import web
 
 from k9lite.demo.errors import APIError, bad_request
-from k9lite.demo.events_v1 import EVENTS_V1_FIELD_LABELS
 from k9lite.demo.protobuf import PROTOBUF_CONTENT_TYPE, ProtobufError, decode
-from k9lite.demo.resources import ResourceType, find_resource
+from k9lite.demo.resources import ResourceType
 from k9lite.model.selectors import FieldSelector, LabelSelector, SelectorError
 
 __all__ = [
@@ -29,43 +29,7 @@ __all__ = [
 ]
 
 TABLE_MEDIA = "as=Table"
-# The fields each resource (by qualified name) can be selected by: kube-apiserver's field label
-# conversion functions.
 _COMMON_FIELD_LABELS = frozenset({"metadata.name", "metadata.namespace"})
-_FIELD_LABELS = {
-    "pods": frozenset(
-        {
-            "spec.nodeName",
-            "spec.restartPolicy",
-            "spec.schedulerName",
-            "spec.serviceAccountName",
-            "spec.hostNetwork",
-            "status.phase",
-            "status.podIP",
-            "status.nominatedNodeName",
-        }
-    ),
-    "events": frozenset(
-        {
-            "involvedObject.kind",
-            "involvedObject.namespace",
-            "involvedObject.name",
-            "involvedObject.uid",
-            "involvedObject.apiVersion",
-            "involvedObject.resourceVersion",
-            "involvedObject.fieldPath",
-            "reason",
-            "reportingComponent",
-            "source",
-            "type",
-        }
-    ),
-    "events.events.k8s.io": frozenset(EVENTS_V1_FIELD_LABELS),
-    "nodes": frozenset({"spec.unschedulable"}),
-    "namespaces": frozenset({"status.phase"}),
-    "replicasets.apps": frozenset({"status.replicas"}),
-    "services": frozenset({"spec.clusterIP", "spec.type"}),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +48,10 @@ def _not_found() -> APIError:
     return APIError(404, "NotFound", "the server could not find the requested resource", details={})
 
 
-def parse_resource_path(path: str) -> ResourcePath:
+def parse_resource_path(
+    path: str, find: Callable[[str, str, str], ResourceType | None]
+) -> ResourcePath:
+    """The resource a path names; `find` looks (group, version, plural) up among those served."""
     parts = path.strip("/").split("/")
     if parts[0] == "api" and len(parts) >= 3:
         group, version, rest = "", parts[1], parts[2:]
@@ -93,13 +60,9 @@ def parse_resource_path(path: str) -> ResourcePath:
     else:
         raise _not_found()
     namespace = None
-    if (
-        rest[0] == "namespaces"
-        and len(rest) >= 3
-        and find_resource(group, version, rest[2]) is not None
-    ):
+    if rest[0] == "namespaces" and len(rest) >= 3 and find(group, version, rest[2]) is not None:
         namespace, rest = rest[1], rest[2:]
-    rt = find_resource(group, version, rest[0])
+    rt = find(group, version, rest[0])
     if rt is None:
         raise _not_found()
     name = rest[1] if len(rest) > 1 else None
@@ -131,13 +94,15 @@ class ListOptions:
     include_object: str
 
     @classmethod
-    def from_query(cls, query: Any, rt: ResourceType) -> ListOptions:
+    def from_query(cls, query: Any, field_labels: frozenset[str]) -> ListOptions:
+        """The options of a list or watch of a resource selectable by `field_labels` (beyond
+        metadata.name and metadata.namespace, which every resource is)."""
         try:
             labels = LabelSelector.parse(query.get("labelSelector", ""))
             fields = FieldSelector.parse(query.get("fieldSelector", ""))
         except SelectorError as exc:
             raise bad_request(str(exc)) from None
-        supported = _COMMON_FIELD_LABELS | _FIELD_LABELS.get(rt.qualified, frozenset())
+        supported = _COMMON_FIELD_LABELS | field_labels
         for path, _, _ in fields.requirements:
             if path not in supported:
                 raise bad_request(f"field label not supported: {path}")

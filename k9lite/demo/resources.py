@@ -1,10 +1,10 @@
-"""The resource types the demo API server serves, as discovery describes them."""
+"""A REST resource type, as discovery describes it; the kinds that are served live in `kinds/`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["RBAC_GROUP", "RESOURCES", "ResourceType", "find_resource"]
+__all__ = ["RBAC_GROUP", "ResourceType"]
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 _VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
@@ -12,16 +12,20 @@ _VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "updat
 
 @dataclass(frozen=True, slots=True)
 class ResourceType:
-    """One REST resource: where it lives, what it is called, and what it supports."""
+    """One REST resource: where it lives, what it is called, and what it supports.
+
+    Two values are the same resource when group, version and plural agree: a custom resource
+    keeps its stored objects when its CRD changes its short names or categories.
+    """
 
     group: str
     version: str
-    kind: str
+    kind: str = field(compare=False)
     plural: str
-    namespaced: bool
-    short_names: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    subresources: tuple[str, ...] = ()
+    namespaced: bool = field(compare=False)
+    short_names: tuple[str, ...] = field(default=(), compare=False)
+    categories: tuple[str, ...] = field(default=(), compare=False)
+    subresources: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def group_version(self) -> str:
@@ -45,36 +49,3 @@ class ResourceType:
     @property
     def verbs(self) -> tuple[str, ...]:
         return _VERBS
-
-
-RESOURCES: tuple[ResourceType, ...] = (
-    ResourceType("", "v1", "Namespace", "namespaces", False, ("ns",), (), ("status",)),
-    ResourceType("", "v1", "Node", "nodes", False, ("no",), (), ("status",)),
-    ResourceType("", "v1", "Pod", "pods", True, ("po",), ("all",), ("status",)),
-    ResourceType("", "v1", "Service", "services", True, ("svc",), ("all",), ("status", "proxy")),
-    ResourceType("", "v1", "Endpoints", "endpoints", True, ("ep",)),
-    ResourceType("", "v1", "Event", "events", True, ("ev",)),
-    ResourceType(
-        "apps", "v1", "Deployment", "deployments", True, ("deploy",), ("all",), ("status", "scale")
-    ),
-    ResourceType(
-        "apps", "v1", "ReplicaSet", "replicasets", True, ("rs",), ("all",), ("status", "scale")
-    ),
-    ResourceType("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", True),
-    ResourceType(
-        "networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",), (), ("status",)
-    ),
-    # The same stored Events as core/v1, converted (see events_v1).
-    ResourceType("events.k8s.io", "v1", "Event", "events", True, ("ev",)),
-    ResourceType(RBAC_GROUP, "v1", "ClusterRoleBinding", "clusterrolebindings", False),
-    ResourceType(RBAC_GROUP, "v1", "ClusterRole", "clusterroles", False),
-    ResourceType(RBAC_GROUP, "v1", "RoleBinding", "rolebindings", True),
-    ResourceType(RBAC_GROUP, "v1", "Role", "roles", True),
-)
-
-_BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCES}
-
-
-def find_resource(group: str, version: str, plural: str) -> ResourceType | None:
-    """The resource served at /api[s]/GROUP/VERSION/PLURAL, if this server has it."""
-    return _BY_PATH.get((group, version, plural))

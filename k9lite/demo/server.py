@@ -175,22 +175,26 @@ class APIServer:
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         path = request.path.rstrip("/") or "/"
         accept = request.headers.get("Accept", "")
+        kinds = self.registry.kinds
+        served = kinds.resources()
         if path == "/version":
             return json_response(discovery.version_info())
         if path in ("/healthz", "/livez", "/readyz"):
             return web.Response(text="ok")
         if path in ("/api", "/apis"):
             if "as=APIGroupDiscoveryList" in accept:
-                body = discovery.aggregated_discovery(core=path == "/api")
+                body = discovery.aggregated_discovery(served, core=path == "/api")
                 return web.Response(
                     body=orjson.dumps(body),
                     headers={"Content-Type": discovery.AGGREGATED_CONTENT_TYPE},
                 )
             if path == "/api":
                 return json_response(discovery.api_versions(f"127.0.0.1:{self.port}"))
-            return json_response(discovery.api_group_list())
+            return json_response(discovery.api_group_list(served))
         if path == "/openapi/v3":
-            return web.Response(body=discovery.openapi_root(), content_type="application/json")
+            return web.Response(
+                body=discovery.openapi_root(served), content_type="application/json"
+            )
         if path.startswith("/openapi/v3/"):
             gv = path.removeprefix("/openapi/v3/").split("/")
             group, version = (
@@ -198,15 +202,15 @@ class APIServer:
                 if gv[0] == "apis" and len(gv) == 3
                 else (("", gv[1]) if gv[0] == "api" and len(gv) == 2 else ("?", "?"))
             )
-            document = discovery.openapi_group_version(group, version)
+            document = discovery.openapi_group_version(served, group, version)
             if document is not None:
                 return web.Response(body=document, content_type="application/json")
         parts = path.strip("/").split("/")
         if parts[0] == "api" and len(parts) == 2 or parts[0] == "apis" and len(parts) == 3:
             group, version = ("", parts[1]) if parts[0] == "api" else (parts[1], parts[2])
-            listing = discovery.api_resource_list(group, version)
+            listing = discovery.api_resource_list(served, group, version)
             if listing is not None:
                 return json_response(listing)
         if parts[0] in ("api", "apis") and len(parts) > 2:
-            return await self.handlers.handle(request, parse_resource_path(path))
+            return await self.handlers.handle(request, parse_resource_path(path, kinds.find))
         raise APIError(404, "NotFound", "the server could not find the requested resource")

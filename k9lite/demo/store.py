@@ -127,7 +127,7 @@ class Store:
         found = [
             self._objects[dep_rt][key]
             for dep_rt, key in self._dependents.get(owner_uid, ())
-            if rt is None or dep_rt is rt
+            if rt is None or dep_rt == rt
         ]
         found.sort(key=_key)
         return found
@@ -234,7 +234,7 @@ class Store:
             raise gone(f"too old resource version: {since} ({self._compacted + 1})")
         queue: asyncio.Queue[StoreEvent | None] = asyncio.Queue()
         for event in self._history:
-            if event.resource is rt and event.resource_version > since:
+            if event.resource == rt and event.resource_version > since:
                 queue.put_nowait(event)
         self._watchers.setdefault(rt, set()).add(queue)
         return queue

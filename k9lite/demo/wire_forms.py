@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k9lite.demo import events_v1
-from k9lite.demo.resources import ResourceType, find_resource
+from k9lite.demo.kinds.builtin import event, event_events_k8s_io
+from k9lite.demo.resources import ResourceType
 from k9lite.model.selectors import FieldSelector
 
 __all__ = ["WireForm", "wire_form"]
@@ -43,13 +44,14 @@ class WireForm:
         )
 
 
-_CORE_EVENTS: ResourceType = find_resource("", "v1", "events")  # type: ignore[assignment]
+_CORE_EVENTS = event.STRATEGY.resource
+_EVENTS_V1 = event_events_k8s_io.STRATEGY.resource
 _FORMS = {
     _CORE_EVENTS: WireForm(
         _CORE_EVENTS, _CORE_EVENTS, field_paths=events_v1.CORE_EVENT_FIELD_PATHS
     ),
-    events_v1.EVENTS_V1: WireForm(
-        events_v1.EVENTS_V1,
+    _EVENTS_V1: WireForm(
+        _EVENTS_V1,
         _CORE_EVENTS,
         to_wire=events_v1.to_events_v1,
         from_wire=events_v1.to_core,
@@ -63,5 +65,5 @@ _FORMS = {
 
 
 def wire_form(rt: ResourceType) -> WireForm:
-    """How `rt` is stored: most resources as they are served."""
+    """How a built-in `rt` is stored: most resources as they are served."""
     return _FORMS.get(rt) or WireForm(rt, rt)

@@ -18,9 +18,9 @@ import pytest
 from kubernetes import client, config
 
 from k9lite.demo.cluster import DemoCluster
-from k9lite.demo.defaults import apply_defaults
 from k9lite.demo.managed_fields import track, writing_as
 from tests.conftest import Kubectl, wait_for
+from tests.demo.kinds import strategy
 from tests.demo.test_api_errors import connect
 
 RECORDED = Path(__file__).with_name("differential") / "recorded"
@@ -39,7 +39,7 @@ def test_a_created_deployment_is_owned_field_by_field_as_recorded() -> None:
         recorded["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
     )
     applied["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration": "{}"}
-    apply_defaults("deployments", applied)
+    strategy("deployments").defaults(applied)
     with writing_as("kubectl-client-side-apply"):
         track("Deployment", "apps/v1", applied, None)
     (entry,) = applied["metadata"]["managedFields"]

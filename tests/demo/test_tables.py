@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from k9lite.demo.tables import (
     InvalidIncludeObject,
     InvalidTimestamp,
-    column_definitions,
     human_duration,
     table,
     table_row,
 )
+from tests.demo.kinds import column_definitions, printer
 
 NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -36,7 +36,7 @@ def _load(text: str) -> dict[str, Any]:
 
 
 def _cells(resource: str, text: str) -> list[Any]:
-    cells: list[Any] = table_row(resource, _load(text), now=NOW)["cells"]
+    cells: list[Any] = table_row(printer(resource), _load(text), now=NOW)["cells"]
     return cells
 
 
@@ -67,7 +67,8 @@ def _headers(resource: str, priority: int) -> str:
             "LAST SEEN, TYPE, REASON, OBJECT, MESSAGE",
             "SUBOBJECT, SOURCE, FIRST SEEN, COUNT, NAME",
         ),
-        ("configmaps", "NAME, CREATED AT", ""),
+        ("customresourcedefinitions", "NAME, CREATED AT", ""),
+        ("roles", "NAME, CREATED AT", ""),
     ],
 )
 def test_column_headers_as_kubectl_prints_them(resource: str, narrow: str, wide_only: str) -> None:
@@ -80,7 +81,7 @@ def test_column_definitions_carry_types_and_formats() -> None:
     assert pods["Name"]["format"] == "name"
     assert pods["Restarts"]["type"] == "string"
     assert [c["type"] for c in column_definitions("replicasets")][1:4] == ["integer"] * 3
-    generic = column_definitions("configmaps")
+    generic = column_definitions("customresourcedefinitions")
     assert generic[1]["type"] == "date"
     assert set(generic[0]) == {"name", "type", "format", "description", "priority"}
 
@@ -295,11 +296,11 @@ def test_pod_cells(pod: str, cells: list[Any]) -> None:
 def test_finished_pods_carry_a_completed_row_condition() -> None:
     pod = _load(RUNNING_POD)
     pod["status"]["phase"] = "Failed"
-    row = table_row("pods", pod, now=NOW)
+    row = table_row(printer("pods"), pod, now=NOW)
     assert row["conditions"] == [
         {"type": "Completed", "status": "True", "reason": "Failed", "message": "The pod failed."}
     ]
-    assert "conditions" not in table_row("pods", _load(RUNNING_POD), now=NOW)
+    assert "conditions" not in table_row(printer("pods"), _load(RUNNING_POD), now=NOW)
 
 
 SERVICE_CREATED = 'creationTimestamp: "2024-04-30T12:00:00Z"'
@@ -491,11 +492,11 @@ def test_node_cells() -> None:
     cordoned["status"]["conditions"][1]["status"] = "Unknown"
     cordoned["metadata"]["labels"] = {}
     cordoned["status"]["nodeInfo"] = {}
-    assert table_row("nodes", cordoned, now=NOW)["cells"][1:3] == [
+    assert table_row(printer("nodes"), cordoned, now=NOW)["cells"][1:3] == [
         "NotReady,SchedulingDisabled",
         "<none>",
     ]
-    assert table_row("nodes", cordoned, now=NOW)["cells"][7:] == ["<unknown>"] * 3
+    assert table_row(printer("nodes"), cordoned, now=NOW)["cells"][7:] == ["<unknown>"] * 3
 
 
 def test_namespace_cells() -> None:
@@ -529,7 +530,10 @@ def test_endpoint_slice_cells() -> None:
         "3m",
     ]
     empty = _load(SLICE) | {"endpoints": [], "ports": [{"name": "http"}, {}]}
-    assert table_row("endpointslices", empty, now=NOW)["cells"][2:4] == ["http,*", "<unset>"]
+    assert table_row(printer("endpointslices"), empty, now=NOW)["cells"][2:4] == [
+        "http,*",
+        "<unset>",
+    ]
 
 
 def test_endpoints_cells() -> None:
@@ -599,24 +603,24 @@ def test_event_cells() -> None:
 
 
 def test_generic_rows_are_name_and_rfc3339_creation_time() -> None:
-    configmap = 'metadata: {name: settings, creationTimestamp: "2024-05-01T13:00:00+01:00"}'
-    assert _cells("configmaps", configmap) == ["settings", "2024-05-01T12:00:00Z"]
-    assert _cells("configmaps", "metadata: {name: x}") == ["x", "0001-01-01T00:00:00Z"]
+    role = 'metadata: {name: settings, creationTimestamp: "2024-05-01T13:00:00+01:00"}'
+    assert _cells("roles", role) == ["settings", "2024-05-01T12:00:00Z"]
+    assert _cells("roles", "metadata: {name: x}") == ["x", "0001-01-01T00:00:00Z"]
 
 
 def test_include_object_variants() -> None:
     pod = _load(RUNNING_POD)
-    assert table_row("pods", pod, now=NOW)["object"] == {
+    assert table_row(printer("pods"), pod, now=NOW)["object"] == {
         "kind": "PartialObjectMetadata",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": pod["metadata"],
     }
-    assert table_row("pods", pod, now=NOW, include_object="Object")["object"] is pod
-    assert "object" not in table_row("pods", pod, now=NOW, include_object="None")
+    assert table_row(printer("pods"), pod, now=NOW, include_object="Object")["object"] is pod
+    assert "object" not in table_row(printer("pods"), pod, now=NOW, include_object="None")
     with pytest.raises(InvalidIncludeObject, match="not 'metadata'"):
-        table_row("pods", pod, now=NOW, include_object="metadata")
+        table_row(printer("pods"), pod, now=NOW, include_object="metadata")
     with pytest.raises(InvalidIncludeObject):
-        table("pods", [], now=NOW, resource_version="1", include_object="All")
+        table(printer("pods"), [], now=NOW, resource_version="1", include_object="All")
 
 
 def test_bad_timestamps_raise_a_typed_error() -> None:
@@ -626,14 +630,14 @@ def test_bad_timestamps_raise_a_typed_error() -> None:
 
 def test_table_envelope() -> None:
     pods = [_load(RUNNING_POD)]
-    first = table("pods", pods, now=NOW, resource_version="42")
+    first = table(printer("pods"), pods, now=NOW, resource_version="42")
     assert first["kind"] == "Table"
     assert first["apiVersion"] == "meta.k8s.io/v1"
     assert first["metadata"] == {"resourceVersion": "42"}
     assert first["columnDefinitions"] == column_definitions("pods")
     assert [row["cells"][0] for row in first["rows"]] == ["hostname-server-7d9f8-abcde"]
     page = table(
-        "pods",
+        printer("pods"),
         pods,
         now=NOW,
         resource_version="42",
@@ -725,7 +729,7 @@ async def test_real_kubectl_prints_the_table(tmp_path: Path) -> None:
         pod["metadata"]["creationTimestamp"] = (now - timedelta(minutes=60)).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )
-        return web.json_response(table("pods", [pod], now=now, resource_version="7"))
+        return web.json_response(table(printer("pods"), [pod], now=now, resource_version="7"))
 
     async def discovery(request: web.Request) -> web.Response:
         documents: dict[str, Any] = {

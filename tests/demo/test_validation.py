@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from k9lite.demo.defaults import apply_defaults
-from k9lite.demo.validation import Cause, invalid_message, validate
+from k9lite.demo.validation import Cause, invalid_message
+from tests.demo.kinds import strategy
 
 # -- the walkthrough manifests (WALKTHROUGHS.md W2, W3, W5, W6) ---------------------------------
 
@@ -142,12 +142,12 @@ _OTHERS = [
 
 def _defaulted(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(obj)
-    apply_defaults(resource, result)
+    strategy(resource).defaults(result)
     return result
 
 
 def _messages(resource: str, obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[str]:
-    causes = validate(resource, _defaulted(resource, obj), old=old)
+    causes = strategy(resource).validate(_defaulted(resource, obj), old)
     return [f"{cause.field}: {cause.message}" for cause in causes]
 
 
@@ -167,7 +167,7 @@ def test_defaulted_objects_stay_valid_on_an_identical_update(
     resource: str, manifest: dict[str, Any]
 ) -> None:
     stored = _defaulted(resource, manifest)
-    assert validate(resource, stored, old=stored) == []
+    assert strategy(resource).validate(stored, stored) == []
 
 
 # -- defaults -----------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ def test_namespace_endpoint_defaults() -> None:
 
 def test_unknown_resources_are_left_alone() -> None:
     event = {"metadata": {"name": "e"}}
-    apply_defaults("events", event)
+    strategy("events").defaults(event)
     assert event == {"metadata": {"name": "e"}}
 
 
@@ -300,7 +300,7 @@ def _pod(*containers: dict[str, Any]) -> dict[str, Any]:
 def test_invalid_name_message() -> None:
     deployment = _deployment()
     deployment["metadata"]["name"] = "My_Deployment"
-    causes = validate("deployments", _defaulted("deployments", deployment))
+    causes = strategy("deployments").validate(_defaulted("deployments", deployment), None)
     assert causes == [
         Cause(
             "metadata.name",
@@ -373,7 +373,7 @@ def test_wrong_json_types_are_reported_not_raised() -> None:
 
 def test_selector_must_match_template_labels() -> None:
     deployment = _deployment(selector={"matchLabels": {"app": "other"}})
-    causes = validate("deployments", _defaulted("deployments", deployment))
+    causes = strategy("deployments").validate(_defaulted("deployments", deployment), None)
     assert invalid_message("Deployment.apps", "hostname-server", causes) == (
         'Deployment.apps "hostname-server" is invalid: spec.template.metadata.labels: Invalid '
         'value: {"app":"hostname-server"}: `selector` does not match template `labels`'
@@ -464,7 +464,7 @@ def test_template_restart_policy_must_be_always() -> None:
 @pytest.mark.parametrize("resource", ["deployments", "replicasets"])
 def test_selector_is_immutable(resource: str) -> None:
     stored = _defaulted(resource, _deployment())
-    assert validate(resource, stored, old=stored) == []
+    assert strategy(resource).validate(stored, stored) == []
     changed = _deployment(selector={"matchLabels": {"app": "hostname-server", "v": "2"}})
     changed["spec"]["template"]["metadata"]["labels"]["v"] = "2"
     assert _messages(resource, changed, old=stored) == [
@@ -541,7 +541,7 @@ def test_pod_policies() -> None:
 
 def test_node_port_range_message() -> None:
     service = _service(type="NodePort", ports=[{"port": 80, "nodePort": 80}])
-    causes = validate("services", _defaulted("services", service))
+    causes = strategy("services").validate(_defaulted("services", service), None)
     assert invalid_message("Service", "x", causes) == (
         'Service "x" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not '
         "in the valid range. The range of valid ports is 30000-32767"

@@ -10,8 +10,8 @@ from k9lite.demo.allocators import allocate_load_balancer_ip
 from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
+from k9lite.demo.kinds.catalog import BUILTIN
 from k9lite.demo.registry import Registry, now_rfc3339, resource
-from k9lite.demo.resources import RESOURCES
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tasks import observe
 from k9lite.model.selectors import LabelSelector
@@ -351,7 +351,7 @@ class GarbageCollector(Controller):
     """Deletes objects whose owner is gone (background cascading deletion)."""
 
     name = "garbage-collector"
-    kinds = tuple(dict.fromkeys(rt.kind for rt in RESOURCES))
+    kinds = tuple(dict.fromkeys(strategy.resource.kind for strategy in BUILTIN))
 
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
         if event.type == "DELETED":
@@ -360,7 +360,9 @@ class GarbageCollector(Controller):
 
     def reconcile(self, key: Key) -> float | None:
         for dependent in self.store.dependents(key[1]):
-            rt = resource(dependent["kind"])
+            rt = self.registry.kinds.stored_as(dependent["apiVersion"], dependent["kind"])
+            if rt is None:
+                continue
             meta = dependent["metadata"]
             self.registry.delete(
                 rt, meta.get("namespace"), meta["name"], {"propagationPolicy": "Background"}

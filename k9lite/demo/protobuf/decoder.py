@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -49,6 +50,7 @@ def decode(body: bytes) -> dict[str, Any]:
     return {"kind": kind, "apiVersion": api_version, **_decode_message(envelope["raw"], schema)}
 
 
+_MAP_KINDS = frozenset({Kind.STRING_MAP, Kind.QUANTITY_MAP, Kind.BYTES_MAP})
 _MERGED_KINDS = frozenset({Kind.MESSAGE, Kind.TIME, Kind.INT_OR_STRING, Kind.QUANTITY})
 
 
@@ -71,7 +73,7 @@ def _decode_message(data: bytes, message: Message) -> dict[str, Any]:
             found.setdefault(number, []).extend(packed_ints(payload, where))
         elif spec.repeated:
             found.setdefault(number, []).append(_decode_value(spec, payload, where))
-        elif spec.kind in (Kind.STRING_MAP, Kind.QUANTITY_MAP):
+        elif spec.kind in _MAP_KINDS:
             key, value = _decode_map_entry(as_bytes(payload, where), spec.kind, where)
             found.setdefault(number, {})[key] = value
         elif spec.kind in _MERGED_KINDS:
@@ -181,10 +183,12 @@ def _decode_fields_v1(data: bytes, where: str) -> Any:
 
 
 def _decode_map_entry(data: bytes, kind: Kind, where: str) -> tuple[str, str]:
-    """One `map<string, string|Quantity>` entry: a message with key 1 and value 2."""
+    """One `map<string, string|bytes|Quantity>` entry: a message with key 1 and value 2."""
     fields = last_fields(data, where)
     key = _text(as_bytes(fields.get(1, b""), f"{where} key"))
     value = as_bytes(fields.get(2, b""), f"{where} value")
     if kind is Kind.QUANTITY_MAP:
         return key, _decode_quantity(value, f"{where}[{key}]")
+    if kind is Kind.BYTES_MAP:
+        return key, base64.b64encode(value).decode()
     return key, _text(value)

@@ -1,10 +1,12 @@
-"""The objects decoded here (Service, Namespace, Deployment), keyed by apiVersion and kind."""
+"""The objects decoded here (Service, Namespace, Deployment, RBAC, ConfigMap, Secret), keyed by
+apiVersion and kind."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from k9lite.demo.protobuf.apimachinery import CONDITION, LABEL_SELECTOR, OBJECT_META
+from k9lite.demo.protobuf.config import CONFIG_OBJECTS
 from k9lite.demo.protobuf.pods import POD_TEMPLATE_SPEC
 from k9lite.demo.protobuf.rbac import RBAC_OBJECTS
 from k9lite.demo.protobuf.schema import (
@@ -176,4 +178,5 @@ OBJECTS: Mapping[tuple[str, str], Message] = {
     ("v1", "Service"): _object("Service", _SERVICE_SPEC, _SERVICE_STATUS),
     ("v1", "Namespace"): _object("Namespace", _NAMESPACE_SPEC, _NAMESPACE_STATUS),
     **RBAC_OBJECTS,
+    **CONFIG_OBJECTS,
 }

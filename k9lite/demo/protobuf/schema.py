@@ -42,6 +42,8 @@ class Kind(enum.Enum):
     MESSAGE = enum.auto()
     STRING_MAP = enum.auto()
     QUANTITY_MAP = enum.auto()
+    BYTES_MAP = enum.auto()
+    """`map<string, bytes>`: JSON carries each value in base64."""
     TIME = enum.auto()
     INT_OR_STRING = enum.auto()
     QUANTITY = enum.auto()

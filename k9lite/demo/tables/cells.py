@@ -19,6 +19,7 @@ __all__ = [
     "load_balancer_addresses",
     "lookup",
     "name_cell",
+    "selector_cell",
 ]
 
 Obj = Mapping[str, Any]
@@ -66,6 +67,12 @@ def format_selector(selector: Obj | None) -> str | None:
             return None
         requirements.append((key, text))
     return ",".join(text for _, text in sorted(requirements, key=lambda pair: pair[0]))
+
+
+def selector_cell(selector: Obj | None) -> str:
+    """metav1.FormatLabelSelector: `<none>` when empty, `<error>` when it cannot be parsed."""
+    formatted = format_selector(selector)
+    return "<error>" if formatted is None else formatted or "<none>"
 
 
 def layout_containers(pod_spec: Any) -> list[str]:

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "AGE_COLUMN",
+    "CONTAINERS_COLUMN",
+    "IMAGES_COLUMN",
+    "NAME_COLUMN",
     "DEPLOYMENT_COLUMNS",
     "ENDPOINTS_COLUMNS",
     "ENDPOINT_SLICE_COLUMNS",
@@ -42,7 +46,7 @@ class Column:
 
 
 # Descriptions are the API's field docs (release-1.37 OpenAPI), as printers.go quotes SwaggerDoc().
-_NAME = Column(
+NAME_COLUMN = Column(
     "Name",
     "Name must be unique within a namespace. Is required when creating resources, although some "
     "resources may allow a client to request the generation of an appropriate name automatically. "
@@ -57,9 +61,9 @@ _CREATION_TIMESTAMP_DOC = (
     "system. Read-only. Null for lists. More info: "
     "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
 )
-_AGE = Column("Age", _CREATION_TIMESTAMP_DOC)
-_CONTAINERS = Column("Containers", "Names of each container in the template.", priority=1)
-_IMAGES = Column("Images", "Images referenced by each container in the template.", priority=1)
+AGE_COLUMN = Column("Age", _CREATION_TIMESTAMP_DOC)
+CONTAINERS_COLUMN = Column("Containers", "Names of each container in the template.", priority=1)
+IMAGES_COLUMN = Column("Images", "Images referenced by each container in the template.", priority=1)
 _NODE_ADDRESSES_DOC = (
     "List of addresses reachable to the node. Queried from cloud provider, if available. More "
     "info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is "
@@ -72,7 +76,7 @@ _NODE_ADDRESSES_DOC = (
 )
 
 POD_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column("Ready", "The aggregate readiness state of this pod for accepting traffic."),
     Column("Status", "The aggregate status of the containers in this pod."),
     Column(
@@ -80,7 +84,7 @@ POD_COLUMNS = (
         "The number of times the containers in this pod have been restarted and when the last "
         "container in this pod has restarted.",
     ),
-    _AGE,
+    AGE_COLUMN,
     Column(
         "IP",
         "podIP address allocated to the pod. Routable at least within the cluster. Empty if not "
@@ -117,7 +121,7 @@ POD_COLUMNS = (
     ),
 )
 SERVICE_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column(
         "Type",
         "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are "
@@ -161,7 +165,7 @@ SERVICE_COLUMNS = (
         "The list of ports that are exposed by this service. More info: "
         "https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies",
     ),
-    _AGE,
+    AGE_COLUMN,
     Column(
         "Selector",
         "Route service traffic to pods with label keys and values matching this selector. If "
@@ -173,7 +177,7 @@ SERVICE_COLUMNS = (
     ),
 )
 DEPLOYMENT_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column("Ready", "Number of the pod with ready state"),
     # printers.go declares these two "string" yet fills them with integers.
     Column(
@@ -186,9 +190,9 @@ DEPLOYMENT_COLUMNS = (
         "Total number of available non-terminating pods (ready for at least minReadySeconds) "
         "targeted by this deployment.",
     ),
-    _AGE,
-    _CONTAINERS,
-    _IMAGES,
+    AGE_COLUMN,
+    CONTAINERS_COLUMN,
+    IMAGES_COLUMN,
     Column(
         "Selector",
         "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be "
@@ -197,7 +201,7 @@ DEPLOYMENT_COLUMNS = (
     ),
 )
 REPLICA_SET_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column(
         "Desired",
         "Replicas is the number of desired pods. This is a pointer to distinguish between "
@@ -216,9 +220,9 @@ REPLICA_SET_COLUMNS = (
         "The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.",
         type="integer",
     ),
-    _AGE,
-    _CONTAINERS,
-    _IMAGES,
+    AGE_COLUMN,
+    CONTAINERS_COLUMN,
+    IMAGES_COLUMN,
     Column(
         "Selector",
         "Selector is a label query over pods that should match the replica count. If the selector "
@@ -229,10 +233,10 @@ REPLICA_SET_COLUMNS = (
     ),
 )
 NODE_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column("Status", "The status of the node"),
     Column("Roles", "The roles of the node"),
-    _AGE,
+    AGE_COLUMN,
     Column("Version", "Kubelet Version reported by the node."),
     Column("Internal-IP", _NODE_ADDRESSES_DOC, priority=1),
     Column("External-IP", _NODE_ADDRESSES_DOC, priority=1),
@@ -253,9 +257,9 @@ NODE_COLUMNS = (
         priority=1,
     ),
 )
-NAMESPACE_COLUMNS = (_NAME, Column("Status", "The status of the namespace"), _AGE)
+NAMESPACE_COLUMNS = (NAME_COLUMN, Column("Status", "The status of the namespace"), AGE_COLUMN)
 ENDPOINTS_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column(
         "Endpoints",
         "The set of all endpoints is the union of all subsets. Addresses are placed into subsets "
@@ -265,10 +269,10 @@ ENDPOINTS_COLUMNS = (
         "address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of "
         "addresses and ports that comprise a service.",
     ),
-    _AGE,
+    AGE_COLUMN,
 )
 ENDPOINT_SLICE_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column(
         "AddressType",
         "addressType specifies the type of address carried by this EndpointSlice. All addresses "
@@ -291,10 +295,10 @@ ENDPOINT_SLICE_COLUMNS = (
         "endpoints is a list of unique endpoints in this slice. Each slice may include a maximum "
         "of 1000 endpoints.",
     ),
-    _AGE,
+    AGE_COLUMN,
 )
 INGRESS_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column(
         "Class",
         "The name of the IngressClass resource that should be used for additional configuration",
@@ -302,7 +306,7 @@ INGRESS_COLUMNS = (
     Column("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
     Column("Address", "Address is a list containing ingress points for the load-balancer"),
     Column("Ports", "Ports of TLS configurations that open"),
-    _AGE,
+    AGE_COLUMN,
 )
 EVENT_COLUMNS = (
     Column("Last Seen", "The time at which the most recent occurrence of this event was recorded."),
@@ -337,7 +341,7 @@ EVENT_COLUMNS = (
         priority=1,
     ),
     Column("Count", "The number of times this event has occurred.", priority=1),
-    Column(_NAME.name, _NAME.description, format="name", priority=1),
+    Column(NAME_COLUMN.name, NAME_COLUMN.description, format="name", priority=1),
 )
 # The default table convertor of k8s.io/apiserver, for resources without a printer.
-GENERIC_COLUMNS = (_NAME, Column("Created At", _CREATION_TIMESTAMP_DOC, type="date"))
+GENERIC_COLUMNS = (NAME_COLUMN, Column("Created At", _CREATION_TIMESTAMP_DOC, type="date"))

@@ -16,6 +16,7 @@ from k9lite.demo.tables.cells import (
     load_balancer_addresses,
     lookup,
     name_cell,
+    selector_cell,
 )
 from k9lite.demo.tables.durations import parse_time, since
 
@@ -90,7 +91,6 @@ def deployment_cells(deployment: Obj, now: datetime) -> list[Any]:
 def replica_set_cells(replica_set: Obj, now: datetime) -> list[Any]:
     """printReplicaSet: DESIRED, CURRENT, READY as integers, and the wide cells."""
     spec, status = replica_set.get("spec") or {}, replica_set.get("status") or {}
-    selector = format_selector(spec.get("selector"))
     return [
         name_cell(replica_set),
         int(spec.get("replicas", 1)),
@@ -99,7 +99,7 @@ def replica_set_cells(replica_set: Obj, now: datetime) -> list[Any]:
         age_cell(replica_set, now),
         *layout_containers(lookup(spec, "template", "spec")),
         # metav1.FormatLabelSelector, unlike the Deployment's cell, shows `<none>` when empty.
-        "<error>" if selector is None else selector or "<none>",
+        selector_cell(spec.get("selector")),
     ]
 
 

@@ -9,11 +9,11 @@ from typing import Any
 from k9lite.demo.tables.cells import Obj, age_cell, lookup, name_cell
 from k9lite.demo.tables.durations import human_duration, parse_time
 
-__all__ = ["POD_ROW_CONDITIONS", "pod_cells"]
+__all__ = ["pod_cells", "pod_row_conditions"]
 
 
 # Row conditions of finished pods (metav1.RowCompleted), as printPod sets them.
-POD_ROW_CONDITIONS: dict[Any, list[dict[str, str]]] = {
+_ROW_CONDITIONS: dict[Any, list[dict[str, str]]] = {
     "Succeeded": [
         {
             "type": "Completed",
@@ -148,3 +148,9 @@ def pod_cells(pod: Obj, now: datetime) -> list[Any]:
         status.get("nominatedNodeName") or "<none>",
         gates_cell,
     ]
+
+
+def pod_row_conditions(pod: Obj) -> list[dict[str, str]] | None:
+    """The Completed row condition of a finished pod (kubectl hides such rows unless -a)."""
+    conditions = _ROW_CONDITIONS.get(lookup(pod, "status", "phase"))
+    return None if conditions is None else [dict(condition) for condition in conditions]

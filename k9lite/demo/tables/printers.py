@@ -1,4 +1,4 @@
-"""Each resource's printer, and the Table rows and columns they fill."""
+"""A kind's printer, and the meta.k8s.io/v1 Tables it fills: rows, cells and columns."""
 
 from __future__ import annotations
 
@@ -7,41 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from k9lite.demo.tables.cells import Obj, lookup
-from k9lite.demo.tables.columns import (
-    DEPLOYMENT_COLUMNS,
-    ENDPOINT_SLICE_COLUMNS,
-    ENDPOINTS_COLUMNS,
-    EVENT_COLUMNS,
-    GENERIC_COLUMNS,
-    INGRESS_COLUMNS,
-    NAMESPACE_COLUMNS,
-    NODE_COLUMNS,
-    POD_COLUMNS,
-    REPLICA_SET_COLUMNS,
-    SERVICE_COLUMNS,
-    Column,
-)
-from k9lite.demo.tables.kinds import (
-    deployment_cells,
-    endpoint_slice_cells,
-    endpoints_cells,
-    event_cells,
-    generic_cells,
-    ingress_cells,
-    namespace_cells,
-    node_cells,
-    replica_set_cells,
-    service_cells,
-)
-from k9lite.demo.tables.pods import POD_ROW_CONDITIONS, pod_cells
-from k9lite.demo.tables.rbac import (
-    CLUSTER_ROLE_BINDING_COLUMNS,
-    ROLE_BINDING_COLUMNS,
-    role_binding_cells,
-)
+from k9lite.demo.tables.cells import Obj
+from k9lite.demo.tables.columns import GENERIC_COLUMNS, Column
+from k9lite.demo.tables.kinds import generic_cells
 
-__all__ = ["InvalidIncludeObject", "column_definitions", "table", "table_row"]
+__all__ = ["GENERIC_PRINTER", "InvalidIncludeObject", "Printer", "table", "table_row"]
 
 _INCLUDE_OBJECT_VALUES = ("None", "Metadata", "Object")
 
@@ -55,45 +25,36 @@ class InvalidIncludeObject(ValueError):
         )
 
 
+def _no_conditions(obj: Obj) -> list[dict[str, str]] | None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
-class _Printer:
-    """The column definitions of one resource and the pure function that fills a row's cells."""
+class Printer:
+    """One kind's column definitions, the pure function that fills a row's cells, and the
+    row conditions (metav1.RowCompleted) it may add."""
 
     columns: tuple[Column, ...]
     cells: Callable[[Obj, datetime], list[Any]]
+    row_conditions: Callable[[Obj], list[dict[str, str]] | None] = _no_conditions
+
+    def column_definitions(self) -> list[dict[str, Any]]:
+        """The Table columnDefinitions; priority 1 means `-o wide` only."""
+        return [column.as_json() for column in self.columns]
 
 
-_PRINTERS: dict[str, _Printer] = {
-    "pods": _Printer(POD_COLUMNS, pod_cells),
-    "services": _Printer(SERVICE_COLUMNS, service_cells),
-    "deployments": _Printer(DEPLOYMENT_COLUMNS, deployment_cells),
-    "replicasets": _Printer(REPLICA_SET_COLUMNS, replica_set_cells),
-    "nodes": _Printer(NODE_COLUMNS, node_cells),
-    "namespaces": _Printer(NAMESPACE_COLUMNS, namespace_cells),
-    "endpoints": _Printer(ENDPOINTS_COLUMNS, endpoints_cells),
-    "endpointslices": _Printer(ENDPOINT_SLICE_COLUMNS, endpoint_slice_cells),
-    "ingresses": _Printer(INGRESS_COLUMNS, ingress_cells),
-    "events": _Printer(EVENT_COLUMNS, event_cells),
-    "rolebindings": _Printer(ROLE_BINDING_COLUMNS, role_binding_cells),
-    "clusterrolebindings": _Printer(CLUSTER_ROLE_BINDING_COLUMNS, role_binding_cells),
-}
-_GENERIC_PRINTER = _Printer(GENERIC_COLUMNS, generic_cells)
-
-
-def column_definitions(resource: str) -> list[dict[str, Any]]:
-    """The Table columnDefinitions for a plural resource name, priority 1 meaning `-o wide` only."""
-    return [column.as_json() for column in _printer(resource).columns]
+GENERIC_PRINTER = Printer(GENERIC_COLUMNS, generic_cells)
+"""The default table convertor of kinds without a printer: NAME and Created At."""
 
 
 def table_row(
-    resource: str, obj: Obj, *, now: datetime, include_object: str = "Metadata"
+    printer: Printer, obj: Obj, *, now: datetime, include_object: str = "Metadata"
 ) -> dict[str, Any]:
     """One Table row: the cells (always the wide set, as the API server prints) and the object."""
-    row: dict[str, Any] = {"cells": _printer(resource).cells(obj, now)}
-    if resource == "pods":
-        conditions = POD_ROW_CONDITIONS.get(lookup(obj, "status", "phase"))
-        if conditions is not None:
-            row["conditions"] = [dict(condition) for condition in conditions]
+    row: dict[str, Any] = {"cells": printer.cells(obj, now)}
+    conditions = printer.row_conditions(obj)
+    if conditions is not None:
+        row["conditions"] = conditions
     if include_object == "Metadata":
         row["object"] = {
             "kind": "PartialObjectMetadata",
@@ -108,7 +69,7 @@ def table_row(
 
 
 def table(
-    resource: str,
+    printer: Printer,
     objects: Iterable[Obj],
     *,
     now: datetime,
@@ -130,12 +91,8 @@ def table(
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": metadata,
-        "columnDefinitions": column_definitions(resource) if with_column_definitions else [],
+        "columnDefinitions": printer.column_definitions() if with_column_definitions else [],
         "rows": [
-            table_row(resource, obj, now=now, include_object=include_object) for obj in objects
+            table_row(printer, obj, now=now, include_object=include_object) for obj in objects
         ],
     }
-
-
-def _printer(resource: str) -> _Printer:
-    return _PRINTERS.get(resource, _GENERIC_PRINTER)

@@ -10,12 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from k9lite.demo.tables.cells import Obj, age_cell, name_cell
-from k9lite.demo.tables.columns import GENERIC_COLUMNS, Column
+from k9lite.demo.tables.columns import AGE_COLUMN, NAME_COLUMN, Column
 
 __all__ = ["CLUSTER_ROLE_BINDING_COLUMNS", "ROLE_BINDING_COLUMNS", "role_binding_cells"]
 
-_NAME = GENERIC_COLUMNS[0]
-_AGE = Column("Age", GENERIC_COLUMNS[1].description)
 _SUBJECT_COLUMNS = (
     Column("Users", "Users in the roleBinding", priority=1),
     Column("Groups", "Groups in the roleBinding", priority=1),
@@ -26,21 +24,21 @@ _IMMUTABLE = (
     "This field is immutable."
 )
 ROLE_BINDING_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column(
         "Role",
         "RoleRef can reference a Role in the current namespace or a ClusterRole in the global "
         f"namespace. {_IMMUTABLE}",
     ),
-    _AGE,
+    AGE_COLUMN,
     *_SUBJECT_COLUMNS,
 )
 CLUSTER_ROLE_BINDING_COLUMNS = (
-    _NAME,
+    NAME_COLUMN,
     Column(
         "Role", f"RoleRef can only reference a ClusterRole in the global namespace. {_IMMUTABLE}"
     ),
-    _AGE,
+    AGE_COLUMN,
     *_SUBJECT_COLUMNS,
 )
 

@@ -1,0 +1,1 @@
+"""One module per built-in kind, each declaring its `STRATEGY`; `kinds.catalog` finds them."""
