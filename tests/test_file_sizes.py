@@ -9,10 +9,6 @@ import k9lite
 MAX_LINES = 400
 PACKAGE = Path(k9lite.__file__).parent
 
-# Temporary: issue 15's demo branch (demokinds15) splits these two; delete this line on merging it.
-KNOWN_OVER = frozenset({"demo/registry.py", "demo/handlers.py"})
-
-
 def _line_counts() -> dict[str, int]:
     return {
         path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
@@ -24,9 +20,6 @@ def test_no_source_file_is_over_400_lines() -> None:
     counts = _line_counts()
     assert counts, f"no .py file found under {PACKAGE}"
     over = {name: lines for name, lines in counts.items() if lines > MAX_LINES}
-    unexpected = {name: lines for name, lines in over.items() if name not in KNOWN_OVER}
-    assert not unexpected, "over 400 lines, split along an idea: " + ", ".join(
-        f"k9lite/{name} ({lines})" for name, lines in sorted(unexpected.items())
+    assert not over, "over 400 lines, split along an idea: " + ", ".join(
+        f"k9lite/{name} ({lines})" for name, lines in sorted(over.items())
     )
-    stale = sorted(KNOWN_OVER - over.keys())
-    assert not stale, f"no longer over 400 lines: drop {stale} from KNOWN_OVER"

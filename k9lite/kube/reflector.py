@@ -141,6 +141,8 @@ class KindFeed:
             except _HistoryLost:
                 version = None
             except Exception as exc:
+                if watcher.stopping:
+                    break  # stop() cut the answer being read: nothing failed
                 failure = self._failure(exc)
                 self._report(failure)
                 # The server answering next may be a restarted one that never had `version`.

@@ -15,9 +15,10 @@ from typing import Any
 
 from k9lite.render.literal import literal
 
-__all__ = ["conceal", "describe_raw"]
+__all__ = ["conceal", "decode_values", "describe_raw"]
 
 _HEAD = ("metadata", "apiVersion", "kind")
+_DATA_MAPS = frozenset({"data", "stringData", "binaryData", "labels", "annotations", "selector"})
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
 
 
@@ -44,15 +45,18 @@ def _secret_sizes(data: Any, encoded: bool) -> dict[str, str]:
     return sizes
 
 
-def _lines(value: Any, indent: int, out: list[str]) -> None:
+def _lines(value: Any, indent: int, out: list[str], *, verbatim: bool = False) -> None:
+    """Fields spelled out (`Creation Timestamp`); the keys of maps that are data (labels,
+    a ConfigMap's `data`) as they are."""
     pad = "  " * indent
     if isinstance(value, Mapping):
         for key, item in value.items():
+            label = str(key) if verbatim else _title(str(key))
             if isinstance(item, Mapping | list) and item:
-                out.append(f"{pad}{_title(str(key))}:")
-                _lines(item, indent + 1, out)
+                out.append(f"{pad}{label}:")
+                _lines(item, indent + 1, out, verbatim=str(key) in _DATA_MAPS)
             else:
-                out.append(f"{pad}{_title(str(key))}:  {_scalar(item)}")
+                out.append(f"{pad}{label}:  {_scalar(item)}")
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, Mapping | list):
@@ -102,4 +106,19 @@ def conceal(raw: Mapping[str, Any]) -> dict[str, Any]:
             found[key] = {
                 k: f"<hidden: {size}>" for k, size in _secret_sizes(found[key], encoded).items()
             }
+    return found
+
+
+def decode_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A Secret with each value of `data` decoded from base64 (text as text, else its size)."""
+    found = dict(raw)
+    data = found.get("data")
+    if isinstance(data, Mapping):
+        decoded: dict[str, str] = {}
+        for key, value in data.items():
+            try:
+                decoded[key] = base64.b64decode(str(value), validate=True).decode("utf-8")
+            except (binascii.Error, ValueError):
+                decoded[key] = f"<{_secret_sizes({key: value}, True)[key]} of binary data>"
+        found["data"] = decoded
     return found

@@ -26,11 +26,12 @@ from k9lite.model.fields import DecodeError
 from k9lite.render.describe import describe
 from k9lite.render.doctor import FindingDetail
 from k9lite.render.events import events_section
-from k9lite.render.generic_describe import conceal, describe_raw
+from k9lite.render.generic_describe import conceal, decode_values, describe_raw
 from k9lite.ui.keymap import PaletteEntry
 from k9lite.ui.keys import MAIN_KEYS, main_help, palette_entries
 from k9lite.ui.navigator import Navigator
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
+from k9lite.ui.screens.secret_screen import SecretScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TrafficScreen
 from k9lite.ui.widgets.doctor_panel import DoctorPanel
@@ -227,10 +228,14 @@ class K9liteApp(Navigator):
     def fetch_yaml(self, kind: Kind, namespace: str, name: str) -> None:
         raw = actions.get_raw(self.connection, kind.resource, namespace or None, name)
         raw.get("metadata", {}).pop("managedFields", None)
+        title = f"yaml {kind.name}/{name}"
         if kind.conceal_values:
-            raw = conceal(raw)
-        text = yaml.safe_dump(raw, sort_keys=False)
-        self.post_message(self.TextRead(f"yaml {kind.name}/{name}", text))
+            concealed = yaml.safe_dump(conceal(raw), sort_keys=False)
+            decoded = yaml.safe_dump(decode_values(raw), sort_keys=False)
+            screen = SecretScreen(title=title, concealed=concealed, decoded=decoded)
+            self.call_from_thread(self.push_screen, screen)
+            return
+        self.post_message(self.TextRead(title, yaml.safe_dump(raw, sort_keys=False)))
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
     def fetch_description(self, kind: Kind, namespace: str, name: str, uid: str) -> None:
@@ -273,6 +278,22 @@ class K9liteApp(Navigator):
             )
             self.show_error(text)
 
+    def _secrets_shown(self) -> bool:
+        return any(isinstance(s, SecretScreen) and s.revealed for s in self.screen_stack)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's "Save screenshot": refused (with why) while a Secret's values show."""
+        if self._secrets_shown():
+            self.show_error("no screenshot while a Secret's values are shown: x hides them")
+            return
+        super().action_screenshot(filename, path)
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """A screenshot, never of a Secret's decoded values: SecretsShown while they show."""
+        if self._secrets_shown():
+            raise SecretsShown("a Secret's decoded values are on screen")
+        return super().export_screenshot(title=title, simplify=simplify)
+
     # -- the command palette --------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -288,6 +309,10 @@ class K9liteApp(Navigator):
         if entry.command:
             return partial(self.run_command, entry.command)
         return partial(self.run_action, entry.action)
+
+
+class SecretsShown(RuntimeError):
+    """A screenshot was asked for while a Secret's decoded values are on screen."""
 
 
 _DONE = {

@@ -284,6 +284,8 @@ class Navigator(LiveApp):
             self.show_message(f"looking up {command.word!r} on the server…")
             self.discover(text)
             return
+        if discovered and not isinstance(command, Unknown):
+            self.show_message("")  # the "looking up" line has its answer
         if isinstance(command, Quit):
             self.exit()
         elif isinstance(command, SwitchContext):
@@ -388,10 +390,6 @@ class Navigator(LiveApp):
     def action_all_namespaces(self) -> None:
         """`0`: all namespaces, and back to the one chosen before."""
         self.switch_namespace(None if self.browser.namespace is not None else self.namespace)
-
-    def pick_context(self) -> None:
-        """`:ctx`: choose among the kubeconfig's contexts."""
-        self.change_context("")
 
 
 def _what_to_do(status: KindStatus) -> str:

@@ -347,3 +347,51 @@ def test_first_contact_failures_name_their_reason(
     # A server never reached before is not called restarted: the kubeconfig may just be wrong.
     assert "restarted" not in status.message
     assert status.hint
+
+
+def test_stopping_while_lists_are_in_flight_logs_no_failure(
+    cluster: DemoCluster, caplog: pytest.LogCaptureFixture
+) -> None:
+    """stop() cuts the answers being read: the threads end quietly, nothing is reported."""
+    from k9lite.kube.feed import StateFeed
+
+    caplog.set_level("ERROR")
+    feed = StateFeed()
+    watcher = ClusterWatcher(load_connection(str(cluster.kubeconfig_path)), feed, namespace=None)
+    watcher.start()
+    assert watcher.stop(timeout=10)
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert not any(s.state == "error" for s in feed.statuses().values()), feed.statuses()
+
+
+def test_a_kind_watched_as_tables_feeds_rows_with_kubectls_columns(cluster: DemoCluster) -> None:
+    """What `kubectl get rs` asks for (server-side Tables with the objects' metadata), listed
+    then watched: the rows' cells are the server's, keyed by the object's metadata."""
+    from k9lite.kube.feed import StateFeed
+    from k9lite.model.kinds import RESOURCES
+
+    feed = StateFeed()
+    feed.state.add_table_kind("replicasets.apps")
+    connection = load_connection(str(cluster.kubeconfig_path))
+    with ClusterWatcher(connection, feed, namespace="default", kinds=()) as watcher:
+        watcher.watch_table("replicasets.apps", RESOURCES["replicasets"])
+        wait_for(
+            lambda: (
+                feed.state.loaded("replicasets.apps")
+                and len(feed.state.objects("replicasets.apps", "default")) == 3
+            ),
+            timeout=10,
+            message="the ReplicaSets as Table rows",
+        )
+        assert [c.name for c in feed.state.columns("replicasets.apps") if c.priority == 0] == [
+            "Name", "Desired", "Current", "Ready", "Age"
+        ]  # fmt: skip
+        scale(connection, "default", "hostname-server", 3)
+        wait_for(
+            lambda: any(
+                row.meta.name.startswith("hostname-server") and row.cells[1] == "3"
+                for row in feed.state.objects("replicasets.apps", "default")
+            ),
+            timeout=10,
+            message="DESIRED 3 through the Table watch",
+        )

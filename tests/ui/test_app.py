@@ -150,7 +150,10 @@ async def test_forbidden_nodes_leave_the_other_views_working(cluster: DemoCluste
             what="the view's body to say why",
         )
         assert 'User "demo-admin" cannot' in body, body
-        assert (header.connection, header.problem) == ("live", "")
+        await until(
+            lambda: (header.connection, header.problem) == ("live", ""),
+            what="the header to say live, with no problem of the connection's",
+        )
         app.run_command("po")
         await until(lambda: len(rows(app)) == 7, what="the pods, still listed")
 

@@ -176,7 +176,7 @@ async def test_enter_on_a_namespace_switches_to_it() -> None:
 async def test_ctx_opens_a_picker_of_the_kubeconfig_contexts(tmp_path: object) -> None:
     async with make_app("pods").run_test(size=SMALL) as pilot:
         app = await started(pilot)
-        app.pick_context()
+        app.run_command("ctx")
         await pilot.pause()
         # The fixture's kubeconfig does not exist: the error is shown, nothing is picked.
         assert "✗" in message_line(app) and "kubeconfig" in message_line(app)
