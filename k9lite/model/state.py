@@ -239,6 +239,11 @@ class ClusterState(RelatedObjects):
         with self._lock:
             return self._unknown.get(kind)
 
+    def error_of(self, kind: str, namespace: str, name: str) -> DecodeError | None:
+        """Why the object `namespace/name` of `kind` could not be decoded, if it could not."""
+        with self._lock:
+            return self._errors.get((kind, namespace, name))
+
     def errors(self, kind: str) -> list[DecodeError]:
         """The objects of `kind` skipped because they could not be decoded, by namespace and
         name: views show them as error rows."""

@@ -78,7 +78,8 @@ class K9liteApp(Navigator):
             return None
         obj = self.browser.selected(self.feed.state)
         if obj is None:
-            self.show_error("nothing selected")
+            unreadable = self.browser.error_at_cursor()
+            self.show_error(f"cannot be read: {unreadable}" if unreadable else "nothing selected")
         return obj
 
     def action_describe(self) -> None:

@@ -98,6 +98,7 @@ class Browser(Vertical):
         self.text_filter = ""
         # key -> (the object a row was built from, the row): an unchanged object keeps its row.
         self._built: dict[str, tuple[Any, tuple[str, ...]]] = {}
+        self._error_reasons: dict[str, str] = {}
         self._title = ""
 
     def compose(self) -> ComposeResult:
@@ -213,6 +214,11 @@ class Browser(Vertical):
         for namespace, name in keys:
             key = key_of(namespace, name)
             obj = state.get(view.kind, namespace, name)
+            error = state.error_of(view.kind, namespace, name) if obj is None else None
+            if error is not None and self._in_namespace(namespace) and self.scope is None:
+                built.pop(key, None)
+                updates[key] = self._error_row(name, namespace, error.reason)
+                continue
             if obj is None or not self._shows(obj):
                 if built.pop(key, None) is not None or obj is None:
                     gone.append(key)  # (and any error row it had)
@@ -234,11 +240,24 @@ class Browser(Vertical):
         return self.label_selector is None or self.label_selector.matches(obj.meta.labels)
 
     def _error_row(self, name: str, namespace: str, reason: str) -> tuple[str, ...]:
-        """An object that could not be read: its name, then why, where the cells would be."""
-        width = len(self.view.columns_for(self.namespace is None))
-        first = (namespace, name) if self.view.namespaced and self.namespace is None else (name,)
-        cells = (*first, f"✗ cannot be read: {reason}")
-        return tuple(literal(cell) for cell in (*cells, *[""] * width))[:width]
+        """An object that could not be read: its name, and `✗ unreadable` where its status
+        would be (a short cell: widths only grow); `d` on it says why (`error_at_cursor`)."""
+        columns = self.view.columns_for(self.namespace is None)
+        labels = [c.label for c in columns]
+        cells = [""] * len(columns)
+        first = 1 if self.view.namespaced and self.namespace is None else 0
+        if first:
+            cells[0] = namespace
+        cells[first] = name
+        at = labels.index("STATUS") if "STATUS" in labels else min(first + 1, len(cells) - 1)
+        cells[at] = "✗ unreadable"
+        self._error_reasons[key_of(namespace, name)] = f"{namespace}/{name}: {reason}"
+        return tuple(literal(cell) for cell in cells)
+
+    def error_at_cursor(self) -> str | None:
+        """Why the object under the cursor could not be read, on an error row."""
+        key = self.table.cursor_key
+        return None if key is None or key in self._built else self._error_reasons.get(key)
 
     def refresh_on_screen(self, state: ClusterState, now: datetime) -> None:
         """Rebuild the rows on screen: what moves with time alone (AGE, "3 (5m ago)"), for the

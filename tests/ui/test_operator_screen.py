@@ -7,6 +7,8 @@ tests/ui/cluster_fixture.py is shown, with no cluster behind it.
 
 from __future__ import annotations
 
+import copy
+
 from textual.pilot import Pilot
 
 from k9lite.ui.app import K9liteApp
@@ -14,6 +16,7 @@ from k9lite.ui.browser import Browser
 from k9lite.ui.screens.confirm import ScaleScreen, parse_replicas
 from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.screens.text_screen import TextScreen
+from tests.ui import cluster_fixture
 from tests.ui.screen import screen_lines, screen_text
 from tests.ui.test_snapshots import make_app
 
@@ -264,3 +267,31 @@ def test_parse_replicas() -> None:
     assert [parse_replicas(t) for t in ("0", " 7 ", "2147483647")] == [0, 7, 2147483647]
     for text in ("2147483648", "1e3", "-1", "+3", "３", "0x10", "", "1 2"):
         assert parse_replicas(text) is None, text
+
+
+async def test_an_object_that_cannot_be_read_is_an_error_row_and_goes_when_fixed() -> None:
+    """ClusterState.errors: a malformed pod is not dropped silently; its row says why, pushed
+    to the screen by the state's change (no tick)."""
+    async with make_app("pods").run_test(size=SMALL) as pilot:
+        app = await started(pilot)
+        pod = next(
+            p
+            for p in cluster_fixture.raw_objects()["pods"]
+            if p["metadata"]["namespace"] == "default"
+        )
+        name = pod["metadata"]["name"]
+        broken = copy.deepcopy(pod)
+        broken["spec"]["containers"] = "nginx"
+        app.feed.apply("pods", "MODIFIED", broken)
+        await pilot.pause(0.3)
+        row = line_with(app, "✗ unreadable")
+        assert name[-5:] in row, row
+        # `d` on it says why, on the message line.
+        app.browser.table.move_cursor(key=f"default/{name}")
+        await pilot.press("d")
+        assert "cannot be read: default/" in message_line(app)
+        assert "containers" in message_line(app)
+        app.feed.apply("pods", "MODIFIED", pod)
+        await pilot.pause(0.3)
+        assert "unreadable" not in screen_text(app)
+        assert name[-5:] in line_with(app, "Running")
