@@ -41,6 +41,11 @@ class Resource:
         return f"{self.group}/{self.version}" if self.group else self.version
 
     @property
+    def one(self) -> str:
+        """How kubectl names one object's type: `replicaset` (`replicaset/web-5d8f9c`)."""
+        return self.singular or self.kind.lower() or self.plural
+
+    @property
     def watchable(self) -> bool:
         return {"list", "watch"} <= self.verbs
 

@@ -18,7 +18,7 @@ from k9lite.render.literal import literal
 __all__ = ["conceal", "decode_values", "describe_raw"]
 
 _HEAD = ("metadata", "apiVersion", "kind")
-_DATA_MAPS = frozenset({"data", "stringData", "binaryData", "labels", "annotations", "selector"})
+_DATA_MAPS = frozenset({"data", "stringData", "binaryData", "labels", "annotations", "matchLabels"})
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
 
 

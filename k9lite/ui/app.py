@@ -112,7 +112,7 @@ class K9liteApp(Navigator):
     def _show_description(self, kind: Kind, namespace: str, name: str, uid: str, text: str) -> None:
         events = Static("Events:  (reading…)", markup=False, classes="events")
         self.push_screen(
-            TextScreen(title=f"describe {kind.name}/{name}", text=text, widgets=(events,))
+            TextScreen(title=f"describe {kind.resource.one}/{name}", text=text, widgets=(events,))
         )
         self.fetch_events(events, kind.resource.kind, namespace, name, uid)
 
@@ -223,13 +223,13 @@ class K9liteApp(Navigator):
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
     def run_delete(self, kind: Kind, namespace: str, name: str) -> None:
         actions.delete(self.connection, kind.resource, namespace or None, name)
-        self.post_message(self.ActionDone(f"deleted {kind.resource.singular}/{name}"))
+        self.post_message(self.ActionDone(f"deleted {kind.resource.one}/{name}"))
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
     def fetch_yaml(self, kind: Kind, namespace: str, name: str) -> None:
         raw = actions.get_raw(self.connection, kind.resource, namespace or None, name)
         raw.get("metadata", {}).pop("managedFields", None)
-        title = f"yaml {kind.name}/{name}"
+        title = f"yaml {kind.resource.one}/{name}"
         if kind.conceal_values:
             concealed = yaml.safe_dump(conceal(raw), sort_keys=False)
             decoded = yaml.safe_dump(decode_values(raw), sort_keys=False)

@@ -11,8 +11,8 @@ KIND = Kind(
     column_hints={
         "LAST SEEN": ColumnHint(min_width=9),
         "TYPE": ColumnHint(priority=2),
-        "REASON": ColumnHint(min_width=10),
-        "OBJECT": ColumnHint(min_width=16),
-        "MESSAGE": ColumnHint(min_width=20),
+        "REASON": ColumnHint(min_width=10, rest_priority=4),
+        "OBJECT": ColumnHint(min_width=16, rest_priority=3),
+        "MESSAGE": ColumnHint(min_width=20, rest_priority=1),
     },
 )
