@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Footer, RichLog, Static
 from textual.worker import Worker, WorkerState
 
@@ -136,6 +137,7 @@ class TrafficScreen(ModalScreen[None]):
         self._lines: deque[str] = deque(maxlen=_LOG_LINES)
         self._dirty = False
         self._endpoints_seen = -1
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="traffic-frame") as frame:
@@ -155,7 +157,6 @@ class TrafficScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#run-before").display = False
         self._show_settings()
-        self.set_interval(_REDRAW_SECONDS, self.redraw)
 
     # -- settings, a key each -------------------------------------------------------------------
 
@@ -263,6 +264,10 @@ class TrafficScreen(ModalScreen[None]):
         self._started, self._ended = time.monotonic(), None
         self._show_settings()
         self._status("running…   Space or Esc: stop")
+        # Answers arrive by the hundred a second: drawn ten times a second, while a run goes on.
+        if self._ticker is not None:
+            self._ticker.stop()
+        self._ticker = self.set_interval(_REDRAW_SECONDS, self.redraw)
         self.run_probe(planned)
 
     def action_stop_or_back(self) -> None:
@@ -278,6 +283,8 @@ class TrafficScreen(ModalScreen[None]):
             await planned.probe.run(self._on_reply)
         finally:
             self.running = False
+            if self._ticker is not None:
+                self._ticker.stop()
             self._ended = time.monotonic()
             self._draw(expect=True)  # the last answers, against the endpoints at the end
             self._show_settings()
