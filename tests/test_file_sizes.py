@@ -9,6 +9,7 @@ import k9lite
 MAX_LINES = 400
 PACKAGE = Path(k9lite.__file__).parent
 
+
 def _line_counts() -> dict[str, int]:
     return {
         path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
