@@ -62,7 +62,12 @@ async def test_the_services_view_says_endpoints_are_unknown_and_why(
         assert not any(BROKEN_MARK in key_row[0] for key_row in rows(app).values()), rows(app)
         assert "? unknown" in screen_text(app)
         # What the viewer may not list marks the cells derived from it, not the connection.
-        assert "forbidden" not in screen_lines(app)[0] and "live" in screen_lines(app)[0]
+        header = await until(
+            lambda: screen_lines(app)[0] if "live" in screen_lines(app)[0] else None,
+            timeout=10,
+            what="the header to say live",
+        )
+        assert "forbidden" not in header, header
         # A view of a forbidden kind says so at once, where its rows would be.
         app.run_command("deploy")
         await until(
