@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable
-from functools import cache
 
 from k9lite.kinds import catalog
 from k9lite.kinds.base import Kind, table_kind
@@ -17,7 +16,6 @@ from k9lite.model.resources import Resource
 __all__ = ["KINDS", "by_name", "find", "lookup", "word_list"]
 
 
-@cache
 def _load() -> tuple[Kind, ...]:
     found = []
     for module in pkgutil.iter_modules(catalog.__path__):

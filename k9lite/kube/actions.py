@@ -26,13 +26,13 @@ from k9lite.kube.errors import (
     api_message,
     transport_error,
 )
+from k9lite.model.events import EVENTS
 from k9lite.model.resources import Resource
 
 __all__ = ["delete", "events_of", "get_raw", "scale"]
 
 REQUEST_TIMEOUT = (10.0, 30.0)
-# Read on demand for describe, as kubectl does: never watched (a busy cluster writes many).
-_EVENTS = Resource("", "v1", "events", "Event", True, "event", ("ev",))
+# describe reads an object's Events when asked, as kubectl describe does: at most this many.
 _EVENTS_LIMIT = 500
 
 
@@ -172,7 +172,7 @@ def events_of(
         answer = _request(
             api_client,
             "GET",
-            _EVENTS.path(namespace or None),
+            EVENTS.path(namespace or None),
             "events",
             namespace or None,
             name,

@@ -9,8 +9,12 @@ from typing import Any
 
 from k9lite.model.fields import integer, mapping, string, timestamp
 from k9lite.model.meta import ObjectMeta, decode_object
+from k9lite.model.resources import Resource
 
-__all__ = ["Event", "decode_event"]
+__all__ = ["EVENTS", "Event", "decode_event"]
+
+EVENTS = Resource("", "v1", "events", "Event", True, "event", ("ev",))
+"""core/v1 Events: read for describe, and the Events view."""
 
 
 @dataclass(frozen=True, slots=True)

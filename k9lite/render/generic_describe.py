@@ -13,7 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from k9lite.render.describe_fields import add_annotations, add_labels
 from k9lite.render.literal import literal
+from k9lite.render.tabwriter import align
 
 __all__ = ["conceal", "decode_values", "describe_raw"]
 
@@ -26,12 +28,6 @@ def _title(key: str) -> str:
     """`creationTimestamp` -> `Creation Timestamp`, as kubectl's describer spells fields."""
     words = _WORD.findall(key)
     return " ".join(w[:1].upper() + w[1:] for w in words) if words else key
-
-
-def _pairs(found: Any) -> str:
-    if not isinstance(found, Mapping) or not found:
-        return "<none>"
-    return "\n".join(f"{k}={v}" for k, v in sorted(found.items()))
 
 
 def _secret_sizes(data: Any, encoded: bool) -> dict[str, str]:
@@ -75,38 +71,42 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def _strings(found: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, Mapping) else {}
+
+
+def _sized(raw: Mapping[str, Any], template: str) -> dict[str, Any]:
+    """A Secret with each value of `data` and `stringData` replaced by its size in `template`."""
+    found = dict(raw)
+    for key, encoded in (("data", True), ("stringData", False)):
+        if isinstance(found.get(key), Mapping):
+            sizes = _secret_sizes(found[key], encoded)
+            found[key] = {k: template.format(size) for k, size in sizes.items()}
+    return found
+
+
 def describe_raw(raw: Mapping[str, Any], *, conceal_values: bool = False) -> str:
     """The description of an object given as the server's JSON; with `conceal_values` (a
     Secret), `data` and `stringData` show each key's size only."""
     meta = raw.get("metadata") or {}
-    lines = [f"Name:         {meta.get('name', '')}"]
+    head = [f"Name:\t{literal(str(meta.get('name', '')))}"]
     if meta.get("namespace"):
-        lines.append(f"Namespace:    {meta['namespace']}")
-    for title, found in (
-        ("Labels:", meta.get("labels")),
-        ("Annotations:", meta.get("annotations")),
-    ):
-        first, *rest = _pairs(found).split("\n")
-        lines += [f"{title:<14}{first}", *(" " * 14 + line for line in rest)]
-    lines += [f"API Version:  {raw.get('apiVersion', '')}", f"Kind:         {raw.get('kind', '')}"]
+        head.append(f"Namespace:\t{literal(str(meta['namespace']))}")
+    add_labels(head, "Labels", _strings(meta.get("labels")))
+    add_annotations(head, _strings(meta.get("annotations")))
+    head += [
+        f"API Version:\t{literal(str(raw.get('apiVersion', '')))}",
+        f"Kind:\t{literal(str(raw.get('kind', '')))}",
+    ]
     body = {k: v for k, v in raw.items() if k not in _HEAD}
-    if conceal_values:
-        for key, encoded in (("data", True), ("stringData", False)):
-            if key in body:
-                body[key] = _secret_sizes(body[key], encoded)
-    _lines(body, 0, lines)
-    return "\n".join(literal(line) for line in lines)
+    lines: list[str] = []
+    _lines(_sized(body, "{}") if conceal_values else body, 0, lines)
+    return "\n".join([align(head).rstrip("\n"), *(literal(line) for line in lines)])
 
 
 def conceal(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A Secret with each value of `data` and `stringData` replaced by its size."""
-    found = dict(raw)
-    for key, encoded in (("data", True), ("stringData", False)):
-        if isinstance(found.get(key), Mapping):
-            found[key] = {
-                k: f"<hidden: {size}>" for k, size in _secret_sizes(found[key], encoded).items()
-            }
-    return found
+    return _sized(raw, "<hidden: {}>")
 
 
 def decode_values(raw: Mapping[str, Any]) -> dict[str, Any]:

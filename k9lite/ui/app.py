@@ -15,6 +15,7 @@ from textual.app import SystemCommand
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -23,6 +24,7 @@ from k9lite.kube import actions
 from k9lite.kube.errors import KubeError
 from k9lite.model.events import decode_event
 from k9lite.model.fields import DecodeError
+from k9lite.model.meta import ObjectMeta
 from k9lite.render.describe import describe
 from k9lite.render.doctor import FindingDetail
 from k9lite.render.events import events_section
@@ -78,7 +80,7 @@ class K9liteApp(Navigator):
             return None
         obj = self.browser.selected(self.feed.state)
         if obj is None:
-            unreadable = self.browser.error_at_cursor()
+            unreadable = self.browser.error_at_cursor(self.feed.state)
             self.show_error(f"cannot be read: {unreadable}" if unreadable else "nothing selected")
         return obj
 
@@ -89,32 +91,36 @@ class K9liteApp(Navigator):
         kind = self.browser.kind
         if kind.view is None:
             # Shown from the server's Tables: the object itself is read for its description.
-            self.fetch_description(kind, obj.meta.namespace, obj.meta.name, obj.meta.uid)
+            self.fetch_description(kind, obj.meta)
             return
         view = kind.view
         text = describe(view.kind, obj, self.feed.state, now=self.options.clock())
         # A Service's detail ends with what the doctor finds, and its route: both live.
         namespace, name = obj.meta.namespace, obj.meta.name
         panels = (
-            DoctorPanel(namespace=namespace, name=name, source=lambda: self.feed.state),
-            self._route_panel(namespace, name),
-        )
-        events = Static("Events:  (reading…)", markup=False, classes="events")
-        self.push_screen(
-            TextScreen(
-                title=f"describe {view.kind}/{name}",
-                text=text,
-                widgets=(events, *panels) if view.kind == "services" else (events,),
+            (
+                DoctorPanel(namespace=namespace, name=name, source=lambda: self.feed.state),
+                self._route_panel(namespace, name),
             )
+            if view.kind == "services"
+            else ()
         )
-        self.fetch_events(events, view.object_kind, namespace, name, obj.meta.uid)
+        self._show_description(
+            f"describe {view.kind}/{name}", view.object_kind, obj.meta, text, panels
+        )
 
-    def _show_description(self, kind: Kind, namespace: str, name: str, uid: str, text: str) -> None:
+    def _show_description(
+        self,
+        title: str,
+        object_kind: str,
+        meta: ObjectMeta,
+        text: str,
+        panels: tuple[Widget, ...] = (),
+    ) -> None:
+        """A description, then the object's Events (read off the UI thread), then `panels`."""
         events = Static("Events:  (reading…)", markup=False, classes="events")
-        self.push_screen(
-            TextScreen(title=f"describe {kind.resource.one}/{name}", text=text, widgets=(events,))
-        )
-        self.fetch_events(events, kind.resource.kind, namespace, name, uid)
+        self.push_screen(TextScreen(title=title, text=text, widgets=(events, *panels)))
+        self.fetch_events(events, object_kind, meta.namespace, meta.name, meta.uid)
 
     def _selected_service(self, verb: str) -> tuple[str, str] | None:
         """The Service under the cursor, or the one drilled into; None (and why) elsewhere."""
@@ -239,10 +245,11 @@ class K9liteApp(Navigator):
         self.post_message(self.TextRead(title, yaml.safe_dump(raw, sort_keys=False)))
 
     @work(thread=True, exclusive=True, group="api", exit_on_error=False)
-    def fetch_description(self, kind: Kind, namespace: str, name: str, uid: str) -> None:
-        raw = actions.get_raw(self.connection, kind.resource, namespace or None, name)
+    def fetch_description(self, kind: Kind, meta: ObjectMeta) -> None:
+        raw = actions.get_raw(self.connection, kind.resource, meta.namespace or None, meta.name)
         text = describe_raw(raw, conceal_values=kind.conceal_values)
-        self.call_from_thread(self._show_description, kind, namespace, name, uid, text)
+        title = f"describe {kind.resource.one}/{meta.name}"
+        self.call_from_thread(self._show_description, title, kind.resource.kind, meta, text)
 
     @work(thread=True, exclusive=True, group="events", exit_on_error=False)
     def fetch_events(self, target: Static, kind: str, namespace: str, name: str, uid: str) -> None:

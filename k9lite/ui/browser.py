@@ -98,7 +98,7 @@ class Browser(Vertical):
         self.text_filter = ""
         # key -> (the object a row was built from, the row): an unchanged object keeps its row.
         self._built: dict[str, tuple[Any, tuple[str, ...]]] = {}
-        self._error_reasons: dict[str, str] = {}
+        self._error_keys: dict[str, tuple[str, str]] = {}  # error rows: (namespace, name)
         self._title = ""
 
     def compose(self) -> ComposeResult:
@@ -131,15 +131,21 @@ class Browser(Vertical):
     def show(self, kind: Kind, state: ClusterState, *, scope: Scope | None = None) -> None:
         """Switch to another kind; its rows come with the next refresh."""
         self.kind = kind
-        self._source_columns = state.columns(kind.name)
-        self.view = _view_of(kind, self._source_columns)
         self.scope = scope
         self.label_selector = None
         self.text_filter = ""
         self.table.filter_text = ""
+        self._rebuild(state)
+
+    def _rebuild(self, state: ClusterState) -> None:
+        """Columns anew (the server's, for a Table kind) and no rows until the next refresh;
+        the filters stay."""
+        self._source_columns = state.columns(self.kind.name)
+        self.view = _view_of(self.kind, self._source_columns)
         self.table.replace_all({})
         self.table.loaded = False
         self._built.clear()
+        self._error_keys.clear()
         self._set_columns()
 
     def set_namespace(self, namespace: str | None, state: ClusterState) -> None:
@@ -164,7 +170,7 @@ class Browser(Vertical):
         """
         if self.kind.view is None and state.columns(self.kind.name) != self._source_columns:
             # The server's Table defined (other) columns: every row anew under them.
-            self.show(self.kind, state, scope=self.scope)
+            self._rebuild(state)
             changes = None
         view = self.view
         namespace = self.namespace if view.namespaced else None
@@ -194,7 +200,7 @@ class Browser(Vertical):
             key = key_of(error.namespace, error.name)
             if self._in_namespace(error.namespace) and (allowed is None or key in allowed):
                 seen.add(key)
-                updates[key] = self._error_row(error.name, error.namespace, error.reason)
+                updates[key] = self._error_row(error.name, error.namespace)
         gone = [key for key in built if key not in seen]
         for key in gone:
             del built[key]
@@ -217,7 +223,7 @@ class Browser(Vertical):
             error = state.error_of(view.kind, namespace, name) if obj is None else None
             if error is not None and self._in_namespace(namespace) and self.scope is None:
                 built.pop(key, None)
-                updates[key] = self._error_row(name, namespace, error.reason)
+                updates[key] = self._error_row(name, namespace)
                 continue
             if obj is None or not self._shows(obj):
                 if built.pop(key, None) is not None or obj is None:
@@ -239,7 +245,7 @@ class Browser(Vertical):
             return False
         return self.label_selector is None or self.label_selector.matches(obj.meta.labels)
 
-    def _error_row(self, name: str, namespace: str, reason: str) -> tuple[str, ...]:
+    def _error_row(self, name: str, namespace: str) -> tuple[str, ...]:
         """An object that could not be read: its name, and `✗ unreadable` where its status
         would be (a short cell: widths only grow); `d` on it says why (`error_at_cursor`)."""
         columns = self.view.columns_for(self.namespace is None)
@@ -251,13 +257,15 @@ class Browser(Vertical):
         cells[first] = name
         at = labels.index("STATUS") if "STATUS" in labels else min(first + 1, len(cells) - 1)
         cells[at] = "✗ unreadable"
-        self._error_reasons[key_of(namespace, name)] = f"{namespace}/{name}: {reason}"
+        self._error_keys[key_of(namespace, name)] = (namespace, name)
         return tuple(literal(cell) for cell in cells)
 
-    def error_at_cursor(self) -> str | None:
+    def error_at_cursor(self, state: ClusterState) -> str | None:
         """Why the object under the cursor could not be read, on an error row."""
         key = self.table.cursor_key
-        return None if key is None or key in self._built else self._error_reasons.get(key)
+        found = None if key is None or key in self._built else self._error_keys.get(key)
+        error = None if found is None else state.error_of(self.view.kind, *found)
+        return None if error is None else f"{error.namespace}/{error.name}: {error.reason}"
 
     def refresh_on_screen(self, state: ClusterState, now: datetime) -> None:
         """Rebuild the rows on screen: what moves with time alone (AGE, "3 (5m ago)"), for the

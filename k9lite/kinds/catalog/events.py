@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from k9lite.kinds.base import ColumnHint, Kind
-from k9lite.model.resources import Resource
+from k9lite.model.events import EVENTS
 
 KIND = Kind(
-    Resource("", "v1", "events", "Event", True, "event", ("ev",)),
+    EVENTS,
     "Events",
     column_hints={
         "LAST SEEN": ColumnHint(min_width=9),

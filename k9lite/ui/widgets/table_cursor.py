@@ -22,21 +22,22 @@ class TableCursorView(ScrollView):
 
     # Its keys are bound by ResourceTable, from their one declaration (ui/keys.TABLE_KEYS).
 
-    # The `resource_table` namespace names the handlers `on_resource_table_row_highlighted`
-    # and `on_resource_table_row_selected`, as when these were nested in ResourceTable.
-    class RowHighlighted(Message, namespace="resource_table"):
-        """The cursor moved to another row key."""
+    class _RowMessage(Message):
+        """About one row of a table: the table (`control`) and the row's key."""
 
         def __init__(self, table: TableCursorView, key: str) -> None:
             super().__init__()
             self.table = table
             self.key = key
-            """Key of the highlighted row."""
 
         @property
         def control(self) -> TableCursorView:
-            """The table whose cursor moved."""
             return self.table
+
+    # The `resource_table` namespace names the handlers `on_resource_table_row_highlighted`
+    # and `on_resource_table_row_selected`, as when these were nested in ResourceTable.
+    class RowHighlighted(_RowMessage, namespace="resource_table"):
+        """The cursor moved to another row key."""
 
         def can_replace(self, message: Message) -> bool:
             # Holding a key posts many highlights: only the newest one matters.
@@ -44,19 +45,8 @@ class TableCursorView(ScrollView):
                 isinstance(message, TableCursorView.RowHighlighted) and message.table is self.table
             )
 
-    class RowSelected(Message, namespace="resource_table"):
+    class RowSelected(_RowMessage, namespace="resource_table"):
         """Enter (or a click on the cursor row) selected a row."""
-
-        def __init__(self, table: TableCursorView, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-            """Key of the selected row."""
-
-        @property
-        def control(self) -> TableCursorView:
-            """The table whose row was selected."""
-            return self.table
 
     def __init__(
         self,
