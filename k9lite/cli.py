@@ -78,21 +78,55 @@ def _parser() -> argparse.ArgumentParser:
     from k9lite.commands.tour import add_tour_parser
 
     add_tour_parser(commands)
+    _diagnose_parser(commands)
+    return parser
+
+
+def _diagnose_parser(commands: Any) -> None:
     diagnose = commands.add_parser(
         "diagnose",
-        help="explain why a Service has no (or too few) endpoints, and how to fix it",
+        help="say what keeps a Service's traffic from its pods, and how to fix it",
         description="Check Services for what keeps traffic from their pods: selectors that "
-        "match no pod (or a Deployment's own labels), pods not ready, ports the pods do not "
-        "declare, nodes that drop traffic, pending load balancers. Each finding names its "
-        "evidence, the rule and a kubectl command that fixes it. Exit status 1 when any "
-        "finding is an error.",
+        "match no pod (or a Deployment's own labels), pods not ready, ports nobody listens on, "
+        "nodes that drop traffic, pending load balancers; then ask each ready endpoint whether "
+        "it answers. Each finding names its evidence, the rule and a kubectl command that "
+        "fixes it. Without SERVICE: a line per Service of the namespace (-A: of every "
+        "namespace), then what is wrong with each. Exit status 1 when any finding is an error, "
+        "2 when something could not be checked, else 0.",
     )
     _connection_options(diagnose, subcommand=True)
-    which = diagnose.add_mutually_exclusive_group(required=True)
-    which.add_argument("service", metavar="SERVICE", nargs="?", help="the Service's name")
-    which.add_argument("--all", action="store_true", help="every Service of the namespace")
-    diagnose.add_argument("--json", action="store_true", help="print the findings as JSON")
-    return parser
+    diagnose.add_argument(
+        "service", metavar="SERVICE", nargs="?", help="the Service (default: every Service)"
+    )
+    diagnose.add_argument(
+        "-A",
+        "--all-namespaces",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="every Service of every namespace",
+    )
+    diagnose.add_argument(
+        "-o", "--output", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    diagnose.add_argument(
+        "--json", dest="output", action="store_const", const="json", help="the same as -o json"
+    )
+    diagnose.add_argument(
+        "--no-check",
+        action="store_true",
+        help="only read the cluster's objects: send no request to the pods",
+    )
+    diagnose.add_argument(
+        "--via",
+        choices=("proxy", "direct"),
+        default="proxy",
+        help="how the pods are asked: through the API server's pod and service proxies "
+        "(default), or straight to the pod IPs and the ClusterIP (from a node or a pod)",
+    )
+    diagnose.add_argument("--path", default="/", help="the path to request (default /)")
+    diagnose.add_argument(
+        "--timeout", type=float, default=2.0, help="seconds a request may take (default 2)"
+    )
 
 
 def _probe_parser(commands: Any) -> None:
@@ -228,9 +262,11 @@ def _print_route(args: argparse.Namespace, connection: Connection) -> int:
 
 def _print_diagnosis(args: argparse.Namespace, connection: Connection) -> int:
     from k9lite.commands.diagnose import print_diagnosis
+    from k9lite.traffic.check import CheckOptions
 
-    namespace = args.namespace or connection.namespace
-    return print_diagnosis(connection, namespace, args.service, json=args.json)
+    namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
+    check = None if args.no_check else CheckOptions(args.via, args.path, args.timeout)
+    return print_diagnosis(connection, namespace, args.service, output=args.output, check=check)
 
 
 def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
@@ -259,6 +295,15 @@ def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
     )
     namespace = args.namespace or connection.namespace
     return print_probe(connection, namespace, request, json=args.json, log=args.log)
+
+
+def _diagnose_problem(args: argparse.Namespace) -> str | None:
+    """The one line that says what is wrong with diagnose's flags, if anything."""
+    if args.all_namespaces and args.service:
+        return f"{literal(args.service)} is one Service: name its namespace with -n, not -A"
+    if not 0 < args.timeout <= 60:
+        return "--timeout must be over 0 and at most 60 s"
+    return None
 
 
 def _print_scenarios() -> int:
@@ -313,8 +358,13 @@ def _main(argv: Sequence[str] | None) -> int:
         except FlagError as exc:
             print(f"k9lite probe: {literal(str(exc))}", file=sys.stderr)
             return 2
+    if args.command == "diagnose":
+        problem = _diagnose_problem(args)
+        if problem:
+            print(f"k9lite diagnose: {problem}", file=sys.stderr)
+            return 2
     if args.command in ("route", "probe", "diagnose"):
-        if args.all_namespaces:
+        if args.all_namespaces and args.command != "diagnose":
             parser.error(f"{args.command} works in one namespace: name it with -n, not -A")
         run = {"route": _print_route, "probe": _print_probe, "diagnose": _print_diagnosis}[
             args.command

@@ -72,6 +72,9 @@ class Outcome:
     """None for a success; "http" for a 4xx/5xx."""
     detail: str = ""
     """One line, for errors ("connection refused", "HTTP 503 Service Unavailable: ...")."""
+    from_server: bool = False
+    """The answer is the API server's own Status (a proxied request it could not deliver, or
+    refused), not the pod's."""
 
 
 @dataclass(frozen=True, slots=True)

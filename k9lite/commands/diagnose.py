@@ -1,61 +1,155 @@
-"""`k9lite diagnose [-n NS] [SERVICE | --all] [--json]`: what is wrong with Services, and fixes.
+"""`k9lite diagnose [-n NS | -A] [SERVICE] [--no-check] [-o json]`: what is wrong with Services.
 
-Exit status 1 when any finding is an error, else 2 when a check could not run (a kind the user
-may not list), 0 otherwise.
+With a SERVICE: its findings, each with evidence, rule and fix. Without one: a line per Service
+of the namespace (or of every namespace with -A), then the findings of those that need
+attention. Unless `--no-check`, each Service's ready endpoints are asked whether they answer
+(`traffic.check`). Exit status 1 when any finding is an error, else 2 when a check could not run
+(a kind the user may not list, a proxy the user may not use), 0 otherwise.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
 
 from rich.console import Console
 from rich.text import Text
 
+from k9lite.analysis.check_results import CheckReport
 from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, worst
+from k9lite.analysis.doctor_check import check_findings
+from k9lite.analysis.doctor_findings import ServiceFacts, by_severity
 from k9lite.commands.lookup import CommandFailed, namespace_state, not_found
 from k9lite.kube.config import Connection
+from k9lite.kube.feed import watching
+from k9lite.kube.proxy import proxy_access
+from k9lite.model.services import Service
+from k9lite.model.state import ClusterState
 from k9lite.render.doctor import Findings, fix_line
+from k9lite.render.doctor_report import ServiceLine, report_table
 from k9lite.render.literal import json_line, literal
+from k9lite.traffic.check import CheckOptions, check_services
 
-__all__ = ["print_diagnosis"]
+__all__ = ["Output", "print_diagnosis"]
+
+Output = Literal["text", "json"]
 
 
-def print_diagnosis(connection: Connection, namespace: str, name: str | None, *, json: bool) -> int:
-    """Diagnose one Service (or every Service of the namespace) and print the findings."""
-    # All namespaces where allowed: the pods a selector was meant for may run elsewhere.
-    with namespace_state(
-        connection, namespace, DOCTOR_KINDS, "the diagnosis", everywhere=True
-    ) as state:
-        services = sorted(state.objects("services", namespace), key=lambda s: s.meta.name)
+@dataclass(frozen=True, slots=True)
+class _Diagnosis:
+    service: Service
+    facts: ServiceFacts
+    findings: tuple[Finding, ...]
+    check: CheckReport | None
+
+    @property
+    def line(self) -> ServiceLine:
+        meta = self.service.meta
+        ready, total = len(self.facts.ready), self.facts.addresses
+        serious = next((f for f in self.findings if f.severity != "info"), None)
+        return ServiceLine(
+            meta.namespace,
+            meta.name,
+            worst(self.findings),
+            "-" if self.service.type == "ExternalName" else f"{ready}/{total}",
+            serious.title if serious is not None else "",
+        )
+
+
+def print_diagnosis(
+    connection: Connection,
+    namespace: str | None,
+    name: str | None,
+    *,
+    output: Output,
+    check: CheckOptions | None,
+) -> int:
+    """Diagnose one Service, or every Service of `namespace` (None: of every namespace)."""
+    with _state(connection, namespace) as state:
+        services = sorted(
+            state.objects("services", namespace), key=lambda s: (s.meta.namespace, s.meta.name)
+        )
         if name is not None:
+            assert namespace is not None  # the command line asks for -n, never -A, with a name
             services = [s for s in services if s.meta.name == name]
             if not services:
                 raise CommandFailed(not_found(state, namespace, name))
-        results = [(service.meta.name, diagnose(state, service)) for service in services]
-    if json:
-        document = [
-            {"namespace": namespace, "service": service, "findings": [_plain(f) for f in found]}
-            for service, found in results
-        ]
-        sys.stdout.write(json_line(document))
+    reports: dict[tuple[str, str], CheckReport] = {}
+    if check is not None:
+        access = proxy_access(connection) if check.via == "proxy" else None
+        reports = asyncio.run(check_services(state, services, check, access))
+    results = [_diagnosis(state, service, reports.get(service.meta.key)) for service in services]
+    if output == "json":
+        sys.stdout.write(json_line([_document(result) for result in results]))
+    elif name is not None:
+        _print_findings(Console(highlight=False), results[0])
     else:
-        console = Console(highlight=False)
-        for index, (service, found) in enumerate(results):
-            if index:
-                console.print()
-            console.print(Text(literal(f"Service {namespace}/{service}"), "bold"))
-            if not found:
-                console.print(Findings(()))
-            for finding in found:
-                console.print(Findings((finding,), fixes=False))
-                if finding.fix:
-                    console.print(fix_line(finding), soft_wrap=True)
-    worst_found = {worst(found) for _, found in results}
+        _print_report(results, every_namespace=namespace is None)
+    worst_found = {worst(result.findings) for result in results}
     if "error" in worst_found:
         return 1
     return 2 if "unknown" in worst_found else 0
 
 
-def _plain(finding: Finding) -> dict[str, object]:
-    return dataclasses.asdict(finding)
+@contextmanager
+def _state(connection: Connection, namespace: str | None) -> Iterator[ClusterState]:
+    if namespace is not None:
+        # All namespaces where allowed: the pods a selector was meant for may run elsewhere.
+        with namespace_state(
+            connection, namespace, DOCTOR_KINDS, "the diagnosis", everywhere=True
+        ) as state:
+            yield state
+        return
+    with watching(connection, DOCTOR_KINDS, None) as (feed, statuses):
+        status = statuses.get("services")
+        if status is None or status.state != "live":
+            why = status.message if status is not None else "no answer in time"
+            raise CommandFailed(f"cannot list services in all namespaces: {why}")
+        yield feed.state
+
+
+def _diagnosis(state: ClusterState, service: Service, report: CheckReport | None) -> _Diagnosis:
+    facts = ServiceFacts.of(state, service)
+    findings = diagnose(state, service)
+    if report is not None:
+        findings = by_severity([*findings, *check_findings(facts, report)])
+    return _Diagnosis(service, facts, findings, report)
+
+
+def _print_findings(console: Console, result: _Diagnosis) -> None:
+    meta = result.service.meta
+    console.print(Text(literal(f"Service {meta.namespace}/{meta.name}"), "bold"))
+    if worst(result.findings) in (None, "info"):
+        console.print(Findings(()))
+    for finding in result.findings:
+        console.print(Findings((finding,), fixes=False, evidence=len(finding.evidence)))
+        if finding.fix:
+            # One whole line, never wrapped, so that a copy gets the command whole.
+            console.print(fix_line(finding), soft_wrap=True)
+
+
+def _print_report(results: Sequence[_Diagnosis], *, every_namespace: bool) -> None:
+    console = Console(highlight=False)
+    sys.stdout.write(report_table([r.line for r in results], every_namespace=every_namespace))
+    for result in results:
+        if worst(result.findings) in (None, "info"):
+            continue
+        console.print()
+        _print_findings(console, result)
+
+
+def _document(result: _Diagnosis) -> dict[str, object]:
+    line = result.line
+    return {
+        "namespace": line.namespace,
+        "service": line.name,
+        "verdict": line.verdict_word,
+        "endpoints": {"ready": len(result.facts.ready), "total": result.facts.addresses},
+        "findings": [dataclasses.asdict(f) for f in result.findings],
+        "check": dataclasses.asdict(result.check) if result.check is not None else None,
+    }

@@ -1,8 +1,9 @@
-"""The API server's service proxy, for an HTTP client other than the official one (httpx).
+"""The API server's service and pod proxies, for an HTTP client other than the official one.
 
 `GET /api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH` reaches a Service from wherever the API
 server is reachable: the server forwards each request to a random ready endpoint (503 when
-there is none) and needs the `services/proxy` permission. The credentials and TLS settings are
+there is none) and needs the `services/proxy` permission; `.../pods/NAME:PORT/proxy/PATH`
+reaches one pod's port (`pods/proxy`). The credentials and TLS settings are
 the kubeconfig's, as the official client loaded them (a bearer token, a client certificate, the
 cluster's CA).
 """
@@ -27,9 +28,25 @@ class ProxyAccess:
     headers: Mapping[str, str]
     ssl_context: ssl.SSLContext = field(repr=False)
 
-    def service_url(self, namespace: str, name: str, port: int | str, path: str = "/") -> str:
-        """The proxy URL of a Service port (a number or a port name) and a path."""
-        where = f"{quote(namespace, safe='')}/services/{quote(name, safe='')}:{port}"
+    def service_url(
+        self, namespace: str, name: str, port: int | str, path: str = "/", scheme: str = ""
+    ) -> str:
+        """The proxy URL of a Service port (a number or a port name) and a path; `scheme`
+        "https" has the API server speak TLS to the pod."""
+        return self._url(namespace, "services", name, port, path, scheme)
+
+    def pod_url(
+        self, namespace: str, name: str, port: int, path: str = "/", scheme: str = ""
+    ) -> str:
+        """The pod proxy's URL of a pod's port and a path (needs `get` on pods/proxy)."""
+        return self._url(namespace, "pods", name, port, path, scheme)
+
+    def _url(
+        self, namespace: str, plural: str, name: str, port: int | str, path: str, scheme: str
+    ) -> str:
+        # `[scheme:]name:port`, as kube-apiserver splits it (utilnet.SplitSchemeNamePort).
+        who = f"{scheme}:{name}" if scheme else name
+        where = f"{quote(namespace, safe='')}/{plural}/{quote(who, safe=':')}:{port}"
         path = path if path.startswith("/") else "/" + path
         return f"{self.server}/api/v1/namespaces/{where}/proxy{path}"
 

@@ -38,6 +38,8 @@ class ServicePort:
     protocol: str = "TCP"
     name: str = ""
     node_port: int | None = None
+    app_protocol: str = ""
+    """What the port speaks (`http`, `kubernetes.io/h2c`, `mysql`...), when the Service says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ def _port(raw: Mapping[str, Any]) -> ServicePort:
         protocol=string(raw, "protocol", "TCP"),
         name=string(raw, "name"),
         node_port=optional_integer(raw, "nodePort") or None,
+        app_protocol=string(raw, "appProtocol"),
     )
 
 

@@ -66,6 +66,9 @@ class ProbeOptions:
     keepalive: bool = False
     host: str | None = None
     """A Host header, for an Ingress that routes by host."""
+    verify: bool = True
+    """Check an https target's certificate (the doctor's check of a pod's port does not, as the
+    API server's proxy does not: a pod's certificate rarely names its IP)."""
 
     def check(self) -> ProbeOptions:
         """Itself, or ProbeError naming the first option out of range."""
@@ -153,7 +156,7 @@ class Probe:
         connector = aiohttp.TCPConnector(
             limit=options.concurrency * hosts,
             force_close=not options.keepalive and access is None,
-            ssl=access.ssl_context if access is not None else True,
+            ssl=access.ssl_context if access is not None else options.verify,
         )
         headers = dict(access.headers) if access is not None else {}
         if options.host:
@@ -205,8 +208,15 @@ class Probe:
         latency = time.perf_counter() - start
         body = content.decode(charset, errors="replace")
         if status >= 400:
-            detail = _http_failure(status, reason, body, target)
-            outcome = Outcome(target.label, latency, status=status, error="http", detail=detail)
+            detail, from_server = _http_failure(status, reason, body, target)
+            outcome = Outcome(
+                target.label,
+                latency,
+                status=status,
+                error="http",
+                detail=detail,
+                from_server=from_server,
+            )
             return Reply(outcome, f"{target.label}  ✗ {detail}")
         answer = identify(body, self.match)
         pod, node = self.resolve(answer.name) if answer.matched else (None, None)
@@ -231,21 +241,25 @@ def _failure(exc: BaseException) -> tuple[ErrorClass, str]:
     return "other", text
 
 
-def _http_failure(status: int, reason: str, body: str, target: Target) -> str:
-    """`HTTP 503 Service Unavailable: no endpoints available for service "x"` and the like."""
+def _http_failure(status: int, reason: str, body: str, target: Target) -> tuple[str, bool]:
+    """`HTTP 503 Service Unavailable: no endpoints available for service "x"` and the like, and
+    whether the API server said it (a proxied request answered with its own Status)."""
     message = body.strip().splitlines()[0] if body.strip() else ""
+    from_server = False
     try:
         document = orjson.loads(body)
         if isinstance(document, dict) and document.get("kind") == "Status":
             message = str(document.get("message") or message)
+            from_server = target.proxied
     except orjson.JSONDecodeError:
         pass
     detail = f"HTTP {status} {reason}".rstrip()
     if message:
         detail += f": {message}"
     if target.proxied and status == 403:
-        detail += " (the service proxy needs the services/proxy permission)"
-    return detail[:_LINE]
+        proxy = "pod" if "/pods/" in urlsplit(target.url).path else "service"
+        detail += f" (the {proxy} proxy needs the {proxy}s/proxy permission)"
+    return detail[:_LINE], from_server
 
 
 def _answer_line(body: str, name: str) -> str:
