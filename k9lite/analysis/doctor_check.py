@@ -158,7 +158,11 @@ def _all_answered(check: PortCheck, answered: list[Tried], through: str | None) 
 
 def _unchecked(facts: ServiceFacts, check: PortCheck, tried: Tried) -> Finding:
     forbidden = tried.verdict == "forbidden"
-    why = "the user may not use the pod proxy" if forbidden else "the API server would not ask"
+    why = (
+        "the user may not use the pod proxy"
+        if forbidden
+        else "the API server did not forward the request"
+    )
     return Finding(
         "check-forbidden" if forbidden else "check-failed",
         "unknown",
@@ -185,12 +189,11 @@ def _unreachable(
     refused = kinds == {"refused"}
     port = _targets(failing)
     how = "refuse the connection" if refused else "do not answer"
-    if len(failing) == total:
-        title = (
-            f"{_where(check)}: no pod answers on {port}: "
-            + ("the only ready endpoint" if total == 1 else f"all {total} ready endpoints")
-            + f" {'refuses' if total == 1 and refused else how}"
-        )
+    if len(failing) == total == 1:
+        does = "refuses the connection" if refused else "does not answer"
+        title = f"{_where(check)}: no pod answers on {port}: the only ready endpoint {does}"
+    elif len(failing) == total:
+        title = f"{_where(check)}: no pod answers on {port}: all {total} ready endpoints {how}"
     else:
         title = f"{_where(check)}: {len(failing)} of {total} ready endpoints {how} on {port}"
     if kinds == {"timeout"}:

@@ -19,16 +19,20 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from k9lite.analysis.check_results import CheckReport
 from k9lite.kinds.base import Action, Kind
 from k9lite.kube import actions
 from k9lite.kube.errors import KubeError
+from k9lite.kube.proxy import proxy_access
 from k9lite.model.events import decode_event
 from k9lite.model.fields import DecodeError
 from k9lite.model.meta import ObjectMeta
+from k9lite.model.services import Service
 from k9lite.render.describe import describe
 from k9lite.render.doctor import FindingDetail
 from k9lite.render.events import events_section
 from k9lite.render.generic_describe import conceal, decode_values, describe_raw
+from k9lite.traffic.check import CheckOptions, check_services
 from k9lite.ui.keymap import PaletteEntry
 from k9lite.ui.keys import MAIN_KEYS, main_help, palette_entries
 from k9lite.ui.navigator import Navigator
@@ -99,7 +103,12 @@ class K9liteApp(Navigator):
         namespace, name = obj.meta.namespace, obj.meta.name
         panels = (
             (
-                DoctorPanel(namespace=namespace, name=name, source=lambda: self.feed.state),
+                DoctorPanel(
+                    namespace=namespace,
+                    name=name,
+                    source=lambda: self.feed.state,
+                    checker=self._check_service if self.options.watch else None,
+                ),
                 self._route_panel(namespace, name),
             )
             if view.kind == "services"
@@ -108,6 +117,12 @@ class K9liteApp(Navigator):
         self._show_description(
             f"describe {view.kind}/{name}", view.object_kind, obj.meta, text, panels
         )
+
+    async def _check_service(self, service: Service) -> CheckReport:
+        """The doctor's active check of one Service, through the API server's proxies."""
+        access = proxy_access(self.connection)
+        reports = await check_services(self.feed.state, [service], CheckOptions(), access)
+        return reports[service.meta.key]
 
     def _show_description(
         self,

@@ -1,21 +1,38 @@
-"""The doctor's findings about one Service, live: a list to open, each with its evidence."""
+"""The doctor's findings about one Service, live: a list to open, each with its evidence.
+
+The passive findings follow the cluster state; with a `checker`, the Service's ready endpoints
+are also asked whether they answer (`traffic.check`), once when the panel opens and again when
+the Service or its ready endpoints change, so a fix shows its effect without a key press.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
-from textual import on
+from textual import on, work
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from k9lite.analysis.check_results import CheckReport, Endpoint
 from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose
+from k9lite.analysis.doctor_check import check_findings
+from k9lite.analysis.doctor_findings import ServiceFacts, by_severity
+from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.doctor import DoctorStyles, Findings
+from k9lite.traffic.check import ready_endpoints
 from k9lite.ui.live import follow_state
 from k9lite.ui.theme import theme_colour
 
-__all__ = ["DoctorPanel"]
+__all__ = ["Checker", "DoctorPanel"]
+
+Checker = Callable[[Service], Awaitable[CheckReport]]
+"""Asks a Service's ready endpoints whether they answer."""
+
+_Checked = tuple[Service, tuple[tuple[Endpoint, ...], ...]]
+"""What a check asked: the Service as it was, and each port's ready endpoints."""
 
 
 class DoctorPanel(OptionList):
@@ -37,14 +54,23 @@ class DoctorPanel(OptionList):
             self.styles = styles
 
     def __init__(
-        self, *, namespace: str, name: str, source: Callable[[], ClusterState], id: str = "doctor"
+        self,
+        *,
+        namespace: str,
+        name: str,
+        source: Callable[[], ClusterState],
+        checker: Checker | None = None,
+        id: str = "doctor",
     ) -> None:
         super().__init__(id=id)
         self.service_namespace = namespace
         self.service_name = name
         self.source = source
+        self.checker = checker
         self.findings: tuple[Finding, ...] = ()
+        self.report: CheckReport | None = None
         self._seen: tuple[object, ...] | None = None
+        self._checked: _Checked | None = None
 
     def on_mount(self) -> None:
         self.border_title = "diagnosis (Enter opens a finding)"
@@ -60,6 +86,17 @@ class DoctorPanel(OptionList):
         self._seen = seen
         service = state.get("services", self.service_namespace, self.service_name)
         findings = diagnose(state, service) if service is not None else ()
+        if service is not None and self.checker is not None:
+            asked = (
+                service,
+                tuple(tuple(ready_endpoints(state, service, p)) for p in service.ports),
+            )
+            if asked != self._checked:
+                self._checked = asked
+                self.check(service)
+            elif self.report is not None:
+                found = check_findings(ServiceFacts.of(state, service), self.report)
+                findings = by_severity([*findings, *found])
         if findings == self.findings and self.option_count:
             return
         self.findings = findings
@@ -80,6 +117,17 @@ class DoctorPanel(OptionList):
             info=colour("accent", "cyan"),
             match=colour("success", "green"),
         )
+
+    @work(exclusive=True, group="check", exit_on_error=False)
+    async def check(self, service: Service) -> None:
+        """Ask the Service's ready endpoints; a newer check cancels this one."""
+        assert self.checker is not None
+        self.border_subtitle = "asking the pods…"
+        self.report = None
+        self.report = await self.checker(service)
+        self.border_subtitle = f"pods asked {datetime.now().strftime('%H:%M:%S')}"
+        self._seen = None
+        self.rediagnose()
 
     @on(OptionList.OptionSelected)
     def opened(self, event: OptionList.OptionSelected) -> None:
