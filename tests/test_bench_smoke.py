@@ -52,3 +52,10 @@ def test_probe_rate_quick() -> None:
     assert "k9lite probe (requests/s, median)" in out, out
     assert "k9lite probe / wrk = " in out, out
     assert "pods answering in the last round: 2" in out, out
+
+
+def test_diagnose_all_quick() -> None:
+    out = quick("diagnose_all.py")
+    assert "demo cluster: 10 Services, 15 bench pods" in out, out
+    for line in ("diagnose -A --no-check: ", "diagnose -A (pods asked): ", "/ goal (3 s) = "):
+        assert line in out, out
