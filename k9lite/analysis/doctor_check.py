@@ -130,6 +130,7 @@ def _port_findings(
                 "service-does-not-answer",
                 "error",
                 f"{_where(check)}: {through}",
+                _speaks_otherwise(check, check.through),
                 rule="A request through the Service reaches one of its ready endpoints; when "
                 "every endpoint answers but the Service does not, the Service's port or the "
                 "proxy in front of it is at fault.",
@@ -235,7 +236,7 @@ def _causes(
     now: datetime,
 ) -> tuple[list[str], str | None]:
     """Lines naming the likely cause, and a fix when one is sure."""
-    lines: list[str] = []
+    lines = list(_speaks_otherwise(check, [t.outcome for t in failing]))
     fix = None
     pods = {pod.meta.name: pod for pod in facts.pods}
     target = check.port.target_port
@@ -279,6 +280,24 @@ def _causes(
         tried_ports = ", ".join(str(t.endpoint.port) for t in check.elsewhere)
         lines.append(f"nothing answers on the pod's other likely ports either ({tried_ports})")
     return lines, fix
+
+
+_HTTP_WORDS = ("http", "https", "kubernetes.io/h2c", "h2c")
+
+
+def _speaks_otherwise(check: PortCheck, outcomes: Sequence[Outcome]) -> tuple[str, ...]:
+    """A port that says it speaks HTTP, answered by something that is not HTTP."""
+    port = check.port
+    said = port.app_protocol or port.name
+    says_http = said.lower() in _HTTP_WORDS or said.lower().startswith(("http-", "https-"))
+    garbled = next((o for o in outcomes if verdict(o) == "failed"), None)
+    if not says_http or garbled is None:
+        return ()
+    what = "appProtocol" if port.app_protocol else "name"
+    return (
+        f"the port's {what} {said} says HTTP, but what answers there does not speak it "
+        f"({garbled.detail}): another protocol, or TLS where plain HTTP was expected",
+    )
 
 
 def _answering(check: PortCheck) -> list[Tried]:

@@ -10,6 +10,7 @@ pods/proxy.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -296,4 +297,16 @@ def test_a_skipped_port_says_why() -> None:
     assert (found.check, found.severity) == ("check-skipped", "info")
     assert found.title == (
         "port 53 (dns) -> targetPort 53: not checked: UDP: only TCP ports are checked"
+    )
+
+
+def test_a_port_named_http_answered_by_another_protocol_says_so() -> None:
+    facts = facts_of(pod("web-1", "10.1.0.5", ports=[]), target=80)
+    port = dataclasses.replace(facts.service.ports[0], name="http")
+    garbled = Outcome("x", 0.01, error="reset", detail="connection reset: Server disconnected")
+    found = only(check_findings(facts, report(port, [tried("web-1", "10.1.0.5", 80, garbled)])))
+    assert (found.check, found.severity) == ("endpoint-unreachable", "error")
+    assert found.evidence[0] == (
+        "the port's name http says HTTP, but what answers there does not speak it (connection "
+        "reset: Server disconnected): another protocol, or TLS where plain HTTP was expected"
     )
