@@ -1,8 +1,10 @@
-"""`k9lite diagnose [-n NS] [SERVICE | --all] [--json]` on the demo's default scenario.
+"""`k9lite diagnose [-n NS | -A] [SERVICE] [-o json] [--no-check]` on the demo's default scenario.
 
 The scenario (W2, W3, W5, W6) has exactly one problem: my-service selects its Deployment's own
-label (W6). The diagnosis must name it, once, and raise no other alarm; its printed fix, run with
-the real kubectl as a user would paste it, must make the Service healthy.
+label (W6). The report must name it, once, and raise no other alarm; every healthy Service's pods
+must be asked and answer. Then the issue's walkthrough: with the selector fixed, the pods refuse
+targetPort 4000, and the printed targetPort fix, run with the real kubectl as a user would paste
+it, makes each of the three pods answer.
 """
 
 from __future__ import annotations
