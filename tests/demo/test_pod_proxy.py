@@ -352,3 +352,31 @@ def test_with_the_data_plane_off_the_demo_says_so() -> None:
                 f"error trying to reach service: dial tcp {ip}:80: "
                 "the demo cluster's data plane is off",
             )
+
+
+def test_the_backend_never_sees_the_users_credentials(
+    cluster: DemoCluster, http: httpx.Client
+) -> None:
+    """The demo's pods echo no headers, so the API server itself stands as a backend behind a
+    Service (the forwarding is the pod proxy's too): without the Authorization header, which
+    the authentication filter removes, it answers 401, and that answer passes through as is."""
+    port = httpx.URL(cluster.url).port
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "itself"},
+        "spec": {"ports": [{"port": 443}]},
+    }
+    endpoints = {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": "itself"},
+        "subsets": [{"addresses": [{"ip": "127.0.0.1"}], "ports": [{"port": port}]}],
+    }
+    assert http.post("/api/v1/namespaces/default/services", json=service).status_code == 201
+    assert http.post("/api/v1/namespaces/default/endpoints", json=endpoints).status_code == 201
+    path = "/api/v1/namespaces/default/pods/nope"
+    assert http.get(path).status_code == 404  # with the token
+    proxied = http.get(f"/api/v1/namespaces/default/services/https:itself:443/proxy{path}")
+    assert proxied.headers["content-type"] == "application/json"
+    assert status_of(proxied) == (401, "Unauthorized", "Unauthorized")
