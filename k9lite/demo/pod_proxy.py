@@ -40,7 +40,7 @@ def pod_target(store: Store, namespace: str, id_: str) -> ProxyTarget:
     ip = _pod_ip(pod)
     if ip is None or not _usable(ip):
         raise bad_request("address not allowed")
-    if port and not port.isdigit():
+    if port and not (port.isascii() and port.isdigit()):
         # A named port is not looked up: it goes into the URL's host as it is, which
         # url.Parse then refuses, and UpgradeAwareHandler's normalizeLocation dereferences the
         # nil URL; the panic filter answers with this text.
