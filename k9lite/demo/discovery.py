@@ -34,7 +34,6 @@ AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGro
 _SUBRESOURCE_KINDS = {
     "status": None,  # the parent's own kind
     "scale": ("autoscaling", "v1", "Scale"),
-    "proxy": ("", "v1", "ServiceProxyOptions"),
 }
 _SUBRESOURCE_VERBS = {
     "status": ["get", "patch", "update"],
@@ -91,6 +90,8 @@ def api_group_list(served: Served) -> dict[str, Any]:
 
 
 def _subresource_kind(rt: ResourceType, subresource: str) -> tuple[str, str, str]:
+    if subresource == "proxy":  # ServiceProxyOptions, PodProxyOptions
+        return ("", "v1", f"{rt.kind}ProxyOptions")
     return _SUBRESOURCE_KINDS[subresource] or (rt.group, rt.version, rt.kind)
 
 

@@ -14,6 +14,8 @@ from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
 from k9lite.demo.managed_fields import manager_from_request, writing_as
+from k9lite.demo.pod_proxy import pod_target
+from k9lite.demo.proxy_transport import ProxyTarget, ProxyTransport
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import (
     ListOptions,
@@ -52,7 +54,8 @@ class ResourceHandlers:
         self.bookmark_interval = bookmark_interval
         self.freshness_timeout = BLOCK_TIMEOUT
         """How long a read from a version ahead of the store waits for it (tests shorten it)."""
-        self.proxy = ServiceProxy(self.store, dataplane)
+        self.proxy = ProxyTransport(dataplane)
+        self.services = ServiceProxy(self.store)
 
     async def close(self) -> None:
         await self.proxy.close()
@@ -72,7 +75,7 @@ class ResourceHandlers:
         if rt.namespaced and path.namespace is None and (path.name or method != "GET"):
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if path.subresource == "proxy":
-            return await self.proxy.forward(request, path)
+            return await self.proxy.forward(request, path.rest, self._proxy_target(path))
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":
@@ -122,6 +125,13 @@ class ResourceHandlers:
             deleted = self.registry.delete(rt, namespace, name, delete_options, dry_run=dry_run)
             return self._object_response(request, form, deleted)
         raise _method_not_allowed(method)
+
+    def _proxy_target(self, path: ResourcePath) -> ProxyTarget:
+        """Where a proxy subresource's request goes: a pod, or one of a Service's endpoints."""
+        assert path.name is not None and path.namespace is not None
+        if path.resource.kind == "Pod":
+            return pod_target(self.store, path.namespace, path.name)
+        return self.services.target(path.namespace, path.name)
 
     # -- reads ----------------------------------------------------------------------------------
 

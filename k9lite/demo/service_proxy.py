@@ -1,56 +1,43 @@
-"""The API server's service proxy: one request forwarded to a random ready endpoint.
+"""The API server's service proxy: where one request to a Service goes.
 
-`/api/v1/namespaces/NS/services/[scheme:]NAME[:PORT]/proxy/PATH`, as kube-apiserver serves it:
-it reads the v1 Endpoints, picks a ready address per request, and answers 503 when there is none.
+`/api/v1/namespaces/NS/services/[scheme:]NAME[:PORT]/proxy/PATH`, as kube-apiserver serves it
+(pkg/registry/core/service/storage/rest.go ResourceLocation): it reads the v1 Endpoints, picks a
+ready address per request, and answers 503 when there is none. proxy_transport.py sends it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
-
-from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.errors import APIError
+from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.proxy_transport import ProxyTarget, split_scheme_name_port
 from k9lite.demo.registry import resource
-from k9lite.demo.requests import ResourcePath
 from k9lite.demo.store import Store
 
 __all__ = ["ServiceProxy"]
 
-_PROXY_TIMEOUT = ClientTimeout(total=10)
-
 
 class ServiceProxy:
-    """Forwards requests to Services' endpoints through the demo's data plane."""
+    """Finds a random ready endpoint of a Service port for each proxied request."""
 
-    def __init__(self, store: Store, dataplane: DataPlane | None) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.dataplane = dataplane
         self.rng = random.Random()
-        self._session: ClientSession | None = None
 
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def forward(self, request: web.BaseRequest, path: ResourcePath) -> web.Response:
-        """Forward one request to a random ready endpoint of the Service, as kube-apiserver."""
-        if path.resource.kind != "Service" or path.name is None or path.namespace is None:
-            raise APIError(404, "NotFound", "the server could not find the requested resource")
-        scheme, name, port = _split_proxy_name(path.name)
-        svc = self.store.get(path.resource, path.namespace, name)
+    def target(self, namespace: str, id_: str) -> ProxyTarget:
+        """The endpoint a request to Service `id_` goes to, as ResourceLocation chooses it."""
+        split = split_scheme_name_port(id_)
+        if split is None:
+            raise bad_request(f'invalid service request "{id_}"')
+        scheme, name, port = split
+        svc = self.store.get(resource("Service"), namespace, name)
         ports = svc["spec"].get("ports") or []
         service_port = next(
             (p for p in ports if port in ("", str(p.get("port")), p.get("name"))), None
         )
         if service_port is None:
-            raise APIError(
-                503, "ServiceUnavailable", f'no endpoints available for service "{name}"'
-            )
-        endpoints = self.store.find(resource("Endpoints"), path.namespace, name) or {}
+            raise _no_endpoints(name)
+        endpoints = self.store.find(resource("Endpoints"), namespace, name) or {}
         candidates = [
             (address["ip"], p["port"])
             for subset in endpoints.get("subsets") or ()
@@ -59,52 +46,10 @@ class ServiceProxy:
             for address in subset.get("addresses") or ()
         ]
         if not candidates:
-            raise APIError(
-                503, "ServiceUnavailable", f'no endpoints available for service "{name}"'
-            )
+            raise _no_endpoints(name)
         ip, target_port = self.rng.choice(candidates)
-        backend = self.dataplane.resolve(ip, target_port) if self.dataplane else None
-        if backend is None:
-            raise APIError(
-                503,
-                "ServiceUnavailable",
-                f"error trying to reach service: dial tcp {ip}:{target_port}: "
-                "the demo cluster's data plane is off",
-            )
-        if self._session is None:
-            self._session = ClientSession(timeout=_PROXY_TIMEOUT)
-        url = f"{scheme or 'http'}://{backend[0]}:{backend[1]}/{path.rest}"
-        headers = {
-            k: v
-            for k, v in request.headers.items()
-            if k.lower() not in ("authorization", "host", "content-length")
-        }
-        try:
-            async with self._session.request(
-                request.method,
-                url,
-                params=request.query,
-                data=await request.read(),
-                headers=headers,
-            ) as upstream:
-                body = await upstream.read()
-                return web.Response(
-                    body=body, status=upstream.status, content_type=upstream.content_type
-                )
-        except (ClientError, asyncio.TimeoutError) as exc:
-            raise APIError(
-                503,
-                "ServiceUnavailable",
-                f"error trying to reach service: dial tcp {ip}:{target_port}: "
-                f"{exc or type(exc).__name__}",
-            ) from None
+        return ProxyTarget(scheme, ip, target_port)
 
 
-def _split_proxy_name(raw: str) -> tuple[str, str, str]:
-    """`[scheme:]name[:port]` as the proxy path spells a Service."""
-    parts = raw.split(":")
-    if len(parts) == 3:
-        return parts[0], parts[1], parts[2]
-    if len(parts) == 2:
-        return "", parts[0], parts[1]
-    return "", raw, ""
+def _no_endpoints(name: str) -> APIError:
+    return APIError(503, "ServiceUnavailable", f'no endpoints available for service "{name}"')
