@@ -137,7 +137,8 @@ def session_affinity_findings(facts: ServiceFacts) -> list[Finding]:
     if service.session_affinity != "ClientIP":
         return []
     timeout = service.session_affinity_timeout or CLIENT_IP_TIMEOUT
-    said = "" if service.session_affinity_timeout else " (the default)"
+    # The API server fills the default in: the number, not its absence, tells it.
+    said = " (the default)" if timeout == CLIENT_IP_TIMEOUT else ""
     evidence = [
         f"sessionAffinityConfig.clientIP.timeoutSeconds: {timeout}{said}",
         "a client IP keeps the pod it first reached until it sends nothing for that long",
