@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from k9lite.analysis.doctor_findings import Finding, ServiceFacts, kubectl_json_patch
+from k9lite.analysis.doctor_findings import Finding, ServiceFacts, capped, kubectl_json_patch
 from k9lite.model.ingresses import Ingress, IngressBackend
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
@@ -136,13 +136,13 @@ def _wrong_port(service: Service, routes: list[IngressRoute]) -> Finding:
 
 def _no_endpoints(service: Service, routes: list[IngressRoute]) -> Finding:
     count = len(routes)
+    routes_send = f"{count} Ingress routes send" if count > 1 else "1 Ingress route sends"
     return Finding(
         "ingress-backend-no-endpoints",
         "warning",
-        f"{count} Ingress route{'s' if count > 1 else ''} send{'' if count > 1 else 's'} to "
-        f"{service.meta.name}, which has no ready endpoint: the ingress controller answers "
-        "them itself (503)",
-        tuple(route.line for route in routes),
+        f"{routes_send} to {service.meta.name}, which has no ready endpoint: the ingress "
+        f"controller answers {'them' if count > 1 else 'it'} itself (503)",
+        capped([route.line for route in routes]),
         "An ingress controller sends each route's requests to the ready endpoints of its "
         "Service port; with none it answers with an error of its own.",
     )

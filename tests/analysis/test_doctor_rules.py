@@ -93,7 +93,7 @@ def test_ingress_routes_to_a_service_without_ready_endpoints_are_a_warning_besid
     finding = findings[1]
     assert finding.title == (
         "1 Ingress route sends to web, which has no ready endpoint: "
-        "the ingress controller answers them itself (503)"
+        "the ingress controller answers it itself (503)"
     )
     assert finding.evidence == ("ingress shop shop.example.com/ -> web:8080",)
     assert finding.fix is None
