@@ -6,9 +6,10 @@ where one exists, a copyable kubectl command that fixes it. A healthy Service (a
 matching ready pods that declare its ports) gets no error or warning.
 
 The checks live beside this module, one idea each: `doctor_selection` (where the selector
-points), `doctor_pods` (readiness, ports, redundancy of the selected pods), `doctor_service`
-(no selector, ExternalName, externalTrafficPolicy Local, a pending load balancer);
-`doctor_labels` holds the key-by-key label comparison.
+points), `doctor_pods` (readiness, ports, redundancy of the selected pods), `doctor_no_selector`
+(hand-kept endpoints), `doctor_service` (ExternalName, externalTrafficPolicy Local, a pending
+load balancer, session affinity), `doctor_ingress` (Ingress routes to the Service, and per
+namespace to Services that do not exist); `doctor_labels` holds the key-by-key label comparison.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from k9lite.analysis.doctor_findings import (
     by_severity,
     worst,
 )
+from k9lite.analysis.doctor_ingress import ingress_findings, service_ingress_findings
 from k9lite.analysis.doctor_labels import (
     Candidate,
     LabelCheck,
@@ -27,6 +29,7 @@ from k9lite.analysis.doctor_labels import (
     compare_labels,
     rank_candidates,
 )
+from k9lite.analysis.doctor_no_selector import no_selector_findings
 from k9lite.analysis.doctor_pods import (
     port_findings,
     readiness_findings,
@@ -37,7 +40,7 @@ from k9lite.analysis.doctor_service import (
     external_name_finding,
     load_balancer_findings,
     local_policy_findings,
-    no_selector_findings,
+    session_affinity_findings,
 )
 from k9lite.model.kinds import KindName
 from k9lite.model.services import Service
@@ -52,6 +55,7 @@ __all__ = [
     "Severity",
     "compare_labels",
     "diagnose",
+    "ingress_findings",
     "rank_candidates",
     "worst",
 ]
@@ -63,8 +67,19 @@ DOCTOR_KINDS: tuple[KindName, ...] = (
     "nodes",
     "deployments",
     "replicasets",
+    "ingresses",
 )
 """What a diagnosis reads: a change to any of them may change it."""
+
+
+_BLIND_RULE = (
+    "A diagnosis sees only what the user may read: without EndpointSlices the endpoints "
+    "kube-proxy programs are unknown (the service proxy may still answer)."
+)
+_BLIND_RULE_ANY = (
+    "A diagnosis sees only what the user may read: a check that needs a kind the user may "
+    "not list does not run, and is no pass."
+)
 
 
 def blind_spots(state: ClusterState, service: Service) -> list[Finding]:
@@ -81,8 +96,7 @@ def blind_spots(state: ClusterState, service: Service) -> list[Finding]:
             severity="unknown",
             title=f"could not check what needs {kinds}: the user may not list them",
             evidence=tuple(reason for _, reason in blind),
-            rule="A diagnosis sees only what the user may read: without EndpointSlices the "
-            "endpoints kube-proxy programs are unknown (the service proxy may still answer).",
+            rule=_BLIND_RULE if "endpointslices" in dict(blind) else _BLIND_RULE_ANY,
             fix=f"kubectl auth can-i list {blind[0][0]} -n {namespace}",
         )
     ]
@@ -105,6 +119,9 @@ def diagnose(state: ClusterState, service: Service) -> tuple[Finding, ...]:
         findings += port_findings(facts)
     findings += local_policy_findings(facts)
     findings += load_balancer_findings(facts)
+    findings += session_affinity_findings(facts)
+    if state.loaded("ingresses"):
+        findings += service_ingress_findings(facts)
     if service.selector is not None:
         # Hand-kept endpoints (the API server's own, an external database) are not scaled.
         findings += redundancy_findings(facts)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from k9lite.analysis.doctor_labels import Candidate, LabelCheck
 from k9lite.model.endpoints import EndpointSlice
+from k9lite.model.ingresses import Ingress
 from k9lite.model.pods import Pod
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
@@ -20,6 +21,7 @@ __all__ = [
     "ServiceFacts",
     "Severity",
     "by_severity",
+    "capped",
     "kubectl_json_patch",
     "kubectl_patch",
     "kubectl_scale",
@@ -51,6 +53,17 @@ class Finding:
     """Objects near the selector, for a side-by-side label view."""
 
 
+EVIDENCE_LINES = 10
+"""At most this many one-per-object lines; the rest are counted."""
+
+
+def capped(lines: list[str]) -> tuple[str, ...]:
+    """`lines`, or their first EVIDENCE_LINES - 1 and a count of the rest."""
+    if len(lines) <= EVIDENCE_LINES:
+        return tuple(lines)
+    return (*lines[: EVIDENCE_LINES - 1], f"and {len(lines) - EVIDENCE_LINES + 1} more")
+
+
 def worst(findings: Iterable[Finding]) -> Severity | None:
     """The most severe severity among `findings`; None when there are none."""
     found = {finding.severity for finding in findings}
@@ -66,7 +79,8 @@ def by_severity(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 
 def _json(value: Any) -> str:
-    # Label keys and values never hold a quote, so single quotes make it copyable in any shell.
+    # Label keys and values, object names, port names and IPs never hold a quote: in single
+    # quotes the command is copyable in any shell.
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
@@ -76,12 +90,14 @@ def kubectl_patch(service: Service, patch: Mapping[str, Any]) -> str:
     return f"kubectl patch service {meta.name} -n {meta.namespace} -p '{_json(patch)}'"
 
 
-def kubectl_json_patch(service: Service, operations: list[dict[str, Any]]) -> str:
-    """`kubectl patch service NAME -n NS --type=json -p '[...]'`: for list items by index."""
-    meta = service.meta
+def kubectl_json_patch(
+    target: Service | Ingress | EndpointSlice, operations: list[dict[str, Any]]
+) -> str:
+    """`kubectl patch KIND NAME -n NS --type=json -p '[...]'`: for list items by index."""
+    meta = target.meta
+    kind = type(target).__name__.lower()  # service, ingress, endpointslice: kubectl's names
     return (
-        f"kubectl patch service {meta.name} -n {meta.namespace} --type=json"
-        f" -p '{_json(operations)}'"
+        f"kubectl patch {kind} {meta.name} -n {meta.namespace} --type=json -p '{_json(operations)}'"
     )
 
 

@@ -9,6 +9,7 @@ from k9lite.analysis.doctor_findings import (
     Finding,
     ServiceFacts,
     Severity,
+    capped,
     kubectl_json_patch,
     kubectl_scale,
 )
@@ -22,15 +23,6 @@ from k9lite.model.pods import (
 from k9lite.model.services import ServicePort
 
 __all__ = ["not_ready_reason", "port_findings", "readiness_findings", "redundancy_findings"]
-
-EVIDENCE_LINES = 10
-"""At most this many one-per-pod lines; the rest are counted."""
-
-
-def _capped(lines: list[str]) -> tuple[str, ...]:
-    if len(lines) <= EVIDENCE_LINES:
-        return tuple(lines)
-    return (*lines[: EVIDENCE_LINES - 1], f"and {len(lines) - EVIDENCE_LINES + 1} more")
 
 
 def _plural(count: int, word: str) -> str:
@@ -115,19 +107,21 @@ def readiness_findings(facts: ServiceFacts) -> list[Finding]:
         title = f"{len(waiting)} of {len(pods)} pods the selector matches are not ready"
     first = waiting[0]
     # A crashing container's previous run logged why; a terminating pod is going anyway.
-    crashing = first.meta.deletion_timestamp is None and _crash_looping(first) is not None
+    crashing = _crash_looping(first) if first.meta.deletion_timestamp is None else None
     namespace = facts.namespace
-    fix = (
-        f"kubectl logs {first.meta.name} -n {namespace} --previous"
-        if crashing
-        else f"kubectl describe pod {first.meta.name} -n {namespace}"
-    )
+    fix = f"kubectl describe pod {first.meta.name} -n {namespace}"
+    if crashing is not None:
+        # kubectl logs reads the first app container unless told: an init container, or a
+        # second one, is named.
+        default = first.containers[0].name if first.containers else None
+        which = "" if crashing.name == default else f" -c {crashing.name}"
+        fix = f"kubectl logs {first.meta.name} -n {namespace}{which} --previous"
     return [
         Finding(
             "pods-not-ready",
             severity,
             title,
-            _capped([f"pod {pod.meta.name}: {not_ready_reason(pod)}" for pod in waiting]),
+            capped([f"pod {pod.meta.name}: {not_ready_reason(pod)}" for pod in waiting]),
             "Only ready pods receive a Service's traffic: a pod is an endpoint while its "
             "Ready condition is True and it is not terminating.",
             fix,
@@ -213,7 +207,7 @@ def _named_port(facts: ServiceFacts, index: int, port: ServicePort, target: str)
         "named-port-undeclared",
         severity,
         title,
-        _capped(evidence),
+        capped(evidence),
         "A named targetPort is looked up by name (and protocol) in each pod's containerPorts; "
         "a pod without it gets none of that port's traffic.",
         _retarget(facts, index, lacking, port.protocol),
@@ -224,8 +218,9 @@ def _numeric_port(
     facts: ServiceFacts, index: int, port: ServicePort, target: int
 ) -> Finding | None:
     declared = {(p.container_port, p.protocol): p for pod in facts.pods for p in _declared(pod)}
-    # Declaring containerPorts is optional: with none declared there is nothing to compare.
-    if not declared or (target, port.protocol) in declared:
+    if not declared:
+        return _unverified(facts, port, target)
+    if (target, port.protocol) in declared:
         return None
     shown = ", ".join(_port_text(p) for _, p in sorted(declared.items()))
     return Finding(
@@ -237,6 +232,25 @@ def _numeric_port(
         "targetPort must be the port the container listens on (port 80 -> targetPort 4000 "
         "needs a container listening on 4000); declared containerPorts are only a hint.",
         _retarget(facts, index, facts.pods, port.protocol),
+    )
+
+
+def _unverified(facts: ServiceFacts, port: ServicePort, target: int) -> Finding:
+    # Declaring containerPorts is optional: with none declared there is nothing to compare, and
+    # only a request to the port (the active check) shows whether something listens.
+    names = [pod.meta.name for pod in facts.pods]
+    return Finding(
+        "numeric-port-unverified",
+        "info",
+        f"{_service_port_text(port)} -> targetPort {target}: the pods declare no containerPort; "
+        f"nothing confirms a container listens on {target}",
+        (
+            f"pod{'s' if len(names) > 1 else ''} {', '.join(capped(names))}: "
+            "no container declares a port",
+            f"the Service sends {port.protocol} to port {target}",
+        ),
+        "kube-proxy sends to targetPort whether or not a container declares it (containerPorts "
+        "are only a hint): a port nothing listens on refuses every connection.",
     )
 
 

@@ -1,86 +1,19 @@
-"""The Service's own shape: no selector, ExternalName, externalTrafficPolicy Local, and a
-LoadBalancer still waiting for its address."""
+"""The Service's own shape: ExternalName, externalTrafficPolicy Local, a LoadBalancer still
+waiting for its address, and sessionAffinity ClientIP."""
 
 from __future__ import annotations
 
 from k9lite.analysis.doctor_findings import Finding, ServiceFacts, kubectl_patch
 from k9lite.analysis.route_types import dns_name
 from k9lite.analysis.routes import build_route, ready_pods_by_node
-from k9lite.model.endpoints import SERVICE_NAME_LABEL, EndpointSlice
 from k9lite.model.services import Service
 
 __all__ = [
-    "MANAGED_BY_LABEL",
     "external_name_finding",
     "load_balancer_findings",
     "local_policy_findings",
-    "no_selector_findings",
+    "session_affinity_findings",
 ]
-
-MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
-
-_KEEPERS = {
-    "endpointslicemirroring-controller.k8s.io": (
-        "by the EndpointSlice mirroring controller, from its Endpoints object"
-    ),
-    # The selector controller only keeps slices of Services with a selector: these are left over.
-    "endpointslice-controller.k8s.io": "by the EndpointSlice controller (left from a selector)",
-}
-
-
-# -- 7. no-selector-manual, no-selector-no-endpoints --------------------------------------------
-
-
-def _keeper(service: Service, slices: list[EndpointSlice]) -> str:
-    """Who keeps a selectorless Service's endpoints, as their managed-by label tells."""
-    managers = sorted(
-        {s.meta.labels[MANAGED_BY_LABEL] for s in slices if MANAGED_BY_LABEL in s.meta.labels}
-    )
-    if managers:
-        return " and ".join(_KEEPERS.get(manager, f"by {manager}") for manager in managers)
-    if service.meta.key == ("default", "kubernetes"):
-        return "by the API server itself (its own addresses)"
-    return "by hand"
-
-
-def no_selector_findings(facts: ServiceFacts) -> list[Finding]:
-    service = facts.service
-    name = service.meta.name
-    with_endpoints = [s for s in facts.slices if any(e.addresses for e in s.endpoints)]
-    rule = (
-        "A Service without a selector gets no endpoints from pods: whoever made it keeps its "
-        f"EndpointSlices (labelled {SERVICE_NAME_LABEL}={name}) up to date."
-    )
-    if with_endpoints:
-        evidence = []
-        for endpoint_slice in with_endpoints:
-            addresses = [e.addresses[0] for e in endpoint_slice.endpoints if e.addresses]
-            ready = sum(1 for e in endpoint_slice.endpoints if e.addresses and e.ready)
-            evidence.append(
-                f"EndpointSlice {endpoint_slice.meta.name}: {', '.join(addresses)} ({ready} ready)"
-            )
-        return [
-            Finding(
-                "no-selector-manual",
-                "info",
-                f"no selector: its endpoints are kept {_keeper(service, with_endpoints)}",
-                tuple(evidence),
-                rule,
-            )
-        ]
-    evidence = [f"EndpointSlice {s.meta.name} has no endpoints" for s in facts.slices] or [
-        f"no EndpointSlice is labelled {SERVICE_NAME_LABEL}={name}"
-    ]
-    return [
-        Finding(
-            "no-selector-no-endpoints",
-            "error",
-            "no selector and no endpoints: connections to it are refused",
-            tuple(evidence),
-            rule,
-        )
-    ]
-
 
 # -- 8. external-name ---------------------------------------------------------------------------
 
@@ -189,5 +122,41 @@ def load_balancer_findings(facts: ServiceFacts) -> list[Finding]:
             tuple(evidence),
             "A LoadBalancer Service's external address comes from a cloud or load-balancer "
             "controller (MetalLB on a bare cluster); with none it stays <pending>.",
+        )
+    ]
+
+
+# -- 12. session-affinity -----------------------------------------------------------------------
+
+CLIENT_IP_TIMEOUT = 10800
+"""sessionAffinityConfig.clientIP.timeoutSeconds when unset: 3 hours."""
+
+
+def session_affinity_findings(facts: ServiceFacts) -> list[Finding]:
+    service = facts.service
+    if service.session_affinity != "ClientIP":
+        return []
+    timeout = service.session_affinity_timeout or CLIENT_IP_TIMEOUT
+    # The API server fills the default in: the number, not its absence, tells it.
+    said = " (the default)" if timeout == CLIENT_IP_TIMEOUT else ""
+    evidence = [
+        f"sessionAffinityConfig.clientIP.timeoutSeconds: {timeout}{said}",
+        "a client IP keeps the pod it first reached until it sends nothing for that long",
+        "through kube-proxy only (ClusterIP, NodePort, LoadBalancer): the API server's service "
+        "proxy (kubectl proxy, k9lite probe) picks a pod per request",
+    ]
+    if len(facts.ready) > 1:
+        evidence.append(
+            f"{len(facts.ready)} ready endpoints: clients behind one NAT all land on one of them"
+        )
+    return [
+        Finding(
+            "session-affinity",
+            "info",
+            f"sessionAffinity ClientIP: each client IP sticks to one pod (timeout {timeout} s)",
+            tuple(evidence),
+            "With sessionAffinity ClientIP kube-proxy sends every connection from one client "
+            "IP to the same endpoint until the affinity times out.",
+            kubectl_patch(service, {"spec": {"sessionAffinity": "None"}}),
         )
     ]

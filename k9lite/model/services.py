@@ -66,6 +66,8 @@ class Service:
     internal_traffic_policy: str | None = None
     external_name: str = ""
     session_affinity: str = "None"
+    session_affinity_timeout: int | None = None
+    """spec.sessionAffinityConfig.clientIP.timeoutSeconds; None when unset (ClientIP: 10800)."""
     load_balancer_class: str | None = None
 
     @property
@@ -116,6 +118,10 @@ def _selector(spec: Mapping[str, Any]) -> dict[str, str] | None:
     return dict(raw)
 
 
+def _affinity_timeout(config: Mapping[str, Any]) -> int | None:
+    return nested(config, "clientIP", lambda client: optional_integer(client, "timeoutSeconds"))
+
+
 def _service_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "type": string(spec, "type", "ClusterIP"),
@@ -128,6 +134,7 @@ def _service_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
         "internal_traffic_policy": optional_string(spec, "internalTrafficPolicy"),
         "external_name": string(spec, "externalName"),
         "session_affinity": string(spec, "sessionAffinity", "None"),
+        "session_affinity_timeout": nested(spec, "sessionAffinityConfig", _affinity_timeout),
         "load_balancer_class": optional_string(spec, "loadBalancerClass"),
     }
 

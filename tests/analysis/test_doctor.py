@@ -143,7 +143,9 @@ def web_state(
 
 
 def pod_with_status(name: str, status: dict[str, Any], **meta: Any) -> dict[str, Any]:
+    """A pod of one container `web` (the name unready_statuses reports) with `status`."""
     raw = running_pod(name, labels=WEB)
+    raw["spec"]["containers"][0]["name"] = "web"
     raw["status"] = {"phase": "Running", "podIP": "192.168.0.7", **status}
     raw["metadata"].update(meta)
     return raw
@@ -507,10 +509,23 @@ def test_a_numeric_target_port_the_pods_do_not_declare_is_a_warning() -> None:
     )
 
 
-def test_a_numeric_target_port_is_not_checked_when_no_container_declares_ports() -> None:
+def test_a_numeric_target_port_no_container_declares_is_unverified_info() -> None:
     spec = {"ports": [{"protocol": "TCP", "port": 80, "targetPort": 4000}]}
     pods = [pod_declaring("web-1", [], "192.168.0.1"), pod_declaring("web-2", [], "192.168.0.2")]
-    assert doctor(web_state(pods, spec=spec)) == []
+    (finding,) = doctor(web_state(pods, spec=spec))
+    assert (finding.check, finding.severity, finding.fix) == (
+        "numeric-port-unverified",
+        "info",
+        None,
+    )
+    assert finding.title == (
+        "port 80 -> targetPort 4000: the pods declare no containerPort; "
+        "nothing confirms a container listens on 4000"
+    )
+    assert finding.evidence == (
+        "pods web-1, web-2: no container declares a port",
+        "the Service sends TCP to port 4000",
+    )
 
 
 # -- 7. no-selector-manual, no-selector-no-endpoints --------------------------------------------

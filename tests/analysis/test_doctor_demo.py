@@ -53,10 +53,16 @@ def apply(kubectl: Kubectl, namespace: str, *manifests: str) -> None:
 
 
 def deployment(
-    name: str, replicas: int, *, labels: str = "", container: str = "", pod_spec: str = ""
+    name: str,
+    replicas: int,
+    *,
+    labels: str = "",
+    container: str = "ports: [{containerPort: 80}]",
+    pod_spec: str = "",
 ) -> str:
     """A Deployment whose pods carry app=`name` (and `labels`); `container` and `pod_spec` add
-    YAML flow pairs to its container and to its pod spec."""
+    YAML flow pairs to its container (by default the port 80 it listens on: "" for none) and to
+    its pod spec."""
     pod_labels = f"{{app: {name}{', ' + labels if labels else ''}}}"
     more = f", {pod_spec}" if pod_spec else ""
     container = f"{{name: web, image: nginx{', ' + container if container else ''}}}"
@@ -282,7 +288,8 @@ def test_a_terminating_pod_is_no_endpoint(tmp_path: Path) -> None:
         kubectl = Kubectl(slow.kubeconfig_path, tmp_path / "kube-cache")
         ns = "doc-terminating"
         pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: term, labels: {app: term}}\n"
-        apply(kubectl, ns, pod + "spec: {containers: [{name: web, image: nginx}]}", service("term"))
+        pod += "spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}"
+        apply(kubectl, ns, pod, service("term"))
         listed(slow, settled(ns, 1), "the pod ready")
         kubectl("delete", "pod", "term", "-n", ns, "--wait=false")
 
@@ -361,7 +368,10 @@ endpoints: [{addresses: [127.0.3.10], conditions: {ready: true}}]"""
     state = listed(demo, sliced, "both Services and the hand-made EndpointSlice")
     finding = one(state, ns, "external-db", "no-selector-manual", "info")
     assert finding.title == "no selector: its endpoints are kept by hand"
-    assert finding.evidence == ("EndpointSlice external-db-1: 127.0.3.10 (1 ready)",)
+    assert finding.evidence == (
+        "EndpointSlice external-db-1: 127.0.3.10 (1 ready)",
+        "127.0.3.10: not a pod's address (outside the cluster?)",
+    )
     finding = one(state, ns, "orphan", "no-selector-no-endpoints", "error")
     assert finding.title == "no selector and no endpoints: connections to it are refused"
     assert finding.evidence == ("no EndpointSlice is labelled kubernetes.io/service-name=orphan",)
