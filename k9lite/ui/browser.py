@@ -15,6 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from k9lite.analysis.doctor import DOCTOR_KINDS
+from k9lite.analysis.verdicts import Verdicts
 from k9lite.kinds.base import Kind
 from k9lite.kinds.table_view import table_view
 from k9lite.model.selectors import LabelSelector
@@ -27,9 +29,10 @@ from k9lite.ui.widgets.row_index import age_order, number_order
 
 __all__ = ["Browser", "Scope"]
 
-# Views whose rows also show other kinds: refresh them when those change too.
-_ALSO_SHOWS = {
-    "services": {"endpointslices"},
+# Views whose rows also show other kinds: refresh them when those change too. A Service's row
+# shows its endpoints and the doctor's verdict, which reads all of DOCTOR_KINDS.
+_ALSO_SHOWS: dict[str, set[str]] = {
+    "services": {kind for kind in DOCTOR_KINDS if kind != "services"},
     "nodes": {"pods"},
     "pods": {"services", "replicasets", "deployments"},
 }
@@ -100,6 +103,8 @@ class Browser(Vertical):
         self._built: dict[str, tuple[Any, tuple[str, ...]]] = {}
         self._error_keys: dict[str, tuple[str, str]] = {}  # error rows: (namespace, name)
         self._title = ""
+        self.verdicts = Verdicts()
+        """The doctor's verdicts of the Services view, kept while the kinds they read are still."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="view-title", markup=False)
@@ -176,7 +181,7 @@ class Browser(Vertical):
         namespace = self.namespace if view.namespaced else None
         related = _ALSO_SHOWS.get(view.kind, set())
         partial = changes is not None and not (changes & related) and self.scope is None
-        context = RowContext(now=now, state=state, all_namespaces=self.namespace is None)
+        context = self._row_context(state, now)
         keys = state.changed_keys(view.kind) if partial else None
         if keys is not None:
             self._patch_rows(state, keys, context)
@@ -236,6 +241,9 @@ class Browser(Vertical):
         self.table.remove_rows(gone)
         self._update_title(len(built), state)
 
+    def _row_context(self, state: ClusterState, now: datetime) -> RowContext:
+        return RowContext(now, state, self.namespace is None, self.verdicts)
+
     def _in_namespace(self, namespace: str) -> bool:
         return not (self.view.namespaced and self.namespace and namespace != self.namespace)
 
@@ -270,7 +278,7 @@ class Browser(Vertical):
     def refresh_on_screen(self, state: ClusterState, now: datetime) -> None:
         """Rebuild the rows on screen: what moves with time alone (AGE, "3 (5m ago)"), for the
         few rows a user sees, never for all of them."""
-        context = RowContext(now=now, state=state, all_namespaces=self.namespace is None)
+        context = self._row_context(state, now)
         built, updates = self._built, {}
         for key in self.table.on_screen_keys():
             found = built.get(key)
