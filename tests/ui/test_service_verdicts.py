@@ -18,8 +18,9 @@ from k9lite.render.doctor import verdict_mark
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from tests.conftest import Kubectl
+from tests.ui import cluster_fixture
 from tests.ui.screen import screen_lines, screen_text
-from tests.ui.test_app import make_app, until
+from tests.ui.test_app import make_app, rows, until
 from tests.ui.test_doctor_panel import FIX
 from tests.ui.test_snapshots import ROWS
 from tests.ui.test_snapshots import make_app as fixed_app
@@ -66,9 +67,7 @@ async def test_marks_follow_the_doctor_at_80_columns(
             lambda: shows(app, "my-service", ""), timeout=10, what="the ✗ gone from my-service"
         )
 
-        await asyncio.to_thread(
-            kubectl, "scale", "deployment", "hostname-server", "--replicas=1"
-        )
+        await asyncio.to_thread(kubectl, "scale", "deployment", "hostname-server", "--replicas=1")
         cells = await until(
             lambda: (
                 (found := [shows(app, name, WARNING) for name in HOSTNAME_SERVICES])
@@ -110,3 +109,32 @@ async def test_an_idle_services_view_never_diagnoses_again() -> None:
         assert browser.view.kind == "services"
         assert "my-service ✗" in screen_text(app)
         assert verdicts_count(app) == diagnosed
+
+
+async def test_a_row_off_screen_takes_its_new_verdict_too() -> None:
+    """A change to the pods rebuilds the rows on screen at once and catches the others up: with
+    a few Services, within the same frame."""
+    app = fixed_app("svc")
+    async with app.run_test(size=(80, 8)) as pilot:
+        app.refresh_state()
+        browser = app.query_one(Browser)
+        assert "default/svc-3" not in browser.table.on_screen_keys()
+        assert rows(app)["default/svc-3"][0] == "svc-3"
+        # svc-3 (the LoadBalancer) loses its pods and its endpoints: its selector matches none.
+        raws = cluster_fixture.raw_objects()
+        app.feed.state.replace(
+            "pods", [p for p in raws["pods"] if p["metadata"]["labels"].get("app") != "pod"]
+        )
+        app.feed.state.replace(
+            "endpointslices",
+            [
+                s
+                for s in raws["endpointslices"]
+                if s["metadata"]["labels"]["kubernetes.io/service-name"] != "svc-3"
+            ],
+        )
+        app.refresh_state()
+        assert rows(app)["default/svc-3"][0] == f"svc-3 {ERROR}"
+        await pilot.press("end")
+        await pilot.pause()
+        assert any(line.strip().startswith(f"svc-3 {ERROR}") for line in screen_lines(app))
