@@ -22,8 +22,12 @@ A "frame" is a compositor update turned into terminal output (`render_segments`)
 terminal would receive it (see bench/table_ops.py). Prints the figures with their goals and
 ratios against kubectl measured in the same run.
 
+With `--view svc` the app shows the Services view instead (a Service per 5 pods, each row
+marked with the doctor's verdict), the same storm of pod events under it: the figures then say
+what the verdicts cost; "full frame" is every Service shown.
+
     python bench/tui_load.py [--pods 10000] [--repeat 3] [--idle 10] [--storm 30] [--rate 200]
-                             [--quick]
+                             [--view pods|svc] [--quick]
 """
 
 from __future__ import annotations
@@ -221,11 +225,11 @@ async def _storm_session(app: MeasuredApp, storm: float) -> None:
     )
 
 
-def app_main(kubeconfig: str, pods: int, storm: float) -> int:
-    """The child: load the Pods view, report when it is full, then live through the storm."""
+def app_main(kubeconfig: str, view: str, rows: int, storm: float) -> int:
+    """The child: load the view, report when it shows `rows` rows, then live through the storm."""
     start = time.perf_counter()
     connection = load_connection(kubeconfig)
-    app = MeasuredApp(AppOptions(connection, None), expected_rows=pods)
+    app = MeasuredApp(AppOptions(connection, None, start_view=view), expected_rows=rows)
     _emit({"created": start})
     asyncio.run(_app_session(app, storm))
     return 0
@@ -321,7 +325,8 @@ def idle_cpu(pid: int, kubeconfig: Path, seconds: float) -> tuple[float, float]:
 
 def run_app(
     cluster: DemoCluster,
-    pods: int,
+    view: str,
+    rows: int,
     storm: float,
     storm_runner: Callable[[], int] | None,
     idle: float = 0.0,
@@ -335,7 +340,7 @@ def run_app(
             sys.executable,
             str(Path(__file__).resolve()),
             *("--app-child", str(cluster.kubeconfig_path)),
-            *("--pods", str(pods), "--storm", str(storm if storm_runner else 0)),
+            *("--view", view, "--rows", str(rows), "--storm", str(storm if storm_runner else 0)),
         ]
         run = AppRun()
         with stderr_path.open("w") as stderr:
@@ -349,7 +354,7 @@ def run_app(
             assert proc.stdin is not None and proc.stdout is not None
             try:
                 run.created = _read_record(proc.stdout, "its start")["created"]
-                loaded = _read_record(proc.stdout, "a full Pods view")
+                loaded = _read_record(proc.stdout, f"a full {view} view")
                 run.populated, run.rss_populated_mb = loaded["populated"], loaded["rss_mb"]
                 if idle > 0:
                     run.idle_cpu, run.idle_reference = idle_cpu(
@@ -391,6 +396,13 @@ def hot_and_all_pods(rt: ClusterRuntime) -> list[tuple[str, str]]:
     return sorted(
         (p["metadata"]["namespace"], p["metadata"]["name"]) for p in rt.store.iter(resource("Pod"))
     )
+
+
+def service_count(rt: ClusterRuntime) -> int:
+    """Every Service of the cluster: the rows of a full Services view in all namespaces."""
+    from k9lite.demo.registry import resource
+
+    return rt.store.count(resource("Service"))
 
 
 def bump_restarts(rt: ClusterRuntime, keys: list[tuple[str, str]]) -> int:
@@ -446,7 +458,9 @@ def report(
     storm_seconds: float,
     rate: float,
     idle: float,
+    view: str = "pods",
 ) -> str:
+    title = "Pods" if view == "pods" else "Services"
     kubectl_wall = statistics.median(kubectl)
     from_spawn = statistics.median(a.load_from_spawn for a in apps)
     from_app = statistics.median(a.load_from_app for a in apps)
@@ -463,9 +477,9 @@ def report(
 
     rows = [
         ("kubectl get pods -A -o wide (wall, median)", f"{kubectl_wall:.3f} s", "reference", ""),
-        ("app: spawn -> full Pods frame (median)", f"{from_spawn:.3f} s",
+        (f"app: spawn -> full {title} frame (median)", f"{from_spawn:.3f} s",
          f"<= {GOAL_LOAD_RATIO:.1f} x kubectl", verdict(ratio <= GOAL_LOAD_RATIO)),
-        ("app: K9liteApp() -> full Pods frame (median)", f"{from_app:.3f} s", "", ""),
+        (f"app: K9liteApp() -> full {title} frame (median)", f"{from_app:.3f} s", "", ""),
         ("app: VmRSS when full", f"{statistics.median(a.rss_populated_mb for a in apps):.0f} MB",
          "", ""),
         ("app: peak RSS, whole process (max)", f"{peak:.0f} MB", f"<= {GOAL_RSS_MB:.0f} MB",
@@ -489,7 +503,8 @@ def report(
     width = max(len(r[0]) for r in rows)
     lines = [
         f"demo cluster: {pods:,} pods; startup {startup:.2f} s, settle {settle:.2f} s",
-        f"app {SIZE[0]}x{SIZE[1]} headless, all namespaces; {len(apps)} alternating round(s); "
+        f"app {SIZE[0]}x{SIZE[1]} headless, {title} view, all namespaces; {len(apps)} alternating "
+        "round(s); "
         f"storm {rate:.0f} pod events/s for {storm_seconds:g} s, a key every {PRESS_EVERY} s",
         "",
         f"  {'figure':<{width}}  {'value':>12}  {'goal':<18} verdict",
@@ -500,7 +515,7 @@ def report(
         f"storm key p95 / goal = {p95 / GOAL_P95_MS:.2f}",
         f"app peak RSS / goal = {peak / GOAL_RSS_MB:.2f}",
         "",
-        f"rows shown: {stormy.storm['rows']} (cluster {pods}); "
+        f"rows shown: {stormy.storm['rows']} (cluster {pods} pods); "
         f"cursor row after the storm: {stormy.storm['cursor_row']}",
     ]
     return "\n".join(lines)
@@ -514,12 +529,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="pod events a second")
     parser.add_argument("--idle", type=float, help="seconds of idle CPU measure (default 10)")
     parser.add_argument("--quick", action="store_true", help="1,000 pods, 1 round, 3 s storm")
+    parser.add_argument(
+        "--view", choices=("pods", "svc"), default="pods", help="the app's view (default pods)"
+    )
     parser.add_argument("--app-child", metavar="KUBECONFIG", help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     pods = args.pods or (1000 if args.quick else 10_000)
     seconds = args.storm if args.storm is not None else (3.0 if args.quick else 30.0)
     if args.app_child:
-        return app_main(args.app_child, pods, seconds)
+        return app_main(args.app_child, args.view, args.rows, seconds)
     repeat = args.repeat or (1 if args.quick else 3)
     idle = args.idle if args.idle is not None else (2.0 if args.quick else 10.0)
 
@@ -532,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
             keys = cluster.call(hot_and_all_pods)
             if len(keys) != pods:
                 raise BenchError(f"the cluster holds {len(keys)} pods, {pods} were asked for")
+            rows = pods if args.view == "pods" else cluster.call(service_count)
             kubectl: list[float] = []
             apps: list[AppRun] = []
             for round_ in range(1, repeat + 1):
@@ -541,12 +561,14 @@ def main(argv: list[str] | None = None) -> int:
                 kubectl.append(wall)
                 last = round_ == repeat
                 runner = (lambda: storm(cluster, keys, args.rate, seconds)) if last else None
-                apps.append(run_app(cluster, pods, seconds, runner, idle if last else 0.0))
+                apps.append(
+                    run_app(cluster, args.view, rows, seconds, runner, idle if last else 0.0)
+                )
                 log(f"round {round_}/{repeat} done")
     except (BenchError, ListError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(report(pods, startup, settle, kubectl, apps, seconds, args.rate, idle))
+    print(report(pods, startup, settle, kubectl, apps, seconds, args.rate, idle, args.view))
     return 0
 
 

@@ -25,15 +25,19 @@ from k9lite.analysis.doctor import Candidate, Finding, LabelVerdict, Severity
 from k9lite.render.literal import literal
 
 __all__ = [
+    "MARKED",
     "SEVERITY_MARKS",
     "DoctorStyles",
     "FindingDetail",
     "Findings",
     "LabelComparison",
     "fix_line",
+    "verdict_mark",
 ]
 
 SEVERITY_MARKS: dict[Severity, str] = {"error": "✗", "unknown": "?", "warning": "!", "info": "i"}
+MARKED: tuple[Severity, ...] = ("error", "warning", "unknown")
+"""The verdicts a Service is marked with in the TUI; info only, or nothing, is ok: no mark."""
 VERDICT_MARKS: dict[LabelVerdict, str] = {
     "match": "=",
     "different": "≠",
@@ -78,6 +82,12 @@ def _finding(finding: Finding, styles: DoctorStyles, limit: int, *, fix: bool) -
     if fix and finding.fix:
         grid.add_row(Text("  fix", styles.detail), Text(literal(finding.fix), styles.fix))
     return grid
+
+
+def verdict_mark(severity: Severity | None) -> str:
+    """The mark after a Service's name: ✗ error, ! warning, ? unknown (could not check); none
+    when ok. A character, so it reads without colour."""
+    return "" if severity is None or severity not in MARKED else SEVERITY_MARKS[severity]
 
 
 def fix_line(finding: Finding, styles: DoctorStyles | None = None) -> Text:

@@ -8,10 +8,11 @@ control character in a name, label, image or message is a visible escape (`rende
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from k9lite.analysis.verdicts import Verdicts
 from k9lite.model.durations import human_duration
 from k9lite.model.endpoints import port_endpoints
 from k9lite.model.services import Service
@@ -19,7 +20,6 @@ from k9lite.model.state import ClusterState
 from k9lite.render.literal import literal
 
 __all__ = [
-    "BROKEN_MARK",
     "NAME",
     "UNKNOWN_ENDPOINTS",
     "RowContext",
@@ -27,7 +27,6 @@ __all__ = [
     "ViewSpec",
     "age",
     "age_column",
-    "broken",
     "column",
     "endpoints_cell",
     "endpoints_text",
@@ -39,8 +38,6 @@ __all__ = [
 ]
 
 _ENDPOINTS_SHOWN = 3
-BROKEN_MARK = "✗"
-"""After the name of a Service with no ready endpoint for its selector."""
 UNKNOWN_ENDPOINTS = "? unknown (may not list endpointslices)"
 """The ENDPOINTS cell when the user may not list EndpointSlices (the header says why)."""
 
@@ -67,11 +64,13 @@ class ViewColumn:
 
 @dataclass(frozen=True, slots=True)
 class RowContext:
-    """What a row needs besides its object: the time, and the state for related objects."""
+    """What a row needs besides its object: the time, the state for related objects, and the
+    view's doctor verdicts (kept between its refreshes: `analysis.verdicts`)."""
 
     now: datetime
     state: ClusterState
     all_namespaces: bool
+    verdicts: Verdicts = field(default_factory=Verdicts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +167,6 @@ def endpoints_cell(ready: list[str], not_ready: int) -> str:
     if len(ready) > _ENDPOINTS_SHOWN:
         text += f" +{len(ready) - _ENDPOINTS_SHOWN} more"
     return f"{counts} · {text}"
-
-
-def broken(svc: Service, ready: list[str]) -> bool:
-    """A Service whose selector leaves it no ready endpoint: the doctor has an error for it."""
-    if svc.selector is None or svc.type == "ExternalName":
-        return False  # hand-kept endpoints, or a DNS alias: nothing for a selector to find
-    return not ready
 
 
 def column(

@@ -6,15 +6,19 @@ namespace, a drill-down scope (the pods of a Deployment or of a Service) and the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from math import inf
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from k9lite.analysis.doctor import DOCTOR_KINDS
+from k9lite.analysis.verdicts import Verdicts
 from k9lite.kinds.base import Kind
 from k9lite.kinds.table_view import table_view
 from k9lite.model.selectors import LabelSelector
@@ -27,12 +31,19 @@ from k9lite.ui.widgets.row_index import age_order, number_order
 
 __all__ = ["Browser", "Scope"]
 
-# Views whose rows also show other kinds: refresh them when those change too.
-_ALSO_SHOWS = {
-    "services": {"endpointslices"},
+# Views whose rows also show other kinds: refresh them when those change too. A Service's row
+# shows its endpoints and the doctor's verdict, which reads all of DOCTOR_KINDS.
+_ALSO_SHOWS: dict[str, set[str]] = {
+    "services": {kind for kind in DOCTOR_KINDS if kind != "services"},
     "nodes": {"pods"},
     "pods": {"services", "replicasets", "deployments"},
 }
+# Views whose rows read those other kinds at a cost (a Service's verdict is a diagnosis): a
+# change to them rebuilds the rows on screen at once and the others in slices of time, one a
+# frame and one a second, so that a storm of pod events under 2,000 Services stays cheap.
+_CAUGHT_UP = {"services"}
+_FRAME_SLICE = 0.01
+_TICK_SLICE = 0.05
 _ORDERS: dict[str, Callable[[str], Any]] = {"age": age_order, "number": number_order}
 _PARENT_TITLES = {"deployments": "Deployments", "services": "Services", "nodes": "Nodes"}
 
@@ -99,7 +110,10 @@ class Browser(Vertical):
         # key -> (the object a row was built from, the row): an unchanged object keeps its row.
         self._built: dict[str, tuple[Any, tuple[str, ...]]] = {}
         self._error_keys: dict[str, tuple[str, str]] = {}  # error rows: (namespace, name)
+        self._behind: set[str] = set()  # rows built before a change to a kind they read
         self._title = ""
+        self.verdicts = Verdicts()
+        """The doctor's verdicts of the Services view, kept while the kinds they read are still."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="view-title", markup=False)
@@ -145,6 +159,7 @@ class Browser(Vertical):
         self.table.replace_all({})
         self.table.loaded = False
         self._built.clear()
+        self._behind.clear()
         self._error_keys.clear()
         self._set_columns()
 
@@ -175,11 +190,15 @@ class Browser(Vertical):
         view = self.view
         namespace = self.namespace if view.namespaced else None
         related = _ALSO_SHOWS.get(view.kind, set())
+        if changes is not None and view.kind in _CAUGHT_UP and changes & related:
+            self._behind.update(self._built)
+            related = set()
         partial = changes is not None and not (changes & related) and self.scope is None
-        context = RowContext(now=now, state=state, all_namespaces=self.namespace is None)
+        context = self._row_context(state, now)
         keys = state.changed_keys(view.kind) if partial else None
         if keys is not None:
             self._patch_rows(state, keys, context)
+            self._catch_up(context, _FRAME_SLICE)
             return
         allowed = self.scope.pod_keys(state) if self.scope else None
         built, updates = self._built, {}
@@ -204,6 +223,7 @@ class Browser(Vertical):
         gone = [key for key in built if key not in seen]
         for key in gone:
             del built[key]
+        self._behind.clear()
         table = self.table
         table.upsert_rows(updates)
         table.remove_rows(gone)
@@ -235,6 +255,9 @@ class Browser(Vertical):
         self.table.upsert_rows(updates)
         self.table.remove_rows(gone)
         self._update_title(len(built), state)
+
+    def _row_context(self, state: ClusterState, now: datetime) -> RowContext:
+        return RowContext(now, state, self.namespace is None, self.verdicts)
 
     def _in_namespace(self, namespace: str) -> bool:
         return not (self.view.namespaced and self.namespace and namespace != self.namespace)
@@ -269,10 +292,28 @@ class Browser(Vertical):
 
     def refresh_on_screen(self, state: ClusterState, now: datetime) -> None:
         """Rebuild the rows on screen: what moves with time alone (AGE, "3 (5m ago)"), for the
-        few rows a user sees, never for all of them."""
-        context = RowContext(now=now, state=state, all_namespaces=self.namespace is None)
+        few rows a user sees, never for all of them; then a slice of the rows still behind."""
+        context = self._row_context(state, now)
+        self._renew(self.table.on_screen_keys(), context)
+        self._catch_up(context, _TICK_SLICE)
+
+    def _catch_up(self, context: RowContext, seconds: float) -> None:
+        """Rebuild the rows behind a change to a kind they read: all those on screen, then
+        others for `seconds`. Until then a row off screen shows what it showed (its filter and
+        sort too)."""
+        behind = self._behind
+        if behind:
+            self._renew([key for key in self.table.on_screen_keys() if key in behind], context)
+            self._renew(list(behind), context, until=time.perf_counter() + seconds)
+
+    def _renew(self, keys: Iterable[str], context: RowContext, *, until: float = inf) -> None:
+        """Rebuild the rows of `keys` from the objects they were built from (those the view's own
+        changes keep current), until `until` on the perf_counter clock."""
         built, updates = self._built, {}
-        for key in self.table.on_screen_keys():
+        for key in keys:
+            if time.perf_counter() > until:
+                break
+            self._behind.discard(key)
             found = built.get(key)
             if found is None:
                 continue

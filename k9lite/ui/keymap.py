@@ -158,8 +158,14 @@ class HelpSection:
     """(the keys or commands, what they do)"""
 
     @classmethod
-    def of(cls, title: str, keys: Iterable[Key | TypedCommand]) -> HelpSection:
-        return cls(title, tuple(_help_line(key) for key in keys))
+    def of(
+        cls,
+        title: str,
+        keys: Iterable[Key | TypedCommand],
+        notes: Iterable[tuple[tuple[str, ...], str]] = (),
+    ) -> HelpSection:
+        """The keys' lines, then `notes`: what marks on the screen mean, in the same layout."""
+        return cls(title, (*(_help_line(key) for key in keys), *notes))
 
 
 def _help_line(key: Key | TypedCommand) -> tuple[tuple[str, ...], str]:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from k9lite.kinds.base import Kind
 from k9lite.kinds.registry import KINDS
+from k9lite.render.doctor import MARKED, SEVERITY_MARKS
 from k9lite.ui.keymap import HelpSection, Key, Keymap, PaletteEntry, TypedCommand, help_text
 
 __all__ = [
     "COMMANDS",
     "MAIN_KEYS",
+    "MARKS_HELP",
     "PROMPT_KEYS",
     "TABLE_KEYS",
     "help_sections",
@@ -140,6 +142,13 @@ PROMPT_KEYS = Keymap(
     )
 )
 
+# Not a key: what the marks after a Service's name mean, beside the keys of the table they are in.
+MARKS_HELP = (
+    tuple(SEVERITY_MARKS[severity] for severity in MARKED),
+    "after a Service's name: an error, a warning, could not check (the doctor's verdict, as "
+    "k9lite diagnose gives it; d says why)",
+)
+
 # What commands.parse_command understands besides the views' names.
 COMMANDS = (
     TypedCommand((":ns NAME",), "switch to namespace NAME"),
@@ -172,7 +181,7 @@ def help_sections() -> tuple[HelpSection, ...]:
     return (
         HelpSection.of("Commands, after : (Tab completes)", (_view_command(), *COMMANDS)),
         HelpSection.of("Keys", MAIN_KEYS.keys),
-        HelpSection.of("In the table", TABLE_KEYS.keys),
+        HelpSection.of("In the table", TABLE_KEYS.keys, (MARKS_HELP,)),
         HelpSection.of("In the prompt, after : or /", PROMPT_KEYS.keys),
     )
 

@@ -3,18 +3,22 @@
 A slice whose named targetPort resolved on no pod lists addresses but no port: kube-proxy
 programs nothing and `kubectl get endpoints` says <none> (the EndpointSlice controller's
 getEndpointPorts drops the port it cannot resolve). And endpoints the user may not list are
-unknown, never none.
+unknown, never none. After the name, the doctor's verdict, as `k9lite diagnose` gives it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from k9lite.analysis.doctor import diagnose, worst
+from k9lite.analysis.doctor_findings import SEVERITIES, Severity
 from k9lite.kinds.registry import find
 from k9lite.model.endpoints import port_endpoints
+from k9lite.model.state import ClusterState
 from k9lite.render.describe import describe
-from k9lite.render.rows import BROKEN_MARK, UNKNOWN_ENDPOINTS, RowContext
-from tests.analysis.builders import HOSTNAME, W2, state_of, w2
+from k9lite.render.doctor import verdict_mark
+from k9lite.render.rows import UNKNOWN_ENDPOINTS, RowContext
+from tests.analysis.builders import HOSTNAME, W2, W2_PODS, bare_endpoint, state_of, w2
 from tests.model.manifests import endpoint, endpoint_slice, running_pod, service
 
 NOW = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -47,7 +51,7 @@ def test_a_named_port_resolved_nowhere_is_no_endpoint_anywhere() -> None:
     state = named_port_state()
     row = services_row(state)
     assert row["endpoints"] == "<none>"
-    assert row["name"] == f"{W2} {BROKEN_MARK}"
+    assert row["name"] == f"{W2} ✗"
     svc = state.get("services", "default", W2)  # type: ignore[attr-defined]
     text = describe("services", svc, state, now=NOW)  # type: ignore[arg-type]
     endpoints_lines = [line.split() for line in text.splitlines() if "Endpoints:" in line]
@@ -69,9 +73,38 @@ def test_endpoints_the_user_may_not_list_are_unknown_not_none() -> None:
     state.mark_unknown("endpointslices", 'endpointslices is forbidden: User "alice" cannot')
     row = services_row(state)
     assert row["endpoints"] == UNKNOWN_ENDPOINTS
-    assert BROKEN_MARK not in row["name"], "not allowed to know is not broken"
+    assert row["name"] == f"{W2} ?", "not allowed to know is not broken: could not check"
     svc = state.get("services", "default", W2)
     described = describe("services", svc, state, now=NOW)
     assert "Endpoints:" in described and "<unknown: may not list endpointslices>" in described
     state.mark_unknown("endpointslices", None)
     assert services_row(state)["endpoints"].startswith("2 ready")
+    assert services_row(state)["name"] == W2
+
+
+def verdict(state: ClusterState, name: str = W2) -> Severity | None:
+    """What `k9lite diagnose` says of the Service `name`."""
+    svc = state.get("services", "default", name)
+    assert svc is not None
+    return worst(diagnose(state, svc))
+
+
+def test_the_name_carries_the_doctors_verdict_as_a_readable_mark() -> None:
+    healthy = w2()
+    assert verdict(healthy) is None
+    assert services_row(healthy)["name"] == W2
+    single = w2(pods=W2_PODS[:1])  # one ready endpoint: a warning
+    assert verdict(single) == "warning"
+    assert services_row(single)["name"] == f"{W2} !"
+    # No selector: endpoints kept by hand, an info finding only, which is ok.
+    by_hand = state_of(
+        services=[service("db")],
+        endpointslices=[endpoint_slice("db-1", "db", endpoints=[bare_endpoint("10.0.0.5")])],
+    )
+    assert verdict(by_hand, "db") == "info"
+    assert services_row(by_hand, "db")["name"] == "db"
+
+
+def test_each_verdict_has_its_own_mark_and_ok_has_none() -> None:
+    marks = {severity: verdict_mark(severity) for severity in (*SEVERITIES, None)}
+    assert marks == {"error": "✗", "warning": "!", "unknown": "?", "info": "", None: ""}

@@ -20,8 +20,7 @@ from textual.widgets import Static
 
 from k9lite.analysis.doctor import worst
 from k9lite.demo.cluster import DemoCluster
-from k9lite.render.doctor import FindingDetail
-from k9lite.render.rows import BROKEN_MARK
+from k9lite.render.doctor import FindingDetail, verdict_mark
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.screens.text_screen import TextScreen
@@ -34,6 +33,7 @@ from tests.ui.test_snapshots import make_app as fixed_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 35), id="120x35")]
 SERVICE = "default/my-service"
+BROKEN = verdict_mark("error")
 MY_PODS = sorted(
     pod["metadata"]["name"]
     for pod in cluster_fixture.raw_objects()["pods"]
@@ -111,7 +111,7 @@ async def test_live_mark_diagnosis_and_fix(cluster: DemoCluster, kubectl: Kubect
         name, endpoints = column(app, "NAME"), column(app, "ENDPOINTS")
 
         def marked() -> dict[str, str]:
-            return {k: c[name] for k, c in rows(app).items() if BROKEN_MARK in c[name]}
+            return {k: c[name] for k, c in rows(app).items() if BROKEN in c[name]}
 
         def caught_up() -> bool:
             shown = rows(app)
@@ -119,7 +119,7 @@ async def test_live_mark_diagnosis_and_fix(cluster: DemoCluster, kubectl: Kubect
             return len(shown) == 5 and all(shown[k][endpoints].count(":") == 2 for k in healthy)
 
         await until(caught_up, what="2 ready endpoints on each healthy Service")
-        assert marked() == {SERVICE: f"my-service {BROKEN_MARK}"}
+        assert marked() == {SERVICE: f"my-service {BROKEN}"}
 
         app.query_one(Browser).table.move_cursor(key=SERVICE)
         await pilot.press("d")

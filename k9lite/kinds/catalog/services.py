@@ -1,20 +1,19 @@
-"""Services: kubectl's columns plus ENDPOINTS (counts first) and a ✗ after a Service whose
-selector leaves it no ready endpoint; Enter lists the pods it selects."""
+"""Services: kubectl's columns plus ENDPOINTS (counts first), and after each name the doctor's
+verdict as `k9lite diagnose` gives it (✗ error, ! warning, ? could not check, no mark when ok);
+Enter lists the pods it selects."""
 
 from __future__ import annotations
 
 from k9lite.kinds.base import Action, Kind
 from k9lite.model.kinds import RESOURCES
 from k9lite.model.services import Service
+from k9lite.render.doctor import verdict_mark
 from k9lite.render.rows import (
-    BROKEN_MARK,
-    NAME,
     UNKNOWN_ENDPOINTS,
     RowContext,
     ViewSpec,
     age,
     age_column,
-    broken,
     column,
     endpoints_cell,
     external_ip,
@@ -26,13 +25,13 @@ from k9lite.render.rows import (
 def _service(svc: Service, context: RowContext) -> tuple[str, ...]:
     selector = ",".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
     if context.state.unknown("endpointslices") is not None:
-        # Not allowed to know is not none: no ✗, and the cell says so.
-        name, endpoints = svc.meta.name, UNKNOWN_ENDPOINTS
+        # Not allowed to know is not none: the cell says so (and the doctor's verdict is ?).
+        endpoints = UNKNOWN_ENDPOINTS
     else:
-        ready, not_ready = ready_endpoints(svc, context.state)
-        # The mark follows the name, which keeps sorting by name; `d` says what is wrong.
-        name = f"{svc.meta.name} {BROKEN_MARK}" if broken(svc, ready) else svc.meta.name
-        endpoints = endpoints_cell(ready, not_ready)
+        endpoints = endpoints_cell(*ready_endpoints(svc, context.state))
+    # The mark follows the name, which keeps sorting by name; `d` says what is wrong.
+    mark = verdict_mark(context.verdicts.of(context.state, svc))
+    name = f"{svc.meta.name} {mark}" if mark else svc.meta.name
     return (
         name,
         svc.type,
@@ -53,9 +52,9 @@ KIND = Kind(
         "Services",
         True,
         # PORT(S) is never cut (`8080:3…` reads as another port); ENDPOINTS narrows to its
-        # counts ("2 ready").
+        # counts ("2 ready"); a name cut keeps its end, where the verdict's mark is.
         (
-            NAME,
+            column("NAME", min_width=18, cut="middle"),
             column("TYPE"),
             column("CLUSTER-IP"),
             column("EXTERNAL-IP", priority=1),
