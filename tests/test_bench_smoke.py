@@ -42,7 +42,7 @@ def test_tui_load_quick() -> None:
         "app load (from K9liteApp) / kubectl = ",
         "storm key p95 / goal = ",
         "app peak RSS / goal = ",
-        "rows shown: 1000 (cluster 1000)",
+        "rows shown: 1000 (cluster 1000 pods)",
     ):
         assert line in out, out
 

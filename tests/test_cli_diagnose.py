@@ -17,6 +17,7 @@ import pytest
 
 from k9lite.cli import main
 from k9lite.demo.cluster import DemoCluster
+from tests.analysis.test_doctor_rules_demo import shop_ingress
 from tests.conftest import Kubectl, wait_for
 from tests.test_cli_route import ready_endpoints
 
@@ -162,6 +163,8 @@ def test_a_healthy_service_exits_0_and_says_each_pod_answered(
         assert any(line.strip().startswith(f"pod {name} (") for line in lines), (name, out)
     assert "HTTP 200 in " in out
     assert "through the service proxy: 3 of 3 requests answered" in out
+    padded = [line for line in lines if line != line.rstrip()]
+    assert padded == [], "lines ending in spaces on a stdout that is not a terminal"
 
 
 def test_no_check_sends_nothing_and_says_no_problems(
@@ -267,3 +270,28 @@ def test_pods_in_another_namespace_are_named_by_the_cli(
     (entry,) = json.loads(capsys.readouterr().out)
     checks = [(finding["check"], finding["severity"]) for finding in entry["findings"]]
     assert checks == [("pods-in-other-namespace", "error")], entry["findings"]
+
+
+def test_the_namespace_report_names_an_ingress_to_a_service_that_does_not_exist(
+    kubeconfig: str, kubectl: Kubectl, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An Ingress route to no Service belongs to no Service's line: the report prints it after
+    the Services, and -o json gives it as an entry of kind Ingress; both exit 1."""
+    kubectl("create", "namespace", "shop")
+    # kubectl create ingress sends protobuf, which the demo decodes for core kinds only.
+    kubectl("apply", "-n", "shop", "-f", "-", stdin=shop_ingress("web", 80))
+    capsys.readouterr()
+    assert main(["diagnose", "--kubeconfig", kubeconfig, "-n", "shop", "--no-check"]) == 1
+    out, _ = capsys.readouterr()
+    table, block = out.split("\n\n")
+    assert table == "No services found.", out
+    header, *finding = block.splitlines()
+    assert header == "Ingress shop/shop", out
+    assert " ".join(" ".join(finding).split()).startswith(
+        "✗ error Ingress shop routes to Service web, which does not exist in namespace shop "
+        "ingress shop shop.example.com/ -> web:80"
+    ), out
+    assert main(["diagnose", "--kubeconfig", kubeconfig, "-n", "shop", "-o", "json"]) == 1
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert (entry["kind"], entry["namespace"], entry["ingress"]) == ("Ingress", "shop", "shop")
+    assert [f["check"] for f in entry["findings"]] == ["ingress-backend-missing"], entry

@@ -63,6 +63,10 @@ def verdict(outcome: Outcome) -> Verdict:
         return "no-address"
     if status == 403:
         return "forbidden"
+    if status == 401:
+        # The API server authenticated this client before it proxied the request (or nothing
+        # else would have worked): a 401 is the backend's, passed through, so it listens.
+        return "answered"
     return "failed" if status == 503 else "unchecked"
 
 

@@ -14,11 +14,16 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from k9lite.analysis.check_results import CheckReport, PortCheck, Tried, Verdict, verdict
-from k9lite.analysis.doctor_findings import Finding, ServiceFacts, kubectl_json_patch
+from k9lite.analysis.doctor_findings import (
+    Finding,
+    ServiceFacts,
+    by_severity,
+    kubectl_json_patch,
+)
 from k9lite.analysis.stats import Outcome
 from k9lite.model.pods import ContainerRunning, Pod
 
-__all__ = ["YOUNG_SECONDS", "check_findings"]
+__all__ = ["YOUNG_SECONDS", "check_findings", "with_check"]
 
 YOUNG_SECONDS = 30.0
 """A container running for less than this may still be starting its server."""
@@ -77,6 +82,22 @@ def _sample_line(check: PortCheck) -> list[str]:
     return [
         f"checked a sample: {len(check.tried)} of {check.total} ready endpoints, spread over nodes"
     ]
+
+
+_SUPERSEDED = ("numeric-port-undeclared", "numeric-port-unverified")
+"""What the configuration alone suggests of a targetPort, and a request to it settles."""
+
+
+def with_check(
+    findings: Sequence[Finding], facts: ServiceFacts, report: CheckReport
+) -> tuple[Finding, ...]:
+    """The passive `findings` with the check's, most severe first. For a port the check asked,
+    what the pods answered replaces the guess from their declared ports: an undeclared
+    targetPort that answers is no problem, and one that refuses is the check's error, with the
+    undeclared port named as its cause."""
+    asked = {check.port.port for check in report.ports if check.tried}
+    kept = [f for f in findings if not (f.check in _SUPERSEDED and f.port in asked)]
+    return by_severity([*kept, *check_findings(facts, report)])
 
 
 def check_findings(

@@ -51,6 +51,8 @@ class Finding:
     """A copyable kubectl command, where one exists."""
     candidates: tuple[Candidate, ...] = ()
     """Objects near the selector, for a side-by-side label view."""
+    port: int | None = None
+    """The Service port the finding is about, where it is about one port's targetPort."""
 
 
 EVIDENCE_LINES = 10

@@ -232,6 +232,7 @@ def _numeric_port(
         "targetPort must be the port the container listens on (port 80 -> targetPort 4000 "
         "needs a container listening on 4000); declared containerPorts are only a hint.",
         _retarget(facts, index, facts.pods, port.protocol),
+        port=port.port,
     )
 
 
@@ -251,6 +252,7 @@ def _unverified(facts: ServiceFacts, port: ServicePort, target: int) -> Finding:
         ),
         "kube-proxy sends to targetPort whether or not a container declares it (containerPorts "
         "are only a hint): a port nothing listens on refuses every connection.",
+        port=port.port,
     )
 
 

@@ -2,9 +2,10 @@
 
 With a SERVICE: its findings, each with evidence, rule and fix. Without one: a line per Service
 of the namespace (or of every namespace with -A), then the findings of those that need
-attention. Unless `--no-check`, each Service's ready endpoints are asked whether they answer
-(`traffic.check`). Exit status 1 when any finding is an error, else 2 when a check could not run
-(a kind the user may not list, a proxy the user may not use), 0 otherwise.
+attention, and of each Ingress route to a Service that does not exist. Unless `--no-check`,
+each Service's ready endpoints are asked whether they answer (`traffic.check`). Exit status 1
+when any finding is an error, else 2 when a check could not run (a kind the user may not list,
+a proxy the user may not use), 0 otherwise.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from rich.console import Console
 from rich.text import Text
 
 from k9lite.analysis.check_results import CheckReport
-from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, worst
-from k9lite.analysis.doctor_check import check_findings
-from k9lite.analysis.doctor_findings import ServiceFacts, by_severity
+from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, ingress_findings, worst
+from k9lite.analysis.doctor_check import with_check
+from k9lite.analysis.doctor_findings import ServiceFacts
 from k9lite.commands.lookup import CommandFailed, namespace_state, not_found
+from k9lite.commands.output import print_trimmed
 from k9lite.kube.config import Connection
 from k9lite.kube.feed import watching
 from k9lite.kube.proxy import proxy_access
@@ -84,13 +86,17 @@ def print_diagnosis(
         access = proxy_access(connection) if check.via == "proxy" else None
         reports = asyncio.run(check_services(state, services, check, access))
     results = [_diagnosis(state, service, reports.get(service.meta.key)) for service in services]
+    ingresses = _ingress_findings(state, namespace) if name is None else []
     if output == "json":
-        sys.stdout.write(json_line([_document(result) for result in results]))
+        documents = [_document(result) for result in results]
+        documents += [_ingress_document(*found) for found in ingresses]
+        sys.stdout.write(json_line(documents))
     elif name is not None:
         _print_findings(Console(highlight=False), results[0])
     else:
-        _print_report(results, every_namespace=namespace is None)
+        _print_report(results, ingresses, every_namespace=namespace is None)
     worst_found = {worst(result.findings) for result in results}
+    worst_found |= {finding.severity for _, _, finding in ingresses}
     if "error" in worst_found:
         return 1
     return 2 if "unknown" in worst_found else 0
@@ -117,8 +123,21 @@ def _diagnosis(state: ClusterState, service: Service, report: CheckReport | None
     facts = ServiceFacts.of(state, service)
     findings = diagnose(state, service)
     if report is not None:
-        findings = by_severity([*findings, *check_findings(facts, report)])
+        findings = with_check(findings, facts, report)
     return _Diagnosis(service, facts, findings, report)
+
+
+def _ingress_findings(state: ClusterState, namespace: str | None) -> list[tuple[str, str, Finding]]:
+    """(namespace, Ingress, finding) for each route to a Service that does not exist."""
+    if namespace is not None:
+        namespaces = [namespace]
+    else:
+        namespaces = sorted({i.meta.namespace for i in state.objects("ingresses")})
+    return [
+        (where, ingress, finding)
+        for where in namespaces
+        for ingress, finding in ingress_findings(state, where)
+    ]
 
 
 def _print_findings(console: Console, result: _Diagnosis) -> None:
@@ -126,14 +145,23 @@ def _print_findings(console: Console, result: _Diagnosis) -> None:
     console.print(Text(literal(f"Service {meta.namespace}/{meta.name}"), "bold"))
     if worst(result.findings) in (None, "info"):
         console.print(Findings(()))
-    for finding in result.findings:
-        console.print(Findings((finding,), fixes=False, evidence=len(finding.evidence)))
+    _print_each(console, result.findings)
+
+
+def _print_each(console: Console, findings: Sequence[Finding]) -> None:
+    for finding in findings:
+        print_trimmed(console, Findings((finding,), fixes=False, evidence=len(finding.evidence)))
         if finding.fix:
             # One whole line, never wrapped, so that a copy gets the command whole.
             console.print(fix_line(finding), soft_wrap=True)
 
 
-def _print_report(results: Sequence[_Diagnosis], *, every_namespace: bool) -> None:
+def _print_report(
+    results: Sequence[_Diagnosis],
+    ingresses: Sequence[tuple[str, str, Finding]],
+    *,
+    every_namespace: bool,
+) -> None:
     console = Console(highlight=False)
     sys.stdout.write(report_table([r.line for r in results], every_namespace=every_namespace))
     for result in results:
@@ -141,15 +169,30 @@ def _print_report(results: Sequence[_Diagnosis], *, every_namespace: bool) -> No
             continue
         console.print()
         _print_findings(console, result)
+    for namespace, ingress, finding in ingresses:
+        console.print()
+        console.print(Text(literal(f"Ingress {namespace}/{ingress}"), "bold"))
+        _print_each(console, [finding])
 
 
 def _document(result: _Diagnosis) -> dict[str, object]:
     line = result.line
     return {
+        "kind": "Service",
         "namespace": line.namespace,
         "service": line.name,
         "verdict": line.verdict_word,
         "endpoints": {"ready": len(result.facts.ready), "total": result.facts.addresses},
         "findings": [dataclasses.asdict(f) for f in result.findings],
         "check": dataclasses.asdict(result.check) if result.check is not None else None,
+    }
+
+
+def _ingress_document(namespace: str, ingress: str, finding: Finding) -> dict[str, object]:
+    return {
+        "kind": "Ingress",
+        "namespace": namespace,
+        "ingress": ingress,
+        "verdict": finding.severity,
+        "findings": [dataclasses.asdict(finding)],
     }

@@ -11,7 +11,7 @@ import io
 
 from rich.console import Console, RenderableType
 
-__all__ = ["print_whole"]
+__all__ = ["print_trimmed", "print_whole"]
 
 _WIDE = 1000  # wider than any line a route or a histogram draws
 _NARROWEST = 60
@@ -33,3 +33,14 @@ def print_whole(console: Console, renderable: RenderableType) -> None:
         return
     width = max(_natural_width(renderable), _NARROWEST)
     Console(width=width, file=console.file, highlight=False, color_system=None).print(renderable)
+
+
+def print_trimmed(console: Console, renderable: RenderableType) -> None:
+    """Print on `console`; off a terminal without the spaces a table pads its lines with, so
+    that a script or `diff` reads the text alone."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    with console.capture() as capture:
+        console.print(renderable)
+    console.file.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))

@@ -108,6 +108,7 @@ class K9liteApp(Navigator):
                     name=name,
                     source=lambda: self.feed.state,
                     checker=self._check_service if self.options.watch else None,
+                    clock=self.options.clock,
                 ),
                 self._route_panel(namespace, name),
             )

@@ -3,12 +3,12 @@ change to a kind a diagnosis reads (an idle screen costs nothing)."""
 
 from __future__ import annotations
 
-from k9lite.analysis.doctor import diagnose, worst
+from k9lite.analysis.doctor import DOCTOR_KINDS, diagnose, worst
 from k9lite.analysis.verdicts import Verdicts
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from tests.analysis.builders import HOSTNAME, W2, w2
-from tests.model.manifests import ingress_manifest, service
+from tests.model.manifests import metadata, service
 
 
 def w2_service(state: ClusterState) -> Service:
@@ -41,7 +41,9 @@ def test_a_change_to_a_kind_the_doctor_does_not_read_keeps_the_verdicts() -> Non
     state, verdicts = w2(), Verdicts()
     svc = w2_service(state)
     verdicts.of(state, svc)
-    state.replace("ingresses", [ingress_manifest()])
+    # Namespaces: the one kind the state holds that no diagnosis reads (DOCTOR_KINDS).
+    assert "namespaces" not in DOCTOR_KINDS
+    state.replace("namespaces", [{"kind": "Namespace", "metadata": metadata("shop", "")}])
     verdicts.of(state, svc)
     assert verdicts.diagnoses == 1
 

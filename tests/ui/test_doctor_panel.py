@@ -3,8 +3,9 @@
 Snapshots draw the demo's default scenario from fixed objects at a fixed clock
 (tests/ui/cluster_fixture.py, as tests/ui/test_snapshots.py does); update them with
 `pytest tests/ui/test_doctor_panel.py --snapshot-update`, then look at the SVGs. The Pilot test
-runs against the live demo: W6's my-service is marked broken, and the printed fix, applied with
-the real kubectl, clears both the diagnosis and the mark.
+runs against the live demo: W6's my-service is marked broken; the printed selector fix, applied
+with the real kubectl, clears the mark, and the pods, asked, refuse targetPort 4000; the check's
+own fix makes each of them answer.
 """
 
 from __future__ import annotations
@@ -15,18 +16,22 @@ import shlex
 
 import pytest
 from rich.console import Console
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from k9lite.analysis.doctor import worst
+from k9lite.analysis.check_results import CheckReport
 from k9lite.demo.cluster import DemoCluster
+from k9lite.model.services import Service
 from k9lite.render.doctor import FindingDetail, verdict_mark
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.screens.text_screen import TextScreen
-from k9lite.ui.widgets.doctor_panel import DoctorPanel
+from k9lite.ui.widgets.doctor_panel import Checker, DoctorPanel
+from tests.analysis.builders import W2, w2
 from tests.conftest import Kubectl
 from tests.ui import cluster_fixture
+from tests.ui.screen import screen_text
 from tests.ui.test_app import SIZE, column, make_app, rows, until
 from tests.ui.test_snapshots import ROWS, SnapCompare, loaded
 from tests.ui.test_snapshots import make_app as fixed_app
@@ -136,17 +141,24 @@ async def test_live_mark_diagnosis_and_fix(cluster: DemoCluster, kubectl: Kubect
         command = shlex.split(FIX)  # as a user pastes it
         assert command[0] == "kubectl", command
         await asyncio.to_thread(kubectl, *command[1:])
-        await until(
-            lambda: worst(panel.findings) != "error", timeout=10, what="no error in the diagnosis"
+        # The selector fixed, the pods are asked: none answers on targetPort 4000, and the
+        # panel says so (an error with its own fix), where the configuration alone said nothing.
+        refused = await until(
+            lambda: next((f for f in panel.findings if f.check == "endpoint-refused"), None),
+            timeout=15,
+            what="the check's endpoint-refused finding",
         )
-        # Three ready pods; left to say: nothing declares targetPort 4000 (an info, no mark).
+        assert [(f.check, f.severity) for f in panel.findings] == [("endpoint-refused", "error")]
+        assert "no pod answers on 4000" in refused.title, refused.title
+        assert refused.fix is not None and '"value":80' in refused.fix, refused.fix
+        assert str(panel.border_subtitle).startswith("pods asked "), panel.border_subtitle
+        await asyncio.to_thread(kubectl, *shlex.split(refused.fix)[1:])
         await until(
             lambda: (
-                [(f.check, f.severity) for f in panel.findings]
-                == [("numeric-port-unverified", "info")]
+                [(f.check, f.severity) for f in panel.findings] == [("endpoints-answer", "info")]
             ),
-            timeout=10,
-            what="only the unverified targetPort",
+            timeout=15,
+            what="each pod answering on 80 after the targetPort fix",
         )
         await pilot.press("escape")
         await until(lambda: not isinstance(app.screen, TextScreen), what="the table")
@@ -157,4 +169,30 @@ async def test_live_mark_diagnosis_and_fix(cluster: DemoCluster, kubectl: Kubect
         )
         assert marked() == {}
         cell = rows(app)[SERVICE][endpoints]
-        assert cell.count(":4000") == 3, cell
+        await until(
+            lambda: rows(app)[SERVICE][endpoints].count(":80") == 3,
+            timeout=10,
+            what=f"3 endpoints on port 80 (was {cell})",
+        )
+
+
+class _PanelApp(App[None]):
+    def __init__(self, checker: Checker) -> None:
+        super().__init__()
+        self.checker = checker
+
+    def compose(self) -> ComposeResult:
+        state = w2()
+        yield DoctorPanel(namespace="default", name=W2, source=lambda: state, checker=self.checker)
+
+
+async def test_a_check_that_cannot_run_says_why_in_the_border() -> None:
+    async def fails(service: Service) -> CheckReport:
+        raise OSError(f"[b]no route[/b] to {service.meta.name}\x1b[2J")
+
+    app = _PanelApp(fails)
+    async with app.run_test(size=(120, 20)):
+        panel = app.query_one(DoctorPanel)
+        said = f"could not ask the pods: [b]no route[/b] to {W2}\\x1b[2J"
+        await until(lambda: said in screen_text(app), what=f"{said!r} on the screen")
+        assert panel.report is None and panel.findings == ()

@@ -69,9 +69,17 @@ async def test_n_alone_walks_the_tour_to_its_end(tour_cluster: DemoCluster, tour
             elif step.open is not None:
                 assert isinstance(app.screen, TextScreen)
                 assert step.select in app.screen.text_title
-        # The fix took: my-service now selects the Deployment's pods.
+            if step.title == "Fix the selector":  # the doctor asks the pods: none answers
+                said = "no pod answers on 4000"
+                await until(lambda s=said: s in screen_text(app), timeout=15, what=said)
+            if step.title == "Fix the targetPort":
+                said = "each of the 3 pods answered on 80"
+                await until(lambda s=said: s in screen_text(app), timeout=15, what=said)
+                assert "✓ no problems found" in screen_text(app), screen_text(app)
+        # The fixes took: my-service selects the Deployment's pods, on the port they listen on.
         service = app.feed.state.get("services", "default", "my-service")
         assert service is not None and dict(service.selector or {}) == {"app": "my-app"}
+        assert [port.target_port for port in service.ports] == [80], service.ports
         await pilot.press("n")  # past the end: a word, not an error
         await until(lambda: "last step" in screen_text(app), what="the last step's note")
 

@@ -8,20 +8,22 @@ the Service or its ready endpoints change, so a fix shows its effect without a k
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timezone
 
+from rich.text import Text
 from textual import on, work
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from k9lite.analysis.check_results import CheckReport, Endpoint
-from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose
-from k9lite.analysis.doctor_check import check_findings
-from k9lite.analysis.doctor_findings import ServiceFacts, by_severity
+from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, worst
+from k9lite.analysis.doctor_check import with_check
+from k9lite.analysis.doctor_findings import ServiceFacts
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.doctor import DoctorStyles, Findings
+from k9lite.render.literal import literal
 from k9lite.traffic.check import ready_endpoints
 from k9lite.ui.live import follow_state
 from k9lite.ui.theme import theme_colour
@@ -60,6 +62,7 @@ class DoctorPanel(OptionList):
         name: str,
         source: Callable[[], ClusterState],
         checker: Checker | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         id: str = "doctor",
     ) -> None:
         super().__init__(id=id)
@@ -67,6 +70,7 @@ class DoctorPanel(OptionList):
         self.service_name = name
         self.source = source
         self.checker = checker
+        self.clock = clock
         self.findings: tuple[Finding, ...] = ()
         self.report: CheckReport | None = None
         self._seen: tuple[object, ...] | None = None
@@ -95,19 +99,23 @@ class DoctorPanel(OptionList):
                 self._checked = asked
                 self.check(service)
             elif self.report is not None:
-                found = check_findings(ServiceFacts.of(state, service), self.report)
-                findings = by_severity([*findings, *found])
+                findings = with_check(findings, ServiceFacts.of(state, service), self.report)
         if findings == self.findings and self.option_count:
             return
         self.findings = findings
         highlighted = self.highlighted
         styles = self.doctor_styles()
         self.clear_options()
-        if not findings:
+        if worst(findings) in (None, "info"):
+            # The verdict first, as `k9lite diagnose` prints it; what the check saw follows.
             self.add_option(Option(Findings((), styles=styles), disabled=True))
-            return
-        self.add_options(Option(Findings((f,), styles=styles, evidence=2)) for f in findings)
-        self.highlighted = min(highlighted or 0, len(findings) - 1)
+        first = self.option_count
+        self.add_options(
+            Option(Findings((f,), styles=styles, evidence=2), id=str(i))
+            for i, f in enumerate(findings)
+        )
+        if findings:
+            self.highlighted = min(max(highlighted or 0, first), self.option_count - 1)
 
     def doctor_styles(self) -> DoctorStyles:
         colour = theme_colour(self.app)
@@ -124,13 +132,18 @@ class DoctorPanel(OptionList):
         assert self.checker is not None
         self.border_subtitle = "asking the pods…"
         self.report = None
-        self.report = await self.checker(service)
-        self.border_subtitle = f"pods asked {datetime.now().strftime('%H:%M:%S')}"
+        try:
+            self.report = await self.checker(service)
+        except Exception as exc:  # noqa: BLE001 - whatever stopped it is said, the panel stays
+            self.border_subtitle = Text(literal(f"could not ask the pods: {exc}"))
+            return
+        self.border_subtitle = f"pods asked {self.clock().astimezone():%H:%M:%S}"
         self._seen = None
         self.rediagnose()
 
     @on(OptionList.OptionSelected)
     def opened(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if 0 <= event.option_index < len(self.findings):
-            self.post_message(self.Opened(self.findings[event.option_index], self.doctor_styles()))
+        if event.option_id is not None:
+            finding = self.findings[int(event.option_id)]
+            self.post_message(self.Opened(finding, self.doctor_styles()))
