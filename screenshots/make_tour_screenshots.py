@@ -28,6 +28,7 @@ from k9lite.tours.script import Tour, load_tour  # noqa: E402
 from k9lite.ui.navigator import AppOptions  # noqa: E402
 from k9lite.ui.screens.traffic import TrafficScreen  # noqa: E402
 from k9lite.ui.tour import TourApp  # noqa: E402
+from k9lite.ui.widgets.doctor_panel import DoctorPanel  # noqa: E402
 
 SIZE = (80, 24)
 OPTIONS = DemoOptions(pod_start_delay=0.05, pod_stop_delay=0.05, seed=1)
@@ -35,6 +36,14 @@ OPTIONS = DemoOptions(pod_start_delay=0.05, pod_stop_delay=0.05, seed=1)
 
 def shown(app: TourApp, index: int) -> bool:
     return app.step_index == index and app.step_ready
+
+
+def asked(app: TourApp) -> bool:
+    """Whether the doctor on screen, if any, has asked the pods."""
+    return all(
+        str(panel.border_subtitle).startswith("pods asked")
+        for panel in app.screen.query(DoctorPanel)
+    )
 
 
 def probe_done(app: TourApp) -> bool:
@@ -53,6 +62,7 @@ async def shoot(cluster: DemoCluster, tour: Tour, out: Path) -> list[Path]:
             await until(partial(shown, app, index), step.title)
             if step.probe:
                 await until(lambda: probe_done(app), f"the probe of {step.title!r}")
+            await until(lambda: asked(app), f"the doctor of {step.title!r} to ask the pods")
             await settle(pilot)
             if app.flash.level == "error":
                 raise SystemExit(f"make_tour_screenshots: step {index + 1}: {app.flash.text}")
