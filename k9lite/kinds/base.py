@@ -23,6 +23,7 @@ class Action(Enum):
     SCALE = "scale"
     ROUTE = "route"
     TRAFFIC = "traffic"
+    FORWARD = "port-forward"
 
 
 Enter = Literal["pods", "namespace"]

@@ -33,9 +33,9 @@ from k9lite.render.doctor import FindingDetail
 from k9lite.render.events import events_section
 from k9lite.render.generic_describe import conceal, decode_values, describe_raw
 from k9lite.traffic.check import CheckOptions, check_services
+from k9lite.ui.forwards import Forwarding
 from k9lite.ui.keymap import PaletteEntry
 from k9lite.ui.keys import MAIN_KEYS, main_help, palette_entries
-from k9lite.ui.navigator import Navigator
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.secret_screen import SecretScreen
 from k9lite.ui.screens.text_screen import TextScreen
@@ -46,7 +46,7 @@ from k9lite.ui.widgets.route_panel import RoutePanel
 __all__ = ["K9liteApp"]
 
 
-class K9liteApp(Navigator):
+class K9liteApp(Forwarding):
     """The main screen; its keys, which the footer, `?` and ctrl+p show, are in ui/keys.py."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS.bindings()
@@ -224,6 +224,12 @@ class K9liteApp(Navigator):
 
         self.push_screen(ConfirmScreen(f"Delete {kind.resource.kind.lower()} {name}?"), delete)
 
+    def action_port_forward(self) -> None:
+        obj = self._selected(Action.FORWARD)
+        if obj is None:
+            return
+        self.ask_forward(obj)
+
     def action_help(self) -> None:
         """The keys, then how each kind's feed is doing (the header has room for one problem)."""
         lines = [
@@ -346,6 +352,7 @@ _DONE = {
     Action.SCALE: "scaled",
     Action.ROUTE: "routed",
     Action.TRAFFIC: "probed",
+    Action.FORWARD: "port-forwarded to",
 }
 
 

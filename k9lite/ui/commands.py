@@ -2,7 +2,8 @@
 
 k9s's vocabulary: `:po`, `:svc`, `:deploy`, `:no`, `:ns` open a view, and so does any resource
 the server lists (`:cm`, `:jobs`, a custom resource's plural); `:ns NAME` switches the
-namespace; `:ctx` picks a context and `:ctx NAME` switches to it; `:q` quits.
+namespace; `:ctx` picks a context and `:ctx NAME` switches to it; `:pf` lists the port-forwards
+(the app handles it, ui/forwards.py); `:q` quits.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _NAMESPACE_WORDS = ("ns", "namespace", "namespaces")
 
 def _first_words(discovered: Iterable[Resource]) -> list[str]:
     """What Tab offers for the first word, in this order: each kind's short name first."""
-    return [*word_list(discovered), *_CONTEXT_WORDS, "quit"]
+    return [*word_list(discovered), *_CONTEXT_WORDS, "pf", "quit"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,15 @@ MAIN_KEYS = Keymap(
             palette="Scale",
         ),
         Key(
+            "F",
+            "port_forward",
+            "Forward",
+            "a port-forward from 127.0.0.1 to the selected Pod or Service (asks LOCAL:REMOTE); "
+            ":pf lists them",
+            footer=False,
+            palette="Port-forward",
+        ),
+        Key(
             "ctrl+d",
             "delete",
             "Delete",
