@@ -24,6 +24,7 @@ class Action(Enum):
     ROUTE = "route"
     TRAFFIC = "traffic"
     FORWARD = "port-forward"
+    SHELL = "shell"
 
 
 Enter = Literal["pods", "namespace"]

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import BindingType
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -40,6 +41,7 @@ from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.secret_screen import SecretScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TrafficScreen
+from k9lite.ui.shell import open_shell
 from k9lite.ui.widgets.doctor_panel import DoctorPanel
 from k9lite.ui.widgets.route_panel import RoutePanel
 
@@ -192,11 +194,26 @@ class K9liteApp(Forwarding):
             return False
         return True
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("shell", "scale"):
+            # k9s's `s`: a shell where the kind has one (Pods), a scale everywhere else.
+            try:
+                shell = Action.SHELL in self.browser.kind.actions
+            except NoMatches:
+                return False
+            return shell == (action == "shell")
+        return super().check_action(action, parameters)
+
+    def action_shell(self) -> None:
+        pod = self._selected(Action.SHELL)
+        if pod is not None:
+            open_shell(self, pod)
+
     def action_scale(self) -> None:
         if not self._mutation_allowed("scale"):
             return
         if Action.SCALE not in self.browser.kind.actions:
-            self.show_error("scale works on Deployments (:deploy)")
+            self.show_error("s scales a Deployment (:deploy) and opens a shell in a Pod (:po)")
             return
         obj = self._selected()
         if obj is None:
@@ -353,6 +370,7 @@ _DONE = {
     Action.ROUTE: "routed",
     Action.TRAFFIC: "probed",
     Action.FORWARD: "port-forwarded to",
+    Action.SHELL: "opened in a shell",
 }
 
 

@@ -341,6 +341,7 @@ class Navigator(LiveApp):
         self.browser.refresh_rows(self.feed.state, self.options.clock())
         self._told_forbidden = None  # a forbidden view says so again when opened again
         self._show_access()
+        self.refresh_bindings()  # the footer names what a key does on this kind (s: shell, scale)
 
     def apply_filter(self, text: str) -> None:
         browser = self.browser

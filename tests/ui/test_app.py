@@ -17,6 +17,7 @@ from k9lite.kube.config import load_connection
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.navigator import AppOptions
+from k9lite.ui.screens.ask import AskScreen
 from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.widgets.status_header import StatusHeader
@@ -198,6 +199,18 @@ async def test_readonly_refuses_scale_and_delete(cluster: DemoCluster) -> None:
         await pilot.pause()
         assert "✗ read-only: delete is disabled" in screen_text(app)
         assert not isinstance(app.screen, TextScreen)
+        # On a Pod, s is a shell: refused too; a port-forward changes nothing and is allowed.
+        app.run_command("po")
+        pod = await until(lambda: next(iter(rows(app)), None), what="a pod")
+        app.query_one(Browser).table.move_cursor(key=pod)
+        await pilot.press("s")
+        await pilot.pause()
+        name = pod.split("/")[1]
+        assert f"✗ read-only: no shell in pod/{name}" in screen_text(app), screen_text(app)
+        await pilot.press("F")
+        await until(lambda: isinstance(app.screen, AskScreen), what="the port-forward question")
+        words = " ".join(screen_text(app).replace("│", " ").split())  # the question wraps
+        assert f"Port-forward 127.0.0.1 to pod/{name}: LOCAL:REMOTE" in words, words
 
 
 async def test_scale_asks_then_scales(cluster: DemoCluster, kubectl: Kubectl) -> None:

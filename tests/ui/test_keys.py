@@ -31,6 +31,7 @@ from k9lite.ui.keys import (
     views,
 )
 from k9lite.ui.navigator import AppOptions
+from k9lite.ui.screens.confirm import ScaleScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TRAFFIC_KEYS, TrafficScreen
 from k9lite.ui.tour import TOUR_KEYS, TourApp
@@ -57,7 +58,9 @@ def footer(app: App[None]) -> str:
 def footer_entries(app: App[None], keymap: Keymap) -> list[str]:
     """What the footer must show for the keys of `keymap` it shows: `^d Delete`."""
     return [
-        f"{app.get_key_display(key.binding())} {key.label}" for key in keymap.keys if key.footer
+        f"{app.get_key_display(key.binding())} {key.label}"
+        for key in keymap.keys
+        if key.footer and app.check_action(key.action, ()) is not False
     ]
 
 
@@ -223,9 +226,26 @@ def test_every_declared_command_is_one_the_prompt_understands() -> None:
 
 
 def test_a_key_is_bound_once_per_keymap() -> None:
+    """Except k9s's `s`: a shell on a Pod, a scale elsewhere; the app's check_action lets one
+    of the two run, and the footer show it (the next tests)."""
     for keymap in (MAIN_KEYS, TABLE_KEYS, PROMPT_KEYS, TRAFFIC_KEYS, TOUR_KEYS):
         names = [name for key in keymap.keys for name in key.names]
+        if keymap is MAIN_KEYS:
+            assert [k.action for k in keymap.keys if "s" in k.names] == ["shell", "scale"]
+            names.remove("s")
         assert len(names) == len(set(names)), names
+
+
+async def test_s_is_a_shell_on_pods_and_a_scale_on_deployments() -> None:
+    async with make_app("pods").run_test(size=LARGE) as pilot:
+        app = await started(pilot)
+        assert "s Shell" in footer(app) and "s Scale" not in footer(app), footer(app)
+        app.run_command("deploy")
+        await pilot.pause()
+        assert "s Scale" in footer(app) and "s Shell" not in footer(app), footer(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ScaleScreen), app.screen
 
 
 def test_the_key_line_of_a_keymap_is_each_first_key_and_its_word() -> None:
