@@ -177,6 +177,7 @@ class K9liteApp(Forwarding):
                     namespace=namespace,
                     name=name,
                     source=lambda: self.feed.state,
+                    forwarded=lambda: self.forward_url(namespace, name),
                 )
             )
 

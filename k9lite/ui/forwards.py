@@ -151,7 +151,16 @@ class Forwarding(Navigator):
         except ForwardError as exc:
             self.show_error(str(exc))
             return
-        self.show_message(f"✓ forwarding {forward.line}; :pf lists the forwards")
+        # Short enough for 80 columns; :pf names the pod it landed on.
+        self.show_message(f"✓ forwarding {forward.address} to {target.asked} (:pf lists them)")
+
+    def forward_url(self, namespace: str, service: str) -> str:
+        """`http://127.0.0.1:PORT/` of a running forward to the Service, else ""."""
+        for forward in self.forwarder.forwards:
+            target = forward.target
+            if target.namespace == namespace and target.asked.startswith(f"svc/{service}:"):
+                return f"http://{forward.address}/"
+        return ""
 
     def run_command(self, text: str, *, discovered: bool = False) -> None:
         if text.strip().lstrip(":").lower() in FORWARD_WORDS:

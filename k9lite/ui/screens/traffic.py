@@ -120,9 +120,12 @@ class TrafficScreen(ModalScreen[None]):
         namespace: str,
         name: str,
         source: Callable[[], ClusterState],
+        forwarded: Callable[[], str] = lambda: "",
     ) -> None:
         super().__init__()
         self.connection = connection
+        self.forwarded = forwarded
+        """The URL of a port-forward to this Service, if one runs: what `u` offers first."""
         self.service_namespace = namespace
         self.service_name = name
         self.source = source
@@ -191,6 +194,8 @@ class TrafficScreen(ModalScreen[None]):
     def action_ask(self, field: TypedSetting) -> None:
         value = getattr(self.settings, field)
         shown = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        if field == "url" and not shown:
+            shown = self.forwarded()
 
         def answered(text: str | None) -> None:
             if text is not None:
