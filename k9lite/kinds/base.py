@@ -23,6 +23,7 @@ class Action(Enum):
     SCALE = "scale"
     ROUTE = "route"
     TRAFFIC = "traffic"
+    LOGS = "logs"
 
 
 Enter = Literal["pods", "namespace"]

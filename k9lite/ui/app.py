@@ -37,6 +37,7 @@ from k9lite.ui.keymap import PaletteEntry
 from k9lite.ui.keys import MAIN_KEYS, main_help, palette_entries
 from k9lite.ui.navigator import Navigator
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
+from k9lite.ui.screens.logs import LogsScreen, LogTarget
 from k9lite.ui.screens.secret_screen import SecretScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TrafficScreen
@@ -177,6 +178,22 @@ class K9liteApp(Navigator):
                     source=lambda: self.feed.state,
                 )
             )
+
+    def action_logs(self) -> None:
+        """`l`: the selected Pod's log, or the merged logs of a Deployment's or Service's pods
+        (allowed with --readonly: reading a log changes nothing)."""
+        obj = self._selected(Action.LOGS)
+        if obj is None:
+            return
+        target = LogTarget(self.browser.kind.name, obj.meta.namespace, obj.meta.name)
+        self.push_screen(
+            LogsScreen(
+                connection=self.connection,
+                target=target,
+                source=lambda: self.feed.state,
+                opener=self.options.logs,
+            )
+        )
 
     def _route_panel(self, namespace: str, name: str) -> RoutePanel:
         return RoutePanel(namespace=namespace, name=name, source=lambda: self.feed.state)
@@ -346,6 +363,7 @@ _DONE = {
     Action.SCALE: "scaled",
     Action.ROUTE: "routed",
     Action.TRAFFIC: "probed",
+    Action.LOGS: "read as logs",
 }
 
 

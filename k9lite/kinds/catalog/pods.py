@@ -46,5 +46,5 @@ KIND = Kind(
         _pod,
         "Pod",
     ),
-    actions=frozenset({Action.DESCRIBE, Action.YAML, Action.DELETE}),
+    actions=frozenset({Action.DESCRIBE, Action.YAML, Action.DELETE, Action.LOGS}),
 )

@@ -67,5 +67,7 @@ KIND = Kind(
         "Service",
     ),
     enter="pods",
-    actions=frozenset({Action.DESCRIBE, Action.YAML, Action.DELETE, Action.ROUTE, Action.TRAFFIC}),
+    actions=frozenset(
+        {Action.DESCRIBE, Action.YAML, Action.DELETE, Action.ROUTE, Action.TRAFFIC, Action.LOGS}
+    ),
 )
