@@ -68,13 +68,20 @@ async def test_pause_timestamps_and_search() -> None:
         await pilot.pause()
         assert "‖ paused (1 new)  ·  7 lines" in screen_text(app)
         assert "late" not in screen_text(app)
-        await pilot.press("f")
+        await pilot.press("t")
+        assert "late" not in screen_text(app), "a change while paused shows no new line"
+        assert "2024-05-01T11:59:59.000000Z 127.0.0.1:41234" in screen_text(app)
+        await pilot.press("t", "f")
         assert "● following  ·  7 lines" in screen_text(app)
         assert "late" in screen_text(app)
 
         await pilot.press("t")
-        assert "2024-05-01T11:59:59.000000Z 127.0.0.1:41234" in screen_text(app)
-        await pilot.press("t")
+        assert "2024-05-01T12:00:00Z late" in screen_text(app)
+        # With its timestamp the last request's line is wider than 80 columns: cut, or wrapped.
+        assert "404 19" not in screen_text(app)
+        await pilot.press("w")
+        assert 'HTTP/1.1" 404 19' in screen_text(app)
+        await pilot.press("w", "t")
         assert "2024-05-01T11:59:59" not in screen_text(app)
 
         await pilot.press("slash")

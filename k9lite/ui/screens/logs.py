@@ -260,12 +260,14 @@ class LogsScreen(ModalScreen[None]):
         )
 
     def _redraw(self) -> None:
-        """Every kept line again: after a change of timestamps, wrap, search or follow."""
+        """Every kept line again (paused: those shown when it paused): after a change of
+        timestamps, wrap, search or follow."""
         log = self.query_one(RichLog)
         log.clear()
         log.wrap = self.wrap
         shorts = short_names(self._seen)
-        for line in self.buffer:
+        kept = list(self.buffer)
+        for line in kept[: len(kept) - min(self.unseen, len(kept))]:
             shown = self._text(line, shorts)
             if shown is not None:
                 log.write(shown)
