@@ -19,10 +19,12 @@ from k9lite.render.logs import short_names
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.screens.logs import LogsScreen
+from k9lite.ui.screens.pick import PickScreen
 from tests.conftest import Kubectl, running_pods
-from tests.traffic.test_probe_demo import ready_pods
-from tests.ui.screen import screen_lines
+from tests.demo.test_pod_log import TWO_CONTAINERS
+from tests.ui.screen import screen_lines, screen_text
 from tests.ui.test_app import make_app, rows, until
+from tests.ui.test_traffic_screen import press_on_service
 
 SERVICE = "clusterip-hostname-service"
 SMALL = (80, 24)
@@ -49,14 +51,12 @@ def curl_loop(app: K9liteApp) -> Iterator[None]:
         thread.join(10)
 
 
+def log_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("log ")]
+
+
 async def open_logs(app: K9liteApp, pilot: Pilot[None]) -> LogsScreen:
-    await until(lambda: rows(app).get(f"default/{SERVICE}"), what="the Service")
-    await until(lambda: len(ready_pods(app.feed.state, SERVICE)) == 2, what="its 2 ready pods")
-    app.query_one(Browser).table.move_cursor(key=f"default/{SERVICE}")
-    await pilot.press("l")
-    return await until(
-        lambda: app.screen if isinstance(app.screen, LogsScreen) else None, what="the logs"
-    )
+    return await press_on_service(app, pilot, SERVICE, "l", LogsScreen)
 
 
 def access_lines(app: K9liteApp, prefix: str) -> list[str]:
@@ -95,6 +95,8 @@ async def test_a_service_s_pods_answer_live_then_f_pauses(
             await pilot.press("f")
             assert "● following" in screen_lines(app)[1]
             assert screen_lines(app)[2:-3] != shown, "following again shows the new lines"
+    assert screen.logs.pods() == frozenset(), "quitting the app stops the streams"
+    assert not log_threads(), "and their threads"
 
 
 async def test_a_deleted_pod_leaves_and_its_replacement_joins(
@@ -132,3 +134,39 @@ async def test_a_deleted_pod_leaves_and_its_replacement_joins(
         await pilot.press("escape")
         await until(lambda: not isinstance(app.screen, LogsScreen), what="back")
         assert screen.logs.pods() == frozenset(), "the streams stop with the screen"
+        assert not log_threads(), "and their threads"
+
+
+async def test_a_pod_of_two_containers_then_a_refusal_shown_as_a_line(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    kubectl("apply", "-f", "-", stdin=TWO_CONTAINERS)
+    app = make_app(cluster, start_view="pods")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(lambda: "Running" in rows(app).get("default/two", ()), what="pod two running")
+        app.query_one(Browser).table.move_cursor(key="default/two")
+        await pilot.press("l")
+        screen = await until(
+            lambda: app.screen if isinstance(app.screen, LogsScreen) else None, what="the logs"
+        )
+        await until(lambda: "Listening on :80" in screen_text(app), what="front's start line")
+
+        await pilot.press("c")
+        picker = await until(
+            lambda: app.screen if isinstance(app.screen, PickScreen) else None, what="the picker"
+        )
+        assert picker.names == ["front", "back"] and picker.current == "front"
+        await pilot.press("down", "enter")
+        await until(lambda: "Listening on :8080" in screen_text(app), what="back's start line")
+        assert "Listening on :80\n" not in screen_text(app) + "\n", "front's lines are gone"
+        assert "container back" in screen_lines(app)[1]
+
+        await pilot.press("p")
+        await until(
+            lambda: (
+                '✗ previous terminated container "back" in pod "two" not found' in screen_text(app)
+            ),
+            what="the refusal, as a line",
+        )
+        assert "previous" in screen_lines(app)[1]
+        assert screen.logs.pods() == frozenset()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
+from k9lite.render.logs import LINE_CAP
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.screens.ask import AskScreen
@@ -117,3 +118,16 @@ def test_logs_snapshot(snap_compare: SnapCompare, view: str, key: str) -> None:
         await open_logs(app, pilot, view, key)
 
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+async def test_the_line_cap_drops_the_oldest_and_says_so() -> None:
+    app = make_app("pods")
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_logs(app, pilot, "pods", "default/hostname-server-54dd5f4bf-2q8jf")
+        for n in range(LINE_CAP):
+            screen.line("hostname-server-54dd5f4bf-2q8jf", f"line {n}")
+        await pilot.pause()
+        text = " ".join(screen_lines(app)[1:3])
+        assert f"{LINE_CAP:,} lines  ·  6 oldest dropped (cap {LINE_CAP:,})" in text, text
+        assert [line.text for line in screen.buffer][:2] == ["line 0", "line 1"]
+        assert f"line {LINE_CAP - 1}" in screen_text(app)

@@ -355,11 +355,11 @@ def _restarts(pod: Pod, container: str | None) -> int:
 
 
 def _started(pod: Pod, container: str | None, *, previous: bool) -> bool:
-    """Whether the kubelet has a log for it: the container ran (or, for `previous`, ran
-    before its last restart)."""
+    """Whether the kubelet has a log for it yet: the container ran. A previous run is asked
+    for at once: if there is none, the server's answer says so."""
+    if previous:
+        return True
     for status in pod.container_statuses:
         if status.name == container:
-            if previous:
-                return status.last_terminated is not None or status.restart_count > 0
             return isinstance(status.state, ContainerRunning | ContainerTerminated)
     return False
