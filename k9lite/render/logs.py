@@ -112,7 +112,7 @@ def log_text(
         return None
     text = Text(no_wrap=False)
     if prefix:
-        text.append(f"{prefix:<{width}} ", style=f"bold {pod_style(line.pod)}")
+        text.append(f"{literal(prefix):<{width}} ", style=f"bold {pod_style(line.pod)}")
     if timestamps and line.stamp:
         text.append(f"{line.stamp} ", style="dim")
     text.append(body, style="italic" if line.note else "")

@@ -115,6 +115,7 @@ class LogsScreen(ModalScreen[None]):
         self.logs = opener(connection, self)
         self._arrived: deque[LogLine] = deque(maxlen=LINE_CAP)
         self._arrived_lock = threading.Lock()
+        self._overflow = 0
         self._told = threading.Event()
         self._pods: dict[str, Pod] = {}  # the target's pods, as last seen
         self._ended: dict[str, int] = {}  # pods whose stream ended: their restarts then
@@ -150,6 +151,8 @@ class LogsScreen(ModalScreen[None]):
 
     def _arrive(self, line: LogLine) -> None:
         with self._arrived_lock:
+            if len(self._arrived) == LINE_CAP:
+                self._overflow += 1  # more than the view keeps arrived between two draws
             self._arrived.append(line)
         if not self._told.is_set():
             self._told.set()
@@ -172,7 +175,7 @@ class LogsScreen(ModalScreen[None]):
             if self.target.kind != "pods":
                 self._note(name, "← left")
         for name, pod in now.items():
-            if name not in self._pods and self._pods and self.target.kind != "pods":
+            if name not in self._pods and not tail and self.target.kind != "pods":
                 self._note(name, "→ joined")
             self._open(pod, tail=tail)
         self._pods = now
@@ -226,6 +229,8 @@ class LogsScreen(ModalScreen[None]):
         with self._arrived_lock:
             arrived = list(self._arrived)
             self._arrived.clear()
+            overflow, self._overflow = self._overflow, 0
+        self.buffer.dropped += overflow
         for line in arrived:
             self._seen.add(line.pod)
             self._ended_now(line)
