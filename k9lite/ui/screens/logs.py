@@ -116,6 +116,7 @@ class LogsScreen(ModalScreen[None]):
         self._arrived: deque[LogLine] = deque(maxlen=LINE_CAP)
         self._arrived_lock = threading.Lock()
         self._overflow = 0
+        self._ending: set[str] = set()  # pods whose stream's end is told but not yet read
         self._told = threading.Event()
         self._pods: dict[str, Pod] = {}  # the target's pods, as last seen
         self._ended: dict[str, int] = {}  # pods whose stream ended: their restarts then
@@ -147,10 +148,12 @@ class LogsScreen(ModalScreen[None]):
 
     def ended(self, pod: str, problem: str | None) -> None:
         said = f"✗ {problem}" if problem else "— log ended"
-        self._arrive(LogLine(pod, said, note=True))
+        self._arrive(LogLine(pod, said, note=True), ended=True)
 
-    def _arrive(self, line: LogLine) -> None:
+    def _arrive(self, line: LogLine, *, ended: bool = False) -> None:
         with self._arrived_lock:
+            if ended:
+                self._ending.add(line.pod)
             if len(self._arrived) == LINE_CAP:
                 self._overflow += 1  # more than the view keeps arrived between two draws
             self._arrived.append(line)
@@ -186,7 +189,9 @@ class LogsScreen(ModalScreen[None]):
         container = self._container_of(pod)
         restarts = _restarts(pod, container)
         ended = self._ended.get(name)
-        if name in self.logs.pods() or (ended is not None and ended == restarts):
+        with self._arrived_lock:
+            ending = name in self._ending
+        if ending or name in self.logs.pods() or (ended is not None and ended == restarts):
             return  # read now, or read to its end and not restarted since
         if not _started(pod, container, previous=self.previous):
             return  # its stream opens when the state says the container started
@@ -215,6 +220,9 @@ class LogsScreen(ModalScreen[None]):
         """Read every pod's log again from its tail (another container, or previous)."""
         for name in self.logs.pods():
             self.logs.stop(name)
+        with self._arrived_lock:
+            self._arrived.clear()  # what the streams stopped had read: the old container's
+            self._ending.clear()
         self._ended.clear()
         self.buffer.clear()
         self._pods = {}
@@ -230,18 +238,16 @@ class LogsScreen(ModalScreen[None]):
             arrived = list(self._arrived)
             self._arrived.clear()
             overflow, self._overflow = self._overflow, 0
+            ending, self._ending = self._ending, set()
         self.buffer.dropped += overflow
+        for name in ending:
+            pod = self._pods.get(name)
+            if pod is not None:
+                self._ended[name] = _restarts(pod, self._container_of(pod))
         for line in arrived:
             self._seen.add(line.pod)
-            self._ended_now(line)
             self._add(line)
         self._show_status()
-
-    def _ended_now(self, line: LogLine) -> None:
-        """A stream said its last: remember the restarts, so a restart opens it again."""
-        pod = self._pods.get(line.pod)
-        if line.note and pod is not None and line.pod not in self.logs.pods():
-            self._ended[line.pod] = _restarts(pod, self._container_of(pod))
 
     def _note(self, pod: str, text: str) -> None:
         self._seen.add(pod)
