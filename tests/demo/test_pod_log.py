@@ -30,6 +30,7 @@ import pytest
 from kubernetes import client
 
 from k9lite.demo.cluster import DemoCluster
+from k9lite.demo.pod_logs import LOG_LINES, ContainerLog
 from tests.conftest import FAST, Kubectl, running_pods, wait_for
 from tests.demo.test_api_errors import connect
 from tests.demo.test_pod_proxy import USERS, running_ip, status_of
@@ -262,6 +263,37 @@ def test_official_client_reads_and_follows_a_log(
         assert list(lines) == []
     finally:
         stream.release_conn()
+
+
+def test_a_follow_is_cut_when_the_api_server_stops(
+    cluster: DemoCluster, kubectl: Kubectl, raw: httpx.Client
+) -> None:
+    """A stopping API server cuts its streams: kubectl's follow ends and the pod keeps logging."""
+    name = server_pods(cluster)[0]
+    with Follower(kubectl.popen("logs", "-f", name)) as follower:
+        assert follower.next() == "Listening on :80"
+        cluster.restart_api_server()
+        assert follower.next() is None
+        assert follower.process.wait(timeout=10) == 1
+        assert follower.process.stderr is not None
+        assert follower.process.stderr.read().endswith("error: unexpected EOF\n")
+    visit(running_ip(raw, name), "/after")
+    assert '"GET /after HTTP/1.1"' in kubectl("logs", name, "--tail=1")
+
+
+def test_a_log_keeps_its_last_lines_only() -> None:
+    """A ring of LOG_LINES: the oldest lines go, a follower behind them resumes at the oldest
+    kept, and `written` counts every line."""
+    log = ContainerLog()
+    for n in range(LOG_LINES + 5):
+        log.write(f"line {n}", at=n)
+    assert len(log.lines) == LOG_LINES and log.written == LOG_LINES + 5
+    assert [line.text for line in log.after(0)][:2] == ["line 5", "line 6"]
+    assert [line.text for line in log.after(LOG_LINES + 3)] == [
+        f"line {LOG_LINES + 3}",
+        f"line {LOG_LINES + 4}",
+    ]
+    assert log.lines[0].render(timestamps=True) == b"1970-01-01T00:00:00.000000005Z line 5\n"
 
 
 # -- containers ------------------------------------------------------------------------------
