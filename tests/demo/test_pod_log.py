@@ -265,6 +265,29 @@ def test_official_client_reads_and_follows_a_log(
         stream.release_conn()
 
 
+def test_a_follow_is_chunked_text_from_its_tail_up_to_its_byte_limit(
+    cluster: DemoCluster, raw: httpx.Client
+) -> None:
+    """tailLines picks where a follow starts; limitBytes ends it, mid-line, as the kubelet's
+    writer does; the answer is chunked text/plain."""
+    name = server_pods(cluster)[0]
+    ip = running_ip(raw, name)
+    for n in range(3):
+        visit(ip, f"/{n}")
+    path = f"{PODS}/{name}/log"
+    with raw.stream("GET", path, params={"follow": "true", "tailLines": "1"}) as answer:
+        assert answer.headers["content-type"] == "text/plain"
+        assert answer.headers["transfer-encoding"] == "chunked"
+        lines = answer.iter_lines()
+        assert '"GET /2 HTTP/1.1"' in next(lines)
+        visit(ip, "/3")
+        assert '"GET /3 HTTP/1.1"' in next(lines)
+    params = {"follow": "true", "limitBytes": "30"}
+    with raw.stream("GET", path, params=params) as answer:
+        cut = answer.read()
+    assert cut == b"Listening on :80\n" + raw.get(path).content[17:30]
+
+
 def test_a_follow_is_cut_when_the_api_server_stops(
     cluster: DemoCluster, kubectl: Kubectl, raw: httpx.Client
 ) -> None:
