@@ -253,14 +253,17 @@ async def _follow(
     position = log.written - len(log.lines) + _tail_start(len(log.lines), options)
     with contextlib.suppress(ConnectionError):
         while True:
-            for chunk in _rendered(list(log.after(position)), options):
+            # Taken at once: lines written while this batch is sent come in the next one.
+            batch, position = list(log.after(position)), log.written
+            for chunk in _rendered(batch, options):
                 if left is not None:
                     chunk = chunk[:left]
                     left -= len(chunk)
                 await response.write(chunk)
                 if left == 0:
                     return response
-            position = log.written
+            if log.written != position:
+                continue  # more came while this batch was sent
             if not log.running:
                 return response
             await log.changed(_CHECK_PERIOD)

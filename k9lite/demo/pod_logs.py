@@ -59,14 +59,15 @@ class ContainerLog:
     def write(self, text: str, at: int | None = None) -> None:
         self.lines.append(LogLine(time.time_ns() if at is None else at, text))
         self.written += 1
-        self._wake()
+        self.wake()
 
     def stop(self) -> None:
         """The container has ended: followers send what is left and end their streams."""
         self.running = False
-        self._wake()
+        self.wake()
 
-    def _wake(self) -> None:
+    def wake(self) -> None:
+        """Wake every follower (each then looks at the log and at its connection)."""
         # One Event per change, so every follower waiting on the old one wakes, none misses it.
         self._changed.set()
         self._changed = asyncio.Event()
@@ -123,6 +124,12 @@ class PodLogs:
         if container is not None:
             at = time.time_ns()
             self._pods[key][1][container].write(_access_line(request, status, size, at), at)
+
+    def wake(self) -> None:
+        """Wake every follower of every log: the API server has cut their connections."""
+        for _, logs in self._pods.values():
+            for log in logs.values():
+                log.wake()
 
     def find(self, pod: dict[str, Any], container: str) -> ContainerLog | None:
         """The log of this pod's (same uid) container, if the kubelet started it."""

@@ -102,6 +102,8 @@ class APIServer:
                 for connection in list(self._runner.server.connections):
                     if connection.transport is not None:
                         connection.transport.abort()
+            # A log's followers see their connection cut when woken, and end now.
+            self.handlers.pod_logs.wake()
             await self._runner.cleanup()
             self._runner = None
         await self.handlers.close()

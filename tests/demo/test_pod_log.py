@@ -30,6 +30,7 @@ import pytest
 from kubernetes import client
 
 from k9lite.demo.cluster import DemoCluster
+from k9lite.demo.pod_logs import LOG_LINES, ContainerLog
 from tests.conftest import FAST, Kubectl, running_pods, wait_for
 from tests.demo.test_api_errors import connect
 from tests.demo.test_pod_proxy import USERS, running_ip, status_of
@@ -262,6 +263,60 @@ def test_official_client_reads_and_follows_a_log(
         assert list(lines) == []
     finally:
         stream.release_conn()
+
+
+def test_a_follow_is_chunked_text_from_its_tail_up_to_its_byte_limit(
+    cluster: DemoCluster, raw: httpx.Client
+) -> None:
+    """tailLines picks where a follow starts; limitBytes ends it, mid-line, as the kubelet's
+    writer does; the answer is chunked text/plain."""
+    name = server_pods(cluster)[0]
+    ip = running_ip(raw, name)
+    for n in range(3):
+        visit(ip, f"/{n}")
+    path = f"{PODS}/{name}/log"
+    with raw.stream("GET", path, params={"follow": "true", "tailLines": "1"}) as answer:
+        assert answer.headers["content-type"] == "text/plain"
+        assert answer.headers["transfer-encoding"] == "chunked"
+        lines = answer.iter_lines()
+        assert '"GET /2 HTTP/1.1"' in next(lines)
+        visit(ip, "/3")
+        assert '"GET /3 HTTP/1.1"' in next(lines)
+    params = {"follow": "true", "limitBytes": "30"}
+    with raw.stream("GET", path, params=params) as answer:
+        cut = answer.read()
+    assert cut == b"Listening on :80\n" + raw.get(path).content[17:30]
+
+
+def test_a_follow_is_cut_when_the_api_server_stops(
+    cluster: DemoCluster, kubectl: Kubectl, raw: httpx.Client
+) -> None:
+    """A stopping API server cuts its streams: kubectl's follow ends and the pod keeps logging."""
+    name = server_pods(cluster)[0]
+    with Follower(kubectl.popen("logs", "-f", name)) as follower:
+        assert follower.next() == "Listening on :80"
+        cluster.restart_api_server()
+        assert follower.next() is None
+        assert follower.process.wait(timeout=10) == 1
+        assert follower.process.stderr is not None
+        assert follower.process.stderr.read().endswith("error: unexpected EOF\n")
+    visit(running_ip(raw, name), "/after")
+    assert '"GET /after HTTP/1.1"' in kubectl("logs", name, "--tail=1")
+
+
+def test_a_log_keeps_its_last_lines_only() -> None:
+    """A ring of LOG_LINES: the oldest lines go, a follower behind them resumes at the oldest
+    kept, and `written` counts every line."""
+    log = ContainerLog()
+    for n in range(LOG_LINES + 5):
+        log.write(f"line {n}", at=n)
+    assert len(log.lines) == LOG_LINES and log.written == LOG_LINES + 5
+    assert [line.text for line in log.after(0)][:2] == ["line 5", "line 6"]
+    assert [line.text for line in log.after(LOG_LINES + 3)] == [
+        f"line {LOG_LINES + 3}",
+        f"line {LOG_LINES + 4}",
+    ]
+    assert log.lines[0].render(timestamps=True) == b"1970-01-01T00:00:00.000000005Z line 5\n"
 
 
 # -- containers ------------------------------------------------------------------------------
