@@ -132,3 +132,13 @@ async def test_the_line_cap_drops_the_oldest_and_says_so() -> None:
         assert f"{LINE_CAP:,} lines  ·  10 oldest dropped (cap {LINE_CAP:,})" in text, text
         assert [line.text for line in screen.buffer][:2] == ["line 4", "line 5"]
         assert f"line {LINE_CAP + 3}" in screen_text(app)
+
+
+async def test_a_kind_without_logs_says_so() -> None:
+    app = make_app("no")
+    async with app.run_test(size=SMALL) as pilot:
+        await loaded(ROWS["no"])(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert not isinstance(app.screen, LogsScreen)
+        assert "✗ Nodes cannot be read as logs" in screen_text(app)
