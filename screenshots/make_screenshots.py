@@ -7,7 +7,7 @@ fast pods), drives the app with `run_test` at 120x35 and at 80x24 (files `NAME-8
 saves each screen once its rows are in, with a command being typed and a scale's result at
 80x24; then the route (`r`) of each kind of Service, W4 and W7 from a second cluster (W7 reuses
 W2's Deployment name); then a traffic test (`t`) before and after scaling, on a cluster whose
-pods answer HTTP.
+pods answer HTTP, and the logs (`l`) of a Service its requests reach.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import httpx  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
+from textual.screen import Screen  # noqa: E402
 
 from k9lite.demo.cluster import DemoCluster, DemoOptions  # noqa: E402
 from k9lite.kube.actions import scale  # noqa: E402
@@ -31,12 +34,14 @@ from k9lite.model.selectors import LabelSelector  # noqa: E402
 from k9lite.ui.app import K9liteApp  # noqa: E402
 from k9lite.ui.browser import Browser  # noqa: E402
 from k9lite.ui.navigator import AppOptions  # noqa: E402
+from k9lite.ui.screens.logs import LogsScreen  # noqa: E402
 from k9lite.ui.screens.text_screen import TextScreen  # noqa: E402
 from k9lite.ui.screens.traffic import TrafficScreen  # noqa: E402
 from k9lite.ui.widgets.doctor_panel import DoctorPanel  # noqa: E402
 from k9lite.ui.widgets.route_panel import RoutePanel  # noqa: E402
 
 SIZE = (120, 35)
+S = TypeVar("S", bound=Screen[None])
 SMALL = (80, 24)
 TIMEOUT = 15.0
 # The default scenario: W2, W3, W5, W6.
@@ -235,16 +240,42 @@ async def shoot_compare(cluster: DemoCluster, out: Path) -> Path:
     return written
 
 
+async def shoot_logs(cluster: DemoCluster, out: Path) -> Path:
+    """`l` at 80x24 on the ClusterIP Service while a curl loop calls it: who answered, live."""
+    app = start(cluster)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(lambda: ready_pods(app) == 2, "two ready hostname-server pods")
+        screen = await open_on_service(app, pilot, W2_SERVICE, "l", LogsScreen)
+        service = app.feed.state.get("services", "default", W2_SERVICE.split("/")[1])
+        assert service is not None
+        url = f"http://{service.cluster_ip}:8080/"
+        for _ in range(12):  # a new connection each: kube-proxy spreads connections
+            await asyncio.to_thread(httpx.get, url)
+        await until(lambda: len(screen.buffer) >= 14, "the start lines and 12 access lines")
+        await pilot.pause()
+        name = "logs-service-80x24.svg"
+        written = Path(app.save_screenshot(filename=name, path=str(out)))
+    print(f"wrote {written}")
+    return written
+
+
 async def open_traffic(app: K9liteApp, pilot: Pilot[None], key: str) -> TrafficScreen:
     """`t` on the Service `key` in the Services view."""
+    return await open_on_service(app, pilot, key, "t", TrafficScreen)
+
+
+async def open_on_service(
+    app: K9liteApp, pilot: Pilot[None], key: str, press: str, opens: type[S]
+) -> S:
+    """`press` on the Service `key` in the Services view; the screen it opens."""
     app.run_command("svc")
     table = app.query_one(Browser).table
     await until(lambda: table.get_row(key), f"the Service {key}")
     table.move_cursor(key=key)
-    await pilot.press("t")
-    await until(lambda: isinstance(app.screen, TrafficScreen), "the traffic screen")
+    await pilot.press(press)
+    await until(lambda: isinstance(app.screen, opens), f"the {opens.__name__}")
     screen = app.screen
-    assert isinstance(screen, TrafficScreen)
+    assert isinstance(screen, opens)
     return screen
 
 
@@ -276,6 +307,8 @@ def main() -> None:
         asyncio.run(shoot_traffic(cluster, args.out))
     with DemoCluster(replace(options, dataplane=True)) as cluster:
         asyncio.run(shoot_compare(cluster, args.out))
+    with DemoCluster(replace(options, dataplane=True)) as cluster:
+        asyncio.run(shoot_logs(cluster, args.out))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
 from k9lite.demo.tasks import observe
@@ -71,9 +72,15 @@ class DataPlane:
     """Pod web servers and kube-proxy-like TCP forwarders, kept in line with the store."""
 
     def __init__(
-        self, store: Store, *, rng: random.Random | None = None, loopback_range: bool = True
+        self,
+        store: Store,
+        pod_logs: PodLogs,
+        *,
+        rng: random.Random | None = None,
+        loopback_range: bool = True,
     ) -> None:
         self.store = store
+        self.pod_logs = pod_logs
         self.rng = rng or random.Random()
         self.loopback_range = loopback_range
         self._pod_servers: dict[tuple[str, str], tuple[web.Server, list[asyncio.Server]]] = {}
@@ -90,11 +97,18 @@ class DataPlane:
     # -- pods -----------------------------------------------------------------------------------
 
     async def start_pod(self, key: tuple[str, str], name: str, ip: str, ports: list[int]) -> None:
-        """Serve the Hello page for pod `name` at ip:port for each container port."""
+        """Serve the Hello page for pod `name` at ip:port for each container port; each
+        answer is a line of the pod's log."""
         await self.stop_pod(key)
         page = _PAGE.format(name=html.escape(name)).encode()
+        # The port each request came in on, by the socket it was bound to.
+        container_ports: dict[int, int] = {}
 
         async def hello(request: web.BaseRequest) -> web.Response:
+            bound = request.transport.get_extra_info("sockname") if request.transport else None
+            port = container_ports.get(bound[1], 0) if bound else 0
+            sent = 0 if request.method == "HEAD" else len(page)
+            self.pod_logs.access(key, port, request, 200, sent)
             return web.Response(body=page, content_type="text/html")
 
         handler = web.Server(hello)
@@ -107,6 +121,7 @@ class DataPlane:
             servers.append(server)
             bound = server.sockets[0].getsockname()
             self._backends[(ip, port)] = (bound[0], bound[1])
+            container_ports[bound[1]] = port
 
     async def stop_pod(self, key: tuple[str, str]) -> None:
         """Stop the pod's servers, closing kept-alive connections too, as a killed container."""

@@ -34,11 +34,13 @@ AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGro
 _SUBRESOURCE_KINDS = {
     "status": None,  # the parent's own kind
     "scale": ("autoscaling", "v1", "Scale"),
+    "log": None,  # a Pod, though the answer is text
 }
 _SUBRESOURCE_VERBS = {
     "status": ["get", "patch", "update"],
     "scale": ["get", "patch", "update"],
     "proxy": ["create", "delete", "get", "patch", "update"],
+    "log": ["get"],
 }
 
 

@@ -14,6 +14,8 @@ from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
 from k9lite.demo.managed_fields import manager_from_request, writing_as
+from k9lite.demo.pod_log_stream import serve_log
+from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.pod_proxy import pod_target
 from k9lite.demo.proxy_transport import ProxyTarget, ProxyTransport
 from k9lite.demo.registry import Registry
@@ -46,9 +48,15 @@ class ResourceHandlers:
     """Serves the resource paths of the API on top of a Registry."""
 
     def __init__(
-        self, registry: Registry, dataplane: DataPlane | None, *, bookmark_interval: float = 30.0
+        self,
+        registry: Registry,
+        dataplane: DataPlane | None,
+        *,
+        pod_logs: PodLogs,
+        bookmark_interval: float = 30.0,
     ) -> None:
         self.registry = registry
+        self.pod_logs = pod_logs
         self.store = registry.store
         self.dataplane = dataplane
         self.bookmark_interval = bookmark_interval
@@ -76,6 +84,11 @@ class ResourceHandlers:
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if path.subresource == "proxy":
             return await self.proxy.forward(request, path.rest, self._proxy_target(path))
+        if path.subresource == "log":
+            if method != "GET":
+                raise _method_not_allowed(method)
+            pod = self.store.get(rt, namespace or "", path.name or "")
+            return await serve_log(request, pod, self.pod_logs)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":

@@ -25,6 +25,7 @@ from k9lite.demo.controllers.services import (
 )
 from k9lite.demo.dataplane import DataPlane, loopback_range_usable
 from k9lite.demo.options import DemoOptions
+from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.rbac.aggregation import ClusterRoleAggregator
 from k9lite.demo.rbac.escalation import EscalationCheck
 from k9lite.demo.rbac.users import TokenAuthenticator
@@ -49,8 +50,14 @@ class ClusterRuntime:
         rng = random.Random(options.seed)
         self.store = Store()
         self.registry = Registry(self.store, rng=rng, max_pods=options.max_pods)
+        self.pod_logs = PodLogs()
         self.dataplane = (
-            DataPlane(self.store, rng=rng, loopback_range=loopback_range_usable())
+            DataPlane(
+                self.store,
+                self.pod_logs,
+                rng=rng,
+                loopback_range=loopback_range_usable(),
+            )
             if options.dataplane
             else None
         )
@@ -59,6 +66,7 @@ class ClusterRuntime:
             self.dataplane,
             authenticator=authenticator,
             ssl_context=ssl_context,
+            pod_logs=self.pod_logs,
             port=options.port,
             bookmark_interval=options.bookmark_interval,
         )
@@ -72,6 +80,7 @@ class ClusterRuntime:
                 self.registry,
                 recorder,
                 dataplane=self.dataplane,
+                pod_logs=self.pod_logs,
                 start_delay=options.pod_start_delay,
                 stop_delay=options.pod_stop_delay,
             ),

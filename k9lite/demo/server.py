@@ -15,6 +15,7 @@ from k9lite.demo import discovery
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
+from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.rbac.attributes import UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
 from k9lite.demo.rbac.escalation import REQUEST_USER
@@ -50,6 +51,7 @@ class APIServer:
         *,
         authenticator: TokenAuthenticator,
         ssl_context: ssl.SSLContext,
+        pod_logs: PodLogs,
         port: int = 0,
         bookmark_interval: float = 30.0,
     ) -> None:
@@ -59,7 +61,9 @@ class APIServer:
         self.ssl_context = ssl_context
         self.port = port
         self.faults = ServerFaults()
-        self.handlers = ResourceHandlers(registry, dataplane, bookmark_interval=bookmark_interval)
+        self.handlers = ResourceHandlers(
+            registry, dataplane, pod_logs=pod_logs, bookmark_interval=bookmark_interval
+        )
         self._runner: web.AppRunner | None = None
 
     @property
@@ -98,6 +102,8 @@ class APIServer:
                 for connection in list(self._runner.server.connections):
                     if connection.transport is not None:
                         connection.transport.abort()
+            # A log's followers see their connection cut when woken, and end now.
+            self.handlers.pod_logs.wake()
             await self._runner.cleanup()
             self._runner = None
         await self.handlers.close()

@@ -25,6 +25,7 @@ class Action(Enum):
     TRAFFIC = "traffic"
     FORWARD = "port-forward"
     SHELL = "shell"
+    LOGS = "logs"
 
 
 Enter = Literal["pods", "namespace"]

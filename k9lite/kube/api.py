@@ -32,7 +32,7 @@ def request(
     method: str,
     path: str,
     *,
-    timeout: float | tuple[float, float],
+    timeout: float | tuple[float, float | None],
     query: Mapping[str, Any] | None = None,
     body: Any = None,
     content_type: str | None = None,

@@ -1,4 +1,5 @@
-"""Reading an open urllib3 answer: its watch events line by line, its server's identity, a cut."""
+"""Reading an open urllib3 answer line by line (watch events, a pod's log), its server's
+identity, a cut."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import ssl
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["cut", "event_lines", "peer_identity"]
+__all__ = ["cut", "event_lines", "lines", "peer_identity"]
 
 
 def cut(response: Any) -> None:
@@ -25,18 +26,23 @@ def cut(response: Any) -> None:
         pass
 
 
-def event_lines(response: Any) -> Iterator[bytes]:
-    """The newline-separated JSON events of a watch stream, as they arrive."""
+def lines(response: Any) -> Iterator[bytes]:
+    """Every newline-ended line of a stream as it arrives (without its newline), then what
+    follows the last newline, if anything."""
     buffer = bytearray()
     for chunk in response.stream(64 * 1024, decode_content=True):
         buffer.extend(chunk)
         while (end := buffer.find(b"\n")) >= 0:
             line = bytes(buffer[:end])
             del buffer[: end + 1]
-            if line.strip():
-                yield line
-    if buffer.strip():
+            yield line
+    if buffer:
         yield bytes(buffer)
+
+
+def event_lines(response: Any) -> Iterator[bytes]:
+    """The newline-separated JSON events of a watch stream, as they arrive."""
+    return (line for line in lines(response) if line.strip())
 
 
 def peer_identity(response: Any) -> str | None:

@@ -38,6 +38,7 @@ from k9lite.ui.forwards import Forwarding
 from k9lite.ui.keymap import PaletteEntry
 from k9lite.ui.keys import MAIN_KEYS, main_help, palette_entries
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
+from k9lite.ui.screens.logs import LogsScreen, LogTarget
 from k9lite.ui.screens.secret_screen import SecretScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TrafficScreen
@@ -180,6 +181,22 @@ class K9liteApp(Forwarding):
                     forwarded=lambda: self.forward_url(namespace, name),
                 )
             )
+
+    def action_logs(self) -> None:
+        """`l`: the selected Pod's log, or the merged logs of a Deployment's or Service's pods
+        (allowed with --readonly: reading a log changes nothing)."""
+        obj = self._selected(Action.LOGS)
+        if obj is None:
+            return
+        target = LogTarget(self.browser.kind.name, obj.meta.namespace, obj.meta.name)
+        self.push_screen(
+            LogsScreen(
+                connection=self.connection,
+                target=target,
+                source=lambda: self.feed.state,
+                opener=self.options.logs,
+            )
+        )
 
     def _route_panel(self, namespace: str, name: str) -> RoutePanel:
         return RoutePanel(namespace=namespace, name=name, source=lambda: self.feed.state)
@@ -372,6 +389,7 @@ _DONE = {
     Action.TRAFFIC: "probed",
     Action.FORWARD: "port-forwarded to",
     Action.SHELL: "opened in a shell",
+    Action.LOGS: "read as logs",
 }
 
 

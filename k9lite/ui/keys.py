@@ -76,6 +76,16 @@ MAIN_KEYS = Keymap(
             palette="Shell",
         ),
         Key(
+            "l",
+            "logs",
+            "Logs",
+            "the selected Pod's log, live; a Deployment's or a Service's pods' logs merged, "
+            "each line prefixed by its pod",
+            # Not in the footer: at 120 columns it would push q Quit off it; ? and ctrl+p name it.
+            footer=False,
+            palette="Logs",
+        ),
+        Key(
             "s",
             "scale",
             "Scale",

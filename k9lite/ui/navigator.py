@@ -22,6 +22,7 @@ from k9lite.kinds.registry import by_name, find
 from k9lite.kube.config import Connection, context_names
 from k9lite.kube.errors import KubeError
 from k9lite.kube.feed import StateFeed
+from k9lite.kube.logs import LogOpener, PodLogs
 from k9lite.kube.status import PER_KIND, KindStatus, Trouble, headline
 from k9lite.model.collector import keep_loaded_objects
 from k9lite.model.kinds import KINDS
@@ -66,6 +67,7 @@ class AppOptions:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     events: Callable[[Connection, str, str, str, str], list[dict[str, Any]]] | None = None
     """Reads an object's Events for describe (kind, namespace, name, uid); None: the API."""
+    logs: LogOpener = PodLogs  # reads pods' logs for `l`: the API; snapshots: fixed lines
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from k9lite.ui.keys import (
 )
 from k9lite.ui.navigator import AppOptions
 from k9lite.ui.screens.confirm import ScaleScreen
+from k9lite.ui.screens.logs import LOGS_KEYS, LogsScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.screens.traffic import TRAFFIC_KEYS, TrafficScreen
 from k9lite.ui.tour import TOUR_KEYS, TourApp
@@ -186,8 +187,9 @@ def readme_table(heading: str) -> str:
         ("what it does", help_sections()),
         ("in the traffic screen (`t`)", (HelpSection.of("", TRAFFIC_KEYS.keys),)),
         ("in the tour", (HelpSection.of("", TOUR_KEYS.keys),)),
+        ("in the logs screen (`l`)", (HelpSection.of("", LOGS_KEYS.keys),)),
     ],
-    ids=["main", "traffic", "tour"],
+    ids=["main", "traffic", "tour", "logs"],
 )
 def test_readme_key_tables_are_the_declared_keys(
     heading: str, sections: tuple[HelpSection, ...]
@@ -204,8 +206,9 @@ def test_readme_key_tables_are_the_declared_keys(
         (PROMPT_KEYS, _PromptInput),
         (TRAFFIC_KEYS, TrafficScreen),
         (TOUR_KEYS, TourApp),
+        (LOGS_KEYS, LogsScreen),
     ],
-    ids=["main", "table", "prompt", "traffic", "tour"],
+    ids=["main", "table", "prompt", "traffic", "tour", "logs"],
 )
 def test_every_declared_key_runs_an_action_its_owner_has(keymap: Keymap, owner: type) -> None:
     for key in keymap.keys:

@@ -17,6 +17,7 @@ from k9lite.ui.browser import Browser
 from k9lite.ui.navigator import AppOptions
 from k9lite.ui.screens.text_screen import TextScreen
 from tests.ui import cluster_fixture
+from tests.ui.fixed_logs import FixedLogs
 
 SnapCompare = Callable[..., bool]
 SMALL = (80, 24)
@@ -26,14 +27,16 @@ SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x35")]
 ROWS = {"pods": 7, "deploy": 3, "svc": 5, "no": 3, "ns": 4}
 
 
-def make_app(start_view: str) -> K9liteApp:
+def make_app(start_view: str, *, readonly: bool = False) -> K9liteApp:
     options = AppOptions(
         cluster_fixture.connection(),
         "default",
+        readonly=readonly,
         start_view=start_view,
         watch=False,
         clock=lambda: cluster_fixture.NOW,
         events=cluster_fixture.events,
+        logs=FixedLogs,
     )
     app = K9liteApp(options, feed=cluster_fixture.feed())
     # Textual animates scrolling unless told not to; the Input's cursor blinks only in the

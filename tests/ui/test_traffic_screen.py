@@ -7,8 +7,10 @@ way in); the waits are bounded `until` conditions on the screen's own state, nev
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 
 from k9lite.analysis.stats import Summary
@@ -22,18 +24,25 @@ from tests.traffic.test_probe_demo import answered, listed_pods, ready_pods
 from tests.ui.test_app import SIZE, make_app, rows, until
 
 SERVICE = "nodeport-hostname-service"
+S = TypeVar("S", bound=Screen[None])
+
+
+async def press_on_service(
+    app: K9liteApp, pilot: Pilot[None], service: str, key: str, opens: type[S]
+) -> S:
+    """Select `service` in :svc and press `key`, once its 2 pods are ready; the screen opened."""
+    await until(lambda: rows(app).get(f"default/{service}"), what=f"the Service {service}")
+    await until(lambda: len(ready_pods(app.feed.state, service)) == 2, what="its 2 ready pods")
+    app.query_one(Browser).table.move_cursor(key=f"default/{service}")
+    await pilot.press(key)
+    return await until(
+        lambda: app.screen if isinstance(app.screen, opens) else None, what=f"{opens.__name__}"
+    )
 
 
 async def open_traffic(app: K9liteApp, pilot: Pilot[None]) -> TrafficScreen:
-    """Select the NodePort Service in :svc and press `t`, once its 2 pods are ready."""
-    await until(lambda: rows(app).get(f"default/{SERVICE}"), what="the NodePort Service")
-    await until(lambda: len(ready_pods(app.feed.state, SERVICE)) == 2, what="its 2 ready pods")
-    app.query_one(Browser).table.move_cursor(key=f"default/{SERVICE}")
-    await pilot.press("t")
-    return await until(
-        lambda: app.screen if isinstance(app.screen, TrafficScreen) else None,
-        what="the traffic screen",
-    )
+    """The NodePort Service's traffic screen."""
+    return await press_on_service(app, pilot, SERVICE, "t", TrafficScreen)
 
 
 _KEYS = {"count": "c", "concurrency": "C", "interval": "i"}

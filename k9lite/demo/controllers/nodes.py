@@ -12,6 +12,7 @@ from typing import Any
 from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
+from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.store import Store, StoreEvent, clone
 from k9lite.demo.tasks import observe
@@ -127,11 +128,13 @@ class Kubelet(Controller):
         recorder: EventRecorder,
         *,
         dataplane: DataPlane | None,
+        pod_logs: PodLogs,
         start_delay: float,
         stop_delay: float,
     ) -> None:
         super().__init__(registry, recorder)
         self.dataplane = dataplane
+        self.pod_logs = pod_logs
         self.start_delay = start_delay
         self.stop_delay = stop_delay
         self._due: dict[Key, float] = {}
@@ -233,6 +236,7 @@ class Kubelet(Controller):
             self._record_container(
                 pod, container, "Pulling", f'Pulling image "{container["image"]}"'
             )
+        self.pod_logs.start(pod, container_ports(pod))
         if self.dataplane is not None:
             await self.dataplane.start_pod(key, key[1], ip, container_ports(pod))
         current = self.store.find(resource("Pod"), *key)
@@ -273,6 +277,7 @@ class Kubelet(Controller):
         )
 
     async def _stop(self, key: Key, pod: dict[str, Any] | None) -> None:
+        self.pod_logs.stop(key)
         if self.dataplane is not None:
             await self.dataplane.stop_pod(key)
         if key in self._pod_ips:

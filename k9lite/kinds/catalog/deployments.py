@@ -44,5 +44,5 @@ KIND = Kind(
     ),
     aliases=("dp",),
     enter="pods",
-    actions=frozenset({Action.DESCRIBE, Action.YAML, Action.DELETE, Action.SCALE}),
+    actions=frozenset({Action.DESCRIBE, Action.YAML, Action.DELETE, Action.SCALE, Action.LOGS}),
 )

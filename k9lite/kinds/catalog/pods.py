@@ -46,5 +46,7 @@ KIND = Kind(
         _pod,
         "Pod",
     ),
-    actions=frozenset({Action.DESCRIBE, Action.YAML, Action.DELETE, Action.FORWARD, Action.SHELL}),
+    actions=frozenset(
+        {Action.DESCRIBE, Action.YAML, Action.DELETE, Action.LOGS, Action.FORWARD, Action.SHELL}
+    ),
 )

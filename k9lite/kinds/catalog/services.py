@@ -68,6 +68,14 @@ KIND = Kind(
     ),
     enter="pods",
     actions=frozenset(
-        {Action.DESCRIBE, Action.YAML, Action.DELETE, Action.ROUTE, Action.TRAFFIC, Action.FORWARD}
+        {
+            Action.DESCRIBE,
+            Action.YAML,
+            Action.DELETE,
+            Action.ROUTE,
+            Action.TRAFFIC,
+            Action.LOGS,
+            Action.FORWARD,
+        }
     ),
 )
