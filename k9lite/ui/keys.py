@@ -67,14 +67,6 @@ MAIN_KEYS = Keymap(
             "a traffic test: requests to the selected Service, and which pods answered",
             palette="Traffic test",
         ),
-        # k9s's s: a shell on a Pod, a scale elsewhere (the app's check_action picks one).
-        Key(
-            "s",
-            "shell",
-            "Shell",
-            "a shell in the selected Pod (kubectl exec -it; back here when it ends)",
-            palette="Shell",
-        ),
         Key(
             "l",
             "logs",
@@ -84,6 +76,14 @@ MAIN_KEYS = Keymap(
             # Not in the footer: at 120 columns it would push q Quit off it; ? and ctrl+p name it.
             footer=False,
             palette="Logs",
+        ),
+        # k9s's s: a shell on a Pod, a scale elsewhere (the app's check_action picks one).
+        Key(
+            "s",
+            "shell",
+            "Shell",
+            "a shell in the selected Pod (kubectl exec -it; back here when it ends)",
+            palette="Shell",
         ),
         Key(
             "s",
