@@ -52,12 +52,7 @@ class ClusterRuntime:
         self.registry = Registry(self.store, rng=rng, max_pods=options.max_pods)
         self.pod_logs = PodLogs()
         self.dataplane = (
-            DataPlane(
-                self.store,
-                self.pod_logs,
-                rng=rng,
-                loopback_range=loopback_range_usable(),
-            )
+            DataPlane(self.store, self.pod_logs, rng=rng, loopback_range=loopback_range_usable())
             if options.dataplane
             else None
         )
