@@ -17,6 +17,7 @@ from k9lite.demo.managed_fields import manager_from_request, writing_as
 from k9lite.demo.pod_proxy import pod_target
 from k9lite.demo.proxy_transport import ProxyTarget, ProxyTransport
 from k9lite.demo.registry import Registry
+from k9lite.demo.remote_command import serve_exec
 from k9lite.demo.requests import (
     ListOptions,
     ResourcePath,
@@ -76,6 +77,9 @@ class ResourceHandlers:
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if path.subresource == "proxy":
             return await self.proxy.forward(request, path.rest, self._proxy_target(path))
+        if path.subresource == "exec" and method in ("GET", "POST"):
+            assert path.namespace is not None and path.name is not None
+            return await serve_exec(request, self.store, self.dataplane, path.namespace, path.name)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":

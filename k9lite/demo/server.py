@@ -17,6 +17,7 @@ from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.rbac.attributes import UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
+from k9lite.demo.rbac.connect import create_also_required
 from k9lite.demo.rbac.escalation import REQUEST_USER
 from k9lite.demo.rbac.users import TokenAuthenticator
 from k9lite.demo.registry import Registry
@@ -153,6 +154,9 @@ class APIServer:
         decision = self.authorizer.authorize(attributes)
         if not decision.allowed:
             raise forbidden_error(attributes, decision.reason)
+        create = create_also_required(attributes, request.headers.get("Upgrade", ""))
+        if create is not None and not (decision := self.authorizer.authorize(create)).allowed:
+            raise forbidden_error(create, decision.reason)
         # The writer of this request, for the registry's escalation check.
         writer = REQUEST_USER.set(request[_USER])
         try:
