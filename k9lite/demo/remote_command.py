@@ -136,9 +136,9 @@ async def serve_exec(
             if request.headers.get(hdrs.UPGRADE, "").lower() == "websocket"
             else "Upgrade request required"
         )
-    ws = web.WebSocketResponse(protocols=(protocol,), autoping=True)
+    ws = web.WebSocketResponse(protocols=(protocol,))
     await ws.prepare(request)
-    session = _Session(ws, options, v5=protocol == V5)
+    session = _Session(ws, request.transport, options, v5=protocol == V5)
     await session.send(STDOUT if options.stdout else STDERR if options.stderr else ERROR, b"")
     if not _running(pod, container["name"]):
         status = _internal_error(
@@ -168,8 +168,16 @@ class _Session:
     """One connection's channels: stdin in (through a terminal's line discipline with a TTY),
     output and the final status out."""
 
-    def __init__(self, ws: web.WebSocketResponse, options: ExecOptions, *, v5: bool) -> None:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        transport: asyncio.Transport | None,
+        options: ExecOptions,
+        *,
+        v5: bool,
+    ) -> None:
         self.ws = ws
+        self.transport = transport
         self.options = options
         self.v5 = v5
         self.stdin = Input(terminal=options.tty)
@@ -197,6 +205,10 @@ class _Session:
     async def finish(self, status: dict[str, Any]) -> None:
         await self.send(ERROR, orjson.dumps(status))
         await self.ws.close()
+        # As Go's tls.Conn.Close, the socket goes at once: a TLS close would wait for the
+        # client's close_notify, which the Python client never sends.
+        if self.transport is not None:
+            self.transport.abort()
 
     async def run(self, program: Any) -> None:
         """Run `program(io)` while reading the client; cancel it if the client goes."""
