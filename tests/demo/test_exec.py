@@ -240,3 +240,44 @@ def test_refusals_before_the_upgrade(cluster: DemoCluster) -> None:
         )
         # Everything checks out, but a plain GET is no WebSocket upgrade.
         assert refusal(f"{pod}/exec") == (400, "Upgrade request required")
+
+
+def test_an_interactive_sh_under_a_tty(cluster: DemoCluster, core: client.CoreV1Api) -> None:
+    """With a TTY: a prompt, the terminal's echo, CR LF line ends, stderr on the terminal."""
+    pod = hostname_pods(cluster)[0]
+    session = stream(
+        core.connect_get_namespaced_pod_exec,
+        pod,
+        "default",
+        command=["sh"],
+        stderr=True,
+        stdin=True,
+        stdout=True,
+        tty=True,
+        _preload_content=False,
+    )
+    screen: list[str] = []
+
+    def shown(text: str) -> bool:
+        session.update(timeout=0.2)
+        screen.append(session.read_stdout())
+        return "".join(screen).endswith(text)
+
+    try:
+        wait_for(lambda: shown("/ # "), message="the prompt")
+        session.write_channel(4, json.dumps({"Width": 80, "Height": 24}))
+        session.write_stdin("hostname\r")
+        wait_for(lambda: shown(f"{pod}\r\n/ # "), message="hostname's answer")
+        session.write_stdin("nope\r")
+        wait_for(lambda: shown("not found\r\n/ # "), message="the shell's complaint")
+        session.write_stdin("exit 2\r")
+        session.run_forever(timeout=10)
+        screen.append(session.read_stdout())
+        status = json.loads(session.read_channel(3))
+    finally:
+        session.close()
+        session.sock.shutdown()
+    assert "".join(screen) == (
+        f"/ # hostname\r\n{pod}\r\n/ # nope\r\nsh: nope: not found\r\n/ # exit 2\r\n"
+    )
+    assert status["details"]["causes"] == [{"reason": "ExitCode", "message": "2"}]
