@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from k9lite.demo.container.commands import ContainerPrograms, PodIdentity
 from k9lite.demo.container.network import ClusterNetwork
-from k9lite.demo.container.shell import Shell, ShellIO, ShellSyntaxError, parse
+from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, collect
+from k9lite.demo.container.syntax import ShellSyntaxError, parse
 from k9lite.demo.container.terminal import LineDiscipline, onlcr
 from k9lite.demo.store import Store
 
