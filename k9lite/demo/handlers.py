@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
@@ -17,7 +18,7 @@ from k9lite.demo.managed_fields import manager_from_request, writing_as
 from k9lite.demo.pod_proxy import pod_target
 from k9lite.demo.proxy_transport import ProxyTarget, ProxyTransport
 from k9lite.demo.registry import Registry
-from k9lite.demo.remote_command import serve_exec
+from k9lite.demo.remote_command import serve_attach, serve_exec
 from k9lite.demo.requests import (
     ListOptions,
     ResourcePath,
@@ -47,9 +48,15 @@ class ResourceHandlers:
     """Serves the resource paths of the API on top of a Registry."""
 
     def __init__(
-        self, registry: Registry, dataplane: DataPlane | None, *, bookmark_interval: float = 30.0
+        self,
+        registry: Registry,
+        dataplane: DataPlane | None,
+        *,
+        bookmark_interval: float = 30.0,
+        processes: MainProcesses | None = None,
     ) -> None:
         self.registry = registry
+        self.processes = processes
         self.store = registry.store
         self.dataplane = dataplane
         self.bookmark_interval = bookmark_interval
@@ -77,8 +84,12 @@ class ResourceHandlers:
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if path.subresource == "proxy":
             return await self.proxy.forward(request, path.rest, self._proxy_target(path))
-        if path.subresource == "exec" and method in ("GET", "POST"):
+        if path.subresource in ("exec", "attach") and method in ("GET", "POST"):
             assert path.namespace is not None and path.name is not None
+            if path.subresource == "attach":
+                return await serve_attach(
+                    request, self.store, self.processes, path.namespace, path.name
+                )
             return await serve_exec(request, self.store, self.dataplane, path.namespace, path.name)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:

@@ -1,4 +1,4 @@
-"""`pods/NAME/exec` over the WebSocket remote-command protocol.
+"""`pods/NAME/exec` and `pods/NAME/attach` over the WebSocket remote-command protocol.
 
 Followed sources: k8s.io/apimachinery pkg/util/remotecommand/constants.go (the subprotocols
 `v5.channel.k8s.io`, which kubectl 1.30+ asks for, and `v4.channel.k8s.io`, the Python client's;
@@ -18,16 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from aiohttp import WSMsgType, hdrs, web
 
-from k9lite.demo.container.commands import ContainerPrograms
-from k9lite.demo.container.environment import pod_identity
-from k9lite.demo.container.network import ClusterNetwork
-from k9lite.demo.container.shell import Shell, ShellIO
+from k9lite.demo.container.processes import MainProcesses, container_shell
+from k9lite.demo.container.shell import ShellIO
 from k9lite.demo.container.streams import Input
 from k9lite.demo.container.terminal import LineDiscipline, onlcr
 from k9lite.demo.dataplane import DataPlane
@@ -35,7 +34,7 @@ from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
 
-__all__ = ["PROTOCOLS", "serve_exec"]
+__all__ = ["PROTOCOLS", "serve_attach", "serve_exec"]
 
 V5 = "v5.channel.k8s.io"
 V4 = "v4.channel.k8s.io"
@@ -118,16 +117,21 @@ def _internal_error(message: str) -> dict[str, Any]:
     ).status()
 
 
-async def serve_exec(
-    request: web.Request, store: Store, dataplane: DataPlane | None, namespace: str, name: str
-) -> web.StreamResponse:
-    options = ExecOptions.from_query(request.query)
+def _target(
+    store: Store, namespace: str, name: str, options: ExecOptions
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The pod and container a connection goes to; refusals come before the upgrade."""
     pod = store.get(resource("Pod"), namespace, name)
     container = _container(pod, name, options.container)
     if not pod["spec"].get("nodeName"):
         raise bad_request(f"pod {name} does not have a host assigned")
     if not (options.stdin or options.stdout or options.stderr):
         raise bad_request("you must specify at least 1 of stdin, stdout, stderr")
+    return pod, container
+
+
+async def _open(request: web.Request, options: ExecOptions, stdin: Input) -> _Session:
+    """Upgrade to a WebSocket speaking the first remote-command protocol the client offers."""
     offered = [p.strip() for p in request.headers.get(hdrs.SEC_WEBSOCKET_PROTOCOL, "").split(",")]
     protocol = next((p for p in offered if p in PROTOCOLS), None)
     if request.headers.get(hdrs.UPGRADE, "").lower() != "websocket" or protocol is None:
@@ -138,17 +142,27 @@ async def serve_exec(
         )
     ws = web.WebSocketResponse(protocols=(protocol,))
     await ws.prepare(request)
-    session = _Session(ws, request.transport, options, v5=protocol == V5)
+    session = _Session(ws, request.transport, options, stdin, v5=protocol == V5)
     await session.send(STDOUT if options.stdout else STDERR if options.stderr else ERROR, b"")
+    return session
+
+
+def _not_running(container: dict[str, Any]) -> dict[str, Any]:
+    return _internal_error(
+        f'unable to upgrade connection: container not found ("{container["name"]}")'
+    )
+
+
+async def serve_exec(
+    request: web.Request, store: Store, dataplane: DataPlane | None, namespace: str, name: str
+) -> web.StreamResponse:
+    options = ExecOptions.from_query(request.query)
+    pod, container = _target(store, namespace, name, options)
+    session = await _open(request, options, Input(terminal=options.tty))
     if not _running(pod, container["name"]):
-        status = _internal_error(
-            f'unable to upgrade connection: container not found ("{container["name"]}")'
-        )
-        await session.finish(status)
-        return ws
-    identity = pod_identity(store, pod, container)
-    programs = ContainerPrograms(identity, ClusterNetwork(store, dataplane, namespace))
-    shell = Shell(programs.programs(), identity.env)
+        await session.finish(_not_running(container))
+        return session.ws
+    shell = container_shell(store, dataplane, pod, container)
     argv = list(options.command)
     if not argv or not shell.knows(argv[0]):
         # containerd's error for a binary the image lacks, wrapped by the kubelet.
@@ -159,9 +173,41 @@ async def serve_exec(
             f'"{argv[0] if argv else ""}": executable file not found in $PATH: unknown'
         )
         await session.finish(status)
-        return ws
+        return session.ws
     await session.run(lambda io: shell.exec(argv, io))
-    return ws
+    return session.ws
+
+
+async def serve_attach(
+    request: web.Request, store: Store, processes: MainProcesses | None, namespace: str, name: str
+) -> web.StreamResponse:
+    """Attach to a container's main process: its output from now on, and its stdin.
+
+    The kubelet's ServeAttach answers Success when the attach ends, whatever the exit code.
+    """
+    options = ExecOptions.from_query(request.query)
+    pod, container = _target(store, namespace, name, options)
+    process = processes.find((namespace, name), container["name"]) if processes else None
+    stdin = process.stdin if process is not None and options.stdin else Input()
+    session = await _open(request, options, stdin)
+    if not _running(pod, container["name"]) or (process is not None and process.ended.is_set()):
+        await session.finish(_not_running(container))
+        return session.ws
+
+    async def attached(io: ShellIO) -> int:
+        if process is None:
+            # The image's own program (the demo web server) writes nothing: wait for the end.
+            await asyncio.Event().wait()
+            return 0
+        process.attach(io)
+        try:
+            await process.ended.wait()
+        finally:
+            process.detach(io)
+        return 0
+
+    await session.run(attached)
+    return session.ws
 
 
 class _Session:
@@ -173,6 +219,7 @@ class _Session:
         ws: web.WebSocketResponse,
         transport: asyncio.Transport | None,
         options: ExecOptions,
+        stdin: Input,
         *,
         v5: bool,
     ) -> None:
@@ -180,7 +227,7 @@ class _Session:
         self.transport = transport
         self.options = options
         self.v5 = v5
-        self.stdin = Input(terminal=options.tty)
+        self.stdin = stdin
         self.terminal = LineDiscipline() if options.tty else None
         self._sending = asyncio.Lock()
 
@@ -210,7 +257,7 @@ class _Session:
         if self.transport is not None:
             self.transport.abort()
 
-    async def run(self, program: Any) -> None:
+    async def run(self, program: Callable[[ShellIO], Awaitable[int]]) -> None:
         """Run `program(io)` while reading the client; cancel it if the client goes."""
         io = ShellIO(self.stdin, self._stdout, self._stderr)
         process = asyncio.ensure_future(program(io))

@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from k9lite.demo import discovery
+from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
@@ -53,6 +54,7 @@ class APIServer:
         ssl_context: ssl.SSLContext,
         port: int = 0,
         bookmark_interval: float = 30.0,
+        processes: MainProcesses | None = None,
     ) -> None:
         self.registry = registry
         self.authenticator = authenticator
@@ -60,7 +62,9 @@ class APIServer:
         self.ssl_context = ssl_context
         self.port = port
         self.faults = ServerFaults()
-        self.handlers = ResourceHandlers(registry, dataplane, bookmark_interval=bookmark_interval)
+        self.handlers = ResourceHandlers(
+            registry, dataplane, bookmark_interval=bookmark_interval, processes=processes
+        )
         self._runner: web.AppRunner | None = None
 
     @property

@@ -64,6 +64,12 @@ def hostname_pods(cluster: DemoCluster) -> list[str]:
     return pods
 
 
+def service_answers(kubectl: Kubectl) -> None:
+    """Wait for kube-proxy's listener on the ClusterIP (it follows the endpoints shortly)."""
+    wget = ("exec", "deploy/hostname-server", "--", "wget", "-qO-", f"{SERVICE}:8080")
+    wait_for(lambda: kubectl.run(*wget, check=False).returncode == 0, message="the ClusterIP")
+
+
 # -- the real kubectl -----------------------------------------------------------------------------
 
 
@@ -78,6 +84,7 @@ def test_a_wget_loop_on_the_cluster_ip_reaches_both_pods(
 ) -> None:
     """The tutorial's loop from inside a pod: the data plane spreads each connection."""
     pods = hostname_pods(cluster)
+    service_answers(kubectl)
     loop = f"for i in {' '.join(map(str, range(20)))}; do wget -qO- {SERVICE}:8080; done"
     output = kubectl("exec", pods[0], "--", "sh", "-c", loop)
     answered = HELLO.findall(output)

@@ -7,7 +7,7 @@ import ipaddress
 import secrets
 import zlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.recorder import EventRecorder
@@ -15,6 +15,9 @@ from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.store import Store, StoreEvent, clone
 from k9lite.demo.tasks import observe
+
+if TYPE_CHECKING:
+    from k9lite.demo.container.processes import MainProcesses
 
 __all__ = ["Kubelet", "container_ports", "mark_running", "pod_keys", "set_condition"]
 
@@ -129,9 +132,11 @@ class Kubelet(Controller):
         dataplane: DataPlane | None,
         start_delay: float,
         stop_delay: float,
+        processes: MainProcesses | None = None,
     ) -> None:
         super().__init__(registry, recorder)
         self.dataplane = dataplane
+        self.processes = processes
         self.start_delay = start_delay
         self.stop_delay = stop_delay
         self._due: dict[Key, float] = {}
@@ -243,6 +248,8 @@ class Kubelet(Controller):
         new = clone(current)
         mark_running(new, node, ip)
         self.store.replace(resource("Pod"), new)
+        if self.processes is not None:
+            self.processes.start(key, new)
         # The kubelet's start delay stands for the pull.
         took = _go_duration(self.start_delay + loop.time() - began)
         for container in new["spec"].get("containers", ()):
@@ -273,6 +280,8 @@ class Kubelet(Controller):
         )
 
     async def _stop(self, key: Key, pod: dict[str, Any] | None) -> None:
+        if self.processes is not None:
+            await self.processes.stop(key)
         if self.dataplane is not None:
             await self.dataplane.stop_pod(key)
         if key in self._pod_ips:
