@@ -11,8 +11,10 @@ every container exited 0 under restartPolicy Never, else Failed; Ready False, Po
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+from typing import Any
 
 from tests.conftest import Kubectl, wait_for
 from tests.demo.test_exec import service_answers
@@ -73,3 +75,23 @@ def test_a_completed_pod_keeps_its_phase_and_exit_code(kubectl: Kubectl) -> None
         ["ok", "0/1", "Completed"],
         ["ko", "0/1", "Error"],
     ]
+
+
+def test_restart_policy_always_restarts_then_backs_off(kubectl: Kubectl) -> None:
+    """The first restart is at once, the next after a 10 s back-off: CrashLoopBackOff."""
+    kubectl("run", "loop", "--image=busybox", "--", "sh", "-c", "echo once; exit 1")
+    status = "jsonpath={.status.containerStatuses[0]}"
+
+    def waiting() -> dict[str, Any] | None:
+        found: dict[str, Any] = json.loads(kubectl("get", "pod", "loop", "-o", status) or "{}")
+        return found if "waiting" in found.get("state", {}) else None
+
+    container = wait_for(waiting, message="the back-off")
+    assert container["restartCount"] == 1
+    assert container["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert container["state"]["waiting"]["message"].startswith(
+        "back-off 10s restarting failed container=loop pod=loop_default("
+    )
+    assert container["lastState"]["terminated"]["exitCode"] == 1
+    row = kubectl("get", "pod", "loop", "--no-headers").split()
+    assert row[1:4] == ["0/1", "CrashLoopBackOff", "1"]

@@ -130,7 +130,8 @@ class MainProcesses:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(process.first_attach.wait(), ATTACH_WAIT)
         policy = pod["spec"].get("restartPolicy", "Always")
-        backoff = _BACKOFF
+        # The kubelet restarts at once the first time, then backs off 10 s, 20 s ... 300 s.
+        delay = 0.0
         while True:
             started = now_rfc3339()
             io = ShellIO(
@@ -140,13 +141,13 @@ class MainProcesses:
                 list(process.argv), io
             )
             restart = policy == "Always" or (policy == "OnFailure" and code != 0)
-            if not self._terminated(key, pod, name, code, started, last=not restart):
+            if not self._terminated(key, pod, name, code, started, delay if restart else None):
                 return
             if not restart:
                 process.ended.set()
                 return
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, _MAX_BACKOFF)
+            await asyncio.sleep(delay)
+            delay = min(max(delay * 2, _BACKOFF), _MAX_BACKOFF)
             self._restarted(key, pod, name)
 
     def _writer(self, key: Key, process: MainProcess, which: int) -> Output:
@@ -168,9 +169,17 @@ class MainProcesses:
         return copy
 
     def _terminated(
-        self, key: Key, pod: dict[str, Any], name: str, code: int, started: str, *, last: bool
+        self,
+        key: Key,
+        pod: dict[str, Any],
+        name: str,
+        code: int,
+        started: str,
+        restart_in: float | None,
     ) -> bool:
-        """Record the container's exit; False when the pod is gone meanwhile."""
+        """Record the container's exit (and the back-off before its restart, if it restarts);
+        False when the pod is gone meanwhile."""
+        last = restart_in is None
         new = self._current(key, pod)
         if new is None:
             return False
@@ -180,15 +189,25 @@ class MainProcesses:
             if entry["name"] == name:
                 entry["ready"] = False
                 entry["started"] = False
-                entry["state"] = {
-                    "terminated": {
-                        "exitCode": code,
-                        "reason": "Completed" if code == 0 else "Error",
-                        "startedAt": started,
-                        "finishedAt": now_rfc3339(),
-                        "containerID": entry.get("containerID", ""),
-                    }
+                terminated = {
+                    "exitCode": code,
+                    "reason": "Completed" if code == 0 else "Error",
+                    "startedAt": started,
+                    "finishedAt": now_rfc3339(),
+                    "containerID": entry.get("containerID", ""),
                 }
+                entry["state"] = {"terminated": terminated}
+                if restart_in:
+                    meta = new["metadata"]
+                    entry["lastState"] = entry["state"]
+                    entry["state"] = {
+                        "waiting": {
+                            "reason": "CrashLoopBackOff",
+                            "message": f"back-off {restart_in:.0f}s restarting failed "
+                            f"container={name} pod={meta['name']}_{meta['namespace']}"
+                            f"({meta['uid']})",
+                        }
+                    }
         reason, message = (
             ("PodCompleted", "")
             if last
@@ -210,7 +229,8 @@ class MainProcesses:
             return
         for entry in new.get("status", {}).get("containerStatuses") or []:
             if entry["name"] == name:
-                entry["lastState"] = entry["state"]
+                if "terminated" in entry["state"]:
+                    entry["lastState"] = entry["state"]
                 entry["state"] = {"running": {"startedAt": now_rfc3339()}}
                 entry["restartCount"] = entry.get("restartCount", 0) + 1
                 entry["ready"] = entry["started"] = True
