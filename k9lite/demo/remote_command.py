@@ -130,7 +130,9 @@ def _target(
     return pod, container
 
 
-async def _open(request: web.Request, options: ExecOptions, stdin: Input) -> _Session:
+async def _open(
+    request: web.Request, options: ExecOptions, stdin: Input, *, stdin_once: bool = True
+) -> _Session:
     """Upgrade to a WebSocket speaking the first remote-command protocol the client offers."""
     offered = [p.strip() for p in request.headers.get(hdrs.SEC_WEBSOCKET_PROTOCOL, "").split(",")]
     protocol = next((p for p in offered if p in PROTOCOLS), None)
@@ -142,7 +144,9 @@ async def _open(request: web.Request, options: ExecOptions, stdin: Input) -> _Se
         )
     ws = web.WebSocketResponse(protocols=(protocol,))
     await ws.prepare(request)
-    session = _Session(ws, request.transport, options, stdin, v5=protocol == V5)
+    session = _Session(
+        ws, request.transport, options, stdin, v5=protocol == V5, stdin_once=stdin_once
+    )
     await session.send(STDOUT if options.stdout else STDERR if options.stderr else ERROR, b"")
     return session
 
@@ -189,7 +193,8 @@ async def serve_attach(
     pod, container = _target(store, namespace, name, options)
     process = processes.find((namespace, name), container["name"]) if processes else None
     stdin = process.stdin if process is not None and options.stdin else Input()
-    session = await _open(request, options, stdin)
+    # stdinOnce: the container's stdin closes when the first attach is done with it.
+    session = await _open(request, options, stdin, stdin_once=bool(container.get("stdinOnce")))
     if not _running(pod, container["name"]) or (process is not None and process.ended.is_set()):
         await session.finish(_not_running(container))
         return session.ws
@@ -222,6 +227,7 @@ class _Session:
         stdin: Input,
         *,
         v5: bool,
+        stdin_once: bool,
     ) -> None:
         self.ws = ws
         self.transport = transport
@@ -229,6 +235,8 @@ class _Session:
         self.v5 = v5
         self.stdin = stdin
         self.terminal = LineDiscipline() if options.tty else None
+        self.stdin_once = stdin_once
+        """Whether the end of this client's stdin is the end of the process's."""
         self._sending = asyncio.Lock()
 
     async def send(self, channel: int, data: bytes) -> None:
@@ -283,7 +291,11 @@ class _Session:
                 continue
             if data:
                 await self._received(data[0], data[1:])
-        self.stdin.end()
+        self._end_stdin()
+
+    def _end_stdin(self) -> None:
+        if self.stdin_once:
+            self.stdin.end()
 
     async def _received(self, channel: int, payload: bytes) -> None:
         if channel == STDIN and self.options.stdin:
@@ -295,6 +307,6 @@ class _Session:
                 await self.send(STDOUT, typed.echo)
             self.stdin.feed(typed.lines)
             if typed.ended:
-                self.stdin.end()
+                self._end_stdin()
         elif channel == CLOSE and self.v5 and payload[:1] == bytes([STDIN]):
-            self.stdin.end()
+            self._end_stdin()
