@@ -41,6 +41,8 @@ _SUBRESOURCE_VERBS = {
     "scale": ["get", "patch", "update"],
     "proxy": ["create", "delete", "get", "patch", "update"],
     "log": ["get"],
+    "exec": ["create", "get"],
+    "attach": ["create", "get"],
 }
 
 
@@ -94,6 +96,8 @@ def api_group_list(served: Served) -> dict[str, Any]:
 def _subresource_kind(rt: ResourceType, subresource: str) -> tuple[str, str, str]:
     if subresource == "proxy":  # ServiceProxyOptions, PodProxyOptions
         return ("", "v1", f"{rt.kind}ProxyOptions")
+    if subresource in ("exec", "attach"):  # PodExecOptions, PodAttachOptions
+        return ("", "v1", f"Pod{subresource.capitalize()}Options")
     return _SUBRESOURCE_KINDS[subresource] or (rt.group, rt.version, rt.kind)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
@@ -19,6 +20,7 @@ from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.pod_proxy import pod_target
 from k9lite.demo.proxy_transport import ProxyTarget, ProxyTransport
 from k9lite.demo.registry import Registry
+from k9lite.demo.remote_command import serve_attach, serve_exec
 from k9lite.demo.requests import (
     ListOptions,
     ResourcePath,
@@ -54,9 +56,11 @@ class ResourceHandlers:
         *,
         pod_logs: PodLogs,
         bookmark_interval: float = 30.0,
+        processes: MainProcesses | None = None,
     ) -> None:
         self.registry = registry
         self.pod_logs = pod_logs
+        self.processes = processes
         self.store = registry.store
         self.dataplane = dataplane
         self.bookmark_interval = bookmark_interval
@@ -89,6 +93,13 @@ class ResourceHandlers:
                 raise _method_not_allowed(method)
             pod = self.store.get(rt, namespace or "", path.name or "")
             return await serve_log(request, pod, self.pod_logs)
+        if path.subresource in ("exec", "attach") and method in ("GET", "POST"):
+            assert path.namespace is not None and path.name is not None
+            if path.subresource == "attach":
+                return await serve_attach(
+                    request, self.store, self.processes, path.namespace, path.name
+                )
+            return await serve_exec(request, self.store, self.dataplane, path.namespace, path.name)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":

@@ -54,12 +54,22 @@ class ContainerLog:
         self.written = 0
         """Lines written since the container started: a follower's position."""
         self.running = True
+        self._partial = {"stdout": "", "stderr": ""}
         self._changed = asyncio.Event()
 
     def write(self, text: str, at: int | None = None) -> None:
         self.lines.append(LogLine(time.time_ns() if at is None else at, text))
         self.written += 1
         self.wake()
+
+    def feed(self, stream: str, data: bytes) -> None:
+        """A process wrote `data` to `stream`: each whole line is logged, the rest waits for its
+        end (the runtime's log driver splits a stream at newlines, per stream)."""
+        *lines, self._partial[stream] = (
+            self._partial[stream] + data.decode(errors="replace")
+        ).split("\n")
+        for line in lines:
+            self.write(line)
 
     def stop(self) -> None:
         """The container has ended: followers send what is left and end their streams."""
@@ -124,6 +134,12 @@ class PodLogs:
         if container is not None:
             at = time.time_ns()
             self._pods[key][1][container].write(_access_line(request, status, size, at), at)
+
+    def output(self, key: Key, container: str, stream: str, data: bytes) -> None:
+        """A container's main process wrote `data` to `stream` (stdout or stderr): it is logged."""
+        log = self._pods.get(key, ("", {}))[1].get(container)
+        if log is not None:
+            log.feed(stream, data)
 
     def wake(self) -> None:
         """Wake every follower of every log: the API server has cut their connections."""

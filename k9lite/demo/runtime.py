@@ -11,6 +11,7 @@ import ssl
 
 from k9lite.demo import scenarios
 from k9lite.demo.bootstrap import bootstrap, bootstrap_api_service
+from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.controllers.base import ControllerManager
 from k9lite.demo.controllers.deployments import DeploymentController
 from k9lite.demo.controllers.nodes import Kubelet
@@ -56,9 +57,12 @@ class ClusterRuntime:
             if options.dataplane
             else None
         )
+        self.processes = MainProcesses(self.store, self.dataplane)
+        self.processes.output_listeners.append(self.pod_logs.output)
         self.server = APIServer(
             self.registry,
             self.dataplane,
+            processes=self.processes,
             authenticator=authenticator,
             ssl_context=ssl_context,
             pod_logs=self.pod_logs,
@@ -78,6 +82,7 @@ class ClusterRuntime:
                 pod_logs=self.pod_logs,
                 start_delay=options.pod_start_delay,
                 stop_delay=options.pod_stop_delay,
+                processes=self.processes,
             ),
             EndpointsController(self.registry, recorder),
             GarbageCollector(self.registry, recorder),
@@ -107,6 +112,7 @@ class ClusterRuntime:
         await self.controllers.stop()
         assert isinstance(self.kubelet, Kubelet)
         await self.kubelet.stop()
+        await self.processes.close()
         await self.server.stop()
         if self.dataplane is not None:
             await self.dataplane.close()

@@ -12,12 +12,14 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from k9lite.demo import discovery
+from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.rbac.attributes import UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
+from k9lite.demo.rbac.connect import create_also_required
 from k9lite.demo.rbac.escalation import REQUEST_USER
 from k9lite.demo.rbac.users import TokenAuthenticator
 from k9lite.demo.registry import Registry
@@ -54,6 +56,7 @@ class APIServer:
         pod_logs: PodLogs,
         port: int = 0,
         bookmark_interval: float = 30.0,
+        processes: MainProcesses | None = None,
     ) -> None:
         self.registry = registry
         self.authenticator = authenticator
@@ -62,7 +65,11 @@ class APIServer:
         self.port = port
         self.faults = ServerFaults()
         self.handlers = ResourceHandlers(
-            registry, dataplane, pod_logs=pod_logs, bookmark_interval=bookmark_interval
+            registry,
+            dataplane,
+            pod_logs=pod_logs,
+            bookmark_interval=bookmark_interval,
+            processes=processes,
         )
         self._runner: web.AppRunner | None = None
 
@@ -159,6 +166,9 @@ class APIServer:
         decision = self.authorizer.authorize(attributes)
         if not decision.allowed:
             raise forbidden_error(attributes, decision.reason)
+        create = create_also_required(attributes, request.headers.get("Upgrade", ""))
+        if create is not None and not (decision := self.authorizer.authorize(create)).allowed:
+            raise forbidden_error(create, decision.reason)
         # The writer of this request, for the registry's escalation check.
         writer = REQUEST_USER.set(request[_USER])
         try:

@@ -7,7 +7,7 @@ import ipaddress
 import secrets
 import zlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.recorder import EventRecorder
@@ -17,10 +17,22 @@ from k9lite.demo.registry import Registry, now_rfc3339, resource
 from k9lite.demo.store import Store, StoreEvent, clone
 from k9lite.demo.tasks import observe
 
-__all__ = ["Kubelet", "container_ports", "mark_running", "pod_keys", "set_condition"]
+if TYPE_CHECKING:
+    from k9lite.demo.container.processes import MainProcesses
+
+__all__ = [
+    "Kubelet",
+    "container_ports",
+    "main_argv",
+    "mark_running",
+    "pod_keys",
+    "set_condition",
+]
 
 # Seconds before a kubelet tries again to set up a pod whose sandbox failed.
 _SANDBOX_RETRY = 5.0
+_IMAGE_DEFAULTS = {"busybox": ["sh"]}
+"""The CMD of images that have one worth running here (busybox's is `sh`)."""
 
 
 def set_condition(
@@ -102,17 +114,31 @@ def pod_keys(store: Store, *, bound: bool) -> list[Key]:
     ]
 
 
+def main_argv(container: dict[str, Any]) -> list[str] | None:
+    """What the container runs, when the demo runs it: command + args, or the image's CMD;
+    None for the images the demo's web server stands for."""
+    argv = list(container.get("command") or ()) + list(container.get("args") or ())
+    if argv:
+        return argv
+    image = container.get("image", "").rsplit("/", 1)[-1].split(":")[0].split("@")[0]
+    default = _IMAGE_DEFAULTS.get(image)
+    return list(default) if default else None
+
+
 def container_ports(pod: dict[str, Any]) -> list[int]:
-    """The TCP ports the pod's containers listen on; an image that declares none serves 80."""
+    """The TCP ports the pod's web servers listen on: those its containers without a command
+    declare, else 80 when there is such a container. A command (`kubectl run ... -- wget ...`)
+    opens no port."""
+    servers = [c for c in pod["spec"].get("containers", ()) if main_argv(c) is None]
     ports = sorted(
         {
             p["containerPort"]
-            for c in pod["spec"].get("containers", ())
+            for c in servers
             for p in c.get("ports") or ()
             if p.get("protocol", "TCP") == "TCP"
         }
     )
-    return ports or [80]
+    return ports or ([80] if servers else [])
 
 
 class Kubelet(Controller):
@@ -131,10 +157,12 @@ class Kubelet(Controller):
         pod_logs: PodLogs,
         start_delay: float,
         stop_delay: float,
+        processes: MainProcesses | None = None,
     ) -> None:
         super().__init__(registry, recorder)
         self.dataplane = dataplane
         self.pod_logs = pod_logs
+        self.processes = processes
         self.start_delay = start_delay
         self.stop_delay = stop_delay
         self._due: dict[Key, float] = {}
@@ -247,6 +275,8 @@ class Kubelet(Controller):
         new = clone(current)
         mark_running(new, node, ip)
         self.store.replace(resource("Pod"), new)
+        if self.processes is not None:
+            self.processes.start(key, new)
         # The kubelet's start delay stands for the pull.
         took = _go_duration(self.start_delay + loop.time() - began)
         for container in new["spec"].get("containers", ()):
@@ -278,6 +308,8 @@ class Kubelet(Controller):
 
     async def _stop(self, key: Key, pod: dict[str, Any] | None) -> None:
         self.pod_logs.stop(key)
+        if self.processes is not None:
+            await self.processes.stop(key)
         if self.dataplane is not None:
             await self.dataplane.stop_pod(key)
         if key in self._pod_ips:
