@@ -39,6 +39,7 @@ _SUBRESOURCE_VERBS = {
     "status": ["get", "patch", "update"],
     "scale": ["get", "patch", "update"],
     "proxy": ["create", "delete", "get", "patch", "update"],
+    "portforward": ["create", "get"],
 }
 
 
@@ -92,6 +93,8 @@ def api_group_list(served: Served) -> dict[str, Any]:
 def _subresource_kind(rt: ResourceType, subresource: str) -> tuple[str, str, str]:
     if subresource == "proxy":  # ServiceProxyOptions, PodProxyOptions
         return ("", "v1", f"{rt.kind}ProxyOptions")
+    if subresource == "portforward":
+        return ("", "v1", "PodPortForwardOptions")
     return _SUBRESOURCE_KINDS[subresource] or (rt.group, rt.version, rt.kind)
 
 

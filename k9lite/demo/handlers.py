@@ -15,6 +15,7 @@ from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
 from k9lite.demo.managed_fields import manager_from_request, writing_as
 from k9lite.demo.pod_proxy import pod_target
+from k9lite.demo.port_forward import PortForward
 from k9lite.demo.proxy_transport import ProxyTarget, ProxyTransport
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import (
@@ -56,6 +57,7 @@ class ResourceHandlers:
         """How long a read from a version ahead of the store waits for it (tests shorten it)."""
         self.proxy = ProxyTransport(dataplane)
         self.services = ServiceProxy(self.store)
+        self.port_forward = PortForward(self.store, dataplane)
 
     async def close(self) -> None:
         await self.proxy.close()
@@ -76,6 +78,8 @@ class ResourceHandlers:
             raise APIError(404, "NotFound", "the server could not find the requested resource")
         if path.subresource == "proxy":
             return await self.proxy.forward(request, path.rest, self._proxy_target(path))
+        if path.subresource == "portforward" and rt.kind == "Pod" and path.name:
+            return await self.port_forward.serve(request, path.namespace or "", path.name)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":

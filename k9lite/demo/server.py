@@ -15,7 +15,7 @@ from k9lite.demo import discovery
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
-from k9lite.demo.rbac.attributes import UserInfo, request_attributes
+from k9lite.demo.rbac.attributes import UserInfo, connect_create, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
 from k9lite.demo.rbac.escalation import REQUEST_USER
 from k9lite.demo.rbac.users import TokenAuthenticator
@@ -150,9 +150,12 @@ class APIServer:
         attributes = request_attributes(request[_USER], request.method, request.path, query)
         if attributes.resource in self.faults.forbidden:
             raise forbidden_error(attributes, "")
-        decision = self.authorizer.authorize(attributes)
-        if not decision.allowed:
-            raise forbidden_error(attributes, decision.reason)
+        for asked in (attributes, connect_create(attributes)):
+            if asked is None:
+                continue
+            decision = self.authorizer.authorize(asked)
+            if not decision.allowed:
+                raise forbidden_error(asked, decision.reason)
         # The writer of this request, for the registry's escalation check.
         writer = REQUEST_USER.set(request[_USER])
         try:

@@ -7,10 +7,18 @@ namespace and the name that RBAC rules are matched against.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["AUTHENTICATED", "SYSTEM_MASTERS", "Attributes", "UserInfo", "request_attributes"]
+__all__ = [
+    "AUTHENTICATED",
+    "SYSTEM_MASTERS",
+    "Attributes",
+    "UserInfo",
+    "connect_create",
+    "request_attributes",
+]
 
 SYSTEM_MASTERS = "system:masters"
 """The group kube-apiserver lets do anything, before and whatever RBAC says."""
@@ -29,6 +37,8 @@ _METHOD_VERBS = {
 _SPECIAL_VERBS = frozenset({"proxy", "watch"})
 # A namespace's own subresources: /api/v1/namespaces/NAME/status is not a resource "status".
 _NAMESPACE_SUBRESOURCES = frozenset({"status", "finalize"})
+# Pod subresources whose WebSocket GET must also be allowed to create (see connect_create).
+_CONNECT_SUBRESOURCES = frozenset({"attach", "exec", "portforward"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +135,19 @@ def request_attributes(
         subresource=subresource,
         name=name,
     )
+
+
+def connect_create(attributes: Attributes) -> Attributes | None:
+    """The second check a GET to pods/exec, attach or portforward gets: may it `create` them?
+
+    A WebSocket upgrade is a GET, authorized as `get`; since 1.35 (the
+    AuthorizePodWebsocketUpgradeCreatePermission gate, on by default, KEP 4006) the connect
+    handler also requires `create`, the verb SPDY's POST has always been authorized as.
+    """
+    if (
+        attributes.verb == "get"
+        and attributes.resource == "pods"
+        and attributes.subresource in _CONNECT_SUBRESOURCES
+    ):
+        return dataclasses.replace(attributes, verb="create")
+    return None

@@ -9,7 +9,9 @@ from k9lite.demo.tables.pods import pod_cells, pod_row_conditions
 from k9lite.demo.validation.pods import pod_rules
 
 STRATEGY = Strategy(
-    ResourceType("", "v1", "Pod", "pods", True, ("po",), ("all",), ("status", "proxy")),
+    ResourceType(
+        "", "v1", "Pod", "pods", True, ("po",), ("all",), ("status", "proxy", "portforward")
+    ),
     printer=Printer(POD_COLUMNS, pod_cells, pod_row_conditions),
     defaults=default_pod,
     rules=pod_rules,
