@@ -22,6 +22,7 @@ import httpx
 import pytest
 from kubernetes import client
 from kubernetes.stream import portforward
+from kubernetes.stream.ws_client import PortForward
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.demo.rbac.users import DemoUser
@@ -144,11 +145,34 @@ def test_missing_pod_and_missing_upgrade_are_refused(cluster: DemoCluster) -> No
         assert plain.status_code == 400
 
 
+@contextmanager
+def python_port_forward(
+    cluster: DemoCluster, official: client.ApiClient, pod: str, port: int
+) -> Iterator[PortForward]:
+    """The official client's port-forward to `pod`:`port`, closed and joined at the end."""
+    api = client.CoreV1Api(official)
+    forward = portforward(
+        api.connect_get_namespaced_pod_portforward, pod, "default", ports=str(port)
+    )
+    try:
+        yield forward
+    finally:
+        forward.close()
+    # The server closes the WebSocket once the pod's connection has ended; the client's proxy
+    # thread then closes its side and ends.
+    for thread in threading.enumerate():
+        if thread.name == f"Kubernetes port forward proxy: {port}":
+            thread.join(timeout=10.0)
+            assert not thread.is_alive()
+    assert not forward.connected
+    # websocket-client answers the server's close frame but keeps the socket (its close()
+    # does nothing once the close was answered): release it.
+    forward.websocket.shutdown()
+
+
 def test_python_client_port_forward(cluster: DemoCluster, official: client.ApiClient) -> None:
     pod = running_pods(cluster, "hostname-server-")[0]
-    api = client.CoreV1Api(official)
-    forward = portforward(api.connect_get_namespaced_pod_portforward, pod, "default", ports="80")
-    try:
+    with python_port_forward(cluster, official, pod, 80) as forward:
         sock = forward.socket(80)
         sock.setblocking(True)
         sock.settimeout(10.0)
@@ -164,18 +188,16 @@ def test_python_client_port_forward(cluster: DemoCluster, official: client.ApiCl
         found = HELLO.search(received.decode())
         assert found and found.group(1) == pod
         assert forward.error(80) is None
-    finally:
-        forward.close()
-    # The server closes the WebSocket once the pod's connection has ended; the client's proxy
-    # thread then closes its side and ends.
-    for thread in threading.enumerate():
-        if thread.name == "Kubernetes port forward proxy: 80":
-            thread.join(timeout=10.0)
-            assert not thread.is_alive()
-    assert not forward.connected
-    # websocket-client answers the server's close frame but keeps the socket (its close()
-    # does nothing once the close was answered): release it.
-    forward.websocket.shutdown()
+
+
+def test_python_client_gets_the_error_channel(
+    cluster: DemoCluster, official: client.ApiClient
+) -> None:
+    pod = running_pods(cluster, "hostname-server-")[0]
+    with python_port_forward(cluster, official, pod, 81) as forward:
+        error = wait_for(lambda: forward.error(81), message="the error channel's text")
+    assert error.startswith(f"error forwarding port 81 to pod {pod}, uid ")
+    assert error.endswith("connection refused")
 
 
 USERS = (DemoUser("carol", "system:basic-user"),)
