@@ -133,16 +133,31 @@ def test_a_closed_pod_port_comes_back_on_the_error_stream(
     assert "connection refused" in error
 
 
-def test_missing_pod_and_missing_upgrade_are_refused(cluster: DemoCluster) -> None:
-    from tests.demo.test_api_errors import connect
-
-    with connect(cluster) as raw:
-        missing = raw.post("/api/v1/namespaces/default/pods/nope/portforward")
-        assert missing.status_code == 404
-        assert missing.json()["message"] == 'pods "nope" not found'
-        pod = running_pods(cluster, "hostname-server-")[0]
-        plain = raw.post(f"/api/v1/namespaces/default/pods/{pod}/portforward")
-        assert plain.status_code == 400
+def test_missing_unscheduled_and_plain_requests_are_refused(
+    cluster: DemoCluster, raw: httpx.Client
+) -> None:
+    pods = "/api/v1/namespaces/default/pods"
+    missing = raw.post(f"{pods}/nope/portforward")
+    assert missing.status_code == 404
+    assert missing.json()["message"] == 'pods "nope" not found'
+    # No node matches its selector: the pod stays Pending without a host, as the scheduler
+    # leaves it, and the apiserver finds no kubelet to send the request to.
+    stuck = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "stuck"},
+        "spec": {
+            "nodeSelector": {"disktype": "none"},
+            "containers": [{"name": "web", "image": "nginx", "ports": [{"containerPort": 80}]}],
+        },
+    }
+    assert raw.post(pods, json=stuck).status_code == 201
+    unscheduled = raw.post(f"{pods}/stuck/portforward")
+    assert unscheduled.status_code == 400
+    assert unscheduled.json()["message"] == "pod stuck does not have a host assigned"
+    pod = running_pods(cluster, "hostname-server-")[0]
+    plain = raw.post(f"{pods}/{pod}/portforward")
+    assert plain.status_code == 400
 
 
 @contextmanager
