@@ -41,35 +41,35 @@ def channel_ports(values: list[str]) -> list[int]:
 
 async def serve_channels(ws: web.WebSocketResponse, pod: PodPorts, ports: list[int]) -> None:
     """Forward one pod connection per requested port until all have ended or the client goes."""
-    dialled: list[tuple[asyncio.StreamReader, asyncio.StreamWriter] | ForwardError] = []
-    for port in ports:
-        try:
-            dialled.append(await pod.connect(port))
-        except ForwardError as failure:
-            dialled.append(failure)
-    for index, port in enumerate(ports):
-        for channel in (2 * index, 2 * index + 1):
-            await ws.send_bytes(bytes([channel]) + port.to_bytes(2, "little"))
+    readers: dict[int, asyncio.StreamReader] = {}
     writers: dict[int, asyncio.StreamWriter] = {}
-    forwards: list[asyncio.Task[None]] = []
-    for index, connection in enumerate(dialled):
-        if isinstance(connection, ForwardError):
-            await ws.send_bytes(bytes([2 * index + 1]) + str(connection).encode())
-            continue
-        reader, writers[2 * index] = connection
-        forwards.append(asyncio.create_task(_from_pod(ws, 2 * index, reader)))
-    receiving = asyncio.create_task(_to_pods(ws, writers))
+    failures: dict[int, str] = {}
+    for index, port in enumerate(ports):
+        try:
+            readers[2 * index], writers[2 * index] = await pod.connect(port)
+        except ForwardError as failure:
+            failures[2 * index + 1] = str(failure)
+    tasks: list[asyncio.Task[None]] = []
     try:
+        for index, port in enumerate(ports):
+            for channel in (2 * index, 2 * index + 1):
+                await ws.send_bytes(bytes([channel]) + port.to_bytes(2, "little"))
+        for channel, text in failures.items():
+            await ws.send_bytes(bytes([channel]) + text.encode())
+        forwards = [asyncio.create_task(_from_pod(ws, c, r)) for c, r in readers.items()]
+        tasks = [*forwards, asyncio.create_task(_to_pods(ws, writers))]
         if forwards:
-            either: list[asyncio.Future[Any]] = [receiving, asyncio.gather(*forwards)]
+            either: list[asyncio.Future[Any]] = [tasks[-1], asyncio.gather(*forwards)]
             await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+    except ConnectionError:
+        pass  # the client went away before its channels were opened
     finally:
-        for task in (*forwards, receiving):
+        for task in tasks:
             task.cancel()
         for writer in writers.values():
             writer.close()
         await ws.close()
-        await asyncio.gather(*forwards, receiving, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _from_pod(ws: web.WebSocketResponse, channel: int, reader: asyncio.StreamReader) -> None:
