@@ -43,6 +43,7 @@ _SUBRESOURCE_VERBS = {
     "log": ["get"],
     "exec": ["create", "get"],
     "attach": ["create", "get"],
+    "portforward": ["create", "get"],
 }
 
 
@@ -98,6 +99,8 @@ def _subresource_kind(rt: ResourceType, subresource: str) -> tuple[str, str, str
         return ("", "v1", f"{rt.kind}ProxyOptions")
     if subresource in ("exec", "attach"):  # PodExecOptions, PodAttachOptions
         return ("", "v1", f"Pod{subresource.capitalize()}Options")
+    if subresource == "portforward":
+        return ("", "v1", "PodPortForwardOptions")
     return _SUBRESOURCE_KINDS[subresource] or (rt.group, rt.version, rt.kind)
 
 

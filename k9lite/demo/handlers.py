@@ -18,6 +18,7 @@ from k9lite.demo.managed_fields import manager_from_request, writing_as
 from k9lite.demo.pod_log_stream import serve_log
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.pod_proxy import pod_target
+from k9lite.demo.port_forward import PortForward
 from k9lite.demo.proxy_transport import ProxyTarget, ProxyTransport
 from k9lite.demo.registry import Registry
 from k9lite.demo.remote_command import serve_attach, serve_exec
@@ -68,6 +69,7 @@ class ResourceHandlers:
         """How long a read from a version ahead of the store waits for it (tests shorten it)."""
         self.proxy = ProxyTransport(dataplane)
         self.services = ServiceProxy(self.store)
+        self.port_forward = PortForward(self.store, dataplane)
 
     async def close(self) -> None:
         await self.proxy.close()
@@ -100,6 +102,8 @@ class ResourceHandlers:
                     request, self.store, self.processes, path.namespace, path.name
                 )
             return await serve_exec(request, self.store, self.dataplane, path.namespace, path.name)
+        if path.subresource == "portforward" and rt.kind == "Pod" and path.name:
+            return await self.port_forward.serve(request, path.namespace or "", path.name)
         dry_run = bool(request.query.get("dryRun"))
         if path.name is None:
             if method == "GET":

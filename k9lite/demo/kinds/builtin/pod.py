@@ -17,7 +17,7 @@ STRATEGY = Strategy(
         True,
         ("po",),
         ("all",),
-        ("status", "proxy", "log", "exec", "attach"),
+        ("status", "proxy", "log", "exec", "attach", "portforward"),
     ),
     printer=Printer(POD_COLUMNS, pod_cells, pod_row_conditions),
     defaults=default_pod,
