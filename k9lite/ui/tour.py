@@ -97,6 +97,7 @@ class TourApp(K9liteApp):
         """False: a probe step opens the traffic test without starting it (snapshots: the
         answers are live data)."""
         self._changed_through = -1
+        self._changes: dict[int, asyncio.Future[list[Written]]] = {}
 
     def on_ready(self) -> None:
         self.go_to_step(self.step_index)
@@ -143,7 +144,7 @@ class TourApp(K9liteApp):
         while self._changed_through < index:
             following = self.tour.steps[self._changed_through + 1]
             if following.changes_cluster:
-                written = await asyncio.to_thread(self._change, following)
+                written = await self._changes_of(self._changed_through + 1)
                 changes = following.applied or f"the patch of {following.title!r}"
                 if not await self._until(partial(self._seen, written), f"{changes} to settle"):
                     return
@@ -155,6 +156,20 @@ class TourApp(K9liteApp):
             return
         await self._show(step)
         self.step_ready = True
+
+    async def _changes_of(self, index: int) -> list[Written]:
+        """Step `index`'s cluster changes, made once: a key pressed while they are written
+        cancels this worker, not the writing, and the next worker awaits the same writing
+        (writing it again would answer "already exists")."""
+        change = self._changes.get(index)
+        if change is None:
+            change = asyncio.ensure_future(asyncio.to_thread(self._change, self.tour.steps[index]))
+            self._changes[index] = change
+        try:
+            return await asyncio.shield(change)
+        except Exception:
+            del self._changes[index]  # refused: the next visit tries again
+            raise
 
     def _change(self, step: Step) -> list[Written]:
         """The step's cluster changes (a worker thread: these are blocking API calls)."""

@@ -112,3 +112,24 @@ async def test_each_press_counts_even_before_the_step_is_up(
         assert app.step_index == 2
         await until(lambda: app.step_ready, timeout=STEP_TIMEOUT, what="step 3 on screen")
         assert app.feed.state.get("deployments", "default", "hostname-server") is not None
+
+
+async def test_a_press_while_a_step_writes_does_not_write_it_twice(
+    tour_cluster: DemoCluster, tour: Tour
+) -> None:
+    """n while step 2's manifests are being written: step 3 waits for that writing, it does not
+    write them again (its GET would find nothing yet, and its POST answer "already exists")."""
+    app = tour_app(tour_cluster, tour, start_probes=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(lambda: app.step_ready, timeout=STEP_TIMEOUT, what="step 1 on screen")
+        # A slow API server: the writing takes a while.
+        tour_cluster.runtime.server.faults.latency = 0.3
+        await pilot.press("n")
+        await until(
+            lambda: any(w.group == "tour" and w.is_running for w in app.workers),
+            what="step 2 writing",
+        )
+        await pilot.press("n")
+        await until(lambda: app.step_ready, timeout=STEP_TIMEOUT, what="step 3 on screen")
+        assert app.flash.level != "error", screen_text(app)
+        assert app.feed.state.get("deployments", "default", "hostname-server") is not None
