@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -114,11 +115,19 @@ def running_pods(cluster: DemoCluster, prefix: str) -> list[str]:
     return cluster.call(names)
 
 
+@contextlib.contextmanager
+def default_scenario(options: DemoOptions = FAST) -> Iterator[DemoCluster]:
+    """A fresh demo cluster with the default scenario, its 7 pods running."""
+    with DemoCluster(options) as demo:
+        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+        yield demo
+
+
 @pytest.fixture
 def cluster() -> Iterator[DemoCluster]:
-    """A fresh demo cluster with the default scenario, its pods running."""
-    with DemoCluster(FAST) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    """A fresh demo cluster with the default scenario, its pods running (a module's own
+    `cluster` fixture overrides it, for `kubectl` too)."""
+    with default_scenario() as demo:
         yield demo
 
 

@@ -21,7 +21,7 @@ from k9lite.render.rows import UNKNOWN_ENDPOINTS
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.navigator import AppOptions
-from tests.conftest import FAST, running_pods, wait_for
+from tests.conftest import FAST, default_scenario
 from tests.ui.screen import screen_lines, screen_text
 from tests.ui.test_app import rows, until
 
@@ -32,8 +32,7 @@ W2 = "clusterip-hostname-service"
 def viewer_cluster() -> Iterator[DemoCluster]:
     """The default scenario with a `viewer` account beside the admin."""
     options = dataclasses.replace(FAST, users=(DemoUser("viewer", "viewer"),))
-    with DemoCluster(options) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario(options) as demo:
         assert demo.wait_settled()
         yield demo
 

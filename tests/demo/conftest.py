@@ -21,6 +21,12 @@ def official(cluster: DemoCluster) -> Iterator[client.ApiClient]:
 
 
 @pytest.fixture
+def core(official: client.ApiClient) -> client.CoreV1Api:
+    """The official client's core/v1 API."""
+    return client.CoreV1Api(official)
+
+
+@pytest.fixture
 def raw(cluster: DemoCluster) -> Iterator[httpx.Client]:
     """httpx over HTTPS, trusting the cluster's CA and sending its token."""
     with connect(cluster) as raw_client:

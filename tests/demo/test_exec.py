@@ -20,17 +20,16 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from kubernetes import client, config
+from kubernetes import client
 from kubernetes.stream import stream
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.demo.rbac.users import DemoUser
-from tests.conftest import FAST, Kubectl, running_pods, wait_for
+from tests.conftest import FAST, Kubectl, default_scenario, running_pods, wait_for
 from tests.demo.test_api_errors import connect
 
 PODS = "/api/v1/namespaces/default/pods"
@@ -41,21 +40,8 @@ SERVICE = "clusterip-hostname-service"
 @pytest.fixture
 def cluster() -> Iterator[DemoCluster]:
     """The default scenario, with a user who holds no role until a test gives one."""
-    with DemoCluster(replace(FAST, users=(DemoUser("shelly", "system:basic-user"),))) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario(replace(FAST, users=(DemoUser("shelly", "system:basic-user"),))) as demo:
         yield demo
-
-
-@pytest.fixture
-def kubectl(cluster: DemoCluster, tmp_path: Path) -> Kubectl:
-    return Kubectl(cluster.kubeconfig_path, tmp_path / "kube-cache")
-
-
-@pytest.fixture
-def core(cluster: DemoCluster) -> Iterator[client.CoreV1Api]:
-    api = config.new_client_from_config(config_file=str(cluster.kubeconfig_path))
-    yield client.CoreV1Api(api)
-    api.close()
 
 
 def hostname_pods(cluster: DemoCluster) -> list[str]:

@@ -31,7 +31,7 @@ from kubernetes import client
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.demo.pod_logs import LOG_LINES, ContainerLog
-from tests.conftest import FAST, Kubectl, running_pods, wait_for
+from tests.conftest import FAST, Kubectl, default_scenario, running_pods, wait_for
 from tests.demo.test_api_errors import connect
 from tests.demo.test_pod_proxy import USERS, running_ip, status_of
 
@@ -57,14 +57,8 @@ spec:
 def cluster() -> Iterator[DemoCluster]:
     """The default scenario, with the pod proxy tests' users: viewer may read pods and
     services only, bob may edit."""
-    with DemoCluster(replace(FAST, users=USERS)) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario(replace(FAST, users=USERS)) as demo:
         yield demo
-
-
-@pytest.fixture
-def core(official: client.ApiClient) -> client.CoreV1Api:
-    return client.CoreV1Api(official)
 
 
 def server_pods(cluster: DemoCluster) -> list[str]:

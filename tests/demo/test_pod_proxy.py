@@ -17,17 +17,16 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from kubernetes import client, config
+from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from k9lite.demo.cluster import ClusterRuntime, DemoCluster
 from k9lite.demo.rbac.users import DemoUser
-from tests.conftest import FAST, Kubectl, running_pods, wait_for
+from tests.conftest import FAST, Kubectl, default_scenario, running_pods, wait_for
 from tests.demo.test_api_errors import connect
 from tests.demo.test_rbac import as_user
 
@@ -39,27 +38,8 @@ USERS = (DemoUser("viewer", "viewer"), DemoUser("bob", "edit"))
 @pytest.fixture
 def cluster() -> Iterator[DemoCluster]:
     """The default scenario, with a user who may read pods only and one who may edit."""
-    with DemoCluster(replace(FAST, users=USERS)) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario(replace(FAST, users=USERS)) as demo:
         yield demo
-
-
-@pytest.fixture
-def kubectl(cluster: DemoCluster, tmp_path: Path) -> Kubectl:
-    return Kubectl(cluster.kubeconfig_path, tmp_path / "kube-cache")
-
-
-@pytest.fixture
-def http(cluster: DemoCluster) -> Iterator[httpx.Client]:
-    with connect(cluster) as raw:
-        yield raw
-
-
-@pytest.fixture
-def core(cluster: DemoCluster) -> Iterator[client.CoreV1Api]:
-    api = config.new_client_from_config(config_file=str(cluster.kubeconfig_path))
-    yield client.CoreV1Api(api)
-    api.close()
 
 
 def pod_named(cluster: DemoCluster, prefix: str) -> str:
@@ -67,8 +47,8 @@ def pod_named(cluster: DemoCluster, prefix: str) -> str:
     return running_pods(cluster, prefix)[0]
 
 
-def pod_ip(http: httpx.Client, name: str) -> str:
-    ip: str = http.get(f"{PODS}/{name}").json()["status"]["podIP"]
+def pod_ip(raw: httpx.Client, name: str) -> str:
+    ip: str = raw.get(f"{PODS}/{name}").json()["status"]["podIP"]
     return ip
 
 
@@ -84,16 +64,16 @@ def status_of(response: httpx.Response) -> tuple[int, str, str]:
     return response.status_code, body["reason"], body["message"]
 
 
-def create_pod(http: httpx.Client, name: str, spec: dict[str, Any]) -> None:
+def create_pod(raw: httpx.Client, name: str, spec: dict[str, Any]) -> None:
     body = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
-    assert http.post(PODS, json=body).status_code == 201
+    assert raw.post(PODS, json=body).status_code == 201
 
 
-def running_ip(http: httpx.Client, name: str) -> str:
+def running_ip(raw: httpx.Client, name: str) -> str:
     """The pod's IP once it runs (the kubelet gives it when it starts the pod)."""
 
     def ip() -> str | None:
-        status = http.get(f"{PODS}/{name}").json().get("status", {})
+        status = raw.get(f"{PODS}/{name}").json().get("status", {})
         return str(status["podIP"]) if status.get("phase") == "Running" else None
 
     return wait_for(ip, message=f"pod {name} running")
@@ -103,7 +83,7 @@ def running_ip(http: httpx.Client, name: str) -> str:
 
 
 def test_kubectl_reads_the_pods_page_through_the_pod_proxy(
-    cluster: DemoCluster, kubectl: Kubectl, http: httpx.Client
+    cluster: DemoCluster, kubectl: Kubectl, raw: httpx.Client
 ) -> None:
     """`kubectl get --raw .../pods/POD:80/proxy/` is the pod's own page (ResourceLocation)."""
     name = pod_named(cluster, "hostname-server-")
@@ -113,7 +93,7 @@ def test_kubectl_reads_the_pods_page_through_the_pod_proxy(
     assert failed.returncode != 0
     assert failed.stderr.strip() == (
         "Error from server (ServiceUnavailable): error trying to reach service: "
-        f"dial tcp {pod_ip(http, name)}:4000: connect: connection refused"
+        f"dial tcp {pod_ip(raw, name)}:4000: connect: connection refused"
     )
 
 
@@ -153,17 +133,17 @@ def test_official_client_missing_pod_is_not_found(core: client.CoreV1Api) -> Non
 
 
 def test_official_client_pod_without_ip_is_refused(
-    core: client.CoreV1Api, http: httpx.Client
+    core: client.CoreV1Api, raw: httpx.Client
 ) -> None:
     """A pod no node fits stays Pending without an IP: `address not allowed` (400)."""
     create_pod(
-        http,
+        raw,
         "stuck",
         {"nodeSelector": {"disktype": "ssd"}, "containers": [{"name": "c", "image": "nginx"}]},
     )
 
     def unschedulable() -> bool:
-        status = http.get(f"{PODS}/stuck").json().get("status", {})
+        status = raw.get(f"{PODS}/stuck").json().get("status", {})
         return any(
             c.get("type") == "PodScheduled" and c.get("reason") == "Unschedulable"
             for c in status.get("conditions") or ()
@@ -181,12 +161,12 @@ def test_official_client_pod_without_ip_is_refused(
 
 
 def test_no_port_takes_the_first_declared_container_port(
-    cluster: DemoCluster, http: httpx.Client
+    cluster: DemoCluster, raw: httpx.Client
 ) -> None:
     """The first port of the first container that declares one, whatever its protocol; with
     none declared, no port at all (http's 80)."""
     create_pod(
-        http,
+        raw,
         "udp-first",
         {
             "containers": [
@@ -200,82 +180,82 @@ def test_no_port_takes_the_first_declared_container_port(
             ]
         },
     )
-    ip = running_ip(http, "udp-first")
-    assert status_of(http.get(f"{PODS}/udp-first/proxy/")) == (
+    ip = running_ip(raw, "udp-first")
+    assert status_of(raw.get(f"{PODS}/udp-first/proxy/")) == (
         503,
         "ServiceUnavailable",
         f"error trying to reach service: dial tcp {ip}:5353: connect: connection refused",
     )
-    assert hello(http.get(f"{PODS}/udp-first:8080/proxy/").text) == "udp-first"
+    assert hello(raw.get(f"{PODS}/udp-first:8080/proxy/").text) == "udp-first"
 
     named = pod_named(cluster, "pod-")  # declares 8080 only (named http)
-    assert hello(http.get(f"{PODS}/{named}/proxy/").text) == named
+    assert hello(raw.get(f"{PODS}/{named}/proxy/").text) == named
     bare = pod_named(cluster, "my-deployment-")  # declares no port: 80
-    assert hello(http.get(f"{PODS}/{bare}/proxy/").text) == bare
+    assert hello(raw.get(f"{PODS}/{bare}/proxy/").text) == bare
 
 
 def test_the_pods_answer_passes_through_for_every_method(
-    cluster: DemoCluster, http: httpx.Client
+    cluster: DemoCluster, raw: httpx.Client
 ) -> None:
     """Status, body and Content-Type are the pod's own, for each method ProxyREST serves."""
     name = pod_named(cluster, "hostname-server-")
-    ip = pod_ip(http, name)
+    ip = pod_ip(raw, name)
     backend = cluster.call(lambda rt: rt.dataplane.resolve(ip, 80) if rt.dataplane else None)
     assert backend is not None
     direct = httpx.get(f"http://{backend[0]}:{backend[1]}/", trust_env=False)
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
-        proxied = http.request(method, f"{PODS}/{name}/proxy/", content=b"{}")
+        proxied = raw.request(method, f"{PODS}/{name}/proxy/", content=b"{}")
         assert (proxied.status_code, proxied.text) == (direct.status_code, direct.text), method
         assert proxied.headers["content-type"] == direct.headers["content-type"], method
-    head = http.head(f"{PODS}/{name}/proxy/")
+    head = raw.head(f"{PODS}/{name}/proxy/")
     assert (head.status_code, head.content) == (200, b"")
 
 
-def test_bare_proxy_path_is_redirected(cluster: DemoCluster, http: httpx.Client) -> None:
+def test_bare_proxy_path_is_redirected(cluster: DemoCluster, raw: httpx.Client) -> None:
     name = pod_named(cluster, "hostname-server-")
-    moved = http.get(f"{PODS}/{name}/proxy", params={"a": "1"})
+    moved = raw.get(f"{PODS}/{name}/proxy", params={"a": "1"})
     assert moved.status_code == 301
     assert moved.headers["location"] == f"{PODS}/{name}/proxy/?a=1"
     # Only GET and HEAD are redirected; a POST goes to the pod's root as it is.
-    assert hello(http.post(f"{PODS}/{name}/proxy").text) == name
+    assert hello(raw.post(f"{PODS}/{name}/proxy").text) == name
 
 
-def test_ids_that_name_no_pod_port(cluster: DemoCluster, http: httpx.Client) -> None:
+def test_ids_that_name_no_pod_port(cluster: DemoCluster, raw: httpx.Client) -> None:
     """SplitSchemeNamePort refuses more than three parts and schemes other than http(s); a
     port beyond 65535 fails in Go's dialer."""
     name = pod_named(cluster, "hostname-server-")
     for id_ in (f"a:{name}:80:1", f"ftp:{name}:80", ":80"):
-        assert status_of(http.get(f"{PODS}/{id_}/proxy/")) == (
+        assert status_of(raw.get(f"{PODS}/{id_}/proxy/")) == (
             400,
             "BadRequest",
             f'invalid pod request "{id_}"',
         )
-    assert status_of(http.get(f"{PODS}/{name}:99999/proxy/")) == (
+    assert status_of(raw.get(f"{PODS}/{name}:99999/proxy/")) == (
         503,
         "ServiceUnavailable",
         "error trying to reach service: dial tcp: address 99999: invalid port",
     )
-    assert status_of(http.get(f"{PODS}/http:{name}:4000/proxy/"))[2].endswith(
+    assert status_of(raw.get(f"{PODS}/http:{name}:4000/proxy/"))[2].endswith(
         ":4000: connect: connection refused"
     )
     # The demo's pods serve plain HTTP: https to them fails in the TLS handshake.
-    assert status_of(http.get(f"{PODS}/https:{name}:80/proxy/")) == (
+    assert status_of(raw.get(f"{PODS}/https:{name}:80/proxy/")) == (
         503,
         "ServiceUnavailable",
         "error trying to reach service: tls: first record does not look like a TLS handshake",
     )
 
 
-def test_discovery_lists_pods_proxy(http: httpx.Client) -> None:
+def test_discovery_lists_pods_proxy(raw: httpx.Client) -> None:
     """`pods/proxy` beside `services/proxy`, each with its own options kind."""
-    listed = {r["name"]: r for r in http.get("/api/v1").json()["resources"]}
+    listed = {r["name"]: r for r in raw.get("/api/v1").json()["resources"]}
     for name, kind in (
         ("pods/proxy", "PodProxyOptions"),
         ("services/proxy", "ServiceProxyOptions"),
     ):
         assert listed[name]["kind"] == kind
         assert listed[name]["verbs"] == ["create", "delete", "get", "patch", "update"]
-    aggregated = http.get(
+    aggregated = raw.get(
         "/api",
         headers={"Accept": "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"},
     ).json()
@@ -311,7 +291,7 @@ def test_pods_proxy_needs_its_own_permission(cluster: DemoCluster) -> None:
 # -- where the data plane cannot dial ------------------------------------------------------------
 
 
-def test_an_address_beyond_loopback_times_out(http: httpx.Client) -> None:
+def test_an_address_beyond_loopback_times_out(raw: httpx.Client) -> None:
     """The demo dials loopback addresses only; an endpoint elsewhere answers as a dial that
     timed out, and no longer claims the data plane is off."""
     service = {
@@ -326,9 +306,9 @@ def test_an_address_beyond_loopback_times_out(http: httpx.Client) -> None:
         "metadata": {"name": "outside"},
         "subsets": [{"addresses": [{"ip": "10.9.8.7"}], "ports": [{"port": 80}]}],
     }
-    assert http.post("/api/v1/namespaces/default/services", json=service).status_code == 201
-    assert http.post("/api/v1/namespaces/default/endpoints", json=endpoints).status_code == 201
-    assert status_of(http.get("/api/v1/namespaces/default/services/outside/proxy/")) == (
+    assert raw.post("/api/v1/namespaces/default/services", json=service).status_code == 201
+    assert raw.post("/api/v1/namespaces/default/endpoints", json=endpoints).status_code == 201
+    assert status_of(raw.get("/api/v1/namespaces/default/services/outside/proxy/")) == (
         503,
         "ServiceUnavailable",
         "error trying to reach service: dial tcp 10.9.8.7:80: i/o timeout",
@@ -345,8 +325,8 @@ def test_with_the_data_plane_off_the_demo_says_so() -> None:
             return str(rt.store.get(resource("Pod"), "default", name)["status"]["podIP"])
 
         ip = demo.call(ip_of)
-        with connect(demo) as http:
-            assert status_of(http.get(f"{PODS}/{name}/proxy/")) == (
+        with connect(demo) as raw:
+            assert status_of(raw.get(f"{PODS}/{name}/proxy/")) == (
                 503,
                 "ServiceUnavailable",
                 f"error trying to reach service: dial tcp {ip}:80: "
@@ -355,7 +335,7 @@ def test_with_the_data_plane_off_the_demo_says_so() -> None:
 
 
 def test_the_backend_never_sees_the_users_credentials(
-    cluster: DemoCluster, http: httpx.Client
+    cluster: DemoCluster, raw: httpx.Client
 ) -> None:
     """The demo's pods echo no headers, so the API server itself stands as a backend behind a
     Service (the forwarding is the pod proxy's too): without the Authorization header, which
@@ -373,10 +353,10 @@ def test_the_backend_never_sees_the_users_credentials(
         "metadata": {"name": "itself"},
         "subsets": [{"addresses": [{"ip": "127.0.0.1"}], "ports": [{"port": port}]}],
     }
-    assert http.post("/api/v1/namespaces/default/services", json=service).status_code == 201
-    assert http.post("/api/v1/namespaces/default/endpoints", json=endpoints).status_code == 201
+    assert raw.post("/api/v1/namespaces/default/services", json=service).status_code == 201
+    assert raw.post("/api/v1/namespaces/default/endpoints", json=endpoints).status_code == 201
     path = "/api/v1/namespaces/default/pods/nope"
-    assert http.get(path).status_code == 404  # with the token
-    proxied = http.get(f"/api/v1/namespaces/default/services/https:itself:443/proxy{path}")
+    assert raw.get(path).status_code == 404  # with the token
+    proxied = raw.get(f"/api/v1/namespaces/default/services/https:itself:443/proxy{path}")
     assert proxied.headers["content-type"] == "application/json"
     assert status_of(proxied) == (401, "Unauthorized", "Unauthorized")

@@ -26,7 +26,7 @@ from kubernetes.stream.ws_client import PortForward
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.demo.rbac.users import DemoUser
-from tests.conftest import FAST, Kubectl, kubectl_binary, running_pods, wait_for
+from tests.conftest import FAST, Kubectl, default_scenario, kubectl_binary, running_pods, wait_for
 
 HELLO = re.compile(r"<p>Hello,  (\S+)</p>")
 
@@ -220,8 +220,7 @@ USERS = (DemoUser("carol", "system:basic-user"),)
 
 @pytest.fixture
 def carol_cluster() -> Iterator[DemoCluster]:
-    with DemoCluster(replace(FAST, users=USERS)) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario(replace(FAST, users=USERS)) as demo:
         yield demo
 
 

@@ -29,7 +29,7 @@ from kubernetes.client.exceptions import ApiException
 from k9lite.demo.cluster import DemoCluster, kubeconfig_document
 from k9lite.demo.kubeconfig_file import KubeconfigOutError, check_kubeconfig_out, write_private
 from k9lite.demo.rbac.users import DemoUser
-from tests.conftest import FAST, Kubectl, running_pods, wait_for
+from tests.conftest import FAST, Kubectl, default_scenario, running_pods, wait_for
 
 USERS = (
     DemoUser("viewer", "viewer"),
@@ -42,14 +42,8 @@ FORBIDDEN = "Error from server (Forbidden): "
 
 @pytest.fixture
 def cluster() -> Iterator[DemoCluster]:
-    with DemoCluster(replace(FAST, users=USERS)) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario(replace(FAST, users=USERS)) as demo:
         yield demo
-
-
-@pytest.fixture
-def kubectl(cluster: DemoCluster, tmp_path: Path) -> Kubectl:
-    return Kubectl(cluster.kubeconfig_path, tmp_path / "kube-cache")
 
 
 def as_user(cluster: DemoCluster, user: str) -> httpx.Client:

@@ -14,7 +14,7 @@ import pytest
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube import load_connection
 from k9lite.kube.logs import LogRequest, PodLogs
-from tests.conftest import FAST, Kubectl, running_pods, wait_for
+from tests.conftest import FAST, Kubectl, default_scenario, running_pods
 from tests.demo.test_api_errors import connect
 from tests.demo.test_pod_proxy import USERS, running_ip
 
@@ -38,8 +38,7 @@ class Heard:
 @pytest.fixture
 def cluster() -> Iterator[DemoCluster]:
     """The default scenario, with a viewer who may read pods but not pods/log."""
-    with DemoCluster(replace(FAST, users=USERS)) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario(replace(FAST, users=USERS)) as demo:
         yield demo
 
 

@@ -33,7 +33,7 @@ from k9lite.render.histogram import Histogram
 from k9lite.traffic.plan import PlannedProbe, ProbeRequest, plan_probe
 from k9lite.traffic.runner import Probe, ProbeOptions, Reply
 from k9lite.traffic.vantage import Target, Via
-from tests.conftest import FAST, Kubectl, running_pods, wait_for
+from tests.conftest import FAST, Kubectl, default_scenario, running_pods, wait_for
 
 W2 = "clusterip-hostname-service"
 W3 = "nodeport-hostname-service"
@@ -273,8 +273,7 @@ def test_local_policy_answers_only_on_the_pods_node(
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoCluster, Kubectl]]:
-    with DemoCluster(FAST) as demo:
-        wait_for(lambda: len(running_pods(demo, "")) == 7, message="the 7 default pods")
+    with default_scenario() as demo:
         assert demo.wait_settled(), "the demo's Deployments did not become ready"
         yield demo, Kubectl(demo.kubeconfig_path, tmp_path_factory.mktemp("kube-cache"))
 
