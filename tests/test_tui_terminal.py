@@ -6,15 +6,16 @@ show what is typed, a message drawn under the footer or a column cut at 80 fails
 
 from __future__ import annotations
 
+import os
 import time
 
 from k9lite.demo.cluster import DemoCluster
-from tests.conftest import Kubectl
+from tests.conftest import Kubectl, kubectl_binary
 from tests.terminal import Terminal
 
 
-def _open(cluster: DemoCluster, *args: str) -> Terminal:
-    term = Terminal(["--kubeconfig", str(cluster.kubeconfig_path), *args])
+def _open(cluster: DemoCluster, *args: str, env: dict[str, str] | None = None) -> Terminal:
+    term = Terminal(["--kubeconfig", str(cluster.kubeconfig_path), *args], env=env)
     term.wait_for(lambda: "worker2" in term.text(), what="the Pods view with its nodes")
     return term
 
@@ -67,3 +68,23 @@ def test_ctrl_c_ends_the_program_within_two_seconds(cluster: DemoCluster) -> Non
         term.type("\x03")
         assert term.wait_exit(timeout=2) == 0
         assert time.monotonic() - pressed < 2
+
+
+def test_s_on_a_pod_hands_the_terminal_to_a_shell_and_takes_it_back(cluster: DemoCluster) -> None:
+    """k9s's `s`: the TUI suspends, `kubectl exec -it POD -- sh` owns the terminal (the real
+    kubectl, the demo's shell behind a TTY), and the TUI comes back when the shell exits."""
+    path = f"{os.path.dirname(kubectl_binary())}{os.pathsep}{os.environ.get('PATH', '')}"
+    with _open(cluster, env={"PATH": path}) as term:
+        pod = next(line.split()[0] for line in term.lines() if "127.244." in line)
+        term.type("s")
+        term.wait_for(lambda: "/ # " in term.text(), what="the shell's prompt", timeout=20)
+        term.type("hostname\r")
+        # The TTY echoes what is typed; the answer is the pod's name on a line of its own.
+        term.wait_for(lambda: pod in [line.strip() for line in term.lines()], what="hostname")
+        term.type("exit\r")
+        term.wait_for(
+            lambda: f"shell in pod/{pod} ended (exit status 0)" in term.text(),
+            what="the TUI back, with how the shell ended",
+            timeout=20,
+        )
+        assert "worker2" in term.text()  # the Pods view again
