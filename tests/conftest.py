@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,6 +55,8 @@ class Kubectl:
 
     kubeconfig: Path
     cache_dir: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Added to the environment kubectl runs in."""
 
     def run(
         self, *args: str, check: bool = True, timeout: float = 30.0, stdin: str | None = None
@@ -71,6 +74,7 @@ class Kubectl:
             text=True,
             timeout=timeout,
             input=stdin,
+            env={**os.environ, **self.env},
         )
         if check and result.returncode != 0:
             raise AssertionError(
@@ -95,6 +99,7 @@ class Kubectl:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, **self.env},
         )
 
 

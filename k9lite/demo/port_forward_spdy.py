@@ -16,6 +16,7 @@ from aiohttp import WSMsgType, web
 
 from k9lite.demo.pod_ports import READ_SIZE, ForwardError, PodPorts, pump
 from k9lite.demo.spdy import ProtocolError, Session, Stream
+from k9lite.demo.spdy_upgrade import negotiate, serve_upgraded
 from k9lite.demo.tasks import observe
 
 __all__ = ["PROTOCOL", "TUNNEL_PROTOCOL", "tunnel", "upgrade"]
@@ -64,12 +65,8 @@ class _Streams:
     async def run(self, write: Callable[[bytes], Awaitable[None]]) -> None:
         """Write the session's frames until it ends, then stop its forwards."""
         try:
-            while (frame := await self.session.outbox.get()) is not None:
-                await write(frame)
-        except ConnectionError:
-            pass  # the client went away: nothing more to write
+            await self.session.drain_to(write)
         finally:
-            self.session.close()
             for task in list(self.tasks):
                 task.cancel()
 
@@ -120,50 +117,8 @@ async def tunnel(ws: web.WebSocketResponse, pod: PodPorts) -> None:
         await writer
 
 
-class _RawParser:
-    """Takes the bytes after a 101 from aiohttp's protocol, as its WebSocket reader would."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def feed_data(self, data: bytes) -> tuple[bool, bytes]:
-        try:
-            self.session.feed(data)
-        except ProtocolError:
-            self.session.close()
-            return True, b""
-        return False, b""
-
-    def feed_eof(self) -> None:
-        self.session.close()
-
-
 async def upgrade(request: web.Request, pod: PodPorts) -> web.StreamResponse:
-    """The direct `Upgrade: SPDY/3.1` of older kubectl (httpstream/spdy's upgrade handshake)."""
-    offered = [p.strip() for p in request.headers.getall("X-Stream-Protocol-Version", [])]
-    if offered and PROTOCOL not in offered:
-        raise web.HTTPForbidden(
-            text=f"unable to upgrade: unable to negotiate protocol: client supports {offered}, "
-            f"server supports [{PROTOCOL}]"
-        )
-    response = web.StreamResponse(
-        status=101,
-        headers={
-            "Connection": "Upgrade",
-            "Upgrade": "SPDY/3.1",
-            "X-Stream-Protocol-Version": PROTOCOL,
-        },
-    )
-    await response.prepare(request)
-    transport = request.transport
-    assert transport is not None and request.protocol is not None
+    """The direct `Upgrade: SPDY/3.1` of older kubectl."""
     streams = _Streams(pod)
-    request.protocol.set_parser(_RawParser(streams.session))  # type: ignore[arg-type]
-
-    async def write(frame: bytes) -> None:
-        if not transport.is_closing():
-            transport.write(frame)
-
-    await streams.run(write)
-    transport.close()
-    return response
+    protocol = negotiate(request, (PROTOCOL,))
+    return await serve_upgraded(request, protocol, streams.session, streams.run)

@@ -1,4 +1,5 @@
-"""`pods/NAME/exec` and `pods/NAME/attach` over the WebSocket remote-command protocol.
+"""`pods/NAME/exec` and `pods/NAME/attach` over the WebSocket remote-command protocol (and over
+SPDY/3.1 for older kubectl: remote_command_spdy.py).
 
 Followed sources: k8s.io/apimachinery pkg/util/remotecommand/constants.go (the subprotocols
 `v5.channel.k8s.io`, which kubectl 1.30+ asks for, and `v4.channel.k8s.io`, the Python client's;
@@ -18,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,8 @@ from k9lite.demo.container.terminal import LineDiscipline, onlcr
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.registry import resource
+from k9lite.demo.remote_channels import CLOSE, ERROR, STDERR, STDIN, STDOUT, Link
+from k9lite.demo.remote_command_spdy import serve_spdy
 from k9lite.demo.store import Store
 
 __all__ = ["PROTOCOLS", "serve_attach", "serve_exec"]
@@ -40,7 +43,6 @@ V5 = "v5.channel.k8s.io"
 V4 = "v4.channel.k8s.io"
 PROTOCOLS = (V5, V4)
 # Channel 4 carries resizes: the demo's programs draw nothing that depends on the size.
-STDIN, STDOUT, STDERR, ERROR, CLOSE = 0, 1, 2, 3, 255
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
@@ -55,6 +57,20 @@ class ExecOptions:
     stdout: bool
     stderr: bool
     tty: bool
+
+    def streams(self) -> frozenset[str]:
+        """The SPDY streams a client opens for these options (client-go's v4 streams; as the
+        kubelet's NewOptions, stderr is bypassed under a TTY)."""
+        names = {"error"}
+        if self.stdin:
+            names.add("stdin")
+        if self.stdout:
+            names.add("stdout")
+        if self.tty:
+            names.add("resize")
+        elif self.stderr:
+            names.add("stderr")
+        return frozenset(names)
 
     @classmethod
     def from_query(cls, query: Any) -> ExecOptions:
@@ -130,25 +146,36 @@ def _target(
     return pod, container
 
 
-async def _open(
-    request: web.Request, options: ExecOptions, stdin: Input, *, stdin_once: bool = True
-) -> _Session:
-    """Upgrade to a WebSocket speaking the first remote-command protocol the client offers."""
+Body = Callable[["RemoteSession"], Awaitable[None]]
+
+
+async def _serve(
+    request: web.Request, options: ExecOptions, stdin: Input, body: Body, *, stdin_once: bool
+) -> web.StreamResponse:
+    """Upgrade the connection (a WebSocket, or SPDY/3.1 for older kubectl) and run `body` on
+    the session's channels."""
+    kind = request.headers.get(hdrs.UPGRADE, "").lower()
+    if kind == "spdy/3.1":
+        return await serve_spdy(
+            request,
+            options.streams(),
+            lambda link: body(RemoteSession(link, options, stdin, stdin_once=stdin_once)),
+        )
     offered = [p.strip() for p in request.headers.get(hdrs.SEC_WEBSOCKET_PROTOCOL, "").split(",")]
     protocol = next((p for p in offered if p in PROTOCOLS), None)
-    if request.headers.get(hdrs.UPGRADE, "").lower() != "websocket" or protocol is None:
+    if kind != "websocket" or protocol is None:
         raise bad_request(
             f"requested protocol(s) are not supported: {offered}; supports {list(PROTOCOLS)}"
-            if request.headers.get(hdrs.UPGRADE, "").lower() == "websocket"
+            if kind == "websocket"
             else "Upgrade request required"
         )
     ws = web.WebSocketResponse(protocols=(protocol,))
     await ws.prepare(request)
-    session = _Session(
-        ws, request.transport, options, stdin, v5=protocol == V5, stdin_once=stdin_once
-    )
-    await session.send(STDOUT if options.stdout else STDERR if options.stderr else ERROR, b"")
-    return session
+    link = _WebSocketLink(ws, request.transport, close_signal=protocol == V5)
+    # The kubelet's first frame: empty, on the lowest channel the client reads.
+    await link.send(STDOUT if options.stdout else STDERR if options.stderr else ERROR, b"")
+    await body(RemoteSession(link, options, stdin, stdin_once=stdin_once))
+    return ws
 
 
 def _not_running(container: dict[str, Any]) -> dict[str, Any]:
@@ -162,24 +189,26 @@ async def serve_exec(
 ) -> web.StreamResponse:
     options = ExecOptions.from_query(request.query)
     pod, container = _target(store, namespace, name, options)
-    session = await _open(request, options, Input(terminal=options.tty))
-    if not _running(pod, container["name"]):
-        await session.finish(_not_running(container))
-        return session.ws
-    shell = container_shell(store, dataplane, pod, container)
-    argv = list(options.command)
-    if not argv or not shell.knows(argv[0]):
-        # containerd's error for a binary the image lacks, wrapped by the kubelet.
-        status = _internal_error(
-            "error executing command in container: failed to exec in container: failed to "
-            f'start exec "{secrets.token_hex(32)}": OCI runtime exec failed: exec failed: '
-            "unable to start container process: exec: "
-            f'"{argv[0] if argv else ""}": executable file not found in $PATH: unknown'
-        )
-        await session.finish(status)
-        return session.ws
-    await session.run(lambda io: shell.exec(argv, io))
-    return session.ws
+
+    async def body(session: RemoteSession) -> None:
+        if not _running(pod, container["name"]):
+            await session.finish(_not_running(container))
+            return
+        shell = container_shell(store, dataplane, pod, container)
+        argv = list(options.command)
+        if not argv or not shell.knows(argv[0]):
+            # containerd's error for a binary the image lacks, wrapped by the kubelet.
+            status = _internal_error(
+                "error executing command in container: failed to exec in container: failed to "
+                f'start exec "{secrets.token_hex(32)}": OCI runtime exec failed: exec failed: '
+                "unable to start container process: exec: "
+                f'"{argv[0] if argv else ""}": executable file not found in $PATH: unknown'
+            )
+            await session.finish(status)
+            return
+        await session.run(lambda io: shell.exec(argv, io))
+
+    return await _serve(request, options, Input(terminal=options.tty), body, stdin_once=True)
 
 
 async def serve_attach(
@@ -193,11 +222,6 @@ async def serve_attach(
     pod, container = _target(store, namespace, name, options)
     process = processes.find((namespace, name), container["name"]) if processes else None
     stdin = process.stdin if process is not None and options.stdin else Input()
-    # stdinOnce: the container's stdin closes when the first attach is done with it.
-    session = await _open(request, options, stdin, stdin_once=bool(container.get("stdinOnce")))
-    if not _running(pod, container["name"]) or (process is not None and process.ended.is_set()):
-        await session.finish(_not_running(container))
-        return session.ws
 
     async def attached(io: ShellIO) -> int:
         if process is None:
@@ -211,32 +235,26 @@ async def serve_attach(
             process.detach(io)
         return 0
 
-    await session.run(attached)
-    return session.ws
+    async def body(session: RemoteSession) -> None:
+        if not _running(pod, container["name"]) or (process is not None and process.ended.is_set()):
+            await session.finish(_not_running(container))
+            return
+        await session.run(attached)
+
+    # stdinOnce: the container's stdin closes when the first attach is done with it.
+    return await _serve(request, options, stdin, body, stdin_once=bool(container.get("stdinOnce")))
 
 
-class _Session:
-    """One connection's channels: stdin in (through a terminal's line discipline with a TTY),
-    output and the final status out."""
+class _WebSocketLink:
+    """The channels over a WebSocket: each message is a channel byte and its payload."""
 
     def __init__(
-        self,
-        ws: web.WebSocketResponse,
-        transport: asyncio.Transport | None,
-        options: ExecOptions,
-        stdin: Input,
-        *,
-        v5: bool,
-        stdin_once: bool,
+        self, ws: web.WebSocketResponse, transport: asyncio.Transport | None, *, close_signal: bool
     ) -> None:
         self.ws = ws
         self.transport = transport
-        self.options = options
-        self.v5 = v5
-        self.stdin = stdin
-        self.terminal = LineDiscipline() if options.tty else None
-        self.stdin_once = stdin_once
-        """Whether the end of this client's stdin is the end of the process's."""
+        self.close_signal = close_signal
+        """v5: the client says on channel 255 that it is done writing stdin."""
         self._sending = asyncio.Lock()
 
     async def send(self, channel: int, data: bytes) -> None:
@@ -246,24 +264,51 @@ class _Session:
             with contextlib.suppress(ConnectionResetError):
                 await self.ws.send_bytes(bytes([channel]) + data)
 
+    async def received(self) -> AsyncIterator[tuple[int, bytes]]:
+        async for message in self.ws:
+            if message.type == WSMsgType.BINARY:
+                data: bytes = message.data
+            elif message.type == WSMsgType.TEXT:
+                data = message.data.encode()
+            else:
+                continue
+            if data:
+                yield data[0], data[1:]
+
+    async def close(self) -> None:
+        await self.ws.close()
+        # As Go's tls.Conn.Close, the socket goes at once: a TLS close would wait for the
+        # client's close_notify, which the Python client never sends.
+        if self.transport is not None:
+            self.transport.abort()
+
+
+class RemoteSession:
+    """One connection's channels: stdin in (through a terminal's line discipline with a TTY),
+    output and the final status out, over a WebSocket or SPDY link."""
+
+    def __init__(self, link: Link, options: ExecOptions, stdin: Input, *, stdin_once: bool) -> None:
+        self.link = link
+        self.options = options
+        self.stdin = stdin
+        self.terminal = LineDiscipline() if options.tty else None
+        self.stdin_once = stdin_once
+        """Whether the end of this client's stdin is the end of the process's."""
+
     async def _stdout(self, data: bytes) -> None:
         if self.options.stdout:
-            await self.send(STDOUT, onlcr(data) if self.terminal else data)
+            await self.link.send(STDOUT, onlcr(data) if self.terminal else data)
 
     async def _stderr(self, data: bytes) -> None:
         # Under a TTY the terminal is the only output: stderr joins stdout on it.
         if self.terminal is not None:
             await self._stdout(data)
         elif self.options.stderr:
-            await self.send(STDERR, data)
+            await self.link.send(STDERR, data)
 
     async def finish(self, status: dict[str, Any]) -> None:
-        await self.send(ERROR, orjson.dumps(status))
-        await self.ws.close()
-        # As Go's tls.Conn.Close, the socket goes at once: a TLS close would wait for the
-        # client's close_notify, which the Python client never sends.
-        if self.transport is not None:
-            self.transport.abort()
+        await self.link.send(ERROR, orjson.dumps(status))
+        await self.link.close()
 
     async def run(self, program: Callable[[ShellIO], Awaitable[int]]) -> None:
         """Run `program(io)` while reading the client; cancel it if the client goes."""
@@ -282,15 +327,8 @@ class _Session:
         await self.finish(_status(process.result(), self.options.command))
 
     async def _read(self) -> None:
-        async for message in self.ws:
-            if message.type == WSMsgType.BINARY:
-                data: bytes = message.data
-            elif message.type == WSMsgType.TEXT:
-                data = message.data.encode()
-            else:
-                continue
-            if data:
-                await self._received(data[0], data[1:])
+        async for channel, payload in self.link.received():
+            await self._received(channel, payload)
         self._end_stdin()
 
     def _end_stdin(self) -> None:
@@ -304,9 +342,9 @@ class _Session:
                 return
             typed = self.terminal.feed(payload)
             if typed.echo:
-                await self.send(STDOUT, typed.echo)
+                await self.link.send(STDOUT, typed.echo)
             self.stdin.feed(typed.lines)
             if typed.ended:
                 self._end_stdin()
-        elif channel == CLOSE and self.v5 and payload[:1] == bytes([STDIN]):
+        elif channel == CLOSE and self.link.close_signal and payload[:1] == bytes([STDIN]):
             self._end_stdin()

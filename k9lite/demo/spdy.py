@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 __all__ = ["ProtocolError", "Session", "Stream"]
 
@@ -140,10 +140,22 @@ class Session:
         self._deflate = zlib.compressobj(zlib.Z_BEST_COMPRESSION, zdict=DICTIONARY)
         self._last_stream = 0
         self.closed = False
+        self.ended = asyncio.Event()
+        """Set when the session is over (either side closed it, or the connection went)."""
 
     def send(self, frame: bytes) -> None:
         if not self.closed:
             self.outbox.put_nowait(frame)
+
+    async def drain_to(self, write: Callable[[bytes], Awaitable[None]]) -> None:
+        """Write the session's frames in order until it ends or the connection goes."""
+        try:
+            while (frame := await self.outbox.get()) is not None:
+                await write(frame)
+        except ConnectionError:
+            pass  # the client went away: nothing more to write
+        finally:
+            self.close()
 
     def reply(self, stream: Stream, headers: dict[str, str] | None = None) -> None:
         """SYN_REPLY: accept the stream the peer opened."""
@@ -156,6 +168,7 @@ class Session:
             self.send(_control(_GOAWAY, 0, _u32b(self._last_stream) + _u32b(0)))
             self.closed = True
             self.outbox.put_nowait(None)
+            self.ended.set()
         for stream in self.streams.values():
             stream._end()
 

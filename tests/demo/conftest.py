@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from kubernetes import client, config
 
 from k9lite.demo.cluster import DemoCluster
+from tests.conftest import Kubectl
 from tests.demo.test_api_errors import connect
+
+REMOTE_COMMAND = {"websocket": {}, "spdy": {"KUBECTL_REMOTE_COMMAND_WEBSOCKETS": "false"}}
+"""How kubectl carries exec and attach: a WebSocket (v5, its default since 1.30), or SPDY/3.1
+(older kubectl, and later ones whose WebSocket upgrade fails; this variable makes them)."""
+
+
+def kubectl_over(transport: str, cluster: DemoCluster, tmp_path: Path) -> Kubectl:
+    """The real kubectl, speaking exec and attach over `transport`."""
+    return Kubectl(cluster.kubeconfig_path, tmp_path / "kube-cache", REMOTE_COMMAND[transport])
 
 
 @pytest.fixture

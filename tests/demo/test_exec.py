@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,7 +31,15 @@ from kubernetes.stream import stream
 from k9lite.demo.cluster import DemoCluster
 from k9lite.demo.rbac.users import DemoUser
 from tests.conftest import FAST, Kubectl, default_scenario, running_pods, wait_for
+from tests.demo.conftest import REMOTE_COMMAND, kubectl_over
 from tests.demo.test_api_errors import connect
+
+
+@pytest.fixture(params=sorted(REMOTE_COMMAND))
+def kubectl(request: pytest.FixtureRequest, cluster: DemoCluster, tmp_path: Path) -> Kubectl:
+    """Each kubectl test over both transports of exec and attach."""
+    return kubectl_over(request.param, cluster, tmp_path)
+
 
 PODS = "/api/v1/namespaces/default/pods"
 HELLO = re.compile(r"<p>Hello,  (\S+)</p>")
@@ -233,6 +242,26 @@ def test_refusals_before_the_upgrade(cluster: DemoCluster) -> None:
         )
         # Everything checks out, but a plain GET is no WebSocket upgrade.
         assert refusal(f"{pod}/exec") == (400, "Upgrade request required")
+
+        # A SPDY upgrade negotiates its subprotocol first (apimachinery httpstream.Handshake):
+        # none offered is a 400, none the server accepts a 403 naming what it accepts.
+        def spdy(*offered: str) -> httpx.Response:
+            headers = [("Upgrade", "SPDY/3.1"), ("Connection", "Upgrade")]
+            headers += [("X-Stream-Protocol-Version", p) for p in offered]
+            return http.post(f"{PODS}/{pod}/exec?command=hostname&stdout=true", headers=headers)
+
+        missing = spdy()
+        assert (missing.status_code, missing.text.strip()) == (
+            400,
+            "unable to upgrade: X-Stream-Protocol-Version is required",
+        )
+        old = spdy("channel.k8s.io", "v9.channel.k8s.io")
+        assert (old.status_code, old.text.strip()) == (
+            403,
+            "unable to upgrade: unable to negotiate protocol: client supports "
+            "[channel.k8s.io v9.channel.k8s.io], server accepts [v4.channel.k8s.io]",
+        )
+        assert old.headers.get_list("X-Accepted-Stream-Protocol-Versions") == ["v4.channel.k8s.io"]
 
 
 def test_an_interactive_sh_under_a_tty(cluster: DemoCluster, core: client.CoreV1Api) -> None:

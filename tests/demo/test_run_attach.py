@@ -14,10 +14,22 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from k9lite.demo.cluster import DemoCluster
 from tests.conftest import Kubectl, wait_for
+from tests.demo.conftest import REMOTE_COMMAND, kubectl_over
 from tests.demo.test_exec import service_answers
+
+
+@pytest.fixture(params=sorted(REMOTE_COMMAND))
+def kubectl(request: pytest.FixtureRequest, cluster: DemoCluster, tmp_path: Path) -> Kubectl:
+    """Each kubectl test over both transports of exec and attach."""
+    return kubectl_over(request.param, cluster, tmp_path)
+
 
 HELLO = re.compile(r"<p>Hello,  (hostname-server-\S+)</p>")
 URL = "http://clusterip-hostname-service:8080"
