@@ -66,6 +66,9 @@ class Listener:
     port_name: str
     # The node whose address this is; under externalTrafficPolicy Local it serves its own pods.
     node: str | None
+    # A ClusterIP: a pod's connection keeps its source address (kube-proxy masquerades
+    # NodePort and load-balancer traffic, not pod-to-ClusterIP).
+    keeps_source: bool = False
 
 
 class DataPlane:
@@ -195,7 +198,7 @@ class DataPlane:
                     continue
                 cluster_ip = spec.get("clusterIP")
                 if cluster_ip and cluster_ip != "None":
-                    wanted.add(Listener(cluster_ip, port["port"], *rule, None))
+                    wanted.add(Listener(cluster_ip, port["port"], *rule, None, True))
                 if port.get("nodePort"):
                     for node, address in nodes:
                         if address and (
@@ -290,6 +293,12 @@ class DataPlane:
         return server
 
 
+def _in_pods(address: str) -> bool:
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(address) in POD_NETWORK
+    return False
+
+
 def _internal_ip(node: dict[str, Any]) -> str | None:
     for address in node.get("status", {}).get("addresses", ()):
         if address.get("type") == "InternalIP":
@@ -328,9 +337,16 @@ class _Forwarder(asyncio.Protocol):
             return
         host, port = self.plane.rng.choice(targets)
         loop = asyncio.get_running_loop()
+        client = self.transport.get_extra_info("peername")
+        local = (
+            (client[0], 0)
+            if li.keeps_source and self.plane.loopback_range and client and _in_pods(client[0])
+            else None
+        )
         try:
             peer, _ = await asyncio.wait_for(
-                loop.create_connection(lambda: _Upstream(self), host, port), _CONNECT_TIMEOUT
+                loop.create_connection(lambda: _Upstream(self), host, port, local_addr=local),
+                _CONNECT_TIMEOUT,
             )
         except (OSError, asyncio.TimeoutError):
             self.transport.abort()

@@ -90,6 +90,24 @@ def test_a_wget_loop_on_the_cluster_ip_reaches_both_pods(
     assert HELLO.fullmatch(curl.strip())
 
 
+def test_the_answering_pods_log_the_calling_pod(cluster: DemoCluster, kubectl: Kubectl) -> None:
+    """A pod's connection to a ClusterIP keeps its source address (kube-proxy masquerades
+    NodePort traffic, not pod-to-ClusterIP), so each access line names the caller's pod IP, and
+    the User-Agent busybox wget sends."""
+    pods = hostname_pods(cluster)
+    service_answers(kubectl)
+    caller = pods[0]
+    ip = kubectl("get", "pod", caller, "-o", "jsonpath={.status.podIP}")
+    loop = f"for i in 1 2 3 4 5 6; do wget -qO- {SERVICE}:8080/from-a-pod; done"
+    kubectl("exec", caller, "--", "sh", "-c", loop)
+    lines = [
+        line for p in pods for line in kubectl("logs", p).splitlines() if "/from-a-pod" in line
+    ]
+    assert len(lines) == 6, lines
+    assert all(line.startswith(f"{ip} - - [") for line in lines), lines
+    assert all(line.endswith('200 155 "-" "Wget"') for line in lines), lines
+
+
 def test_the_exit_status_comes_back(cluster: DemoCluster, kubectl: Kubectl) -> None:
     pod = hostname_pods(cluster)[0]
     failed = kubectl.run("exec", pod, "--", "sh", "-c", "echo before; exit 3", check=False)

@@ -20,6 +20,8 @@ __all__ = ["ContainerPrograms", "PodIdentity"]
 MAX_SLEEP = 600.0
 """The longest `sleep` a demo process takes (a client's disconnect cancels it sooner)."""
 HTTP_TIMEOUT = 10.0
+CURL_AGENT, WGET_AGENT = "curl/8.5.0", "Wget"
+"""The User-Agent each sends unless told (-A, -U): curl's version, busybox wget's word."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,9 @@ class ContainerPrograms:
             return 2
         timeout = _seconds(options.get("m"), HTTP_TIMEOUT)
         try:
-            reply = await self.network.get(urls[0], timeout)
+            reply = await self.network.get(
+                urls[0], timeout, agent=options.get("A", CURL_AGENT), source=self.pod.ip
+            )
         except Unreachable as exc:
             code, message = _curl_error(exc, timeout)
             if not silent or show_errors:
@@ -169,7 +173,9 @@ class ContainerPrograms:
         timeout = _seconds(options.get("T"), HTTP_TIMEOUT)
         target = options.get("O", "index.html")
         try:
-            reply = await self.network.get(urls[0], timeout)
+            reply = await self.network.get(
+                urls[0], timeout, agent=options.get("U", WGET_AGENT), source=self.pod.ip
+            )
         except Unreachable as exc:
             await io.err(f"wget: {_wget_error(exc)}\n".encode())
             return 1

@@ -118,8 +118,10 @@ class ClusterNetwork:
                     found.extend(a for a in endpoint.get("addresses", ()) if a not in found)
         return tuple(found)
 
-    async def get(self, url: str, timeout: float) -> Reply:
-        """GET `url` (http only) from inside the pod; Unreachable when nothing answers."""
+    async def get(self, url: str, timeout: float, *, agent: str, source: str = "") -> Reply:
+        """GET `url` (http only) from inside the pod, as `agent` (the User-Agent), from the
+        pod's address `source` where the data plane can bind it; Unreachable when nothing
+        answers."""
         parts = urlsplit(url if "://" in url else f"http://{url}")
         host = parts.hostname or ""
         try:
@@ -132,19 +134,22 @@ class ClusterNetwork:
         if answer is None or not answer.addresses:
             raise Unreachable("resolve", host, port)
         address = answer.addresses[0]
-        target = self.dataplane.resolve(address, port) if self.dataplane is not None else None
-        if target is None:
+        plane = self.dataplane
+        target = plane.resolve(address, port) if plane is not None else None
+        if plane is None or target is None:
             # Only loopback is dialled: anything else is out of the demo's reach.
             raise Unreachable("timeout", host, port, address)
         path = parts.path or "/"
         if parts.query:
             path = f"{path}?{parts.query}"
-        headers = {"Host": parts.netloc, "User-Agent": "curl/8.5.0", "Accept": "*/*"}
+        headers = {"Host": parts.netloc, "User-Agent": agent, "Accept": "*/*"}
         dialled = f"http://{_host_literal(target[0])}:{target[1]}{path}"
+        # The server sees the pod's address, as on a cluster network (where it can be bound).
+        local = (source, 0) if source and plane.loopback_range else None
         try:
             async with (
                 aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(force_close=True),
+                    connector=aiohttp.TCPConnector(force_close=True, local_addr=local),
                     timeout=aiohttp.ClientTimeout(total=timeout),
                 ) as session,
                 session.get(dialled, headers=headers, allow_redirects=False) as response,
