@@ -21,6 +21,7 @@ from k9lite.kube.feed import StateFeed
 from k9lite.kube.portforward import Forward, Forwarder
 from k9lite.model.forward_target import (
     ForwardError,
+    ForwardTarget,
     first_port,
     pod_target,
     service_target,
@@ -131,6 +132,12 @@ class Forwarding(Navigator):
         """Ask `LOCAL:REMOTE` (offering the first port), then start the forward."""
         what = f"{'service' if isinstance(obj, Service) else 'pod'}/{obj.meta.name}"
         port = first_port(obj)
+        if port is not None:
+            try:
+                self._target(obj, port)  # a Service with no pod to go to: said before asking
+            except ForwardError as exc:
+                self.show_error(str(exc))
+                return
 
         def start(answer: str | None) -> None:
             if answer is not None:
@@ -143,16 +150,19 @@ class Forwarding(Navigator):
     @work(group="forward")
     async def start_forward(self, obj: Pod | Service, local: int, remote: int) -> None:
         try:
-            if isinstance(obj, Service):
-                target = service_target(self.feed.state, obj, remote)
-            else:
-                target = pod_target(obj, remote)
+            target = self._target(obj, remote)
             forward = await self.forwarder.start(self.connection, target, local)
         except ForwardError as exc:
             self.show_error(str(exc))
             return
         # Short enough for 80 columns; :pf names the pod it landed on.
         self.show_message(f"✓ forwarding {forward.address} to {target.asked} (:pf lists them)")
+
+    def _target(self, obj: Pod | Service, remote: int) -> ForwardTarget:
+        """Where a forward to `obj`'s port `remote` goes, as kubectl picks it."""
+        if isinstance(obj, Service):
+            return service_target(self.feed.state, obj, remote)
+        return pod_target(obj, remote)
 
     def forward_url(self, namespace: str, service: str) -> str:
         """`http://127.0.0.1:PORT/` of a running forward to the Service, else ""."""

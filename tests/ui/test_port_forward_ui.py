@@ -84,3 +84,16 @@ async def test_a_port_taken_locally_is_said_and_nothing_starts(cluster: DemoClus
             assert app.forwarder.forwards == []
         finally:
             taken.close()
+
+
+async def test_a_service_with_no_pod_to_go_to_is_said_before_asking(cluster: DemoCluster) -> None:
+    """kubectl port-forward svc/kubernetes refuses a Service without a selector: so does F,
+    before it asks for ports that could not be used."""
+    app = make_app(cluster, start_view="svc")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(lambda: "default/kubernetes" in rows(app), what="the kubernetes Service")
+        app.query_one(Browser).table.move_cursor(key="default/kubernetes")
+        await pilot.press("F")
+        said = "✗ Service kubernetes has no selector: no pod to forward to"
+        await until(lambda: said in screen_text(app), what=f"{said!r}")
+        assert not isinstance(app.screen, AskScreen) and app.forwarder.forwards == []
