@@ -12,7 +12,7 @@ from aiohttp import web
 
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.errors import APIError, bad_request, gone
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
 from k9lite.demo.managed_fields import manager_from_request, writing_as
 from k9lite.demo.pod_log_stream import serve_log
@@ -112,6 +112,8 @@ class ResourceHandlers:
                     return await self._watch(request, form, namespace, options)
                 if not options.continue_token:
                     await self._fresh(options.resource_version)
+                    if options.resource_version_match == "Exact":
+                        self._exactly_now(options.resource_version)
                 return self._list(request, form, namespace, options)
             if method == "POST":
                 body = form.from_wire(await read_body(request))
@@ -173,6 +175,14 @@ class ResourceHandlers:
     def _printer(self, form: WireForm) -> Printer:
         """The served resource's printer (a custom resource's columns are per version)."""
         return self.registry.kinds.strategy(form.served).printer
+
+    def _exactly_now(self, resource_version: str) -> None:
+        """resourceVersionMatch=Exact: the demo keeps no history (as if etcd compacted at each
+        write), so only the current version can be listed; an older one is 410 Expired, as
+        the watch cache answers a version it no longer holds."""
+        wanted, current = parse_resource_version(resource_version), self.store.resource_version
+        if wanted != current:
+            raise gone(f"too old resource version: {wanted} ({current})")
 
     async def _fresh(self, resource_version: str) -> None:
         """A read "not older than" a version waits for the store to reach it (or is refused)."""

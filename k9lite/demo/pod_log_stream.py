@@ -23,6 +23,7 @@ from aiohttp import web
 
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.pod_logs import ContainerLog, LogLine, PodLogs
+from k9lite.demo.query_params import flag, integer
 
 __all__ = ["serve_log"]
 
@@ -55,8 +56,8 @@ class LogOptions:
 
     @classmethod
     def from_query(cls, query: Mapping[str, str], name: str) -> LogOptions:
-        tail_lines, limit_bytes = _integer(query, "tailLines"), _integer(query, "limitBytes")
-        since_seconds, since_time = _integer(query, "sinceSeconds"), _time(query, "sinceTime")
+        tail_lines, limit_bytes = integer(query, "tailLines"), integer(query, "limitBytes")
+        since_seconds, since_time = integer(query, "sinceSeconds"), _time(query, "sinceTime")
         causes: list[tuple[str, str, str]] = []
         if tail_lines is not None and tail_lines < 0:
             causes.append(_invalid("tailLines", tail_lines, _NEGATIVE))
@@ -79,29 +80,13 @@ class LogOptions:
             since = time.time_ns() - since_seconds * 1_000_000_000
         return cls(
             container=query.get("container", ""),
-            follow=_flag(query, "follow"),
-            previous=_flag(query, "previous"),
-            timestamps=_flag(query, "timestamps"),
+            follow=flag(query, "follow"),
+            previous=flag(query, "previous"),
+            timestamps=flag(query, "timestamps"),
             tail_lines=tail_lines,
             limit_bytes=limit_bytes,
             since=since,
         )
-
-
-def _flag(query: Mapping[str, str], name: str) -> bool:
-    """A boolean parameter as apimachinery converts it: only "0" and "false" are false."""
-    value = query.get(name)
-    return value is not None and value != "0" and value.lower() != "false"
-
-
-def _integer(query: Mapping[str, str], name: str) -> int | None:
-    raw = query.get(name)
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise bad_request(f'strconv.ParseInt: parsing "{raw}": invalid syntax') from None
 
 
 def _time(query: Mapping[str, str], name: str) -> int | None:

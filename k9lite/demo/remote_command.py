@@ -32,6 +32,7 @@ from k9lite.demo.container.streams import Input
 from k9lite.demo.container.terminal import LineDiscipline, onlcr
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.query_params import flag
 from k9lite.demo.registry import resource
 from k9lite.demo.remote_channels import CLOSE, ERROR, STDERR, STDIN, STDOUT, Link
 from k9lite.demo.remote_command_spdy import serve_spdy
@@ -43,8 +44,6 @@ V5 = "v5.channel.k8s.io"
 V4 = "v4.channel.k8s.io"
 PROTOCOLS = (V5, V4)
 # Channel 4 carries resizes: the demo's programs draw nothing that depends on the size.
-_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
-_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +73,8 @@ class ExecOptions:
 
     @classmethod
     def from_query(cls, query: Any) -> ExecOptions:
-        flags = {name: _flag(query, name) for name in ("stdin", "stdout", "stderr", "tty")}
+        flags = {name: flag(query, name) for name in ("stdin", "stdout", "stderr", "tty")}
         return cls(tuple(query.getall("command", ())), query.get("container", ""), **flags)
-
-
-def _flag(query: Any, name: str) -> bool:
-    """A boolean parameter as Go's strconv.ParseBool reads it (the Python client sends True)."""
-    raw = query.get(name, "false")
-    if raw not in _TRUE | _FALSE:
-        raise bad_request(f'{name}: invalid value "{raw}"')
-    return raw in _TRUE
 
 
 def _container(pod: dict[str, Any], name: str, wanted: str) -> dict[str, Any]:

@@ -14,7 +14,9 @@ from aiohttp import web
 
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.protobuf import PROTOBUF_CONTENT_TYPE, ProtobufError, decode
+from k9lite.demo.query_params import flag, integer, optional_flag
 from k9lite.demo.resources import ResourceType
+from k9lite.demo.validation.checker import Cause, Checker, invalid_message
 from k9lite.model.selectors import FieldSelector, LabelSelector, SelectorError
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
 
 TABLE_MEDIA = "as=Table"
 _COMMON_FIELD_LABELS = frozenset({"metadata.name", "metadata.namespace"})
+_MATCH, _EXACT, _NOT_OLDER_THAN = "resourceVersionMatch", "Exact", "NotOlderThan"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,7 @@ class ListOptions:
     limit: int
     continue_token: str
     resource_version: str
+    resource_version_match: str
     watch: bool
     timeout_seconds: int | None
     allow_bookmarks: bool
@@ -105,20 +109,88 @@ class ListOptions:
         supported = _COMMON_FIELD_LABELS | field_labels
         for path, _, _ in fields.requirements:
             if path not in supported:
-                raise bad_request(f"field label not supported: {path}")
-        initial = query.get("sendInitialEvents")
-        return cls(
+                raise bad_request(_unknown_field_label(path, field_labels))
+        timeout = integer(query, "timeoutSeconds")
+        options = cls(
             labels=labels,
             fields=fields,
-            limit=non_negative(query, "limit"),
+            # A limit of 0 or less lists everything, in one page.
+            limit=max(integer(query, "limit") or 0, 0),
             continue_token=query.get("continue", ""),
             resource_version=query.get("resourceVersion", ""),
-            watch=query.get("watch", "") in ("true", "1"),
-            timeout_seconds=non_negative(query, "timeoutSeconds") or None,
-            allow_bookmarks=query.get("allowWatchBookmarks", "") == "true",
-            send_initial_events=None if initial is None else initial == "true",
+            resource_version_match=query.get("resourceVersionMatch", ""),
+            watch=flag(query, "watch"),
+            timeout_seconds=timeout if timeout and timeout > 0 else None,
+            allow_bookmarks=flag(query, "allowWatchBookmarks"),
+            send_initial_events=optional_flag(query, "sendInitialEvents"),
             include_object=query.get("includeObject", "Metadata"),
         )
+        causes = options._watch_causes() if options.watch else options._list_causes()
+        if causes:
+            raise APIError(
+                422,
+                "Invalid",
+                invalid_message("ListOptions.meta.k8s.io", "", causes),
+                details={
+                    "group": "meta.k8s.io",
+                    "kind": "ListOptions",
+                    "causes": [
+                        {"reason": c.reason, "message": c.message, "field": c.field} for c in causes
+                    ],
+                },
+            )
+        return options
+
+    def _list_causes(self) -> list[Cause]:
+        """apimachinery's ValidateListOptions for a list."""
+        check = Checker()
+        if match := self.resource_version_match:
+            if not self.resource_version:
+                check.forbidden(
+                    _MATCH, "resourceVersionMatch is forbidden unless resourceVersion is provided"
+                )
+            if self.continue_token:
+                check.forbidden(
+                    _MATCH, "resourceVersionMatch is forbidden when continue is provided"
+                )
+            check.one_of(_MATCH, match, (_EXACT, _NOT_OLDER_THAN, ""))
+            if match == _EXACT and self.resource_version == "0":
+                check.forbidden(
+                    _MATCH, 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'
+                )
+        if self.send_initial_events is not None:
+            check.forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list")
+        return check.causes
+
+    def _watch_causes(self) -> list[Cause]:
+        """apimachinery's validateWatchOptions (the WatchList feature on, as since 1.32)."""
+        check = Checker()
+        match = self.resource_version_match
+        if self.send_initial_events is not None and match != _NOT_OLDER_THAN:
+            check.forbidden(
+                _MATCH,
+                f"sendInitialEvents requires setting resourceVersionMatch to {_NOT_OLDER_THAN}",
+            )
+        if match:
+            if self.send_initial_events is None:
+                check.forbidden(
+                    _MATCH,
+                    "resourceVersionMatch is forbidden for watch unless sendInitialEvents is "
+                    "provided",
+                )
+            check.one_of(_MATCH, match, (_NOT_OLDER_THAN,))
+            if self.continue_token:
+                check.forbidden(
+                    _MATCH, "resourceVersionMatch is forbidden when continue is provided"
+                )
+        return check.causes
+
+
+def _unknown_field_label(path: str, field_labels: frozenset[str]) -> str:
+    """The words of the kind's field label conversion: its own, or the default one's."""
+    if field_labels:
+        return f"field label not supported: {path}"
+    return f'"{path}" is not a known field selector: only "metadata.name", "metadata.namespace"'
 
 
 def non_negative(query: Any, name: str) -> int:

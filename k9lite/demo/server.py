@@ -14,6 +14,7 @@ from aiohttp.typedefs import Handler
 from k9lite.demo import discovery
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
+from k9lite.demo.deprecation import deprecation_warning, warn
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.pod_logs import PodLogs
@@ -31,6 +32,14 @@ __all__ = ["APIServer", "ServerFaults"]
 log = logging.getLogger(__name__)
 
 _USER = web.RequestKey("user", UserInfo)
+_WARNING = web.RequestKey("deprecation warning", str)
+
+
+async def _deprecation_header(request: web.Request, response: web.StreamResponse) -> None:
+    """An `on_response_prepare` handler: a deprecated API's answers carry its warning."""
+    text = request.get(_WARNING)
+    if text:
+        warn(response, text)
 
 
 @dataclass(slots=True)
@@ -84,6 +93,7 @@ class APIServer:
         )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         app.on_response_prepare.append(stamp_response)
+        app.on_response_prepare.append(_deprecation_header)
         return app
 
     async def start(self) -> None:
@@ -169,6 +179,8 @@ class APIServer:
         create = create_also_required(attributes, request.headers.get("Upgrade", ""))
         if create is not None and not (decision := self.authorizer.authorize(create)).allowed:
             raise forbidden_error(create, decision.reason)
+        if (warning := deprecation_warning(attributes)) is not None:
+            request[_WARNING] = warning
         # The writer of this request, for the registry's escalation check.
         writer = REQUEST_USER.set(request[_USER])
         try:

@@ -233,7 +233,6 @@ def test_bad_create_bodies_get_400(
         {"labelSelector": "!!app"},
         {"fieldSelector": "metadata.name"},
         {"limit": "two"},
-        {"limit": "-1"},
         {"watch": "true", "resourceVersion": "yesterday"},
         {"watch": "true", "timeoutSeconds": "soon"},
     ],

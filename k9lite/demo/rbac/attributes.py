@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from k9lite.demo.query_params import flag
+
 __all__ = ["AUTHENTICATED", "SYSTEM_MASTERS", "Attributes", "UserInfo", "request_attributes"]
 
 SYSTEM_MASTERS = "system:masters"
@@ -53,14 +55,6 @@ class Attributes:
     resource: str = ""
     subresource: str = ""
     name: str = ""
-
-
-def _watch_requested(values: list[str]) -> bool:
-    """The `watch` query flag as apimachinery's Convert_Slice_string_To_bool reads it.
-
-    Only "0" and "false" (any case) are false; any other value, even empty, is true.
-    """
-    return bool(values) and values[0] != "0" and values[0].lower() != "false"
 
 
 def _name_from_field_selector(selector: str) -> str:
@@ -109,7 +103,9 @@ def request_attributes(
     # The proxy verb takes everything after the name as the proxied path, never a subresource.
     subresource = rest[2] if len(rest) >= 3 and verb != "proxy" else ""
     if not name and verb == "get":
-        verb = "watch" if _watch_requested(query.get("watch", [])) else "list"
+        # The first `watch` value, read as the ListOptions conversion reads it.
+        first = {key: values[0] for key, values in query.items() if values}
+        verb = "watch" if flag(first, "watch") else "list"
         name = _name_from_field_selector((query.get("fieldSelector") or [""])[0])
     if not name and verb == "delete":
         verb = "deletecollection"
