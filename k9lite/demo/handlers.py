@@ -32,6 +32,7 @@ from k9lite.demo.requests import (
 )
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.scale_subresource import get_scale, patch_scale, update_scale
+from k9lite.demo.server_side_apply import APPLY_PATCH, apply_options, server_side_apply
 from k9lite.demo.service_proxy import ServiceProxy
 from k9lite.demo.tables import Printer, table
 from k9lite.demo.watch import WatchStream
@@ -140,6 +141,19 @@ class ResourceHandlers:
             return self._object_response(request, form, updated)
         if method == "PATCH":
             content_type = request.headers.get("Content-Type", "")
+            manager, force = apply_options(request.query, content_type)
+            if content_type.partition(";")[0].strip().lower() == APPLY_PATCH:
+                applied, was_created = server_side_apply(
+                    self.registry,
+                    rt,
+                    namespace,
+                    name,
+                    await request.read(),
+                    manager=manager,
+                    force=force,
+                    dry_run=dry_run,
+                )
+                return self._object_response(request, form, applied, 201 if was_created else 200)
             patched = self.registry.patch(
                 rt,
                 namespace,

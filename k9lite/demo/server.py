@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import ssl
 from dataclasses import dataclass, field
@@ -18,13 +19,14 @@ from k9lite.demo.deprecation import deprecation_warning, warn
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.pod_logs import PodLogs
-from k9lite.demo.rbac.attributes import UserInfo, request_attributes
+from k9lite.demo.rbac.attributes import Attributes, UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
 from k9lite.demo.rbac.connect import create_also_required
 from k9lite.demo.rbac.escalation import REQUEST_USER
 from k9lite.demo.rbac.users import TokenAuthenticator
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import parse_resource_path
+from k9lite.demo.server_side_apply import APPLY_PATCH
 from k9lite.demo.wire import stamp_response
 
 __all__ = ["APIServer", "ServerFaults"]
@@ -177,6 +179,9 @@ class APIServer:
         if not decision.allowed:
             raise forbidden_error(attributes, decision.reason)
         create = create_also_required(attributes, request.headers.get("Upgrade", ""))
+        if create is None and self._applies_to_nothing(request, attributes):
+            # An apply that would create the object needs `create` too (apiserver patch.go).
+            create = dataclasses.replace(attributes, verb="create")
         if create is not None and not (decision := self.authorizer.authorize(create)).allowed:
             raise forbidden_error(create, decision.reason)
         if (warning := deprecation_warning(attributes)) is not None:
@@ -187,6 +192,18 @@ class APIServer:
             return await handler(request)
         finally:
             REQUEST_USER.reset(writer)
+
+    def _applies_to_nothing(self, request: web.Request, attributes: Attributes) -> bool:
+        """Whether this is a server-side apply to an object that does not exist yet."""
+        content_type = request.headers.get("Content-Type", "").partition(";")[0].strip()
+        if attributes.verb != "patch" or content_type.lower() != APPLY_PATCH:
+            return False
+        rt = self.registry.kinds.find(
+            attributes.api_group, attributes.api_version, attributes.resource
+        )
+        return rt is not None and (
+            self.registry.store.find(rt, attributes.namespace, attributes.name) is None
+        )
 
     @web.middleware
     async def _faults(
