@@ -13,9 +13,9 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from k9lite.demo import discovery
+from k9lite.demo.api_warnings import add_warning, deprecation_warning, send_warnings
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.deprecation import deprecation_warning, warn
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.pod_logs import PodLogs
@@ -34,14 +34,6 @@ __all__ = ["APIServer", "ServerFaults"]
 log = logging.getLogger(__name__)
 
 _USER = web.RequestKey("user", UserInfo)
-_WARNING = web.RequestKey("deprecation warning", str)
-
-
-async def _deprecation_header(request: web.Request, response: web.StreamResponse) -> None:
-    """An `on_response_prepare` handler: a deprecated API's answers carry its warning."""
-    text = request.get(_WARNING)
-    if text:
-        warn(response, text)
 
 
 @dataclass(slots=True)
@@ -95,7 +87,7 @@ class APIServer:
         )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         app.on_response_prepare.append(stamp_response)
-        app.on_response_prepare.append(_deprecation_header)
+        app.on_response_prepare.append(send_warnings)
         return app
 
     async def start(self) -> None:
@@ -185,7 +177,7 @@ class APIServer:
         if create is not None and not (decision := self.authorizer.authorize(create)).allowed:
             raise forbidden_error(create, decision.reason)
         if (warning := deprecation_warning(attributes)) is not None:
-            request[_WARNING] = warning
+            add_warning(request, warning)
         # The writer of this request, for the registry's escalation check.
         writer = REQUEST_USER.set(request[_USER])
         try:
