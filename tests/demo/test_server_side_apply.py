@@ -11,17 +11,15 @@ apiserver ValidatePatchOptions (fieldManager required for an apply, force only f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from lightkube import ApiError, Client, KubeConfig
+from lightkube import ApiError, Client
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.core_v1 import ConfigMap
 
-from k9lite.demo.cluster import DemoCluster
 from tests.conftest import Kubectl
 
 WEB = """\
@@ -129,17 +127,6 @@ def test_equal_values_are_shared_not_conflicts(kubectl: Kubectl, manifest: Path)
         'conflict with "kubectl": .spec.template.spec.containers[name="web"].image'
         in refused.stderr
     ), refused.stderr
-
-
-@pytest.fixture
-def lightkube(cluster: DemoCluster) -> Iterator[Client]:
-    client = Client(
-        KubeConfig.from_file(str(cluster.kubeconfig_path)),
-        field_manager="lightkube",
-        trust_env=False,
-    )
-    yield client
-    client.close()
 
 
 def test_lightkube_applies_and_sees_the_conflict(lightkube: Client, kubectl: Kubectl) -> None:
