@@ -1,0 +1,212 @@
+"""Two demo clusters at once, in one process or two: each holds its own block of addresses.
+
+Block 0 is the plan the docs show (nodes 127.0.1.N, pods 127.244.N.x, Services 127.96.0.0/16,
+load balancers 127.0.2.N); another cluster beside it takes the next free block, so the real
+kubectl lists each cluster's own pods, and curl reaches each cluster's NodePort, with no port
+moved aside (a collision would show as a port mapping).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from k9lite.demo.address_plan import BLOCKS, AddressBlock, BlockClaim, claim_block
+from k9lite.demo.cluster import ClusterRuntime, DemoCluster, DemoStartError
+from k9lite.demo.registry import resource
+from tests.conftest import FAST, Kubectl, default_scenario, wait_for
+from tests.demo.test_dataplane import HELLO, curl_loop
+from tests.test_cli import demo_cluster_process, stop_with_ctrl_c
+
+needs_curl = pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+
+
+def table(text: str) -> list[dict[str, str]]:
+    """kubectl's table output as rows by column name, cut where each header starts (a cell such
+    as RESTARTS `1 (5s ago)` holds spaces)."""
+    header, *lines = text.splitlines()
+    # Headers such as NOMINATED NODE hold one space; columns are three spaces apart.
+    found = list(re.finditer(r"\S+(?: \S+)*", header))
+    starts = [m.start() for m in found]
+    names = [m.group() for m in found]
+    bounds = list(itertools.pairwise([*starts, None]))
+    return [
+        {name: line[start:end].strip() for name, (start, end) in zip(names, bounds, strict=True)}
+        for line in lines
+    ]
+
+
+def store_pods(cluster: DemoCluster) -> dict[str, tuple[str, str]]:
+    """Every pod the cluster holds, `ns/name` -> (pod IP, node), read on its own loop."""
+
+    def pods(rt: ClusterRuntime) -> dict[str, tuple[str, str]]:
+        return {
+            f"{p['metadata']['namespace']}/{p['metadata']['name']}": (
+                p.get("status", {}).get("podIP", ""),
+                p["spec"].get("nodeName", ""),
+            )
+            for p in rt.store.iter(resource("Pod"))
+        }
+
+    return cluster.call(pods)
+
+
+def port_mappings(cluster: DemoCluster) -> dict[tuple[str, int], tuple[str, int]]:
+    def mappings(rt: ClusterRuntime) -> dict[tuple[str, int], tuple[str, int]]:
+        assert rt.dataplane is not None
+        return dict(rt.dataplane.port_mappings)
+
+    return cluster.call(mappings)
+
+
+def check_listing(kubectl: Kubectl, block: AddressBlock) -> dict[str, str]:
+    """`get nodes/pods/svc -o wide` from the real kubectl all show addresses of `block`;
+    returns the pods listed, `ns/name` -> pod IP."""
+    nodes = {
+        row["NAME"]: row["INTERNAL-IP"] for row in table(kubectl("get", "nodes", "-o", "wide"))
+    }
+    assert nodes == {
+        "master": block.node_address(1),
+        "worker1": block.node_address(2),
+        "worker2": block.node_address(3),
+    }
+    cidrs = {name: ipaddress.ip_network(block.pod_cidr(n)) for n, name in enumerate(nodes, 1)}
+    listed = {}
+    for row in table(kubectl("get", "pods", "-A", "-o", "wide")):
+        assert row["STATUS"] == "Running", row
+        # Each pod's IP is in the pod CIDR of the node kubectl names for it.
+        assert ipaddress.ip_address(row["IP"]) in cidrs[row["NODE"]], row
+        listed[f"{row['NAMESPACE']}/{row['NAME']}"] = row["IP"]
+    for row in table(kubectl("get", "svc", "-A", "-o", "wide")):
+        assert block.in_service_cidr(row["CLUSTER-IP"]) or row["CLUSTER-IP"] == "None", row
+        if row["TYPE"] == "LoadBalancer":
+            lb = ipaddress.ip_address(row["EXTERNAL-IP"])
+            assert lb in ipaddress.ip_network(f"{block.load_balancer_address(0)}/24"), row
+    return listed
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+def test_block_zero_is_the_documented_plan() -> None:
+    block = AddressBlock(0)
+    assert (block.node_address(2), block.pod_cidr(2), block.load_balancer_address(1)) == (
+        "127.0.1.2",
+        "127.244.2.0/24",
+        "127.0.2.1",
+    )
+    assert (str(block.service_cidr), str(block.pod_network), block.dns_server) == (
+        "127.96.0.0/16",
+        "127.244.0.0/16",
+        "127.96.0.10",
+    )
+
+
+def test_no_two_blocks_share_an_address() -> None:
+    networks = [
+        (index, ipaddress.ip_network(cidr))
+        for index in range(BLOCKS)
+        for block in [AddressBlock(index)]
+        for cidr in (
+            f"{block.node_address(0)}/24",
+            f"{block.load_balancer_address(0)}/24",
+            str(block.service_cidr),
+            str(block.pod_network),
+        )
+    ]
+    api_server = ipaddress.ip_address("127.0.0.1")
+    for (one, a), (other, b) in itertools.combinations(networks, 2):
+        assert not a.overlaps(b), (one, a, other, b)
+        assert api_server not in a
+    # The last node (250) and the last load balancer (254) stay in their block's /24.
+    last = AddressBlock(BLOCKS - 1)
+    assert ipaddress.ip_address(last.node_address(250)) in ipaddress.ip_network(
+        f"{last.node_address(0)}/24"
+    )
+    assert ipaddress.ip_network(last.pod_cidr(250)).subnet_of(last.pod_network)
+
+
+# -- clusters side by side --------------------------------------------------------------------
+
+
+@needs_curl
+def test_two_clusters_in_one_process_list_and_serve_their_own(tmp_path: Path) -> None:
+    with default_scenario() as first, default_scenario() as second:
+        assert first.addresses != second.addresses
+        listed = []
+        for n, demo in enumerate((first, second)):
+            kubectl = Kubectl(demo.kubeconfig_path, tmp_path / f"cache-{n}")
+            pods = check_listing(kubectl, demo.addresses)
+            assert pods == {key: ip for key, (ip, _) in store_pods(demo).items()}
+            listed.append(pods)
+            # Nothing had to be moved to another port: no address of one is taken by the other.
+            assert port_mappings(demo) == {}
+            answers = HELLO.findall(curl_loop(demo, demo.addresses.node_address(2), 30080))
+            assert len(answers) == 10
+            assert {f"default/{name}" for name in answers} <= set(pods)
+        assert not set(listed[0].values()) & set(listed[1].values())
+
+
+@needs_curl
+def test_a_demo_cluster_process_beside_an_in_process_one(tmp_path: Path) -> None:
+    kubeconfig = tmp_path / "second.kubeconfig"
+    with (
+        default_scenario() as first,
+        demo_cluster_process("--kubeconfig-out", str(kubeconfig)) as (process, banner),
+    ):
+        found = re.search(r"^  address block (\d+): nodes (\S+)/24, pods (\S+), ", banner, re.M)
+        assert found, banner
+        block = AddressBlock(int(found.group(1)))
+        assert block != first.addresses
+        assert (found.group(2), found.group(3)) == (block.node_address(0), str(block.pod_network))
+        kubectl = Kubectl(kubeconfig, tmp_path / "cache")
+        # Its pods start over a moment: wait for the 7 of the default scenario to run.
+        wait_for(
+            lambda: [r["STATUS"] for r in table(kubectl("get", "pods", "-A"))] == ["Running"] * 7,
+            message="the process's 7 pods running",
+        )
+        listed = check_listing(kubectl, block)
+        assert len(listed) == 7
+        assert not set(listed.values()) & {ip for ip, _ in store_pods(first).values()}
+        answers = HELLO.findall(curl_loop(first, block.node_address(2), 30080))
+        assert len(answers) == 10 and {f"default/{name}" for name in answers} <= set(listed)
+        stop_with_ctrl_c(process)
+
+
+def test_a_stopped_cluster_gives_its_block_back() -> None:
+    with DemoCluster(FAST) as first:
+        taken = first.addresses
+        with DemoCluster(FAST) as second:
+            assert second.addresses != taken
+    with DemoCluster(FAST) as again:
+        assert again.addresses == taken
+
+
+@pytest.fixture
+def every_block_held() -> Iterator[list[BlockClaim]]:
+    claims: list[BlockClaim] = []
+    try:
+        while True:
+            claims.append(claim_block())
+    except OSError:
+        pass
+    try:
+        yield claims
+    finally:
+        for claim in claims:
+            claim.release()
+
+
+def test_no_free_block_is_one_line(every_block_held: list[BlockClaim]) -> None:
+    with pytest.raises(DemoStartError) as refused:
+        DemoCluster(FAST).start()
+    assert str(refused.value) == (
+        f"no address block for this cluster: all {BLOCKS} address blocks are taken by other "
+        "demo clusters (UDP 127.0.0.1:29400-29415)"
+    )
