@@ -68,12 +68,12 @@ class AddressBlock:
         except ValueError:
             return False
 
-    def describe(self) -> str:
-        """One line for the banner: every range of the block."""
+    def describe(self) -> tuple[str, str]:
+        """Two lines for the banner: every range of the block."""
         return (
             f"address block {self.index}: nodes {self.node_address(0)}/24, "
-            f"pods {self.pod_network}, Services {self.service_cidr} (DNS {self.dns_server}), "
-            f"load balancers {self.load_balancer_address(0)}/24"
+            f"load balancers {self.load_balancer_address(0)}/24,",
+            f"  pods {self.pod_network}, Services {self.service_cidr} (DNS {self.dns_server})",
         )
 
 

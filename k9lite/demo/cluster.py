@@ -275,7 +275,7 @@ class DemoCluster:
             f"  scenarios: {', '.join(self.options.scenarios) or 'none'}"
             + (f"; {self.options.scale} extra pods" if self.options.scale else ""),
             f"  nodes: {', '.join(nodes[:6])}" + (" ..." if len(nodes) > 6 else ""),
-            f"  {self.addresses.describe()}",
+            *(f"  {line}" for line in self.addresses.describe()),
             f"kubeconfig: {self.kubeconfig_path}",
             "",
             f"  export KUBECONFIG={self.kubeconfig_path}",

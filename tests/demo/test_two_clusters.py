@@ -160,11 +160,22 @@ def test_a_demo_cluster_process_beside_an_in_process_one(tmp_path: Path) -> None
         default_scenario() as first,
         demo_cluster_process("--kubeconfig-out", str(kubeconfig)) as (process, banner),
     ):
-        found = re.search(r"^  address block (\d+): nodes (\S+)/24, pods (\S+), ", banner, re.M)
+        found = re.search(
+            r"^  address block (\d+): nodes (\S+)/24, load balancers (\S+)/24,\n"
+            r"    pods (\S+), Services (\S+) \(DNS (\S+)\)$",
+            banner,
+            re.M,
+        )
         assert found, banner
         block = AddressBlock(int(found.group(1)))
         assert block != first.addresses
-        assert (found.group(2), found.group(3)) == (block.node_address(0), str(block.pod_network))
+        assert found.groups()[1:] == (
+            block.node_address(0),
+            block.load_balancer_address(0),
+            str(block.pod_network),
+            str(block.service_cidr),
+            block.dns_server,
+        )
         kubectl = Kubectl(kubeconfig, tmp_path / "cache")
         # Its pods start over a moment: wait for the 7 of the default scenario to run.
         wait_for(
