@@ -104,6 +104,12 @@ class DemoCluster:
     # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> DemoCluster:
+        try:
+            self._claim = claim_block()
+        except OSError as exc:
+            raise DemoStartError(
+                f"no address block for this cluster: {exc.strerror or exc}"
+            ) from None
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._ca.issue_cert("127.0.0.1", "localhost").configure_cert(ssl_context)
         loop = asyncio.new_event_loop()
@@ -112,13 +118,6 @@ class DemoCluster:
             target=_serve, args=(loop,), name="k9lite-demo-cluster", daemon=True
         )
         self._thread.start()
-        try:
-            self._claim = claim_block()
-        except OSError as exc:
-            self.stop()
-            raise DemoStartError(
-                f"no address block for this cluster: {exc.strerror or exc}"
-            ) from None
         runtime = self._runtime = ClusterRuntime(
             self.options,
             authenticator=self._authenticator,

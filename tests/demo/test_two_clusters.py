@@ -8,10 +8,13 @@ moved aside (a collision would show as a port mapping).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import itertools
+import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,7 +132,7 @@ def test_no_two_blocks_share_an_address() -> None:
     assert ipaddress.ip_address(last.node_address(250)) in ipaddress.ip_network(
         f"{last.node_address(0)}/24"
     )
-    assert ipaddress.ip_network(last.pod_cidr(250)).subnet_of(last.pod_network)
+    assert ipaddress.IPv4Network(last.pod_cidr(250)).subnet_of(last.pod_network)
 
 
 # -- clusters side by side --------------------------------------------------------------------
@@ -153,41 +156,71 @@ def test_two_clusters_in_one_process_list_and_serve_their_own(tmp_path: Path) ->
         assert not set(listed[0].values()) & set(listed[1].values())
 
 
+def banner_block(banner: str) -> AddressBlock:
+    """The block a `demo-cluster` banner names, checked range by range against the plan."""
+    found = re.search(
+        r"^  address block (\d+): nodes (\S+)/24, load balancers (\S+)/24,\n"
+        r"    pods (\S+), Services (\S+) \(DNS (\S+)\)$",
+        banner,
+        re.M,
+    )
+    assert found, banner
+    block = AddressBlock(int(found.group(1)))
+    assert found.groups()[1:] == (
+        block.node_address(0),
+        block.load_balancer_address(0),
+        str(block.pod_network),
+        str(block.service_cidr),
+        block.dns_server,
+    )
+    return block
+
+
+def seven_running(kubectl: Kubectl) -> bool:
+    """The default scenario's 7 pods all Running, as kubectl lists them."""
+    return [row["STATUS"] for row in table(kubectl("get", "pods", "-A"))] == ["Running"] * 7
+
+
+def curl_hello(host: str, port: int) -> list[str]:
+    """The pod names ten runs of the real curl read at host:port, each on a new connection."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    pages = [
+        subprocess.run(
+            ["curl", "-s", "-m", "5", f"http://{host}:{port}/"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env=env,
+        ).stdout
+        for _ in range(10)
+    ]
+    return [name for page in pages for name in HELLO.findall(page)]
+
+
 @needs_curl
-def test_a_demo_cluster_process_beside_an_in_process_one(tmp_path: Path) -> None:
-    kubeconfig = tmp_path / "second.kubeconfig"
+def test_two_demo_cluster_processes_side_by_side(tmp_path: Path) -> None:
+    """The issue's check: two `k9lite demo-cluster` processes, `kubectl get pods -A -o wide`
+    correct on both, and each one's NodePort answering with its own pods."""
+    configs = [tmp_path / "one.kubeconfig", tmp_path / "two.kubeconfig"]
     with (
-        default_scenario() as first,
-        demo_cluster_process("--kubeconfig-out", str(kubeconfig)) as (process, banner),
+        demo_cluster_process("--kubeconfig-out", str(configs[0])) as (one, one_banner),
+        demo_cluster_process("--kubeconfig-out", str(configs[1])) as (two, two_banner),
     ):
-        found = re.search(
-            r"^  address block (\d+): nodes (\S+)/24, load balancers (\S+)/24,\n"
-            r"    pods (\S+), Services (\S+) \(DNS (\S+)\)$",
-            banner,
-            re.M,
-        )
-        assert found, banner
-        block = AddressBlock(int(found.group(1)))
-        assert block != first.addresses
-        assert found.groups()[1:] == (
-            block.node_address(0),
-            block.load_balancer_address(0),
-            str(block.pod_network),
-            str(block.service_cidr),
-            block.dns_server,
-        )
-        kubectl = Kubectl(kubeconfig, tmp_path / "cache")
-        # Its pods start over a moment: wait for the 7 of the default scenario to run.
-        wait_for(
-            lambda: [r["STATUS"] for r in table(kubectl("get", "pods", "-A"))] == ["Running"] * 7,
-            message="the process's 7 pods running",
-        )
-        listed = check_listing(kubectl, block)
-        assert len(listed) == 7
-        assert not set(listed.values()) & {ip for ip, _ in store_pods(first).values()}
-        answers = HELLO.findall(curl_loop(first, block.node_address(2), 30080))
-        assert len(answers) == 10 and {f"default/{name}" for name in answers} <= set(listed)
-        stop_with_ctrl_c(process)
+        blocks = [banner_block(one_banner), banner_block(two_banner)]
+        assert blocks[0] != blocks[1]
+        listed = []
+        for n, (config, block) in enumerate(zip(configs, blocks, strict=True)):
+            kubectl = Kubectl(config, tmp_path / f"cache-{n}")
+            # Its pods start over a moment: wait for the 7 of the default scenario to run.
+            wait_for(functools.partial(seven_running, kubectl), message=f"cluster {n}'s 7 pods")
+            pods = check_listing(kubectl, block)
+            assert len(pods) == 7
+            answers = curl_hello(block.node_address(2), 30080)
+            assert len(answers) == 10 and {f"default/{name}" for name in answers} <= set(pods)
+            listed.append(pods)
+        assert not set(listed[0].values()) & set(listed[1].values())
+        stop_with_ctrl_c(one)
+        stop_with_ctrl_c(two)
 
 
 def test_a_stopped_cluster_gives_its_block_back() -> None:
