@@ -68,6 +68,15 @@ class AddressBlock:
         except ValueError:
             return False
 
+    def bindable(self) -> bool:
+        """Whether addresses beyond 127.0.0.1 can be bound (Linux: all of 127/8; macOS: no)."""
+        with socket.socket() as probe:
+            try:
+                probe.bind((self.node_address(1), 0))
+            except OSError:
+                return False
+        return True
+
     def describe(self) -> tuple[str, str]:
         """Two lines for the banner: every range of the block."""
         return (

@@ -16,7 +16,6 @@ import html
 import ipaddress
 import logging
 import random
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,7 @@ from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
 from k9lite.demo.tasks import observe
 
-__all__ = ["DataPlane", "Listener", "loopback_range_usable"]
+__all__ = ["DataPlane", "Listener"]
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +42,6 @@ _PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
-
-
-def loopback_range_usable(addresses: AddressBlock) -> bool:
-    """Whether addresses beyond 127.0.0.1 can be bound (Linux: all of 127/8; macOS: no)."""
-    with socket.socket() as probe:
-        try:
-            probe.bind((addresses.node_address(1), 0))
-        except OSError:
-            return False
-    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from k9lite.demo.controllers.services import (
     KubeProxy,
     LoadBalancerController,
 )
-from k9lite.demo.dataplane import DataPlane, loopback_range_usable
+from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.options import DemoOptions
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.rbac.aggregation import ClusterRoleAggregator
@@ -63,7 +63,7 @@ class ClusterRuntime:
                 self.store,
                 self.pod_logs,
                 rng=rng,
-                loopback_range=loopback_range_usable(addresses),
+                loopback_range=addresses.bindable(),
                 addresses=addresses,
             )
             if options.dataplane
