@@ -16,24 +16,23 @@ import html
 import ipaddress
 import logging
 import random
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
+from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
 from k9lite.demo.tasks import observe
 
-__all__ = ["DataPlane", "Listener", "loopback_range_usable"]
+__all__ = ["DataPlane", "Listener"]
 
 log = logging.getLogger(__name__)
 
 _CONNECT_TIMEOUT = 3.0
-POD_NETWORK = ipaddress.ip_network("127.244.0.0/16")
 _PAGE = """<!DOCTYPE html>
 <html>
 <head><title>Hostname</title></head>
@@ -43,16 +42,6 @@ _PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
-
-
-def loopback_range_usable() -> bool:
-    """Whether addresses beyond 127.0.0.1 can be bound (Linux: all of 127/8; macOS: no)."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.1.1", 0))
-        except OSError:
-            return False
-    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +70,10 @@ class DataPlane:
         *,
         rng: random.Random | None = None,
         loopback_range: bool = True,
+        addresses: AddressBlock | None = None,
     ) -> None:
         self.store = store
+        self.addresses = addresses or AddressBlock()
         self.pod_logs = pod_logs
         self.rng = rng or random.Random()
         self.loopback_range = loopback_range
@@ -223,7 +214,7 @@ class DataPlane:
                 return True
             with contextlib.suppress(ValueError):
                 ip = ipaddress.ip_address(address)
-                if ip.is_loopback and ip not in POD_NETWORK:
+                if ip.is_loopback and ip not in self.addresses.pod_network:
                     return True
         return False
 
@@ -293,12 +284,6 @@ class DataPlane:
         return server
 
 
-def _in_pods(address: str) -> bool:
-    with contextlib.suppress(ValueError):
-        return ipaddress.ip_address(address) in POD_NETWORK
-    return False
-
-
 def _internal_ip(node: dict[str, Any]) -> str | None:
     for address in node.get("status", {}).get("addresses", ()):
         if address.get("type") == "InternalIP":
@@ -340,7 +325,10 @@ class _Forwarder(asyncio.Protocol):
         client = self.transport.get_extra_info("peername")
         local = (
             (client[0], 0)
-            if li.keeps_source and self.plane.loopback_range and client and _in_pods(client[0])
+            if li.keeps_source
+            and self.plane.loopback_range
+            and client
+            and self.plane.addresses.in_pod_network(client[0])
             else None
         )
         try:

@@ -60,7 +60,7 @@ class ResourceHandlers:
         *,
         pod_logs: PodLogs,
         bookmark_interval: float = 30.0,
-        processes: MainProcesses | None = None,
+        processes: MainProcesses,
     ) -> None:
         self.registry = registry
         self.pod_logs = pod_logs
@@ -104,7 +104,7 @@ class ResourceHandlers:
                 return await serve_attach(
                     request, self.store, self.processes, path.namespace, path.name
                 )
-            return await serve_exec(request, self.store, self.dataplane, path.namespace, path.name)
+            return await serve_exec(request, self.store, self.processes, path.namespace, path.name)
         if path.subresource == "portforward" and rt.kind == "Pod" and path.name:
             return await self.port_forward.serve(request, path.namespace or "", path.name)
         dry_run = bool(request.query.get("dryRun"))

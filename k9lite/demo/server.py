@@ -59,7 +59,7 @@ class APIServer:
         pod_logs: PodLogs,
         port: int = 0,
         bookmark_interval: float = 30.0,
-        processes: MainProcesses | None = None,
+        processes: MainProcesses,
     ) -> None:
         self.registry = registry
         self.authenticator = authenticator
