@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from k9lite.demo.controllers.proportions import proportional_sizes
 from k9lite.demo.controllers.revisions import REVISION, set_new_annotations
 from k9lite.demo.controllers.rollout_bounds import (
     max_surge,
@@ -95,3 +96,33 @@ def test_a_template_brought_back_takes_the_next_revision_and_remembers_its_old_o
     set_new_annotations(deploy, fresh, 1, exists=False)
     assert fresh["deployment.kubernetes.io/max-replicas"] == "5"
     assert fresh["deployment.kubernetes.io/desired-replicas"] == "4"
+
+
+def _replica_set(name: str, created: str, replicas: int, max_replicas: int) -> dict[str, Any]:
+    return {
+        "metadata": {
+            "name": name,
+            "creationTimestamp": created,
+            "annotations": {"deployment.kubernetes.io/max-replicas": str(max_replicas)},
+        },
+        "spec": {"replicas": replicas},
+    }
+
+
+def test_scaling_in_the_middle_of_a_rollout_shares_the_change_in_proportion() -> None:
+    # The documentation's example (concepts/workloads/controllers/deployment, "Proportional
+    # scaling"): 10 replicas, maxSurge 3, a rollout stuck at 8 old and 5 new, scaled to 15:
+    # 18 pods allowed, 5 more, 3 to the old ReplicaSet and 2 to the new one.
+    old = _replica_set("old", "2026-01-01T00:00:00Z", 8, 13)
+    new = _replica_set("new", "2026-01-02T00:00:00Z", 5, 13)
+    spec = _spec(15, 3, 2)
+    sizes = proportional_sizes(spec, 13, [old, new])
+    assert [(rs["metadata"]["name"], size) for rs, size in sizes] == [("old", 11), ("new", 7)]
+    # Scaled to 0: every set to 0.
+    assert [size for _, size in proportional_sizes(_spec(0, 3, 2), 13, [old, new])] == [0, 0]
+    # Back down from 18 to 13 (10 + 3): the sets return to their shares.
+    grown = [
+        _replica_set("old", old["metadata"]["creationTimestamp"], 11, 18),
+        _replica_set("new", new["metadata"]["creationTimestamp"], 7, 18),
+    ]
+    assert [size for _, size in proportional_sizes(_spec(10, 3, 2), 18, grown)] == [8, 5]

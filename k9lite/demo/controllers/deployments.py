@@ -11,7 +11,9 @@ from typing import Any
 
 from k9lite.demo.controllers.base import Controller, Key, owner_key
 from k9lite.demo.controllers.deployment_status import deployment_status, paused_status
+from k9lite.demo.controllers.proportions import proportional_sizes
 from k9lite.demo.controllers.revisions import (
+    DESIRED_REPLICAS,
     REVISION,
     max_revision,
     revision_of,
@@ -40,6 +42,16 @@ def _replicas(rs: dict[str, Any]) -> int:
 
 def _available(rs: dict[str, Any]) -> int:
     return int(rs.get("status", {}).get("availableReplicas", 0))
+
+
+def _scaling_event(spec: dict[str, Any], sets: list[dict[str, Any]]) -> bool:
+    """isScalingEvent: an active ReplicaSet was sized for other replicas than the spec's."""
+    desired = str(spec.get("replicas", 1))
+    return any(
+        _replicas(rs) > 0
+        and (rs["metadata"].get("annotations") or {}).get(DESIRED_REPLICAS, desired) != desired
+        for rs in sets
+    )
 
 
 def _oldest_first(sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -79,11 +91,12 @@ class DeploymentController(Controller):
             deploy = self._write_status(deploy, paused)
         sets = controlled(self.store, _RS, deploy)
         spec = deploy["spec"]
-        if spec.get("paused"):
-            # sync(): sizes only, and no new ReplicaSet until the Deployment is resumed.
+        if spec.get("paused") or _scaling_event(spec, sets):
+            # sync(): sizes only; no new ReplicaSet until a paused Deployment is resumed.
             new, old = self._new_and_old(deploy, sets, create=False)
             self._scale_active(deploy, new, old)
-            self._prune_history(deploy, old)
+            if spec.get("paused"):
+                self._prune_history(deploy, old)
             self._sync_status(deploy, progress=False)
         elif spec.get("strategy", {}).get("type") == "Recreate":
             self._recreate(deploy, sets)
@@ -176,17 +189,28 @@ class DeploymentController(Controller):
     def _scale_active(
         self, deploy: dict[str, Any], new: dict[str, Any] | None, old: list[dict[str, Any]]
     ) -> None:
-        """scale(): the one active (or else the newest) ReplicaSet takes the Deployment's size."""
-        desired = deploy["spec"].get("replicas", 1)
-        active = [rs for rs in [*old, new] if rs is not None and _replicas(rs) > 0]
+        """scale(): the one active (or else the newest) ReplicaSet takes the Deployment's size;
+        in a rolling update several share a change of size in proportion."""
+        spec = deploy["spec"]
+        desired = spec.get("replicas", 1)
+        sets = [*old, new] if new is not None else old
+        active = [rs for rs in sets if _replicas(rs) > 0]
         newest = new if new is not None else (_oldest_first(old)[-1] if old else None)
         target = active[0] if len(active) == 1 else newest if not active else None
         if target is not None:
             self._scale(deploy, target, desired)
-        elif new is not None and _replicas(new) == desired and _available(new) == desired:
+        elif (
+            new is not None
+            and not _scaling_event(spec, [new])
+            and _replicas(new) == desired == _available(new)
+        ):
             # A saturated new ReplicaSet: the old ones go at once.
             for rs in old:
                 self._scale(deploy, rs, 0)
+        elif spec.get("strategy", {}).get("type") != "Recreate":
+            before = deploy.get("status", {}).get("replicas", 0)
+            for rs, size in proportional_sizes(spec, before, sets):
+                self._scale(deploy, rs, size)
 
     def _recreate(self, deploy: dict[str, Any], sets: list[dict[str, Any]]) -> None:
         """rolloutRecreate: every old pod gone before the new ReplicaSet is made or grown."""
