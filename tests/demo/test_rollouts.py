@@ -247,3 +247,46 @@ def test_recreate_removes_every_old_pod_before_the_first_new_one(
     assert first_new > 0
     assert "nginx:1.25" in images[0]
     assert all("nginx:1.25" not in found for found in images[first_new:])
+
+
+def test_scaling_a_paused_rollout_shares_the_new_size_in_proportion(
+    kubectl: Kubectl, official: client.ApiClient
+) -> None:
+    kubectl("create", "deployment", "web", "--image=nginx:1.25", "--replicas=4")
+    rolling = {"rollingUpdate": {"maxSurge": 2, "maxUnavailable": 0}}
+    kubectl("patch", "deployment/web", "-p", json.dumps({"spec": {"strategy": rolling}}))
+    _rolled_out(kubectl, "web")
+    apps = client.AppsV1Api(official)
+    image = [{"name": "nginx", "image": "nginx:1.26"}]
+    apps.patch_namespaced_deployment(
+        "web", "default", {"spec": {"template": {"spec": {"containers": image}}}}
+    )
+    # Paused as soon as the new ReplicaSet is there, long before a new pod can be ready
+    # (0.2 s): it has its surge of 2 and the old one has lost none of its 4.
+    wait_for(
+        lambda: (
+            len(apps.list_namespaced_replica_set("default", label_selector="app=web").items) == 2
+        ),
+        message="the new ReplicaSet",
+    )
+    apps.patch_namespaced_deployment("web", "default", {"spec": {"paused": True}})
+
+    def sizes() -> dict[str, int]:
+        items = _json(kubectl, "rs", "-l", "app=web")["items"]
+        return {
+            rs["spec"]["template"]["spec"]["containers"][0]["image"]: rs["spec"]["replicas"]
+            for rs in items
+        }
+
+    assert sizes() == {"nginx:1.25": 4, "nginx:1.26": 2}
+    kubectl("scale", "deployment/web", "--replicas=8")
+    # sync.go scale(): 8 + 2 surge = 10 pods allowed, 4 more, shared as the sets were sized
+    # for 6 (their max-replicas): 4 * 10 / 6 = 6.67 -> 7 old, 2 * 10 / 6 = 3.33 -> 3 new.
+    wait_for(
+        lambda: sizes() == {"nginx:1.25": 7, "nginx:1.26": 3},
+        message="the ReplicaSets scaled in proportion",
+    )
+    kubectl("rollout", "resume", "deployment/web")
+    _rolled_out(kubectl, "web")
+    assert _images(kubectl, "web") == {"nginx:1.26"}
+    assert _json(kubectl, "deployment", "web")["status"]["availableReplicas"] == 8
