@@ -212,6 +212,8 @@ def openapi_group_version(served: Served, group: str, version: str) -> bytes | N
 @functools.lru_cache(maxsize=64)
 def _openapi_document(group: str, version: str, members: tuple[ResourceType, ...]) -> bytes:
     paths: dict[str, Any] = {}
+    # The reviews take only create: there is no PATCH to describe.
+    members = [rt for rt in members if "patch" in rt.verbs]
     for rt in members:
         scope = "namespaces/{namespace}/" if rt.namespaced else ""
         item = f"/{_openapi_path(group, version)}/{scope}{rt.plural}/{{name}}"
