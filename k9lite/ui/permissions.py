@@ -76,6 +76,9 @@ class Permitted(Forwarding):
 
     def when_permitted(self, action: str, namespace: str, proceed: Proceed) -> None:
         """Run `proceed` (which asks for confirmation) unless the user may not do `action`."""
+        if not self.options.watch:
+            proceed()  # no cluster behind the feed (snapshots): nobody to ask
+            return
         key = (self.connection, _question(action, self.browser.kind, namespace))
         if key in self.answers:
             self._decide(action, key[1], self.answers[key], proceed)
@@ -99,11 +102,14 @@ class Permitted(Forwarding):
 
     @work(thread=True, group="access", exit_on_error=False)
     def ask_permission(self, key: AccessKey) -> None:
+        allowed = None
         try:
             allowed = may(*key)
         except KubeError:
-            allowed = None  # unreachable, or refused: the change itself will say so
-        self.post_message(self.Answered(key, allowed))
+            pass  # unreachable, or refused: unknown, and the change itself will say why
+        finally:
+            # Answered even when something unforeseen failed: the waiting changes go on.
+            self.post_message(self.Answered(key, allowed))
 
     @on(Answered)
     def permission_answered(self, event: Answered) -> None:
@@ -127,7 +133,7 @@ class Permitted(Forwarding):
             self.show_error(_refusal(action, key[1]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in _ASKED and not self.options.readonly:
+        if action in _ASKED and self.options.watch and not self.options.readonly:
             try:
                 kind, namespace = self.browser.kind, self.browser.namespace
             except NoMatches:
