@@ -213,6 +213,8 @@ def openapi_group_version(served: Served, group: str, version: str) -> bytes | N
 def _openapi_document(group: str, version: str, members: tuple[ResourceType, ...]) -> bytes:
     paths: dict[str, Any] = {}
     for rt in members:
+        if "patch" not in rt.verbs:
+            continue  # the reviews take only create: there is no PATCH to describe
         scope = "namespaces/{namespace}/" if rt.namespaced else ""
         item = f"/{_openapi_path(group, version)}/{scope}{rt.plural}/{{name}}"
         operation = {

@@ -16,6 +16,7 @@ __all__ = [
     "gone",
     "invalid",
     "invalid_options",
+    "method_not_allowed",
     "not_found",
     "too_large_resource_version",
 ]
@@ -106,6 +107,14 @@ def invalid_options(
 
 def bad_request(message: str) -> APIError:
     return APIError(400, "BadRequest", message)
+
+
+def method_not_allowed(method: str) -> APIError:
+    return APIError(
+        405,
+        "MethodNotAllowed",
+        f"the server does not allow this method on the requested resource ({method})",
+    )
 
 
 def gone(message: str) -> APIError:

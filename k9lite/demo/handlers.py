@@ -12,7 +12,7 @@ from aiohttp import web
 
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.errors import APIError, bad_request, gone
+from k9lite.demo.errors import APIError, bad_request, gone, method_not_allowed
 from k9lite.demo.field_validation import check_fields, check_patch_fields
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
 from k9lite.demo.managed_fields import manager_from_request, writing_as
@@ -95,7 +95,7 @@ class ResourceHandlers:
             return await self.proxy.forward(request, path.rest, self._proxy_target(path))
         if path.subresource == "log":
             if method != "GET":
-                raise _method_not_allowed(method)
+                raise method_not_allowed(method)
             pod = self.store.get(rt, namespace or "", path.name or "")
             return await serve_log(request, pod, self.pod_logs)
         if path.subresource in ("exec", "attach") and method in ("GET", "POST"):
@@ -126,7 +126,7 @@ class ResourceHandlers:
                 return self._object_response(request, form, created, 201)
             if method == "DELETE":
                 return self._delete_collection(request, form, namespace)
-            raise _method_not_allowed(method)
+            raise method_not_allowed(method)
         name = path.name
         if path.subresource == "scale":
             return await self._scale(request, rt, namespace or "", name)
@@ -177,7 +177,7 @@ class ResourceHandlers:
             delete_options = _delete_options(await request.read(), request.query)
             deleted = self.registry.delete(rt, namespace, name, delete_options, dry_run=dry_run)
             return self._object_response(request, form, deleted)
-        raise _method_not_allowed(method)
+        raise method_not_allowed(method)
 
     def _proxy_target(self, path: ResourcePath) -> ProxyTarget:
         """Where a proxy subresource's request goes: a pod, or one of a Service's endpoints."""
@@ -357,7 +357,7 @@ class ResourceHandlers:
                     await request.read(),
                 )
             )
-        raise _method_not_allowed(request.method)
+        raise method_not_allowed(request.method)
 
 
 def _delete_options(raw: bytes, query: Any) -> dict[str, Any]:
@@ -378,14 +378,6 @@ def _delete_options(raw: bytes, query: Any) -> dict[str, Any]:
     if query.get("propagationPolicy"):
         options["propagationPolicy"] = query["propagationPolicy"]
     return options
-
-
-def _method_not_allowed(method: str) -> APIError:
-    return APIError(
-        405,
-        "MethodNotAllowed",
-        f"the server does not allow this method on the requested resource ({method})",
-    )
 
 
 def _now() -> datetime:

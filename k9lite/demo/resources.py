@@ -26,6 +26,8 @@ class ResourceType:
     short_names: tuple[str, ...] = field(default=(), compare=False)
     categories: tuple[str, ...] = field(default=(), compare=False)
     subresources: tuple[str, ...] = field(default=(), compare=False)
+    verbs: tuple[str, ...] = field(default=_VERBS, compare=False)
+    """What discovery says may be done: ("create",) for the reviews, which are never stored."""
 
     @property
     def group_version(self) -> str:
@@ -45,7 +47,3 @@ class ResourceType:
     def group_kind(self) -> str:
         """`Deployment.apps`, as Go prints a GroupKind in error messages."""
         return f"{self.kind}.{self.group}" if self.group else self.kind
-
-    @property
-    def verbs(self) -> tuple[str, ...]:
-        return _VERBS

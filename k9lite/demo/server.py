@@ -16,16 +16,17 @@ from k9lite.demo import discovery
 from k9lite.demo.api_warnings import add_warning, deprecation_warning, send_warnings
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.errors import APIError
+from k9lite.demo.errors import APIError, method_not_allowed
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.rbac.attributes import Attributes, UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
 from k9lite.demo.rbac.connect import create_also_required
 from k9lite.demo.rbac.escalation import REQUEST_USER
+from k9lite.demo.rbac.reviews import REVIEW_GROUPS, answer_review
 from k9lite.demo.rbac.users import TokenAuthenticator
 from k9lite.demo.registry import Registry
-from k9lite.demo.requests import parse_resource_path
+from k9lite.demo.requests import ResourcePath, parse_resource_path, read_body
 from k9lite.demo.server_side_apply import APPLY_PATCH
 from k9lite.demo.wire import stamp_response
 
@@ -249,5 +250,25 @@ class APIServer:
             if listing is not None:
                 return json_response(listing)
         if parts[0] in ("api", "apis") and len(parts) > 2:
-            return await self.handlers.handle(request, parse_resource_path(path, kinds.find))
+            resource_path = parse_resource_path(path, kinds.find)
+            if resource_path.resource.group in REVIEW_GROUPS:
+                return await self._review(request, resource_path)
+            return await self.handlers.handle(request, resource_path)
         raise APIError(404, "NotFound", "the server could not find the requested resource")
+
+    async def _review(self, request: web.Request, path: ResourcePath) -> web.Response:
+        """A review is created and answered at once; there is nothing to read or name."""
+        if path.name is not None or path.namespace is not None:
+            raise APIError(404, "NotFound", "the server could not find the requested resource")
+        if request.method != "POST":
+            raise method_not_allowed(request.method)
+        rt = path.resource
+        answer = answer_review(
+            self.authorizer,
+            request[_USER],
+            rt.group,
+            rt.kind,
+            rt.group_version,
+            await read_body(request),
+        )
+        return json_response(answer, 201)

@@ -34,9 +34,9 @@ from k9lite.render.doctor import FindingDetail
 from k9lite.render.events import events_section
 from k9lite.render.generic_describe import conceal, decode_values, describe_raw
 from k9lite.traffic.check import CheckOptions, check_services
-from k9lite.ui.forwards import Forwarding
 from k9lite.ui.keymap import PaletteEntry
 from k9lite.ui.keys import MAIN_KEYS, main_help, palette_entries
+from k9lite.ui.permissions import Permitted
 from k9lite.ui.screens.confirm import ConfirmScreen, ScaleScreen
 from k9lite.ui.screens.logs import LogsScreen, LogTarget
 from k9lite.ui.screens.secret_screen import SecretScreen
@@ -49,7 +49,7 @@ from k9lite.ui.widgets.route_panel import RoutePanel
 __all__ = ["K9liteApp"]
 
 
-class K9liteApp(Forwarding):
+class K9liteApp(Permitted):
     """The main screen; its keys, which the footer, `?` and ctrl+p show, are in ui/keys.py."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS.bindings()
@@ -219,13 +219,14 @@ class K9liteApp(Forwarding):
                 shell = Action.SHELL in self.browser.kind.actions
             except NoMatches:
                 return False
-            return shell == (action == "shell")
+            if shell != (action == "shell"):
+                return False
         return super().check_action(action, parameters)
 
     def action_shell(self) -> None:
         pod = self._selected(Action.SHELL)
         if pod is not None:
-            open_shell(self, pod)
+            self.when_permitted("shell", pod.meta.namespace, partial(open_shell, self, pod))
 
     def action_scale(self) -> None:
         if not self._mutation_allowed("scale"):
@@ -242,7 +243,8 @@ class K9liteApp(Forwarding):
             if replicas is not None:
                 self.run_scale(namespace, name, replicas)
 
-        self.push_screen(ScaleScreen(f"deployment/{name}", obj.replicas), scale)
+        ask = ScaleScreen(f"deployment/{name}", obj.replicas)
+        self.when_permitted("scale", namespace, partial(self.push_screen, ask, scale))
 
     def action_delete(self) -> None:
         if not self._mutation_allowed("delete"):
@@ -257,7 +259,8 @@ class K9liteApp(Forwarding):
             if yes:
                 self.run_delete(kind, namespace, name)
 
-        self.push_screen(ConfirmScreen(f"Delete {kind.resource.kind.lower()} {name}?"), delete)
+        ask = ConfirmScreen(f"Delete {kind.resource.kind.lower()} {name}?")
+        self.when_permitted("delete", namespace, partial(self.push_screen, ask, delete))
 
     def action_port_forward(self) -> None:
         obj = self._selected(Action.FORWARD)

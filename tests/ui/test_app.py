@@ -18,6 +18,7 @@ from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.navigator import AppOptions
 from k9lite.ui.screens.ask import AskScreen
+from k9lite.ui.screens.confirm import ScaleScreen
 from k9lite.ui.screens.pick import PickScreen
 from k9lite.ui.screens.text_screen import TextScreen
 from k9lite.ui.widgets.status_header import StatusHeader
@@ -219,6 +220,8 @@ async def test_scale_asks_then_scales(cluster: DemoCluster, kubectl: Kubectl) ->
         await until(lambda: rows(app).get("default/hostname-server"), what="the Deployment")
         app.query_one(Browser).table.move_cursor(key="default/hostname-server")
         await pilot.press("s")
+        # Shown once the server said the user may scale (a SelfSubjectAccessReview).
+        await until(lambda: isinstance(app.screen, ScaleScreen), what="the scale dialog")
         await pilot.press("3", "enter")  # the field starts with the count selected
 
         def replicas() -> bool:

@@ -9,6 +9,7 @@ from k9lite.demo.protobuf.apimachinery import CONDITION, LABEL_SELECTOR, OBJECT_
 from k9lite.demo.protobuf.config import CONFIG_OBJECTS
 from k9lite.demo.protobuf.pods import POD_TEMPLATE_SPEC
 from k9lite.demo.protobuf.rbac import RBAC_OBJECTS
+from k9lite.demo.protobuf.reviews import REVIEW_OBJECTS
 from k9lite.demo.protobuf.schema import (
     PTR,
     VALUE,
@@ -179,4 +180,5 @@ OBJECTS: Mapping[tuple[str, str], Message] = {
     ("v1", "Namespace"): _object("Namespace", _NAMESPACE_SPEC, _NAMESPACE_STATUS),
     **RBAC_OBJECTS,
     **CONFIG_OBJECTS,
+    **REVIEW_OBJECTS,
 }
