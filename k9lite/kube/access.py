@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# One request about one object, its errors typed as every action's are.
-from k9lite.kube.actions import _request
+from k9lite.kube.actions import object_request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import Forbidden, NotFound
 
@@ -50,7 +49,7 @@ def may(connection: Connection, question: AccessQuestion) -> bool | None:
     }
     with connection.api_client() as api_client:
         try:
-            answer = _request(
+            answer = object_request(
                 api_client,
                 "POST",
                 _REVIEWS,

@@ -29,7 +29,7 @@ from k9lite.kube.errors import (
 from k9lite.model.events import EVENTS
 from k9lite.model.resources import Resource
 
-__all__ = ["delete", "events_of", "get_raw", "scale"]
+__all__ = ["delete", "events_of", "get_raw", "object_request", "scale"]
 
 REQUEST_TIMEOUT = (10.0, 30.0)
 # describe reads an object's Events when asked, as kubectl describe does: at most this many.
@@ -77,7 +77,7 @@ def _typed(
     return transport_error(server, exc) or ActionFailed(f"{type(exc).__name__}: {exc}")
 
 
-def _request(
+def object_request(
     api_client: Any,
     method: str,
     path: str,
@@ -111,7 +111,7 @@ def scale(target: Connection | ApiClient, namespace: str, name: str, replicas: i
         raise ActionFailed(f"cannot scale {name} to {replicas} replicas")
     deployments = API_KINDS["deployments"]
     with _client(target) as api_client:
-        answer = _request(
+        answer = object_request(
             api_client,
             "PATCH",
             deployments.path(namespace, name, "scale"),
@@ -130,7 +130,7 @@ def delete(
     """Delete one object, its dependents collected in the background (as kubectl)."""
     resource = _kind(kind)
     with _client(target) as api_client:
-        _request(
+        object_request(
             api_client,
             "DELETE",
             resource.path(namespace, name),
@@ -147,7 +147,7 @@ def get_raw(
     """One object as the server's JSON (for describe and YAML views)."""
     resource = _kind(kind)
     with _client(target) as api_client:
-        return _request(
+        return object_request(
             api_client, "GET", resource.path(namespace, name), resource.plural, namespace, name
         )
 
@@ -169,7 +169,7 @@ def events_of(
         )
     )
     with _client(target) as api_client:
-        answer = _request(
+        answer = object_request(
             api_client,
             "GET",
             EVENTS.path(namespace or None),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # The helpers every action shares: one client per call, typed errors per request.
-from k9lite.kube.actions import _client, _kind, _request, get_raw
+from k9lite.kube.actions import _client, _kind, get_raw, object_request
 from k9lite.kube.api import API_KINDS
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import ActionFailed, NotFound
@@ -90,7 +90,9 @@ def apply_manifests(connection: Connection, objects: Iterable[dict[str, Any]]) -
                 get_raw(api_client, plural, namespace, name)
             except NotFound:
                 path = api_kind.path(namespace)
-                answer = _request(api_client, "POST", path, plural, namespace, name, body=body)
+                answer = object_request(
+                    api_client, "POST", path, plural, namespace, name, body=body
+                )
                 results.append(_written(plural, answer, "created"))
                 continue
             answer = _patch(api_client, plural, namespace, name, body)
@@ -110,6 +112,6 @@ def _patch(
     api_client: Any, kind: str, namespace: str | None, name: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     path = _kind(kind).path(namespace, name)
-    return _request(
+    return object_request(
         api_client, "PATCH", path, kind, namespace, name, body=body, content_type=_MERGE_PATCH
     )
