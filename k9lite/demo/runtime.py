@@ -11,6 +11,7 @@ import ssl
 
 from k9lite.demo import scenarios
 from k9lite.demo.bootstrap import bootstrap, bootstrap_api_service
+from k9lite.demo.container.probes import Prober
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.controllers.base import ControllerManager
 from k9lite.demo.controllers.deployments import DeploymentController
@@ -83,6 +84,7 @@ class ClusterRuntime:
                 start_delay=options.pod_start_delay,
                 stop_delay=options.pod_stop_delay,
                 processes=self.processes,
+                prober=Prober(self.store, self.dataplane, recorder),
             ),
             EndpointsController(self.registry, recorder),
             GarbageCollector(self.registry, recorder),

@@ -27,7 +27,8 @@ from k9lite.demo.container.environment import pod_identity
 from k9lite.demo.container.network import ClusterNetwork
 from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, Output
-from k9lite.demo.controllers.nodes import main_argv, set_condition
+from k9lite.demo.controllers.nodes import main_argv
+from k9lite.demo.controllers.pod_status import set_condition
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import now_rfc3339, resource
 from k9lite.demo.store import Store, clone
