@@ -58,7 +58,8 @@ class ClusterRuntime:
             if options.dataplane
             else None
         )
-        self.processes = MainProcesses(self.store, self.dataplane)
+        self.recorder = recorder = EventRecorder(self.registry)
+        self.processes = MainProcesses(self.store, self.dataplane, recorder)
         self.processes.output_listeners.append(self.pod_logs.output)
         self.server = APIServer(
             self.registry,
@@ -71,7 +72,6 @@ class ClusterRuntime:
             bookmark_interval=options.bookmark_interval,
         )
         self.registry.admission.append(EscalationCheck(self.server.authorizer))
-        self.recorder = recorder = EventRecorder(self.registry)
         controllers = [
             DeploymentController(self.registry, recorder),
             ReplicaSetController(self.registry, recorder),

@@ -255,7 +255,8 @@ def events_of_app(kubectl: Kubectl, app: str) -> list[tuple[str, str, str]]:
 
 def test_crash_loop_back_off_grows(kubectl: Kubectl) -> None:
     """processes.py's back-off, seen twice: 10 s after the second exit, 20 s after the third
-    (pkg/kubelet/kuberuntime: the crash back-off doubles from 10 s up to 300 s)."""
+    (pkg/kubelet/kuberuntime: the crash back-off doubles from 10 s up to 300 s), each with the
+    kubelet's BackOff Event (kuberuntime_manager.go doBackOff)."""
     kubectl("run", "crash", "--image=busybox", "--", "sh", "-c", "exit 1")
 
     def back_off() -> str:
@@ -267,3 +268,10 @@ def test_crash_loop_back_off_grows(kubectl: Kubectl) -> None:
     wait_for(lambda: back_off() == "back-off 20s", timeout=20.0, message="back-off 20s")
     row = kubectl("get", "pod", "crash", "--no-headers").split()
     assert row[1:4] == ["0/1", "CrashLoopBackOff", "2"]
+    uid = pod(kubectl, "crash")["metadata"]["uid"]
+    back_off_event = (
+        "Warning",
+        "BackOff",
+        f"Back-off restarting failed container crash in pod crash_default({uid})",
+    )
+    assert back_off_event in events(kubectl, "crash")

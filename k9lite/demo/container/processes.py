@@ -29,6 +29,7 @@ from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, Output
 from k9lite.demo.controllers.nodes import main_argv
 from k9lite.demo.controllers.pod_status import set_condition
+from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import now_rfc3339, resource
 from k9lite.demo.store import Store, clone
@@ -76,9 +77,10 @@ class MainProcess:
 class MainProcesses:
     """The main processes of every running pod, started and stopped by the kubelet."""
 
-    def __init__(self, store: Store, dataplane: DataPlane | None) -> None:
+    def __init__(self, store: Store, dataplane: DataPlane | None, recorder: EventRecorder) -> None:
         self.store = store
         self.dataplane = dataplane
+        self.recorder = recorder
         self.output_listeners: list[OutputListener] = []
         self._processes: dict[Key, dict[str, MainProcess]] = {}
         self._tasks: dict[Key, list[asyncio.Task[None]]] = {}
@@ -188,6 +190,7 @@ class MainProcesses:
                 entry["state"] = {"terminated": terminated}
                 if restart_in:
                     meta = new["metadata"]
+                    self._back_off(new, name)
                     entry["lastState"] = entry["state"]
                     entry["state"] = {
                         "waiting": {
@@ -211,6 +214,20 @@ class MainProcesses:
             )
         self.store.replace(resource("Pod"), new)
         return True
+
+    def _back_off(self, pod: dict[str, Any], name: str) -> None:
+        """The kubelet's Event for a restart held back (kuberuntime_manager.go doBackOff)."""
+        meta = pod["metadata"]
+        self.recorder.record(
+            pod,
+            "BackOff",
+            f"Back-off restarting failed container {name} in pod "
+            f"{meta['name']}_{meta['namespace']}({meta['uid']})",
+            component="kubelet",
+            type_="Warning",
+            host=pod["spec"]["nodeName"],
+            field_path=f"spec.containers{{{name}}}",
+        )
 
     def _restarted(self, key: Key, pod: dict[str, Any], name: str) -> None:
         new = self._current(key, pod)
