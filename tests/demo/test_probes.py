@@ -275,3 +275,24 @@ def test_crash_loop_back_off_grows(kubectl: Kubectl) -> None:
         f"Back-off restarting failed container crash in pod crash_default({uid})",
     )
     assert back_off_event in events(kubectl, "crash")
+
+
+def test_a_restarted_container_waits_for_its_readiness_probe(kubectl: Kubectl) -> None:
+    """A command container that exits restarts unready while its readiness probe fails: read
+    while its second run lasts (2 s), before the prober would write it again (10 failures)."""
+    crashing = probed_pod(
+        "flaky",
+        image="busybox",
+        command=["sh", "-c", "sleep 2; exit 1"],
+        readinessProbe={"exec": {"command": ["false"]}, "periodSeconds": 1, "failureThreshold": 10},
+    )
+    apply(kubectl, crashing)
+
+    def restarted() -> dict[str, Any] | None:
+        statuses = pod(kubectl, "flaky")["status"].get("containerStatuses") or [{}]
+        return statuses[0] if statuses[0].get("restartCount", 0) >= 1 else None
+
+    status = wait_for(restarted, message="a restart")
+    assert "running" in status["state"], "read during the second run"
+    assert status["ready"] is False
+    assert ready(kubectl, "flaky") == "False"

@@ -28,7 +28,7 @@ from k9lite.demo.container.network import ClusterNetwork
 from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, Output
 from k9lite.demo.controllers.nodes import main_argv
-from k9lite.demo.controllers.pod_status import set_condition
+from k9lite.demo.controllers.pod_status import set_condition, sync_ready_conditions
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import now_rfc3339, resource
@@ -239,7 +239,11 @@ class MainProcesses:
                     entry["lastState"] = entry["state"]
                 entry["state"] = {"running": {"startedAt": now_rfc3339()}}
                 entry["restartCount"] = entry.get("restartCount", 0) + 1
-                entry["ready"] = entry["started"] = True
-        for condition in ("Ready", "ContainersReady"):
-            set_condition(new, condition, "True")
+                entry["started"] = True
+                # With a readiness probe, ready waits for it to pass (container/probes.py).
+                entry["ready"] = not any(
+                    c["name"] == name and c.get("readinessProbe")
+                    for c in new["spec"].get("containers", ())
+                )
+        sync_ready_conditions(new)
         self.store.replace(resource("Pod"), new)
