@@ -1,9 +1,5 @@
-"""Address plan and allocators: ClusterIPs, NodePorts and load-balancer IPs.
-
-Every network of the demo cluster is a loopback range, so that `curl NODE:NODEPORT` or
-`curl CLUSTER-IP:PORT` works from the user's shell, and so that nothing it does ever leaves the
-machine: nodes 127.0.1.N, pods 127.244.N.0/24 (one /24 per node, as flannel's 10.244.N.0/24),
-Services 127.96.0.0/16, load balancers 127.0.2.N.
+"""Allocators: ClusterIPs, NodePorts and load-balancer IPs, in the cluster's address block
+(`address_plan`).
 """
 
 from __future__ import annotations
@@ -13,39 +9,18 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.store import StoreEvent
 
 __all__ = [
     "NODE_PORT_RANGE",
-    "SERVICE_CIDR",
     "ServiceAllocations",
     "allocate_cluster_ip",
     "allocate_load_balancer_ip",
     "allocate_node_port",
-    "in_service_cidr",
-    "node_address",
-    "pod_cidr",
 ]
 
-SERVICE_CIDR = ipaddress.ip_network("127.96.0.0/16")
 NODE_PORT_RANGE = range(30000, 32768)
-
-
-def node_address(index: int) -> str:
-    """The InternalIP of the index-th node (from 1)."""
-    return f"127.0.1.{index}"
-
-
-def pod_cidr(index: int) -> str:
-    """The pod CIDR of the index-th node (from 1)."""
-    return f"127.244.{index}.0/24"
-
-
-def in_service_cidr(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address) in SERVICE_CIDR
-    except ValueError:
-        return False
 
 
 class ServiceAllocations:
@@ -94,12 +69,15 @@ def _node_ports(svc: dict[str, Any]) -> list[int]:
     return [p["nodePort"] for p in svc.get("spec", {}).get("ports") or () if p.get("nodePort")]
 
 
-def allocate_cluster_ip(taken: Callable[[str], bool], rng: random.Random) -> str | None:
-    """A free address of SERVICE_CIDR; .1 is the `kubernetes` Service's, as on real clusters."""
-    first = int(SERVICE_CIDR.network_address) + 1
+def allocate_cluster_ip(
+    block: AddressBlock, taken: Callable[[str], bool], rng: random.Random
+) -> str | None:
+    """A free address of the block's Service CIDR; .1 is the `kubernetes` Service's, as on
+    real clusters."""
+    first = int(block.service_cidr.network_address) + 1
     if not taken(str(ipaddress.ip_address(first))):
         return str(ipaddress.ip_address(first))
-    size = SERVICE_CIDR.num_addresses - 2
+    size = block.service_cidr.num_addresses - 2
     # Random probing first (as the real allocator spreads), then a scan, so a full range is exact.
     for _ in range(64):
         candidate = str(ipaddress.ip_address(first + rng.randrange(1, size)))
@@ -117,9 +95,9 @@ def allocate_node_port(taken: set[int], rng: random.Random) -> int | None:
     return rng.choice(free) if free else None
 
 
-def allocate_load_balancer_ip(taken: set[str]) -> str | None:
+def allocate_load_balancer_ip(block: AddressBlock, taken: set[str]) -> str | None:
     for host in range(1, 255):
-        candidate = f"127.0.2.{host}"
+        candidate = block.load_balancer_address(host)
         if candidate not in taken:
             return candidate
     return None

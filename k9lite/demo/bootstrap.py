@@ -8,7 +8,7 @@ import os
 import uuid
 from typing import Any
 
-from k9lite.demo.allocators import SERVICE_CIDR, node_address, pod_cidr
+from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.controllers.node_events import record_node_registered
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.discovery import KUBERNETES_VERSION
@@ -22,7 +22,7 @@ from k9lite.demo.registry import Registry, now_rfc3339, resource
 __all__ = ["bootstrap", "bootstrap_api_service", "node_names"]
 
 
-def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
+def _node(addresses: AddressBlock, name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
     machine_id = uuid.uuid4().hex
     labels = {
         "kubernetes.io/hostname": name,
@@ -31,7 +31,10 @@ def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
         "beta.kubernetes.io/os": "linux",
         "beta.kubernetes.io/arch": "amd64",
     }
-    spec: dict[str, Any] = {"podCIDR": pod_cidr(index), "podCIDRs": [pod_cidr(index)]}
+    spec: dict[str, Any] = {
+        "podCIDR": addresses.pod_cidr(index),
+        "podCIDRs": [addresses.pod_cidr(index)],
+    }
     if control_plane:
         labels["node-role.kubernetes.io/control-plane"] = ""
         spec["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
@@ -47,7 +50,7 @@ def _node(name: str, index: int, *, control_plane: bool) -> dict[str, Any]:
         "spec": spec,
         "status": {
             "addresses": [
-                {"type": "InternalIP", "address": node_address(index)},
+                {"type": "InternalIP", "address": addresses.node_address(index)},
                 {"type": "Hostname", "address": name},
             ],
             "capacity": {"cpu": "2", "memory": "4026180Ki", "pods": "110"},
@@ -92,7 +95,7 @@ def bootstrap(
         registry.create(resource("Namespace"), None, {"metadata": {"name": namespace}})
     count = max(1, min(nodes, MAX_NODES))
     for index, name in enumerate(node_names(count), start=1):
-        node = _node(name, index, control_plane=name == "master")
+        node = _node(registry.addresses, name, index, control_plane=name == "master")
         # Each node's kubelet registers it.
         with writing_as("kubelet"):
             created = registry.create(resource("Node"), None, node)
@@ -105,7 +108,7 @@ def bootstrap(
 
 def bootstrap_api_service(registry: Registry, port: int) -> None:
     """The `kubernetes` Service of every cluster, its endpoint the API server itself on `port`."""
-    first_ip = str(SERVICE_CIDR.network_address + 1)
+    first_ip = str(registry.addresses.service_cidr.network_address + 1)
     registry.create(
         resource("Service"),
         "default",

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import trustme
 
+from k9lite.demo.address_plan import AddressBlock, BlockClaim, claim_block
 from k9lite.demo.kubeconfig_file import kubeconfig_document, write_private
 from k9lite.demo.options import DemoOptions, DemoStartError, check_options
 from k9lite.demo.rbac.users import TokenAuthenticator
@@ -98,10 +99,17 @@ class DemoCluster:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runtime: ClusterRuntime | None = None
+        self._claim: BlockClaim | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> DemoCluster:
+        try:
+            self._claim = claim_block()
+        except OSError as exc:
+            raise DemoStartError(
+                f"no address block for this cluster: {exc.strerror or exc}"
+            ) from None
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._ca.issue_cert("127.0.0.1", "localhost").configure_cert(ssl_context)
         loop = asyncio.new_event_loop()
@@ -111,7 +119,10 @@ class DemoCluster:
         )
         self._thread.start()
         runtime = self._runtime = ClusterRuntime(
-            self.options, authenticator=self._authenticator, ssl_context=ssl_context
+            self.options,
+            authenticator=self._authenticator,
+            ssl_context=ssl_context,
+            addresses=self._claim.block,
         )
         try:
             self._run(runtime.start())
@@ -141,6 +152,10 @@ class DemoCluster:
         if self._thread is not None:
             self._thread.join(timeout=max(0.0, min(10.0, deadline - time.monotonic())))
         self._loop = None
+        # Released once its listeners are closed: the next cluster may take the block.
+        if self._claim is not None:
+            self._claim.release()
+            self._claim = None
         if self._tempdir is not None:
             self._tempdir.cleanup()
             self._tempdir = None
@@ -174,6 +189,11 @@ class DemoCluster:
         if self._runtime is None:
             raise RuntimeError("the demo cluster is not running")
         return self._runtime
+
+    @property
+    def addresses(self) -> AddressBlock:
+        """The block of loopback addresses this cluster holds while it runs."""
+        return self.runtime.addresses
 
     @property
     def url(self) -> str:
@@ -254,6 +274,7 @@ class DemoCluster:
             f"  scenarios: {', '.join(self.options.scenarios) or 'none'}"
             + (f"; {self.options.scale} extra pods" if self.options.scale else ""),
             f"  nodes: {', '.join(nodes[:6])}" + (" ..." if len(nodes) > 6 else ""),
+            *(f"  {line}" for line in self.addresses.describe()),
             f"kubeconfig: {self.kubeconfig_path}",
             "",
             f"  export KUBECONFIG={self.kubeconfig_path}",

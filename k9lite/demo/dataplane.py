@@ -22,18 +22,18 @@ from typing import Any
 
 from aiohttp import web
 
-from k9lite.demo.listen import DroppingPort, bound_socket, loopback_range_usable
+from k9lite.demo.address_plan import AddressBlock
+from k9lite.demo.listen import DroppingPort, bound_socket
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
 from k9lite.demo.tasks import observe
 
-__all__ = ["DataPlane", "Listener", "loopback_range_usable"]
+__all__ = ["DataPlane", "Listener"]
 
 log = logging.getLogger(__name__)
 
 _CONNECT_TIMEOUT = 3.0
-POD_NETWORK = ipaddress.ip_network("127.244.0.0/16")
 _PAGE = """<!DOCTYPE html>
 <html>
 <head><title>Hostname</title></head>
@@ -73,8 +73,10 @@ class DataPlane:
         *,
         rng: random.Random | None = None,
         loopback_range: bool = True,
+        addresses: AddressBlock | None = None,
     ) -> None:
         self.store = store
+        self.addresses = addresses or AddressBlock()
         self.pod_logs = pod_logs
         self.rng = rng or random.Random()
         self.loopback_range = loopback_range
@@ -221,7 +223,7 @@ class DataPlane:
                 return True
             with contextlib.suppress(ValueError):
                 ip = ipaddress.ip_address(address)
-                if ip.is_loopback and ip not in POD_NETWORK:
+                if ip.is_loopback and ip not in self.addresses.pod_network:
                     return True
         return False
 
@@ -285,12 +287,6 @@ class DataPlane:
         return await loop.create_server(factory, sock=self._socket(host, port))
 
 
-def _in_pods(address: str) -> bool:
-    with contextlib.suppress(ValueError):
-        return ipaddress.ip_address(address) in POD_NETWORK
-    return False
-
-
 def _internal_ip(node: dict[str, Any]) -> str | None:
     for address in node.get("status", {}).get("addresses", ()):
         if address.get("type") == "InternalIP":
@@ -332,7 +328,10 @@ class _Forwarder(asyncio.Protocol):
         client = self.transport.get_extra_info("peername")
         local = (
             (client[0], 0)
-            if li.keeps_source and self.plane.loopback_range and client and _in_pods(client[0])
+            if li.keeps_source
+            and self.plane.loopback_range
+            and client
+            and self.plane.addresses.in_pod_network(client[0])
             else None
         )
         try:

@@ -7,12 +7,14 @@ OpenAPI v3 index just complete enough for `kubectl apply`'s default validation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
+from k9lite.demo.openapi_schemas import component_schemas
 from k9lite.demo.resources import ResourceType
 
 __all__ = [
@@ -199,10 +201,16 @@ def _openapi_path(group: str, version: str) -> str:
 
 
 def openapi_group_version(served: Served, group: str, version: str) -> bytes | None:
-    """A group-version's OpenAPI v3 document: a PATCH per kind that takes `fieldValidation`."""
-    members = [rt for rt in served if (rt.group, rt.version) == (group, version)]
+    """A group-version's OpenAPI v3 document: a PATCH per kind that takes `fieldValidation`,
+    and the schemas of its kinds (kubectl explain reads them)."""
+    members = tuple(rt for rt in served if (rt.group, rt.version) == (group, version))
     if not members:
         return None
+    return _openapi_document(group, version, members)
+
+
+@functools.lru_cache(maxsize=64)
+def _openapi_document(group: str, version: str, members: tuple[ResourceType, ...]) -> bytes:
     paths: dict[str, Any] = {}
     for rt in members:
         scope = "namespaces/{namespace}/" if rt.namespaced else ""
@@ -232,7 +240,9 @@ def openapi_group_version(served: Served, group: str, version: str) -> bytes | N
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": KUBERNETES_VERSION},
         "paths": paths,
-        "components": {"schemas": {}},
+        "components": {
+            "schemas": component_schemas((rt.group, rt.version, rt.kind) for rt in members)
+        },
     }
     return orjson.dumps(document)
 

@@ -15,6 +15,7 @@ __all__ = [
     "forbidden",
     "gone",
     "invalid",
+    "invalid_options",
     "not_found",
     "too_large_resource_version",
 ]
@@ -84,6 +85,23 @@ def invalid(
     details["kind"] = rt.kind
     details["causes"] = [{"reason": r, "message": m, "field": f} for f, m, r in causes]
     return APIError(422, "Invalid", message, details=details)
+
+
+def invalid_options(
+    kind: str, name: str, causes: Sequence[tuple[str, str, str]], *, group: str = ""
+) -> APIError:
+    """422 for an options struct (ListOptions, PatchOptions, PodLogOptions), as
+    errors.NewInvalid(GroupKind, name, errs) words it; `causes` are (field, message, reason)."""
+    listed = [f"{field}: {message}" for field, message, _ in causes]
+    summary = listed[0] if len(listed) == 1 else f"[{', '.join(listed)}]"
+    qualified = f"{kind}.{group}" if group else kind
+    details: dict[str, Any] = {"name": name, "group": group, "kind": kind}
+    details = {key: value for key, value in details.items() if value}  # omitempty
+    details["causes"] = [
+        {"reason": reason, "message": message, **({"field": field} if field else {})}
+        for field, message, reason in causes
+    ]
+    return APIError(422, "Invalid", f'{qualified} "{name}" is invalid: {summary}', details=details)
 
 
 def bad_request(message: str) -> APIError:

@@ -13,8 +13,10 @@ from aiohttp import web
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request, gone
+from k9lite.demo.field_validation import check_fields, check_patch_fields
 from k9lite.demo.freshness import BLOCK_TIMEOUT, parse_resource_version, wait_until_fresh
 from k9lite.demo.managed_fields import manager_from_request, writing_as
+from k9lite.demo.patch import JSON_PATCH
 from k9lite.demo.pod_log_stream import serve_log
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.pod_proxy import pod_target
@@ -32,6 +34,7 @@ from k9lite.demo.requests import (
 )
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.scale_subresource import get_scale, patch_scale, update_scale
+from k9lite.demo.server_side_apply import APPLY_PATCH, apply_options, server_side_apply
 from k9lite.demo.service_proxy import ServiceProxy
 from k9lite.demo.tables import Printer, table
 from k9lite.demo.watch import WatchStream
@@ -57,7 +60,7 @@ class ResourceHandlers:
         *,
         pod_logs: PodLogs,
         bookmark_interval: float = 30.0,
-        processes: MainProcesses | None = None,
+        processes: MainProcesses,
     ) -> None:
         self.registry = registry
         self.pod_logs = pod_logs
@@ -101,7 +104,7 @@ class ResourceHandlers:
                 return await serve_attach(
                     request, self.store, self.processes, path.namespace, path.name
                 )
-            return await serve_exec(request, self.store, self.dataplane, path.namespace, path.name)
+            return await serve_exec(request, self.store, self.processes, path.namespace, path.name)
         if path.subresource == "portforward" and rt.kind == "Pod" and path.name:
             return await self.port_forward.serve(request, path.namespace or "", path.name)
         dry_run = bool(request.query.get("dryRun"))
@@ -116,7 +119,9 @@ class ResourceHandlers:
                         self._exactly_now(options.resource_version)
                 return self._list(request, form, namespace, options)
             if method == "POST":
-                body = form.from_wire(await read_body(request))
+                wire = await read_body(request)
+                check_fields(request, form.served, wire)
+                body = form.from_wire(wire)
                 created = self.registry.create(rt, namespace, body, dry_run=dry_run)
                 return self._object_response(request, form, created, 201)
             if method == "DELETE":
@@ -129,23 +134,41 @@ class ResourceHandlers:
             await self._fresh(request.query.get("resourceVersion", ""))
             return self._object_response(request, form, self.store.get(rt, namespace or "", name))
         if method == "PUT":
+            wire = await read_body(request)
+            check_fields(request, form.served, wire)
             updated = self.registry.update(
                 rt,
                 namespace,
                 name,
-                form.from_wire(await read_body(request)),
+                form.from_wire(wire),
                 subresource=path.subresource,
                 dry_run=dry_run,
             )
             return self._object_response(request, form, updated)
         if method == "PATCH":
             content_type = request.headers.get("Content-Type", "")
+            manager, force = apply_options(request.query, content_type)
+            if content_type.partition(";")[0].strip().lower() == APPLY_PATCH:
+                applied, was_created = server_side_apply(
+                    self.registry,
+                    rt,
+                    namespace,
+                    name,
+                    await request.read(),
+                    manager=manager,
+                    force=force,
+                    dry_run=dry_run,
+                )
+                return self._object_response(request, form, applied, 201 if was_created else 200)
+            body = await request.read()
+            if content_type.partition(";")[0].strip().lower() != JSON_PATCH:
+                check_patch_fields(request, form.served, body)
             patched = self.registry.patch(
                 rt,
                 namespace,
                 name,
                 content_type,
-                form.patch(content_type, await request.read()),
+                form.patch(content_type, body),
                 subresource=path.subresource,
                 dry_run=dry_run,
             )

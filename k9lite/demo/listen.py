@@ -14,19 +14,9 @@ import errno
 import logging
 import socket
 
-__all__ = ["DroppingPort", "bound_socket", "loopback_range_usable"]
+__all__ = ["DroppingPort", "bound_socket"]
 
 log = logging.getLogger(__name__)
-
-
-def loopback_range_usable() -> bool:
-    """Whether addresses beyond 127.0.0.1 can be bound (Linux: all of 127/8; macOS: no)."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.1.1", 0))
-        except OSError:
-            return False
-    return True
 
 
 def bound_socket(

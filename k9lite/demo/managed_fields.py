@@ -23,7 +23,18 @@ import orjson
 
 from k9lite.demo.zero import zero_object
 
-__all__ = ["Writer", "manager_from_request", "track", "writing_as"]
+__all__ = [
+    "Path",
+    "Writer",
+    "applied_fields",
+    "entry_members",
+    "item_key",
+    "list_keys",
+    "live_fields",
+    "manager_from_request",
+    "track",
+    "writing_as",
+]
 
 Path = tuple[str, ...]
 _NODE = object()
@@ -57,6 +68,8 @@ _LIST_KEYS: dict[str, tuple[str, ...]] = {
     "ownerReferences": ("uid",),
 }
 _SETS = frozenset({"finalizers"})
+# Key fields with a default in the schema: an item that leaves one out is keyed by it anyway.
+_KEY_DEFAULTS = {"protocol": "TCP"}
 # Keyed lists whose items are atomic structs (`+structType=atomic`): one leaf per item.
 _ATOMIC_ITEMS = frozenset({"ownerReferences"})
 # Maps and structs set as a whole (`+mapType=atomic`, `+structType=atomic`): one leaf.
@@ -70,6 +83,13 @@ class Writer:
     manager: str | None
     """None for writes the field manager does not see (a pod's binding to its node)."""
     subresource: str | None = None
+    applied: frozenset[Path] | None = None
+    """A server-side apply: the fields of the applied configuration, which become exactly the
+    manager's `Apply` entry (an Update adds what it changed to its entry)."""
+
+    @property
+    def operation(self) -> str:
+        return "Update" if self.applied is None else "Apply"
 
 
 _WRITER: ContextVar[Writer | None] = ContextVar("field_manager", default=None)
@@ -78,9 +98,15 @@ _SERVER = Writer("kube-apiserver")
 
 
 @contextlib.contextmanager
-def writing_as(manager: str | None, subresource: str | None = None) -> Iterator[None]:
-    """Attribute the writes made inside the block to `manager` (None: to nobody)."""
-    token = _WRITER.set(Writer(manager, subresource))
+def writing_as(
+    manager: str | None,
+    subresource: str | None = None,
+    *,
+    applied: frozenset[Path] | None = None,
+) -> Iterator[None]:
+    """Attribute the writes made inside the block to `manager` (None: to nobody); `applied`,
+    the fields of a server-side apply's configuration."""
+    token = _WRITER.set(Writer(manager, subresource, applied))
     try:
         yield
     finally:
@@ -130,8 +156,7 @@ def _flatten(value: Any, path: Path, name: str, out: dict[Path, Any]) -> None:
         if keys is not None:
             out[path] = _NODE
             for item in value:
-                key = {k: item.get(k) for k in keys if k in item}
-                item_path = (*path, "k:" + orjson.dumps(key).decode())
+                item_path = (*path, "k:" + orjson.dumps(item_key(item, keys)).decode())
                 if name in _ATOMIC_ITEMS:
                     out[item_path] = item
                 else:
@@ -197,6 +222,47 @@ def _members(fields_v1: dict[str, Any], path: Path, out: set[Path]) -> None:
             out.add((*path, key))
 
 
+def entry_members(entry: dict[str, Any]) -> set[Path]:
+    """The fields a managedFields entry owns: its leaves and `.` nodes, as paths."""
+    members: set[Path] = set()
+    _members(entry.get("fieldsV1") or {}, (), members)
+    return members
+
+
+def applied_fields(obj: dict[str, Any]) -> dict[Path, Any]:
+    """The fields a server-side apply of `obj` sets, path -> value (None: a list item, whose
+    fields are members of their own): its leaves and the items of its keyed lists and sets,
+    without the maps that hold them (an applier owns what it states, not the structure)."""
+    return {
+        path: value
+        for path, value in live_fields(obj).items()
+        if value is not None or path[-1].startswith(("k:", "v:"))
+    }
+
+
+def live_fields(obj: dict[str, Any]) -> dict[Path, Any]:
+    """Every tracked path of an object to its value (maps and keyed lists: None)."""
+    flat: dict[Path, Any] = {}
+    for path, (name, value) in _subtrees(obj, with_status=True).items():
+        _flatten(value, path, name, flat)
+    return {path: (None if value is _NODE else value) for path, value in flat.items()}
+
+
+def item_key(item: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """A keyed list item's identity: its key fields, a missing one at its schema default (a
+    port's protocol is TCP) or else left out."""
+    return {
+        k: item[k] if k in item else _KEY_DEFAULTS[k]
+        for k in keys
+        if k in item or k in _KEY_DEFAULTS
+    }
+
+
+def list_keys(name: str, items: list[Any]) -> tuple[str, ...] | None:
+    """The fields that identify the items of list `name` (None: an atomic list)."""
+    return _list_keys(name, items)
+
+
 def _serialize(members: set[Path]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     ordered = sorted(members)
@@ -228,7 +294,7 @@ def track(kind: str, api_version: str, new: dict[str, Any], old: dict[str, Any] 
         if path not in old_fields or (value is not _NODE and old_fields[path] != value)
     }
     removed = old_fields.keys() - new_fields.keys()
-    if changed or removed:
+    if changed or removed or writer.applied is not None:
         entries = _reassign(entries, writer, old, changed, removed, api_version)
     new["metadata"] = {**new["metadata"], "managedFields": entries}
     if not entries:
@@ -253,25 +319,29 @@ def _reassign(
     lost = changed | removed
     for entry in entries:
         fields_v1 = entry.get("fieldsV1") or {}
-        mine_too = entry.get("manager") == writer.manager
+        # A manager's Apply and Update entries are two owners, as the real field manager keys
+        # them by manager, operation and subresource.
+        mine_too = (entry.get("manager"), entry.get("operation", "Update")) == (
+            writer.manager,
+            writer.operation,
+        )
         if not (mine_too and entry.get("subresource") == subresource) and not _owns_any(
             fields_v1, lost
         ):
             kept.append(entry)
             continue
-        members: set[Path] = set()
-        _members(fields_v1, (), members)
+        members = entry_members(entry)
         if mine_too and entry.get("subresource") == subresource:
             mine = members
             continue
         members -= lost
         if members:
             kept.append({**entry, "fieldsV1": _serialize(members)})
-    mine = (mine | changed) - removed
+    mine = set(writer.applied) if writer.applied is not None else (mine | changed) - removed
     if mine:
         written: dict[str, Any] = {
             "manager": writer.manager,
-            "operation": "Update",
+            "operation": writer.operation,
             "apiVersion": api_version,
             "fieldsType": "FieldsV1",
             "fieldsV1": _serialize(mine),

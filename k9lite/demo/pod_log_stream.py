@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.errors import bad_request, invalid_options
 from k9lite.demo.pod_logs import ContainerLog, LogLine, PodLogs
 from k9lite.demo.query_params import flag, integer
 
@@ -74,7 +74,7 @@ class LogOptions:
         elif since_seconds is not None and since_seconds < 1:
             causes.append(_invalid("sinceSeconds", since_seconds, _NOT_POSITIVE))
         if causes:
-            raise _invalid_options(name, causes)
+            raise invalid_options("PodLogOptions", name, causes)
         since = since_time
         if since_seconds is not None:
             since = time.time_ns() - since_seconds * 1_000_000_000
@@ -107,25 +107,6 @@ def _time(query: Mapping[str, str], name: str) -> int | None:
 
 def _invalid(field: str, value: int, message: str) -> tuple[str, str, str]:
     return (field, f"Invalid value: {value}: {message}", "FieldValueInvalid")
-
-
-def _invalid_options(name: str, causes: list[tuple[str, str, str]]) -> APIError:
-    """422 as errors.NewInvalid(Kind("PodLogOptions"), name, errs) words it."""
-    listed = [f"{field}: {message}" for field, message, _ in causes]
-    summary = listed[0] if len(listed) == 1 else f"[{', '.join(listed)}]"
-    return APIError(
-        422,
-        "Invalid",
-        f'PodLogOptions "{name}" is invalid: {summary}',
-        details={
-            "name": name,
-            "kind": "PodLogOptions",
-            "causes": [
-                {"reason": reason, "message": message, **({"field": field} if field else {})}
-                for field, message, reason in causes
-            ],
-        },
-    )
 
 
 def _container(pod: dict[str, Any], asked: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from k9lite.demo import allocators, managed_fields
+from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.admission import admit_pod
 from k9lite.demo.errors import APIError, bad_request, conflict, invalid
 from k9lite.demo.int32_fields import check_decodable_body, check_decodable_patch
@@ -50,9 +51,16 @@ class Registry:
     """Create, update, patch and delete objects with the rules kube-apiserver applies."""
 
     def __init__(
-        self, store: Store, *, rng: random.Random | None = None, max_pods: int = DEFAULT_MAX_PODS
+        self,
+        store: Store,
+        *,
+        rng: random.Random | None = None,
+        max_pods: int = DEFAULT_MAX_PODS,
+        addresses: AddressBlock | None = None,
     ) -> None:
         self.store = store
+        self.addresses = addresses or AddressBlock()
+        """The cluster's nodes, pods, Services and load balancers live in this block."""
         self.rng = rng or random.Random()
         self.pod_cap = PodCap(store, max_pods)
         self.allocations = allocators.ServiceAllocations()
@@ -349,7 +357,7 @@ class Registry:
         )
 
     def _allocate_service(self, svc: dict[str, Any]) -> None:
-        causes = allocate_service(self.allocations, self.rng, svc)
+        causes = allocate_service(self.addresses, self.allocations, self.rng, svc)
         if causes:
             self._reject(resource("Service"), svc, causes)
 

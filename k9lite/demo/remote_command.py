@@ -26,11 +26,10 @@ from typing import Any
 import orjson
 from aiohttp import WSMsgType, hdrs, web
 
-from k9lite.demo.container.processes import MainProcesses, container_shell
+from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.container.shell import ShellIO
 from k9lite.demo.container.streams import Input
 from k9lite.demo.container.terminal import LineDiscipline, onlcr
-from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.query_params import flag
 from k9lite.demo.registry import resource
@@ -176,7 +175,7 @@ def _not_running(container: dict[str, Any]) -> dict[str, Any]:
 
 
 async def serve_exec(
-    request: web.Request, store: Store, dataplane: DataPlane | None, namespace: str, name: str
+    request: web.Request, store: Store, processes: MainProcesses, namespace: str, name: str
 ) -> web.StreamResponse:
     options = ExecOptions.from_query(request.query)
     pod, container = _target(store, namespace, name, options)
@@ -185,7 +184,7 @@ async def serve_exec(
         if not _running(pod, container["name"]):
             await session.finish(_not_running(container))
             return
-        shell = container_shell(store, dataplane, pod, container)
+        shell = processes.shell(pod, container)
         argv = list(options.command)
         if not argv or not shell.knows(argv[0]):
             # containerd's error for a binary the image lacks, wrapped by the kubelet.
@@ -203,7 +202,7 @@ async def serve_exec(
 
 
 async def serve_attach(
-    request: web.Request, store: Store, processes: MainProcesses | None, namespace: str, name: str
+    request: web.Request, store: Store, processes: MainProcesses, namespace: str, name: str
 ) -> web.StreamResponse:
     """Attach to a container's main process: its output from now on, and its stdin.
 
@@ -211,7 +210,7 @@ async def serve_attach(
     """
     options = ExecOptions.from_query(request.query)
     pod, container = _target(store, namespace, name, options)
-    process = processes.find((namespace, name), container["name"]) if processes else None
+    process = processes.find((namespace, name), container["name"])
     stdin = process.stdin if process is not None and options.stdin else Input()
 
     async def attached(io: ShellIO) -> int:

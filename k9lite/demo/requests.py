@@ -12,11 +12,11 @@ import orjson
 import yaml
 from aiohttp import web
 
-from k9lite.demo.errors import APIError, bad_request
+from k9lite.demo.errors import APIError, bad_request, invalid_options
 from k9lite.demo.protobuf import PROTOBUF_CONTENT_TYPE, ProtobufError, decode
 from k9lite.demo.query_params import flag, integer, optional_flag
 from k9lite.demo.resources import ResourceType
-from k9lite.demo.validation.checker import Cause, Checker, invalid_message
+from k9lite.demo.validation.checker import Cause, Checker
 from k9lite.model.selectors import FieldSelector, LabelSelector, SelectorError
 
 __all__ = [
@@ -127,17 +127,11 @@ class ListOptions:
         )
         causes = options._watch_causes() if options.watch else options._list_causes()
         if causes:
-            raise APIError(
-                422,
-                "Invalid",
-                invalid_message("ListOptions.meta.k8s.io", "", causes),
-                details={
-                    "group": "meta.k8s.io",
-                    "kind": "ListOptions",
-                    "causes": [
-                        {"reason": c.reason, "message": c.message, "field": c.field} for c in causes
-                    ],
-                },
+            raise invalid_options(
+                "ListOptions",
+                "",
+                [(c.field, c.message, c.reason) for c in causes],
+                group="meta.k8s.io",
             )
         return options
 

@@ -10,6 +10,7 @@ import random
 import ssl
 
 from k9lite.demo import scenarios
+from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.bootstrap import bootstrap, bootstrap_api_service
 from k9lite.demo.container.probes import Prober
 from k9lite.demo.container.processes import MainProcesses
@@ -25,7 +26,7 @@ from k9lite.demo.controllers.services import (
     KubeProxy,
     LoadBalancerController,
 )
-from k9lite.demo.dataplane import DataPlane, loopback_range_usable
+from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.options import DemoOptions
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.rbac.aggregation import ClusterRoleAggregator
@@ -47,19 +48,32 @@ class ClusterRuntime:
         *,
         authenticator: TokenAuthenticator,
         ssl_context: ssl.SSLContext,
+        addresses: AddressBlock,
     ) -> None:
+        """`addresses`: the block this cluster holds (`address_plan.claim_block`)."""
         self.options = options
+        self.addresses = addresses
         rng = random.Random(options.seed)
         self.store = Store()
-        self.registry = Registry(self.store, rng=rng, max_pods=options.max_pods)
+        self.registry = Registry(
+            self.store, rng=rng, max_pods=options.max_pods, addresses=addresses
+        )
         self.pod_logs = PodLogs()
         self.dataplane = (
-            DataPlane(self.store, self.pod_logs, rng=rng, loopback_range=loopback_range_usable())
+            DataPlane(
+                self.store,
+                self.pod_logs,
+                rng=rng,
+                loopback_range=addresses.bindable(),
+                addresses=addresses,
+            )
             if options.dataplane
             else None
         )
         self.recorder = recorder = EventRecorder(self.registry)
-        self.processes = MainProcesses(self.store, self.dataplane, recorder)
+        self.processes = MainProcesses(
+            self.store, self.dataplane, recorder, dns_server=addresses.dns_server
+        )
         self.processes.output_listeners.append(self.pod_logs.output)
         self.server = APIServer(
             self.registry,
@@ -84,7 +98,7 @@ class ClusterRuntime:
                 start_delay=options.pod_start_delay,
                 stop_delay=options.pod_stop_delay,
                 processes=self.processes,
-                prober=Prober(self.store, self.dataplane, recorder),
+                prober=Prober(self.store, self.dataplane, recorder, shell=self.processes.shell),
             ),
             EndpointsController(self.registry, recorder),
             GarbageCollector(self.registry, recorder),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import ssl
 from dataclasses import dataclass, field
@@ -12,19 +13,20 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from k9lite.demo import discovery
+from k9lite.demo.api_warnings import add_warning, deprecation_warning, send_warnings
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.deprecation import deprecation_warning, warn
 from k9lite.demo.errors import APIError
 from k9lite.demo.handlers import ResourceHandlers, json_response
 from k9lite.demo.pod_logs import PodLogs
-from k9lite.demo.rbac.attributes import UserInfo, request_attributes
+from k9lite.demo.rbac.attributes import Attributes, UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
 from k9lite.demo.rbac.connect import create_also_required
 from k9lite.demo.rbac.escalation import REQUEST_USER
 from k9lite.demo.rbac.users import TokenAuthenticator
 from k9lite.demo.registry import Registry
 from k9lite.demo.requests import parse_resource_path
+from k9lite.demo.server_side_apply import APPLY_PATCH
 from k9lite.demo.wire import stamp_response
 
 __all__ = ["APIServer", "ServerFaults"]
@@ -32,14 +34,6 @@ __all__ = ["APIServer", "ServerFaults"]
 log = logging.getLogger(__name__)
 
 _USER = web.RequestKey("user", UserInfo)
-_WARNING = web.RequestKey("deprecation warning", str)
-
-
-async def _deprecation_header(request: web.Request, response: web.StreamResponse) -> None:
-    """An `on_response_prepare` handler: a deprecated API's answers carry its warning."""
-    text = request.get(_WARNING)
-    if text:
-        warn(response, text)
 
 
 @dataclass(slots=True)
@@ -65,7 +59,7 @@ class APIServer:
         pod_logs: PodLogs,
         port: int = 0,
         bookmark_interval: float = 30.0,
-        processes: MainProcesses | None = None,
+        processes: MainProcesses,
     ) -> None:
         self.registry = registry
         self.authenticator = authenticator
@@ -93,7 +87,7 @@ class APIServer:
         )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         app.on_response_prepare.append(stamp_response)
-        app.on_response_prepare.append(_deprecation_header)
+        app.on_response_prepare.append(send_warnings)
         return app
 
     async def start(self) -> None:
@@ -177,16 +171,31 @@ class APIServer:
         if not decision.allowed:
             raise forbidden_error(attributes, decision.reason)
         create = create_also_required(attributes, request.headers.get("Upgrade", ""))
+        if create is None and self._applies_to_nothing(request, attributes):
+            # An apply that would create the object needs `create` too (apiserver patch.go).
+            create = dataclasses.replace(attributes, verb="create")
         if create is not None and not (decision := self.authorizer.authorize(create)).allowed:
             raise forbidden_error(create, decision.reason)
         if (warning := deprecation_warning(attributes)) is not None:
-            request[_WARNING] = warning
+            add_warning(request, warning)
         # The writer of this request, for the registry's escalation check.
         writer = REQUEST_USER.set(request[_USER])
         try:
             return await handler(request)
         finally:
             REQUEST_USER.reset(writer)
+
+    def _applies_to_nothing(self, request: web.Request, attributes: Attributes) -> bool:
+        """Whether this is a server-side apply to an object that does not exist yet."""
+        content_type = request.headers.get("Content-Type", "").partition(";")[0].strip()
+        if attributes.verb != "patch" or content_type.lower() != APPLY_PATCH:
+            return False
+        rt = self.registry.kinds.find(
+            attributes.api_group, attributes.api_version, attributes.resource
+        )
+        return rt is not None and (
+            self.registry.store.find(rt, attributes.namespace, attributes.name) is None
+        )
 
     @web.middleware
     async def _faults(

@@ -11,12 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from k9lite.demo import allocators
+from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.validation import Cause
 
 __all__ = ["allocate_service", "keep_service_allocations"]
 
 
 def allocate_service(
+    block: AddressBlock,
     allocations: allocators.ServiceAllocations,
     rng: random.Random,
     svc: dict[str, Any],
@@ -36,7 +38,7 @@ def allocate_service(
 
         wanted = spec.get("clusterIP")
         if not wanted:
-            wanted = allocators.allocate_cluster_ip(taken, rng)
+            wanted = allocators.allocate_cluster_ip(block, taken, rng)
             if wanted is None:
                 causes.append(Cause("spec.clusterIPs", "range is full", "FieldValueInvalid"))
         elif taken(wanted):
@@ -48,14 +50,14 @@ def allocate_service(
                     "FieldValueInvalid",
                 )
             )
-        elif not allocators.in_service_cidr(wanted):
+        elif not block.in_service_cidr(wanted):
             causes.append(
                 Cause(
                     "spec.clusterIPs",
                     f"Invalid value: {wanted!r}: failed to allocate IP "
                     f"{wanted}: the provided IP ({wanted}) is not in the valid "
                     f"range. The range of valid IPs is "
-                    f"{allocators.SERVICE_CIDR}",
+                    f"{block.service_cidr}",
                     "FieldValueInvalid",
                 )
             )

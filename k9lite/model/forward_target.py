@@ -20,6 +20,7 @@ __all__ = [
     "ForwardTarget",
     "first_port",
     "pod_target",
+    "selector_problem",
     "service_target",
     "suggested_ports",
 ]
@@ -51,6 +52,13 @@ def pod_target(pod: Pod, port: int) -> ForwardTarget:
     return ForwardTarget(pod.meta.namespace, pod.meta.name, port, f"pod/{pod.meta.name}:{port}")
 
 
+def selector_problem(service: Service) -> str | None:
+    """Why no forward to `service` can ever find a pod, whatever runs: it selects none."""
+    if not service.selector:
+        return f"Service {service.meta.name} has no selector: no pod to forward to"
+    return None
+
+
 def service_target(state: ClusterState, service: Service, port: int) -> ForwardTarget:
     """`kubectl port-forward svc/NAME PORT`: the first running pod the Service selects, at the
     pod port that Service port sends to."""
@@ -59,8 +67,8 @@ def service_target(state: ClusterState, service: Service, port: int) -> ForwardT
     if wanted is None:
         shown = ", ".join(str(p.port) for p in service.ports) or "none"
         raise ForwardError(f"Service {name} does not have a service port {port} (it has {shown})")
-    if not service.selector:
-        raise ForwardError(f"Service {name} has no selector: no pod to forward to")
+    if (reason := selector_problem(service)) is not None:
+        raise ForwardError(reason)
     pods = sorted(
         (p for p in state.pods_selected_by(service) if p.phase == "Running"),
         key=lambda p: (not p.is_ready, p.meta.name),

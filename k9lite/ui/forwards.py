@@ -24,6 +24,7 @@ from k9lite.model.forward_target import (
     ForwardTarget,
     first_port,
     pod_target,
+    selector_problem,
     service_target,
     suggested_ports,
 )
@@ -132,12 +133,11 @@ class Forwarding(Navigator):
         """Ask `LOCAL:REMOTE` (offering the first port), then start the forward."""
         what = f"{'service' if isinstance(obj, Service) else 'pod'}/{obj.meta.name}"
         port = first_port(obj)
-        if port is not None:
-            try:
-                self._target(obj, port)  # a Service with no pod to go to: said before asking
-            except ForwardError as exc:
-                self.show_error(str(exc))
-                return
+        # A Service that selects nothing is said before asking (pods that are not running
+        # yet may be by the time the ports are typed: the forward itself says so then).
+        if isinstance(obj, Service) and (problem := selector_problem(obj)) is not None:
+            self.show_error(problem)
+            return
 
         def start(answer: str | None) -> None:
             if answer is not None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 from kubernetes import client, config
+from lightkube import Client as LightkubeClient
+from lightkube import KubeConfig
 
 from k9lite.demo.cluster import DemoCluster
 from tests.conftest import Kubectl
@@ -35,6 +37,19 @@ def official(cluster: DemoCluster) -> Iterator[client.ApiClient]:
 def core(official: client.ApiClient) -> client.CoreV1Api:
     """The official client's core/v1 API."""
     return client.CoreV1Api(official)
+
+
+@pytest.fixture
+def lightkube(cluster: DemoCluster) -> Iterator[LightkubeClient]:
+    """lightkube, a second client on its own HTTP stack (httpx2), configured from the kubeconfig;
+    its writes are the field manager `lightkube`."""
+    client = LightkubeClient(
+        KubeConfig.from_file(str(cluster.kubeconfig_path)),
+        field_manager="lightkube",
+        trust_env=False,
+    )
+    yield client
+    client.close()
 
 
 @pytest.fixture

@@ -367,19 +367,6 @@ def test_unknown_body_media_type_gets_415(http: httpx.Client) -> None:
     assert versions(http, "/api/v1/pods") == before
 
 
-def test_server_side_apply_patch_gets_415(http: httpx.Client) -> None:
-    before = versions(http, "/api/v1/services")
-    response = http.patch(
-        f"{SERVICES}/svc-3",
-        content=b"apiVersion: v1\nkind: Service\nmetadata: {name: svc-3, labels: {a: b}}\n",
-        headers={"Content-Type": "application/apply-patch+yaml"},
-        params={"fieldManager": "test"},
-    )
-    assert_status(response, 415, "UnsupportedMediaType", "apply-patch+yaml")
-    assert versions(http, "/api/v1/services") == before
-    assert "labels" not in http.get(f"{SERVICES}/svc-3").json()["metadata"]
-
-
 # -- 404 ----------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,9 @@ import httpx
 import pytest
 from kubernetes import client
 from kubernetes.stream import stream
+from kubernetes_asyncio import client as asyncio_client
+from kubernetes_asyncio import config as asyncio_config
+from kubernetes_asyncio.stream import WsApiClient
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.demo.rbac.users import DemoUser
@@ -188,6 +191,35 @@ def test_exec_needs_create_on_pods_exec_besides_get(cluster: DemoCluster, kubect
 
 
 # -- the official Python client --------------------------------------------------------------------
+
+
+async def test_kubernetes_asyncio_execs_over_its_own_websocket(cluster: DemoCluster) -> None:
+    """A second client on the exec stream: kubernetes_asyncio (the asyncio port that kopf
+    builds on) speaks v4.channel.k8s.io over aiohttp; the error channel carries the status."""
+    pod = hostname_pods(cluster)[0]
+    await asyncio_config.load_kube_config(config_file=str(cluster.kubeconfig_path))
+    async with WsApiClient() as ws:
+        core = asyncio_client.CoreV1Api(api_client=ws)
+        argv = ["sh", "-c", "hostname; exit 3"]
+        assert (
+            await core.connect_get_namespaced_pod_exec(
+                pod, "default", command=["hostname"], stdout=True, stderr=True
+            )
+            == f"{pod}\n"
+        )
+        channels: dict[int, bytes] = {}
+        response = await core.connect_get_namespaced_pod_exec(
+            pod, "default", command=argv, stdout=True, stderr=True, _preload_content=False
+        )
+        async with response as websocket:
+            async for message in websocket:
+                channels[message.data[0]] = channels.get(message.data[0], b"") + message.data[1:]
+    assert channels[1] == f"{pod}\n".encode()
+    status = json.loads(channels[3])
+    assert (status["reason"], status["details"]["causes"]) == (
+        "NonZeroExitCode",
+        [{"reason": "ExitCode", "message": "3"}],
+    )
 
 
 def test_the_python_client_stream_returns_the_output(

@@ -28,6 +28,7 @@ from typing import IO
 import httpx
 import pytest
 from kubernetes import client
+from lightkube import Client as LightkubeClient
 
 from k9lite.demo.cluster import DemoCluster
 from k9lite.demo.pod_logs import LOG_LINES, ContainerLog
@@ -257,6 +258,24 @@ def test_official_client_reads_and_follows_a_log(
         assert list(lines) == []
     finally:
         stream.release_conn()
+
+
+def test_lightkube_reads_and_follows_a_log(
+    cluster: DemoCluster, lightkube: LightkubeClient, kubectl: Kubectl, raw: httpx.Client
+) -> None:
+    """A second client's log stream: lightkube reads lines over its own HTTP stack."""
+    name = server_pods(cluster)[0]
+    ip = running_ip(raw, name)
+    visit(ip, "/first")
+    tail = list(lightkube.log(name, namespace="default", tail_lines=1))
+    assert len(tail) == 1 and '"GET /first HTTP/1.1" 200' in tail[0], tail
+    lines = lightkube.log(name, namespace="default", follow=True)
+    assert next(lines) == "Listening on :80\n"
+    assert '"GET /first HTTP/1.1"' in next(lines)
+    visit(ip, "/second")
+    assert '"GET /second HTTP/1.1"' in next(lines)
+    kubectl("delete", "pod", name, "--wait=false")
+    assert list(lines) == []  # the follow ends with the pod
 
 
 def test_a_follow_is_chunked_text_from_its_tail_up_to_its_byte_limit(

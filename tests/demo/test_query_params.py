@@ -15,26 +15,17 @@ watches from a resourceVersion.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from lightkube import Client, KubeConfig
+from lightkube import Client
 from lightkube.operators import exists, in_, not_in
 from lightkube.resources.core_v1 import ConfigMap, Pod
 
-from k9lite.demo.cluster import DemoCluster
 from tests.conftest import Kubectl, wait_for
 
 PODS = "/api/v1/namespaces/default/pods"
 ENDPOINTS_WARNING = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
-
-
-@pytest.fixture
-def lightkube(cluster: DemoCluster) -> Iterator[Client]:
-    client = Client(KubeConfig.from_file(str(cluster.kubeconfig_path)), trust_env=False)
-    yield client
-    client.close()
 
 
 def status(response: httpx.Response) -> tuple[int, str]:

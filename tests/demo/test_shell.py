@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.container.commands import ContainerPrograms, PodIdentity
 from k9lite.demo.container.network import ClusterNetwork
 from k9lite.demo.container.shell import Shell, ShellIO
@@ -27,7 +28,9 @@ def run(script: str, stdin: bytes = b"") -> tuple[int, str, str]:
     """Run `sh -c script` in a pod with no cluster around it: (status, stdout, stderr)."""
 
     async def main() -> tuple[int, str, str]:
-        programs = ContainerPrograms(POD, ClusterNetwork(Store(), None, "default"))
+        programs = ContainerPrograms(
+            POD, ClusterNetwork(Store(), None, "default", dns_server=AddressBlock().dns_server)
+        )
         shell = Shell(programs.programs(), POD.env)
         out, err = bytearray(), bytearray()
         status = await shell.exec(

@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from k9lite.demo.cluster import DemoCluster
+from k9lite.ui.app import K9liteApp
 from k9lite.ui.browser import Browser
 from k9lite.ui.forwards import ForwardsScreen
 from k9lite.ui.screens.ask import AskScreen
@@ -26,11 +27,23 @@ def get(url: str) -> httpx.Response:
     return httpx.get(url, timeout=5.0)
 
 
+async def on_the_service(app: K9liteApp) -> None:
+    """The cursor on the Service, once the app knows it and a running pod of it."""
+    await until(lambda: SERVICE in rows(app), what="the Service")
+
+    def running() -> bool:
+        service = app.feed.state.get("services", *SERVICE.split("/"))
+        pods = app.feed.state.pods_selected_by(service) if service else []
+        return any(p.phase == "Running" for p in pods)
+
+    await until(running, what="a running pod of the Service")
+    app.query_one(Browser).table.move_cursor(key=SERVICE)
+
+
 async def test_a_forward_to_a_service_answers_is_listed_and_stopped(cluster: DemoCluster) -> None:
     app = make_app(cluster, start_view="svc")
     async with app.run_test(size=SMALL) as pilot:
-        await until(lambda: SERVICE in rows(app), what="the Service")
-        app.query_one(Browser).table.move_cursor(key=SERVICE)
+        await on_the_service(app)
         await pilot.press("F")
         await until(lambda: isinstance(app.screen, AskScreen), what="the question")
         assert app.screen.query_one(Input).value == "8080:8080"  # the Service's port, offered
@@ -71,8 +84,7 @@ async def test_a_forward_to_a_service_answers_is_listed_and_stopped(cluster: Dem
 async def test_a_port_taken_locally_is_said_and_nothing_starts(cluster: DemoCluster) -> None:
     app = make_app(cluster, start_view="svc")
     async with app.run_test(size=SMALL) as pilot:
-        await until(lambda: SERVICE in rows(app), what="the Service")
-        app.query_one(Browser).table.move_cursor(key=SERVICE)
+        await on_the_service(app)
         taken = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
         port = taken.sockets[0].getsockname()[1]
         try:

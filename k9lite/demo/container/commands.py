@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from k9lite.demo.container.network import DNS_SERVER, ClusterNetwork, Unreachable
+from k9lite.demo.container.network import ClusterNetwork, Unreachable
 from k9lite.demo.container.shell import Command, ShellIO
 
 __all__ = ["ContainerPrograms", "PodIdentity"]
@@ -202,7 +202,8 @@ class ContainerPrograms:
         if not names:
             await io.err(b"Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n")
             return 1
-        await io.out(f"Server:\t\t{DNS_SERVER}\nAddress:\t{DNS_SERVER}:53\n\n".encode())
+        server = self.network.dns_server
+        await io.out(f"Server:\t\t{server}\nAddress:\t{server}:53\n\n".encode())
         answer = self.network.lookup(names[0])
         if answer is None or not (answer.addresses or answer.cname):
             shown = names[0] if "." in names[0] else f"{names[0]}.{self.network.search[0]}"

@@ -22,11 +22,9 @@ from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
 
-__all__ = ["DNS_SERVER", "Answer", "ClusterNetwork", "Reply", "Unreachable"]
+__all__ = ["Answer", "ClusterNetwork", "Reply", "Unreachable"]
 
 DOMAIN = "cluster.local"
-DNS_SERVER = "127.96.0.10"
-"""The cluster DNS address pods are given (the demo's 10.96.0.10)."""
 _NDOTS = 5
 
 
@@ -61,17 +59,22 @@ class Unreachable(Exception):
 class ClusterNetwork:
     """DNS and HTTP for processes in one namespace's pods."""
 
-    def __init__(self, store: Store, dataplane: DataPlane | None, namespace: str) -> None:
+    def __init__(
+        self, store: Store, dataplane: DataPlane | None, namespace: str, *, dns_server: str
+    ) -> None:
         self.store = store
         self.dataplane = dataplane
         self.namespace = namespace
+        self.dns_server = dns_server
+        """The cluster DNS address in the pods' resolv.conf (the cluster's AddressBlock's)."""
 
     @property
     def search(self) -> tuple[str, ...]:
         return (f"{self.namespace}.svc.{DOMAIN}", f"svc.{DOMAIN}", DOMAIN)
 
     def resolv_conf(self) -> str:
-        return f"search {' '.join(self.search)}\nnameserver {DNS_SERVER}\noptions ndots:{_NDOTS}\n"
+        search = " ".join(self.search)
+        return f"search {search}\nnameserver {self.dns_server}\noptions ndots:{_NDOTS}\n"
 
     def lookup(self, name: str) -> Answer | None:
         """The answer for `name` as the pod's resolver finds it; None when no name matches."""

@@ -15,7 +15,7 @@ process: a web server container keeps serving, a command keeps running.
 
 httpGet dials the pod's own web server (any path it serves answers 200; a port nobody listens on
 is refused), tcpSocket opens a connection, exec runs the command in the demo's shell
-(container_shell: its built-in programs). gRPC probes are not run: they count as passing.
+(MainProcesses.shell: its built-in programs). gRPC probes are not run: they count as passing.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ import asyncio
 import errno
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from k9lite.demo.container.processes import container_shell
-from k9lite.demo.container.shell import ShellIO
+from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, collect
 from k9lite.demo.controllers.pod_status import sync_ready_conditions
 from k9lite.demo.controllers.recorder import EventRecorder
@@ -61,8 +61,16 @@ def _go_quoted(argv: list[str]) -> str:
 class Prober:
     """The probe loops of every running pod, started and stopped by the kubelet."""
 
-    def __init__(self, store: Store, dataplane: DataPlane | None, recorder: EventRecorder) -> None:
+    def __init__(
+        self,
+        store: Store,
+        dataplane: DataPlane | None,
+        recorder: EventRecorder,
+        *,
+        shell: Callable[[dict[str, Any], dict[str, Any]], Shell],
+    ) -> None:
         self.store = store
+        self.shell = shell
         self.dataplane = dataplane
         self.recorder = recorder
         self._tasks: dict[Key, list[asyncio.Task[None]]] = {}
@@ -206,7 +214,7 @@ class Prober:
         if not argv:
             return ProbeResult(False, "")
         output = bytearray()
-        shell = container_shell(self.store, self.dataplane, pod, container)
+        shell = self.shell(pod, container)
         io = ShellIO(Input.of(b""), collect(output), collect(output))
         try:
             code = await asyncio.wait_for(shell.exec(list(argv), io), timeout)

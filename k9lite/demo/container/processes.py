@@ -35,7 +35,7 @@ from k9lite.demo.registry import now_rfc3339, resource
 from k9lite.demo.store import Store, clone
 from k9lite.demo.tasks import observe
 
-__all__ = ["ATTACH_WAIT", "MainProcess", "MainProcesses", "container_shell"]
+__all__ = ["ATTACH_WAIT", "MainProcess", "MainProcesses"]
 
 ATTACH_WAIT = 2.0
 _BACKOFF, _MAX_BACKOFF = 10.0, 300.0
@@ -43,15 +43,6 @@ _BACKOFF, _MAX_BACKOFF = 10.0, 300.0
 Key = tuple[str, str]
 OutputListener = Callable[[Key, str, str, bytes], None]
 """Called with (pod key, container, "stdout" or "stderr", bytes) for each write."""
-
-
-def container_shell(
-    store: Store, dataplane: DataPlane | None, pod: dict[str, Any], container: dict[str, Any]
-) -> Shell:
-    """A new shell in `container` of `pod`, with its environment and the cluster around it."""
-    identity = pod_identity(store, pod, container)
-    network = ClusterNetwork(store, dataplane, pod["metadata"].get("namespace", "default"))
-    return Shell(ContainerPrograms(identity, network).programs(), identity.env)
 
 
 @dataclass(eq=False)
@@ -77,13 +68,32 @@ class MainProcess:
 class MainProcesses:
     """The main processes of every running pod, started and stopped by the kubelet."""
 
-    def __init__(self, store: Store, dataplane: DataPlane | None, recorder: EventRecorder) -> None:
+    def __init__(
+        self,
+        store: Store,
+        dataplane: DataPlane | None,
+        recorder: EventRecorder,
+        *,
+        dns_server: str,
+    ) -> None:
         self.store = store
         self.dataplane = dataplane
         self.recorder = recorder
+        self.dns_server = dns_server
         self.output_listeners: list[OutputListener] = []
         self._processes: dict[Key, dict[str, MainProcess]] = {}
         self._tasks: dict[Key, list[asyncio.Task[None]]] = {}
+
+    def shell(self, pod: dict[str, Any], container: dict[str, Any]) -> Shell:
+        """A new shell in `container` of `pod`, with its environment and the cluster around it."""
+        identity = pod_identity(self.store, pod, container)
+        network = ClusterNetwork(
+            self.store,
+            self.dataplane,
+            pod["metadata"].get("namespace", "default"),
+            dns_server=self.dns_server,
+        )
+        return Shell(ContainerPrograms(identity, network).programs(), identity.env)
 
     def find(self, key: Key, container: str) -> MainProcess | None:
         return self._processes.get(key, {}).get(container)
@@ -128,9 +138,7 @@ class MainProcesses:
             io = ShellIO(
                 process.stdin, self._writer(key, process, 0), self._writer(key, process, 1)
             )
-            code = await container_shell(self.store, self.dataplane, pod, container).exec(
-                list(process.argv), io
-            )
+            code = await self.shell(pod, container).exec(list(process.argv), io)
             restart = policy == "Always" or (policy == "OnFailure" and code != 0)
             if not self._terminated(key, pod, name, code, started, delay if restart else None):
                 return

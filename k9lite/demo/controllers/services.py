@@ -302,7 +302,7 @@ class LoadBalancerController(Controller):
             for s in self.store.iter(resource("Service"))
             for i in s.get("status", {}).get("loadBalancer", {}).get("ingress", ())
         }
-        address = allocate_load_balancer_ip({t for t in taken if t})
+        address = allocate_load_balancer_ip(self.registry.addresses, {t for t in taken if t})
         if address is None:
             return None
         self.recorder.record(

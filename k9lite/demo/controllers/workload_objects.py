@@ -10,13 +10,13 @@ from typing import Any
 
 import orjson
 
+from k9lite.demo.controllers.revisions import set_new_annotations
 from k9lite.demo.registry import SUFFIX_ALPHABET
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.store import Store, clone
 
 __all__ = [
     "HASH_LABEL",
-    "REVISION",
     "controlled",
     "is_ready",
     "pod_for",
@@ -26,8 +26,6 @@ __all__ = [
 
 HASH_LABEL = "pod-template-hash"
 """Tells a Deployment's ReplicaSets, and their pods, apart by pod template."""
-REVISION = "deployment.kubernetes.io/revision"
-"""Numbers a Deployment's rollouts, as `kubectl rollout history` reads them."""
 
 
 def pod_template_hash(template: dict[str, Any]) -> str:
@@ -79,18 +77,15 @@ def replica_set_for(
     template.setdefault("metadata", {}).setdefault("labels", {})[HASH_LABEL] = template_hash
     selector = clone(deploy["spec"]["selector"])
     selector.setdefault("matchLabels", {})[HASH_LABEL] = template_hash
-    desired = deploy["spec"].get("replicas", 1)
+    annotations: dict[str, str] = {}
+    set_new_annotations(deploy, annotations, revision, exists=False)
     return {
         "apiVersion": "apps/v1",
         "kind": "ReplicaSet",
         "metadata": {
             "name": f"{deploy['metadata']['name']}-{template_hash}",
             "labels": dict(template["metadata"]["labels"]),
-            "annotations": {
-                "deployment.kubernetes.io/desired-replicas": str(desired),
-                "deployment.kubernetes.io/max-replicas": str(desired),
-                REVISION: str(revision),
-            },
+            "annotations": annotations,
             "ownerReferences": [_owner_reference(deploy)],
         },
         "spec": {"replicas": replicas, "selector": selector, "template": template},

@@ -76,5 +76,37 @@ def validate_pod_spec(check: Checker, spec: Mapping[str, Any], field: str) -> No
     )
 
 
+_MUTABLE = (
+    "pod updates may not change fields other than `spec.containers[*].image`,"
+    "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only "
+    "additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be "
+    "set to 1 if it was previously negative)"
+)
+
+
 def pod_rules(check: Checker, pod: Mapping[str, Any], old: Mapping[str, Any] | None) -> None:
-    validate_pod_spec(check, check.mapping(pod, "spec", "spec"), "spec")
+    spec = check.mapping(pod, "spec", "spec")
+    validate_pod_spec(check, spec, "spec")
+    if old is not None and _frozen(spec) != _frozen(old.get("spec") or {}, spec):
+        # ValidatePodUpdate; the real message goes on with a Go diff of the two specs, which
+        # the demo leaves out.
+        check.forbidden("spec", _MUTABLE)
+
+
+def _frozen(spec: Mapping[str, Any], new: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The part of a pod spec no update may change: images, the deadline, tolerations added
+    and a grace period raised from negative to 1 masked out. `new`, when the old spec is
+    given, decides what of the tolerations and the grace period may differ."""
+    frozen = dict(spec)
+    for key in ("containers", "initContainers"):
+        frozen[key] = [{**c, "image": None} for c in spec.get(key) or ()]
+    frozen.pop("activeDeadlineSeconds", None)
+    frozen["tolerations"] = list(spec.get("tolerations") or ())
+    if new is not None:
+        added = list(new.get("tolerations") or ())
+        if added[: len(frozen["tolerations"])] == frozen["tolerations"]:
+            frozen["tolerations"] = added
+        grace = spec.get("terminationGracePeriodSeconds")
+        if isinstance(grace, int) and grace < 0 and new.get("terminationGracePeriodSeconds") == 1:
+            frozen["terminationGracePeriodSeconds"] = 1
+    return frozen
