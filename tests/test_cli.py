@@ -76,7 +76,8 @@ def test_unknown_scenario_is_one_line_and_exit_2() -> None:
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "k9lite: unknown scenario 'nope'; choose from "
-        "default, empty, w1, w2, w3, w4, w5, w6, w7, w8"
+        "default, empty, w1, w2, w3, w4, w5, w6, w7, w8, noep-typo, noep-namespace, "
+        "noep-unready, noep-image, noep-targetport"
     ]
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import functools
 import html
 import ipaddress
 import logging
 import random
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from k9lite.demo.address_plan import AddressBlock
+from k9lite.demo.listen import DroppingPort, bound_socket
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
@@ -58,6 +59,8 @@ class Listener:
     # A ClusterIP: a pod's connection keeps its source address (kube-proxy masquerades
     # NodePort and load-balancer traffic, not pod-to-ClusterIP).
     keeps_source: bool = False
+    # Local policy, no local endpoint: kube-proxy DROPs (the client times out).
+    drops: bool = False
 
 
 class DataPlane:
@@ -81,7 +84,7 @@ class DataPlane:
         self._pod_ips: dict[tuple[str, str], str] = {}
         self._pod_ports: dict[tuple[str, str], list[int]] = {}
         self._backends: dict[tuple[str, int], tuple[str, int]] = {}
-        self._listeners: dict[Listener, asyncio.Server] = {}
+        self._listeners: dict[Listener, asyncio.Server | DroppingPort] = {}
         # Addresses whose wanted port could not be bound, and where they listen instead.
         self.port_mappings: dict[tuple[str, int], tuple[str, int]] = {}
         self._sync_lock = asyncio.Lock()
@@ -172,7 +175,8 @@ class DataPlane:
         return found
 
     def wanted_listeners(self) -> set[Listener]:
-        """The listeners the Services call for now; a rule with no endpoint refuses connections."""
+        """The listeners the Services call for now; a rule with no endpoint refuses connections,
+        a Local NodePort on a node without one of the endpoints drops them."""
         nodes = [
             (n["metadata"]["name"], _internal_ip(n)) for n in self.store.iter(resource("Node"))
         ]
@@ -192,11 +196,16 @@ class DataPlane:
                     wanted.add(Listener(cluster_ip, port["port"], *rule, None, True))
                 if port.get("nodePort"):
                     for node, address in nodes:
-                        if address and (
-                            not local or self._served(self.ready_endpoints(*rule, node))
-                        ):
+                        if address:
+                            drops = local and not self._served(self.ready_endpoints(*rule, node))
                             wanted.add(
-                                Listener(address, port["nodePort"], *rule, node if local else None)
+                                Listener(
+                                    address,
+                                    port["nodePort"],
+                                    *rule,
+                                    node if local else None,
+                                    drops=drops,
+                                )
                             )
                 for ingress in svc.get("status", {}).get("loadBalancer", {}).get("ingress", ()):
                     if ingress.get("ip"):
@@ -230,9 +239,7 @@ class DataPlane:
                 self.port_mappings.pop((listener.host, listener.port), None)
             for listener in wanted - set(self._listeners):
                 try:
-                    server = await self._bind(
-                        functools.partial(_Forwarder, self, listener), listener.host, listener.port
-                    )
+                    server = await self._open(listener)
                 except OSError as exc:
                     log.warning(
                         "cannot listen on %s:%s for %s/%s: %s",
@@ -244,6 +251,13 @@ class DataPlane:
                     )
                     continue
                 self._listeners[listener] = server
+
+    async def _open(self, listener: Listener) -> asyncio.Server | DroppingPort:
+        if listener.drops:
+            return DroppingPort(self._socket(listener.host, listener.port))
+        return await self._bind(
+            functools.partial(_Forwarder, self, listener), listener.host, listener.port
+        )
 
     def listeners(self) -> list[Listener]:
         return sorted(self._listeners, key=lambda li: (li.host, li.port))
@@ -260,28 +274,17 @@ class DataPlane:
 
     # -- sockets --------------------------------------------------------------------------------
 
+    def _socket(self, host: str, port: int) -> socket.socket:
+        return bound_socket(
+            host, port, loopback_range=self.loopback_range, mappings=self.port_mappings
+        )
+
     async def _bind(
         self, factory: Callable[[], asyncio.BaseProtocol], host: str, port: int
     ) -> asyncio.Server:
         """Listen on host:port; a privileged port, or a host that cannot be bound, is mapped."""
         loop = asyncio.get_running_loop()
-        bind_host = host if self.loopback_range else "127.0.0.1"
-        try:
-            return await loop.create_server(factory, bind_host, port, reuse_address=True)
-        except OSError as exc:
-            if exc.errno not in (errno.EACCES, errno.EADDRINUSE, errno.EADDRNOTAVAIL):
-                raise
-        server = await loop.create_server(factory, bind_host, 0)
-        bound = server.sockets[0].getsockname()
-        self.port_mappings[(host, port)] = (bound[0], bound[1])
-        log.warning(
-            "%s:%s cannot be bound here; it listens on %s:%s instead",
-            host,
-            port,
-            bound[0],
-            bound[1],
-        )
-        return server
+        return await loop.create_server(factory, sock=self._socket(host, port))
 
 
 def _internal_ip(node: dict[str, Any]) -> str | None:

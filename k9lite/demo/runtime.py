@@ -12,6 +12,7 @@ import ssl
 from k9lite.demo import scenarios
 from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.bootstrap import bootstrap, bootstrap_api_service
+from k9lite.demo.container.probes import Prober
 from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.controllers.base import ControllerManager
 from k9lite.demo.controllers.deployments import DeploymentController
@@ -69,7 +70,10 @@ class ClusterRuntime:
             if options.dataplane
             else None
         )
-        self.processes = MainProcesses(self.store, self.dataplane, dns_server=addresses.dns_server)
+        self.recorder = recorder = EventRecorder(self.registry)
+        self.processes = MainProcesses(
+            self.store, self.dataplane, recorder, dns_server=addresses.dns_server
+        )
         self.processes.output_listeners.append(self.pod_logs.output)
         self.server = APIServer(
             self.registry,
@@ -82,7 +86,6 @@ class ClusterRuntime:
             bookmark_interval=options.bookmark_interval,
         )
         self.registry.admission.append(EscalationCheck(self.server.authorizer))
-        self.recorder = recorder = EventRecorder(self.registry)
         controllers = [
             DeploymentController(self.registry, recorder),
             ReplicaSetController(self.registry, recorder),
@@ -95,6 +98,7 @@ class ClusterRuntime:
                 start_delay=options.pod_start_delay,
                 stop_delay=options.pod_stop_delay,
                 processes=self.processes,
+                prober=Prober(self.store, self.dataplane, recorder, shell=self.processes.shell),
             ),
             EndpointsController(self.registry, recorder),
             GarbageCollector(self.registry, recorder),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from k9lite.demo.controllers.nodes import mark_running
+from k9lite.demo.controllers.pod_status import mark_running
 from k9lite.demo.controllers.workload_objects import pod_for, pod_template_hash, replica_set_for
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource

@@ -1,4 +1,5 @@
-"""Scenarios: the walkthroughs' manifests (W1-W8), loadable by name into a demo cluster."""
+"""Scenarios: the walkthroughs' manifests (W1-W8) and the troubleshooting ones (noep-*),
+loadable by name into a demo cluster."""
 
 from __future__ import annotations
 
@@ -19,6 +20,17 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "default": ("w2", "w3", "w5", "w6"),
     "empty": (),
     **{f"w{n}": (f"w{n}",) for n in range(1, 9)},
+    # The classic causes of "my Service has no endpoints", one each (README: troubleshooting).
+    **{
+        name: (name,)
+        for name in (
+            "noep-typo",
+            "noep-namespace",
+            "noep-unready",
+            "noep-image",
+            "noep-targetport",
+        )
+    },
 }
 
 

@@ -27,7 +27,7 @@ from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.route import RouteDiagram
 from tests.conftest import FAST, Kubectl, endpoints_caught_up, wait_for
-from tests.demo.test_dataplane import hello, plain_http, reach, refused
+from tests.demo.test_dataplane import dropped, hello, plain_http, reach
 
 SCENARIOS = tuple(f"w{n}" for n in range(2, 9))
 
@@ -217,7 +217,7 @@ def test_w4_local_policy_only_the_pods_node_leads_to_it(
     assert [(h.address, h.name) for h in node_port.hops] == every_node(raw, 30082)
     assert all(h.health == "ok" and h.targets is None for h in node_port.hops)
 
-    # The data plane agrees: the pod's node answers with the pod, the others answer nothing.
+    # The data plane agrees: the pod's node answers with the pod, the others drop.
     addresses = dict(nodes(raw))
     with plain_http(keep_alive=False) as http:
         answer = wait_for(
@@ -228,7 +228,7 @@ def test_w4_local_policy_only_the_pods_node_leads_to_it(
     assert answer == pod["metadata"]["name"]
     for name, ip in addresses.items():
         if name != home:
-            assert refused(demo, ip, 30081), f"{name} ({ip}) accepted on 30081 under Local"
+            assert dropped(demo, ip, 30081), f"{name} ({ip}) did not drop on 30081 under Local"
 
 
 # -- W5: LoadBalancer, with and without a controller ---------------------------------------------

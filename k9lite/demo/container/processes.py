@@ -27,7 +27,9 @@ from k9lite.demo.container.environment import pod_identity
 from k9lite.demo.container.network import ClusterNetwork
 from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, Output
-from k9lite.demo.controllers.nodes import main_argv, set_condition
+from k9lite.demo.controllers.nodes import main_argv
+from k9lite.demo.controllers.pod_status import set_condition, sync_ready_conditions
+from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import now_rfc3339, resource
 from k9lite.demo.store import Store, clone
@@ -66,9 +68,17 @@ class MainProcess:
 class MainProcesses:
     """The main processes of every running pod, started and stopped by the kubelet."""
 
-    def __init__(self, store: Store, dataplane: DataPlane | None, *, dns_server: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        dataplane: DataPlane | None,
+        recorder: EventRecorder,
+        *,
+        dns_server: str,
+    ) -> None:
         self.store = store
         self.dataplane = dataplane
+        self.recorder = recorder
         self.dns_server = dns_server
         self.output_listeners: list[OutputListener] = []
         self._processes: dict[Key, dict[str, MainProcess]] = {}
@@ -188,6 +198,7 @@ class MainProcesses:
                 entry["state"] = {"terminated": terminated}
                 if restart_in:
                     meta = new["metadata"]
+                    self._back_off(new, name)
                     entry["lastState"] = entry["state"]
                     entry["state"] = {
                         "waiting": {
@@ -212,6 +223,20 @@ class MainProcesses:
         self.store.replace(resource("Pod"), new)
         return True
 
+    def _back_off(self, pod: dict[str, Any], name: str) -> None:
+        """The kubelet's Event for a restart held back (kuberuntime_manager.go doBackOff)."""
+        meta = pod["metadata"]
+        self.recorder.record(
+            pod,
+            "BackOff",
+            f"Back-off restarting failed container {name} in pod "
+            f"{meta['name']}_{meta['namespace']}({meta['uid']})",
+            component="kubelet",
+            type_="Warning",
+            host=pod["spec"]["nodeName"],
+            field_path=f"spec.containers{{{name}}}",
+        )
+
     def _restarted(self, key: Key, pod: dict[str, Any], name: str) -> None:
         new = self._current(key, pod)
         if new is None:
@@ -222,7 +247,11 @@ class MainProcesses:
                     entry["lastState"] = entry["state"]
                 entry["state"] = {"running": {"startedAt": now_rfc3339()}}
                 entry["restartCount"] = entry.get("restartCount", 0) + 1
-                entry["ready"] = entry["started"] = True
-        for condition in ("Ready", "ContainersReady"):
-            set_condition(new, condition, "True")
+                entry["started"] = True
+                # With a readiness probe, ready waits for it to pass (container/probes.py).
+                entry["ready"] = not any(
+                    c["name"] == name and c.get("readinessProbe")
+                    for c in new["spec"].get("containers", ())
+                )
+        sync_ready_conditions(new)
         self.store.replace(resource("Pod"), new)

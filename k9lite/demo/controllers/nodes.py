@@ -5,104 +5,44 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import secrets
-import zlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from k9lite.demo.controllers.base import Controller, Key
+from k9lite.demo.controllers.image_pulls import (
+    go_duration,
+    image_size,
+    missing_image,
+    pull_error,
+    pulls,
+    set_waiting,
+)
+from k9lite.demo.controllers.pod_status import mark_running, sync_ready_conditions
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.pod_logs import PodLogs
-from k9lite.demo.registry import Registry, now_rfc3339, resource
+from k9lite.demo.registry import Registry, resource
 from k9lite.demo.store import Store, StoreEvent, clone
 from k9lite.demo.tasks import observe
 
 if TYPE_CHECKING:
+    from k9lite.demo.container.probes import Prober
     from k9lite.demo.container.processes import MainProcesses
 
 __all__ = [
     "Kubelet",
     "container_ports",
     "main_argv",
-    "mark_running",
     "pod_keys",
-    "set_condition",
 ]
 
 # Seconds before a kubelet tries again to set up a pod whose sandbox failed.
 _SANDBOX_RETRY = 5.0
+# A failed pull shows ErrImagePull this long, then ImagePullBackOff for the back-off (10 s,
+# doubling, at most 300 s: pkg/kubelet/images, the kubelet's image back-off).
+_ERR_IMAGE_PULL_SHOWN, _PULL_BACKOFF, _MAX_PULL_BACKOFF = 1.0, 10.0, 300.0
 _IMAGE_DEFAULTS = {"busybox": ["sh"]}
 """The CMD of images that have one worth running here (busybox's is `sh`)."""
-
-
-def set_condition(
-    pod: dict[str, Any], type_: str, status: str, *, reason: str = "", message: str = ""
-) -> None:
-    """Set one condition of a pod's status, replacing the one of that type."""
-    conditions = pod.setdefault("status", {}).setdefault("conditions", [])
-    conditions[:] = [c for c in conditions if c.get("type") != type_]
-    condition = {
-        "type": type_,
-        "status": status,
-        "lastProbeTime": None,
-        "lastTransitionTime": now_rfc3339(),
-    }
-    if reason:
-        condition["reason"] = reason
-        condition["message"] = message
-    conditions.append(condition)
-
-
-def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
-    """Give a bound pod its IP and a Running, Ready status, as its kubelet reports it."""
-    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
-    started = now_rfc3339()
-    status = pod.setdefault("status", {})
-    status.update(
-        {
-            "phase": "Running",
-            "hostIP": host_ip,
-            "hostIPs": [{"ip": host_ip}],
-            "podIP": ip,
-            "podIPs": [{"ip": ip}],
-            "startTime": started,
-        }
-    )
-    for condition in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"):
-        set_condition(pod, condition, "True")
-    status["containerStatuses"] = [
-        {
-            "name": c["name"],
-            "image": c.get("image", ""),
-            "imageID": f"docker.io/library/{c.get('image', '')}@sha256:{secrets.token_hex(32)}",
-            "containerID": f"containerd://{secrets.token_hex(32)}",
-            "ready": True,
-            "started": True,
-            "restartCount": 0,
-            "lastState": {},
-            "state": {"running": {"startedAt": started}},
-        }
-        for c in pod["spec"].get("containers", ())
-    ]
-
-
-def _pulls(container: dict[str, Any]) -> bool:
-    """imagePullPolicy Always (the default for `:latest` or no tag): the kubelet pulls."""
-    return container.get("imagePullPolicy") == "Always" and bool(container.get("image"))
-
-
-def _image_size(image: str) -> int:
-    """A size for an image, the same every time for one name."""
-    return 2_000_000 + zlib.crc32(image.encode()) % 100_000_000
-
-
-def _go_duration(seconds: float) -> str:
-    """A duration as Go's time.Duration prints it: 812.4ms, 1.5s."""
-    if seconds >= 1:
-        return f"{seconds:.9f}".rstrip("0").rstrip(".") + "s"
-    if seconds >= 0.001:
-        return f"{seconds * 1000:.6f}".rstrip("0").rstrip(".") + "ms"
-    return f"{seconds * 1_000_000:.3f}".rstrip("0").rstrip(".") + "µs"
 
 
 def pod_keys(store: Store, *, bound: bool) -> list[Key]:
@@ -158,11 +98,13 @@ class Kubelet(Controller):
         start_delay: float,
         stop_delay: float,
         processes: MainProcesses | None = None,
+        prober: Prober | None = None,
     ) -> None:
         super().__init__(registry, recorder)
         self.dataplane = dataplane
         self.pod_logs = pod_logs
         self.processes = processes
+        self.prober = prober
         self.start_delay = start_delay
         self.stop_delay = stop_delay
         self._due: dict[Key, float] = {}
@@ -170,6 +112,7 @@ class Kubelet(Controller):
         self._pod_ips: dict[Key, tuple[str, str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._sandbox_failures: set[Key] = set()
+        self._pulling: dict[Key, asyncio.Task[Any]] = {}
 
     def keys_for(self, event: StoreEvent) -> Iterable[Key]:
         if event.obj["spec"].get("nodeName"):
@@ -259,26 +202,36 @@ class Kubelet(Controller):
         node_name = pod["spec"]["nodeName"]
         loop = asyncio.get_running_loop()
         began = loop.time()
-        pulled = [c for c in pod["spec"].get("containers", ()) if _pulls(c)]
+        pulled = [c for c in pod["spec"].get("containers", ()) if pulls(c)]
         for container in pulled:
-            self._record_container(
-                pod, container, "Pulling", f'Pulling image "{container["image"]}"'
-            )
+            if not missing_image(container["image"]):
+                self._record_container(
+                    pod, container, "Pulling", f'Pulling image "{container["image"]}"'
+                )
+        containers = pod["spec"].get("containers", ())
+        if any(missing_image(c["image"]) for c in containers) and not await self._pull_failing(
+            key, pod, ip
+        ):
+            return
         self.pod_logs.start(pod, container_ports(pod))
         if self.dataplane is not None:
             await self.dataplane.start_pod(key, key[1], ip, container_ports(pod))
-        current = self.store.find(resource("Pod"), *key)
-        if current is None or current["metadata"]["uid"] != pod["metadata"]["uid"]:
+        current = self._same_pod(key, pod)
+        if current is None:
             await self._stop(key, None)
             return
         node = self.store.get(resource("Node"), "", node_name)
         new = clone(current)
         mark_running(new, node, ip)
+        if self.prober is not None:
+            self.prober.gate(new)
         self.store.replace(resource("Pod"), new)
         if self.processes is not None:
             self.processes.start(key, new)
+        if self.prober is not None:
+            self.prober.start(key, new)
         # The kubelet's start delay stands for the pull.
-        took = _go_duration(self.start_delay + loop.time() - began)
+        took = go_duration(self.start_delay + loop.time() - began)
         for container in new["spec"].get("containers", ()):
             image, name = container.get("image", ""), container["name"]
             self._record_container(
@@ -286,15 +239,82 @@ class Kubelet(Controller):
                 container,
                 "Pulled",
                 f'Successfully pulled image "{image}" in {took} ({took} including waiting). '
-                f"Image size: {_image_size(image)} bytes."
+                f"Image size: {image_size(image)} bytes."
                 if container in pulled
                 else f'Container image "{image}" already present on machine',
             )
             self._record_container(new, container, "Created", f"Created container: {name}")
             self._record_container(new, container, "Started", f"Started container {name}")
 
+    async def _pull_failing(self, key: Key, pod: dict[str, Any], ip: str) -> bool:
+        """Pull, fail, back off, again, while an image is missing; the pod stays Pending with
+        its address. True once the images are all there (`kubectl set image` on the pod)."""
+        self._pulling[key] = asyncio.current_task()  # type: ignore[assignment]
+        delay = _PULL_BACKOFF
+        try:
+            while (current := self._same_pod(key, pod)) is not None:
+                containers = current["spec"].get("containers", ())
+                missing = [c for c in containers if missing_image(c["image"])]
+                if not missing:
+                    return True
+                for reason, pause in (
+                    ("ErrImagePull", _ERR_IMAGE_PULL_SHOWN),
+                    ("ImagePullBackOff", delay),
+                ):
+                    self._pull_failed(key, current, ip, reason, missing)
+                    await asyncio.sleep(pause)
+                delay = min(delay * 2, _MAX_PULL_BACKOFF)
+            return False
+        finally:
+            self._pulling.pop(key, None)
+
+    def _pull_failed(
+        self,
+        key: Key,
+        pod: dict[str, Any],
+        ip: str,
+        reason: str,
+        missing: list[dict[str, Any]],
+    ) -> None:
+        """The Events and the waiting state of a failed pull (ErrImagePull) or of the back-off
+        after it (ImagePullBackOff), as pkg/kubelet/images reports them."""
+        waiting: dict[str, tuple[str, str]] = {}
+        for container in missing:
+            image, error = container["image"], pull_error(container["image"])
+            if reason == "ErrImagePull":
+                self._record_container(pod, container, "Pulling", f'Pulling image "{image}"')
+                message = f'Failed to pull image "{image}": {error}'
+                self._record_container(pod, container, "Failed", message, type_="Warning")
+                waiting[container["name"]] = (reason, error)
+            else:
+                message = f'Back-off pulling image "{image}"'
+                self._record_container(pod, container, "BackOff", message)
+                waiting[container["name"]] = (reason, f"{message}: ErrImagePull: {error}")
+            self._record_container(pod, container, "Failed", f"Error: {reason}", type_="Warning")
+        current = self._same_pod(key, pod)
+        if current is None:
+            return
+        new = clone(current)
+        mark_running(new, self.store.get(resource("Node"), "", new["spec"]["nodeName"]), ip)
+        set_waiting(new, waiting)
+        sync_ready_conditions(new)
+        self.store.replace(resource("Pod"), new)
+
+    def _same_pod(self, key: Key, pod: dict[str, Any]) -> dict[str, Any] | None:
+        """The pod at `key` if it is still `pod` (not deleted, not made anew under its name)."""
+        current = self.store.find(resource("Pod"), *key)
+        if current is None or current["metadata"]["uid"] != pod["metadata"]["uid"]:
+            return None
+        return current
+
     def _record_container(
-        self, pod: dict[str, Any], container: dict[str, Any], reason: str, message: str
+        self,
+        pod: dict[str, Any],
+        container: dict[str, Any],
+        reason: str,
+        message: str,
+        *,
+        type_: str = "Normal",
     ) -> None:
         """A kubelet's Event about one container: it names the container and the node."""
         self.recorder.record(
@@ -302,12 +322,18 @@ class Kubelet(Controller):
             reason,
             message,
             component=self.name,
+            type_=type_,
             host=pod["spec"]["nodeName"],
             field_path=f"spec.containers{{{container['name']}}}",
         )
 
     async def _stop(self, key: Key, pod: dict[str, Any] | None) -> None:
+        pulling = self._pulling.pop(key, None)
+        if pulling is not None:
+            pulling.cancel()
         self.pod_logs.stop(key)
+        if self.prober is not None:
+            await self.prober.stop(key)
         if self.processes is not None:
             await self.processes.stop(key)
         if self.dataplane is not None:
@@ -317,8 +343,7 @@ class Kubelet(Controller):
             self._node_ips.get(node_name, set()).discard(ip)
         if pod is None:
             return
-        current = self.store.find(resource("Pod"), *key)
-        if current is not None and current["metadata"]["uid"] == pod["metadata"]["uid"]:
+        if self._same_pod(key, pod) is not None:
             for container in pod["spec"].get("containers", ()):
                 self._record_container(
                     pod, container, "Killing", f"Stopping container {container['name']}"
@@ -329,3 +354,5 @@ class Kubelet(Controller):
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.prober is not None:
+            await self.prober.close()

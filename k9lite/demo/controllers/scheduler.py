@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from k9lite.demo.controllers.base import Controller, Key
-from k9lite.demo.controllers.nodes import pod_keys, set_condition
+from k9lite.demo.controllers.nodes import pod_keys
+from k9lite.demo.controllers.pod_status import set_condition
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource

@@ -1,0 +1,73 @@
+"""A pod's status as its kubelet writes it: conditions, and the running state of a started pod."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from k9lite.demo.registry import now_rfc3339
+
+__all__ = ["mark_running", "set_condition", "sync_ready_conditions"]
+
+
+def set_condition(
+    pod: dict[str, Any], type_: str, status: str, *, reason: str = "", message: str = ""
+) -> None:
+    """Set one condition of a pod's status, replacing the one of that type."""
+    conditions = pod.setdefault("status", {}).setdefault("conditions", [])
+    conditions[:] = [c for c in conditions if c.get("type") != type_]
+    condition = {
+        "type": type_,
+        "status": status,
+        "lastProbeTime": None,
+        "lastTransitionTime": now_rfc3339(),
+    }
+    if reason:
+        condition["reason"] = reason
+        condition["message"] = message
+    conditions.append(condition)
+
+
+def sync_ready_conditions(pod: dict[str, Any]) -> None:
+    """Ready and ContainersReady from the containers' `ready` (status.generateAPIPodStatus)."""
+    statuses = pod.get("status", {}).get("containerStatuses") or []
+    unready = [s["name"] for s in statuses if not s.get("ready")]
+    for condition in ("Ready", "ContainersReady"):
+        if unready:
+            message = f"containers with unready status: [{' '.join(unready)}]"
+            set_condition(pod, condition, "False", reason="ContainersNotReady", message=message)
+        else:
+            set_condition(pod, condition, "True")
+
+
+def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
+    """Give a bound pod its IP and a Running, Ready status, as its kubelet reports it."""
+    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    started = now_rfc3339()
+    status = pod.setdefault("status", {})
+    status.update(
+        {
+            "phase": "Running",
+            "hostIP": host_ip,
+            "hostIPs": [{"ip": host_ip}],
+            "podIP": ip,
+            "podIPs": [{"ip": ip}],
+            "startTime": started,
+        }
+    )
+    for condition in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"):
+        set_condition(pod, condition, "True")
+    status["containerStatuses"] = [
+        {
+            "name": c["name"],
+            "image": c.get("image", ""),
+            "imageID": f"docker.io/library/{c.get('image', '')}@sha256:{secrets.token_hex(32)}",
+            "containerID": f"containerd://{secrets.token_hex(32)}",
+            "ready": True,
+            "started": True,
+            "restartCount": 0,
+            "lastState": {},
+            "state": {"running": {"startedAt": started}},
+        }
+        for c in pod["spec"].get("containers", ())
+    ]
