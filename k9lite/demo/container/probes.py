@@ -31,12 +31,12 @@ from urllib.parse import quote
 
 from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, collect
-from k9lite.demo.controllers.pod_status import sync_ready_conditions
+from k9lite.demo.controllers.pod_status import current_copy, sync_ready_conditions
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.discovery import KUBERNETES_VERSION
 from k9lite.demo.registry import now_rfc3339, resource
-from k9lite.demo.store import Store, clone
+from k9lite.demo.store import Store
 from k9lite.demo.tasks import observe
 
 __all__ = ["Prober"]
@@ -222,13 +222,6 @@ class Prober:
             return ProbeResult(False, f"command {_go_quoted(argv)} timed out")
         return ProbeResult(code == 0, output.decode("utf-8", "replace"))
 
-    def _current(self, key: Key, pod: dict[str, Any]) -> dict[str, Any] | None:
-        current = self.store.find(resource("Pod"), *key)
-        if current is None or current["metadata"]["uid"] != pod["metadata"]["uid"]:
-            return None
-        copy: dict[str, Any] = clone(current)
-        return copy
-
     def _unhealthy(
         self, key: Key, pod: dict[str, Any], container: dict[str, Any], kind: str, output: str
     ) -> None:
@@ -251,7 +244,7 @@ class Prober:
         )
 
     def _set_ready(self, key: Key, pod: dict[str, Any], name: str, ready: bool) -> None:
-        new = self._current(key, pod)
+        new = current_copy(self.store, pod)
         if new is None:
             return
         for entry in new.get("status", {}).get("containerStatuses") or []:
@@ -272,7 +265,7 @@ class Prober:
             f"Container {name} failed liveness probe, will be restarted",
             "Normal",
         )
-        new = self._current(key, pod)
+        new = current_copy(self.store, pod)
         if new is None:
             return
         for entry in new.get("status", {}).get("containerStatuses") or []:

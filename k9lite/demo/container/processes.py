@@ -28,11 +28,11 @@ from k9lite.demo.container.network import ClusterNetwork
 from k9lite.demo.container.shell import Shell, ShellIO
 from k9lite.demo.container.streams import Input, Output
 from k9lite.demo.controllers.nodes import main_argv
-from k9lite.demo.controllers.pod_status import set_condition, sync_ready_conditions
+from k9lite.demo.controllers.pod_status import current_copy, set_condition, sync_ready_conditions
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.registry import now_rfc3339, resource
-from k9lite.demo.store import Store, clone
+from k9lite.demo.store import Store
 from k9lite.demo.tasks import observe
 
 __all__ = ["ATTACH_WAIT", "MainProcess", "MainProcesses"]
@@ -160,13 +160,6 @@ class MainProcesses:
 
         return write
 
-    def _current(self, key: Key, pod: dict[str, Any]) -> dict[str, Any] | None:
-        current = self.store.find(resource("Pod"), *key)
-        if current is None or current["metadata"]["uid"] != pod["metadata"]["uid"]:
-            return None
-        copy: dict[str, Any] = clone(current)
-        return copy
-
     def _terminated(
         self,
         key: Key,
@@ -179,7 +172,7 @@ class MainProcesses:
         """Record the container's exit (and the back-off before its restart, if it restarts);
         False when the pod is gone meanwhile."""
         last = restart_in is None
-        new = self._current(key, pod)
+        new = current_copy(self.store, pod)
         if new is None:
             return False
         status = new.setdefault("status", {})
@@ -238,7 +231,7 @@ class MainProcesses:
         )
 
     def _restarted(self, key: Key, pod: dict[str, Any], name: str) -> None:
-        new = self._current(key, pod)
+        new = current_copy(self.store, pod)
         if new is None:
             return
         for entry in new.get("status", {}).get("containerStatuses") or []:

@@ -5,9 +5,21 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from k9lite.demo.registry import now_rfc3339
+from k9lite.demo.registry import now_rfc3339, resource
+from k9lite.demo.store import Store, clone
 
-__all__ = ["mark_running", "set_condition", "sync_ready_conditions"]
+__all__ = ["current_copy", "mark_running", "set_condition", "sync_ready_conditions"]
+
+
+def current_copy(store: Store, pod: dict[str, Any]) -> dict[str, Any] | None:
+    """A copy of `pod` as stored now, to write its status; None once it is gone or replaced
+    (another pod of the same name has another uid)."""
+    meta = pod["metadata"]
+    current = store.find(resource("Pod"), meta["namespace"], meta["name"])
+    if current is None or current["metadata"]["uid"] != meta["uid"]:
+        return None
+    copy: dict[str, Any] = clone(current)
+    return copy
 
 
 def set_condition(
