@@ -115,6 +115,8 @@ class Permitted(Forwarding):
     def permission_answered(self, event: Answered) -> None:
         self.answers[event.key] = event.allowed
         waiting = self._waiting.pop(event.key, [])
+        if not self.screen_stack:
+            return  # the app is closing: an answer that came too late has nothing to grey
         self.refresh_bindings()
         if event.key[0] == self.connection:  # not if the context changed meanwhile
             for action, proceed in waiting:
