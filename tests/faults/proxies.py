@@ -9,6 +9,7 @@ trustme CA, forwards each request to the cluster, and can answer chosen requests
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Coroutine
@@ -51,8 +52,9 @@ class TcpFaultProxy:
         """Seconds each chunk waits before it is passed on, both ways."""
         self._thread = _LoopThread("fault-proxy-tcp")
         self._flowing = asyncio.Event()
-        self._server: asyncio.Server | None = None
+        self._listening: socket.socket | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._thread.run(self._listen())
         self._thread.loop.call_soon_threadsafe(self._flowing.set)
 
@@ -61,11 +63,32 @@ class TcpFaultProxy:
         return f"https://127.0.0.1:{self.port}"
 
     async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
+        # Our own accepts, not asyncio.start_server: on Python 3.11 a connection accepted just
+        # before Server.close() fails the server's `_attach` assertion while its transport is
+        # built, and the half-built transport is dropped unclosed (a ResourceWarning). Accepting
+        # in a reader callback, not with sock_accept, loses no socket when listening stops.
+        listening = socket.create_server(("127.0.0.1", self.port))
+        listening.setblocking(False)
+        self.port = listening.getsockname()[1]
+        self._listening = listening
+        asyncio.get_running_loop().add_reader(listening, self._accept_ready, listening)
+
+    def _accept_ready(self, listening: socket.socket) -> None:
+        while True:
+            try:
+                conn, _ = listening.accept()
+            except BlockingIOError:
+                return
+            task = asyncio.create_task(self._connect(conn))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _connect(self, conn: socket.socket) -> None:
+        reader, writer = await asyncio.open_connection(sock=conn)
+        self._writers.add(writer)
+        await self._accept(reader, writer)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._writers.add(writer)
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.backend_port)
         except OSError:
@@ -112,11 +135,11 @@ class TcpFaultProxy:
         """Stop listening and cut every connection: new ones are refused."""
 
         async def stop() -> None:
-            assert self._server is not None
-            self._server.close()
+            assert self._listening is not None
+            asyncio.get_running_loop().remove_reader(self._listening)
+            self._listening.close()
             for writer in list(self._writers):
                 writer.transport.abort()
-            await self._server.wait_closed()
 
         self._thread.run(stop())
 
