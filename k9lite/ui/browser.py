@@ -21,6 +21,7 @@ from k9lite.analysis.doctor import DOCTOR_KINDS
 from k9lite.analysis.verdicts import Verdicts
 from k9lite.kinds.base import Kind
 from k9lite.kinds.table_view import table_view
+from k9lite.model.pods import Pod
 from k9lite.model.selectors import LabelSelector
 from k9lite.model.state import ClusterState
 from k9lite.model.table_rows import TableColumn
@@ -36,7 +37,13 @@ __all__ = ["Browser", "Scope"]
 _ALSO_SHOWS: dict[str, set[str]] = {
     "services": {kind for kind in DOCTOR_KINDS if kind != "services"},
     "nodes": {"pods"},
-    "pods": {"services", "replicasets", "deployments"},
+}
+# What a drill-down's membership reads besides the pods: a pod row itself reads no other kind,
+# so an unscoped Pods view never walks its 50,000 rows for a change to a Service.
+_SCOPE_READS: dict[str, set[str]] = {
+    "services": {"services"},
+    "deployments": {"deployments", "replicasets"},
+    "nodes": {"nodes"},
 }
 # Views whose rows read those other kinds at a cost (a Service's verdict is a diagnosis): a
 # change to them rebuilds the rows on screen at once and the others in slices of time, one a
@@ -56,19 +63,15 @@ class Scope:
     namespace: str
     name: str
 
-    def pod_keys(self, state: ClusterState) -> set[str] | None:
-        """The keys of the pods in scope; None when the owner is gone."""
+    def pods(self, state: ClusterState) -> list[Pod] | None:
+        """The pods in scope (from the state's indexes); None when the owner is gone."""
         if self.kind == "nodes":
-            return {row_key(p) for p in state.pods_on_node(self.name)}
+            return state.pods_on_node(self.name)
         if self.kind == "services":
             service = state.get("services", self.namespace, self.name)
-            return (
-                None if service is None else {row_key(p) for p in state.pods_selected_by(service)}
-            )
+            return None if service is None else state.pods_selected_by(service)
         deployment = state.get("deployments", self.namespace, self.name)
-        if deployment is None:
-            return None
-        return {row_key(p) for p in state.pods_of(deployment.meta.uid)}
+        return None if deployment is None else state.pods_of(deployment.meta.uid)
 
     @property
     def crumbs(self) -> str:
@@ -167,8 +170,13 @@ class Browser(Vertical):
         self.namespace = namespace
         self.show(self.kind, state, scope=self.scope)
 
+    def _reads(self) -> set[str]:
+        """The other kinds this view's rows, or its drill-down's membership, read."""
+        scope = set() if self.scope is None else _SCOPE_READS[self.scope.kind]
+        return _ALSO_SHOWS.get(self.view.kind, set()) | scope
+
     def wants_refresh(self, changes: frozenset[str]) -> bool:
-        return bool(changes & ({self.view.kind} | _ALSO_SHOWS.get(self.view.kind, set())))
+        return bool(changes & ({self.view.kind} | self._reads()))
 
     def refresh_rows(
         self,
@@ -189,7 +197,7 @@ class Browser(Vertical):
             changes = None
         view = self.view
         namespace = self.namespace if view.namespaced else None
-        related = _ALSO_SHOWS.get(view.kind, set())
+        related = self._reads()
         if changes is not None and view.kind in _CAUGHT_UP and changes & related:
             self._behind.update(self._built)
             related = set()
@@ -200,12 +208,14 @@ class Browser(Vertical):
             self._patch_rows(state, keys, context)
             self._catch_up(context, _FRAME_SLICE)
             return
-        allowed = self.scope.pod_keys(state) if self.scope else None
+        # A drill-down walks its own few pods, never all of them.
+        scoped = None if self.scope is None else self.scope.pods(state) or []
+        allowed = None if scoped is None else {row_key(p) for p in scoped}
         built, updates = self._built, {}
         seen = set()
-        for obj in state.objects(view.kind, namespace):
+        for obj in state.objects(view.kind, namespace) if scoped is None else scoped:
             key = row_key(obj)
-            if (allowed is not None and key not in allowed) or not self._shows(obj):
+            if not self._shows(obj):
                 continue
             seen.add(key)
             previous = built.get(key)

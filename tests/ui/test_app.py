@@ -299,3 +299,30 @@ async def test_describe_a_pod_ends_with_the_events_kubectl_describe_shows(
         for reason in ("Scheduled", "Created", "Started"):
             assert reason in described and reason in shown, reason
         assert f"Successfully assigned default/{pod} to" in shown
+
+
+async def test_a_service_drill_down_follows_labels_and_the_service(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    """Enter on a Service: its pods; a pod relabelled out of the selector leaves, the Service
+    deleted leaves no pod behind (a drill-down walks its own pods, not the whole Pods view)."""
+    app = make_app(cluster, start_view="svc")
+    async with app.run_test(size=SIZE) as pilot:
+        browser = app.query_one(Browser)
+        await until(lambda: "default/clusterip-hostname-service" in rows(app), what="the Service")
+        browser.table.move_cursor(key="default/clusterip-hostname-service")
+        await pilot.press("enter")
+        selected = await until(
+            lambda: sorted(rows(app)) if len(rows(app)) == 2 else None, what="its 2 pods"
+        )
+        leaving = selected[0].split("/")[1]
+        kubectl("label", "pod", leaving, "app=elsewhere", "--overwrite")
+        # Its ReplicaSet makes a new pod for the one it lost: that one may join meanwhile.
+        await until(lambda: selected[0] not in rows(app), what=f"{leaving} to leave")
+        assert selected[1] in rows(app)
+        kubectl("delete", "service", "clusterip-hostname-service")
+        title = app.query_one("#view-title", Static)
+        await until(
+            lambda: not rows(app) and "(service gone)" in static_text(title),
+            what="no pods and (service gone)",
+        )
