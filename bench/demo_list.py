@@ -7,9 +7,11 @@ second), then runs, alternating, `--repeat` rounds of:
   2. a raw paged list (limit=500, httpx + orjson, in a child process);
   3. the same list asking for server-side Tables, as kubectl does;
   4. one unpaged `GET /api/v1/pods`: time until the response headers (the server has built the
-     whole body by then), total time, body size.
-Prints medians and ratios against kubectl's wall time measured in the same run. Every figure
-counts the pods it saw; a wrong count is an error (exit 1).
+     whole body by then), total time, body size;
+then 2 x `--repeat` rounds of `kubectl scale` of one Deployment (up one, back down), alternating
+with a `kubectl get` of it. Prints the time from start to settled and the RSS (peak, settled, per
+pod) against issue 19's goals, and medians and ratios against kubectl's wall time measured in the
+same run. Every figure counts the pods it saw; a wrong count is an error (exit 1).
 
     python bench/demo_list.py [--pods 10000] [--repeat 3] [--quick]
 """
@@ -25,30 +27,29 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
+from settled_cluster import BenchError, Memory, log, settled_cluster
 
-from k9lite.demo.cluster import ClusterRuntime, DemoCluster, DemoOptions
+from k9lite.demo.cluster import ClusterRuntime, DemoCluster, DemoStartError
+from k9lite.demo.limits import MAX_PODS
 from k9lite.demo.registry import resource
 
 PAGE = 500
 TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io"
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
-PODS_PER_NODE = 50
+# `--scale` puts app-00000 (5 replicas) in scale-000: the Deployment the scale rounds change.
+SCALE_NAMESPACE, SCALE_REPLICAS = "scale-000", 5
+# Issue 19's goals for the demo cluster.
+GOAL_READY_S, GOAL_RSS_MB, GOAL_SCALE_S = 20.0, 1024.0, 0.3
 
 
 class CountMismatch(Exception):
     """A figure saw a different number of pods than the cluster holds."""
-
-
-class BenchError(Exception):
-    """The benchmark could not run (kubectl failed, the cluster did not settle...)."""
 
 
 @dataclass(slots=True)
@@ -79,86 +80,6 @@ def kubectl_binary() -> str:
 # -- the cluster -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SettleState:
-    """What is still moving: Services without slices, pods in slices, Deployments rolling."""
-
-    services_without_slice: int
-    endpoints: int
-    deployments_rolling: int
-    resource_version: int
-
-
-def settle_state(rt: ClusterRuntime) -> SettleState:
-    services = {
-        (s["metadata"]["namespace"], s["metadata"]["name"])
-        for s in rt.store.iter(resource("Service"))
-    }
-    with_slice: set[tuple[str, str]] = set()
-    endpoints = 0
-    for slice_ in rt.store.iter(resource("EndpointSlice")):
-        meta = slice_["metadata"]
-        name = (meta.get("labels") or {}).get(SERVICE_NAME_LABEL)
-        if name is None:
-            continue
-        with_slice.add((meta["namespace"], name))
-        if name != "kubernetes":  # the API server's own endpoint, not a pod
-            endpoints += len(slice_.get("endpoints") or ())
-    rolling = sum(
-        1
-        for d in rt.store.iter(resource("Deployment"))
-        if d.get("status", {}).get("observedGeneration") != d["metadata"].get("generation")
-        or d["status"].get("availableReplicas", 0) != d["spec"].get("replicas", 1)
-    )
-    return SettleState(len(services - with_slice), endpoints, rolling, rt.store.resource_version)
-
-
-def wait_settled(cluster: DemoCluster, pods: int, timeout: float, quiet: float = 1.0) -> float:
-    """Poll until all is done and nothing was written for `quiet` s; seconds until that calm."""
-    start = time.perf_counter()
-    deadline = start + timeout
-    calm_since: float | None = None
-    last: SettleState | None = None
-    while time.perf_counter() < deadline:
-        state = cluster.call(settle_state, timeout=30)
-        now = time.perf_counter()
-        done = (
-            state.services_without_slice == 0
-            and state.endpoints == pods
-            and state.deployments_rolling == 0
-        )
-        if not done or last is None or state.resource_version != last.resource_version:
-            calm_since = now if done else None
-        elif calm_since is not None and now - calm_since >= quiet:
-            return calm_since - start
-        last = state
-        time.sleep(0.1)
-    raise BenchError(
-        f"the cluster did not settle in {timeout:.0f} s: {last.services_without_slice} Services "
-        f"without an EndpointSlice, {last.endpoints} of {pods} pods in slices, "
-        f"{last.deployments_rolling} Deployments not available"
-        if last
-        else f"the cluster did not answer in {timeout:.0f} s"
-    )
-
-
-def log(message: str) -> None:
-    """Progress, on stderr: the figures alone go to stdout."""
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def settled_cluster(pods: int) -> Iterator[tuple[DemoCluster, float, float]]:
-    """A `--scale pods` demo cluster once it has settled, with its startup and settle seconds."""
-    options = DemoOptions(scale=pods, nodes=max(2, pods // PODS_PER_NODE), scenarios=())
-    start = time.perf_counter()
-    with DemoCluster(options) as cluster:
-        startup = time.perf_counter() - start
-        log(f"cluster up in {startup:.2f} s; waiting for it to settle")
-        settle = wait_settled(cluster, pods, timeout=60 + pods / 100)
-        yield cluster, startup, settle
-
-
 def store_pod_count(rt: ClusterRuntime) -> int:
     return rt.store.count(resource("Pod"))
 
@@ -187,15 +108,15 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def run_kubectl(kubeconfig: Path) -> tuple[float, float, int]:
-    """`kubectl get pods -A -o wide` with a fresh cache: (wall s, peak RSS MB, pods printed)."""
+def measured_kubectl(kubeconfig: Path, cache: Path, *args: str) -> tuple[float, float, int]:
+    """`kubectl ARGS` with a --cache-dir: (wall s, peak RSS MB, lines printed)."""
     with tempfile.TemporaryDirectory(prefix="k9lite-bench-") as tmp:
         stderr_path = Path(tmp) / "stderr"
         measured = Path(tmp) / "measured"
         command = [
             kubectl_binary(),
-            *("--kubeconfig", str(kubeconfig), "--cache-dir", str(Path(tmp) / "cache")),
-            *("get", "pods", "-A", "-o", "wide"),
+            *("--kubeconfig", str(kubeconfig), "--cache-dir", str(cache)),
+            *args,
         ]
         with stderr_path.open("wb") as stderr:
             proc = subprocess.Popen(
@@ -213,8 +134,35 @@ def run_kubectl(kubeconfig: Path) -> tuple[float, float, int]:
             message = stderr_path.read_text(errors="replace").strip().splitlines()
             raise BenchError(f"kubectl exited {returncode}: {message[-1] if message else ''}")
         wall, max_rss_kib = measured.read_text().split()
-    # ru_maxrss is in KiB on Linux; the first line printed is the header.
-    return float(wall), int(max_rss_kib) / 1024, max(0, lines - 1)
+    # ru_maxrss is in KiB on Linux.
+    return float(wall), int(max_rss_kib) / 1024, lines
+
+
+def run_kubectl(kubeconfig: Path) -> tuple[float, float, int]:
+    """`kubectl get pods -A -o wide` with a fresh cache: (wall s, peak RSS MB, pods printed)."""
+    with tempfile.TemporaryDirectory(prefix="k9lite-bench-cache-") as cache:
+        wall, rss, lines = measured_kubectl(
+            kubeconfig, Path(cache), "get", "pods", "-A", "-o", "wide"
+        )
+    # The first line printed is the header.
+    return wall, rss, max(0, lines - 1)
+
+
+def scale_rounds(cluster: DemoCluster, rounds: int, figures: Figures) -> None:
+    """`kubectl scale` of one Deployment up by one and back, alternating with a `kubectl get` of
+    it (the fixed cost of any kubectl command: start-up, cached discovery, one request)."""
+    target = ("-n", f"{SCALE_NAMESPACE}", "deployment/app-00000")
+    with tempfile.TemporaryDirectory(prefix="k9lite-bench-cache-") as tmp:
+        cache = Path(tmp)
+        measured_kubectl(cluster.kubeconfig_path, cache, "get", *target)  # discovery, cached
+        for round_ in range(rounds):
+            replicas = SCALE_REPLICAS + (1 if round_ % 2 == 0 else 0)
+            wall, _, _ = measured_kubectl(
+                cluster.kubeconfig_path, cache, "scale", *target, f"--replicas={replicas}"
+            )
+            figures.add("scale", wall)
+            wall, _, _ = measured_kubectl(cluster.kubeconfig_path, cache, "get", *target)
+            figures.add("get_deploy", wall)
 
 
 # The raw clients run in a child process: sharing the cluster's GIL would slow both down, while
@@ -328,8 +276,13 @@ def check_counts(figures: Figures, expected: int) -> None:
                 raise CountMismatch(f"{name} counted {count} pods, the cluster holds {expected}")
 
 
-def report(figures: Figures, pods: int, startup: float, settle: float, repeat: int) -> str:
+def report(
+    figures: Figures, pods: int, times: tuple[float, float], memory: Memory, repeat: int
+) -> str:
+    startup, settle = times
     kubectl = figures.median("kubectl")
+    ready = startup + settle
+    scale = figures.median("scale")
     rows = [
         ("kubectl get pods -A -o wide (wall)", f"{kubectl:.3f} s"),
         ("kubectl peak RSS", f"{figures.median('kubectl_rss'):.0f} MB"),
@@ -339,14 +292,23 @@ def report(figures: Figures, pods: int, startup: float, settle: float, repeat: i
         ("server: unpaged list, to last byte", f"{figures.median('unpaged_total'):.3f} s"),
         ("server: unpaged list body", f"{figures.median('unpaged_mb'):.1f} MB"),
         ("orjson.dumps of all pods, in-process", f"{figures.median('dumps'):.3f} s"),
+        ("kubectl scale deployment (wall)", f"{scale:.3f} s"),
+        ("kubectl get deployment (wall)", f"{figures.median('get_deploy'):.3f} s"),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [
         f"demo cluster: {pods:,} pods; startup {startup:.2f} s, settle {settle:.2f} s",
-        f"medians of {repeat} alternating run(s)",
+        f"start to settled: {ready:.2f} s; RSS peak {memory.peak_mb:.0f} MB, settled "
+        f"{memory.settled_mb:.0f} MB (process before the start {memory.before_mb:.0f} MB); "
+        f"{memory.per_pod_bytes(pods):,.0f} bytes per pod",
+        f"medians of {repeat} alternating run(s), {len(figures.samples['scale'])} scale rounds",
         "",
         *(f"  {name:<{width}}  {value:>9}" for name, value in rows),
         "",
+        f"start to settled / goal ({GOAL_READY_S:.0f} s) = {ready / GOAL_READY_S:.2f}",
+        f"peak RSS / goal ({GOAL_RSS_MB:.0f} MB) = {memory.peak_mb / GOAL_RSS_MB:.2f}",
+        f"kubectl scale / goal ({GOAL_SCALE_S} s) = {scale / GOAL_SCALE_S:.2f}",
+        f"kubectl scale / kubectl get deployment = {scale / figures.median('get_deploy'):.2f}",
         f"raw list / kubectl = {figures.median('raw') / kubectl:.2f}",
         f"table list / kubectl = {figures.median('table') / kubectl:.2f}",
         f"unpaged server answer / kubectl = {figures.median('unpaged') / kubectl:.2f}",
@@ -370,18 +332,24 @@ def main(argv: list[str] | None = None) -> int:
         return client_main(args.client)
     pods = args.pods or (1000 if args.quick else 10_000)
     repeat = args.repeat or (1 if args.quick else 3)
+    if not 1 <= pods <= MAX_PODS:
+        print(f"error: --pods must be 1 to {MAX_PODS:,} (the demo's address plan)", file=sys.stderr)
+        return 1
 
+    memory = Memory()
     try:
-        with settled_cluster(pods) as (cluster, startup, settle):
+        with settled_cluster(pods, memory) as (cluster, startup, settle):
             held = cluster.call(store_pod_count)
             if held != pods:
                 raise CountMismatch(f"the cluster holds {held} pods, {pods} were asked for")
             figures = measure(cluster, repeat, log)
+            # After the lists: a scaled-down pod terminates for a while and would be counted.
+            scale_rounds(cluster, 2 * repeat, figures)
         check_counts(figures, pods)
-    except (CountMismatch, BenchError) as exc:
+    except (CountMismatch, BenchError, DemoStartError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(report(figures, pods, startup, settle, repeat))
+    print(report(figures, pods, (startup, settle), memory, repeat))
     return 0
 
 

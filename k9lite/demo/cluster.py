@@ -125,7 +125,11 @@ class DemoCluster:
             addresses=self._claim.block,
         )
         try:
-            self._run(runtime.start())
+            # A big `--scale` takes a while to create (about 10 s per 100,000 pods here).
+            self._run(runtime.start(), timeout=60.0 + self.options.scale / 1000)
+        except TimeoutError:
+            self.stop()
+            raise DemoStartError("the demo cluster did not start in time") from None
         except OSError as exc:
             self.stop()
             raise DemoStartError(
