@@ -59,3 +59,11 @@ def test_diagnose_all_quick() -> None:
     assert "demo cluster: 10 Services, 15 bench pods" in out, out
     for line in ("diagnose -A --no-check: ", "diagnose -A (pods asked): ", "/ goal (3 s) = "):
         assert line in out, out
+
+
+def test_model_memory_quick() -> None:
+    out = quick("model_memory.py")
+    assert "demo cluster: 1,000 pods" in out, out
+    for line in ("model / kubectl -w = ", "app / kubectl -w = ", "a full gc.collect() once loaded"):
+        assert line in out, out
+    assert "model pods counted: 1000 (cluster 1000)" in out, out

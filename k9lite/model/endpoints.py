@@ -11,6 +11,8 @@ from k9lite.model.fields import (
     nested,
     optional_boolean,
     optional_integer,
+    repeated_string,
+    shared_each,
     string,
     strings,
 )
@@ -80,8 +82,8 @@ class EndpointSlice:
 def _port(raw: Mapping[str, Any]) -> EndpointPort:
     return EndpointPort(
         port=optional_integer(raw, "port"),
-        name=string(raw, "name"),
-        protocol=string(raw, "protocol", "TCP"),
+        name=repeated_string(raw, "name"),
+        protocol=repeated_string(raw, "protocol", "TCP"),
     )
 
 
@@ -89,9 +91,9 @@ def _target(raw: Mapping[str, Any]) -> EndpointTarget | None:
     if not raw:
         return None
     return EndpointTarget(
-        kind=string(raw, "kind"),
+        kind=repeated_string(raw, "kind"),
         name=string(raw, "name"),
-        namespace=string(raw, "namespace"),
+        namespace=repeated_string(raw, "namespace"),
         uid=string(raw, "uid"),
     )
 
@@ -112,8 +114,8 @@ def _endpoint(raw: Mapping[str, Any]) -> Endpoint:
         ready=ready,
         serving=serving,
         terminating=terminating,
-        node_name=string(raw, "nodeName"),
-        zone=string(raw, "zone"),
+        node_name=repeated_string(raw, "nodeName"),
+        zone=repeated_string(raw, "zone"),
         hostname=string(raw, "hostname"),
         target=nested(raw, "targetRef", _target),
     )
@@ -122,8 +124,8 @@ def _endpoint(raw: Mapping[str, Any]) -> Endpoint:
 def _slice(meta: ObjectMeta, raw: Mapping[str, Any]) -> EndpointSlice:
     return EndpointSlice(
         meta,
-        address_type=string(raw, "addressType", "IPv4"),
-        ports=each(raw, "ports", _port),
+        address_type=repeated_string(raw, "addressType", "IPv4"),
+        ports=shared_each(raw, "ports", _port),
         endpoints=each(raw, "endpoints", _endpoint),
     )
 

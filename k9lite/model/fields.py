@@ -12,6 +12,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
+import orjson
+
+from k9lite.model.sharing import derived, intern, shared_map
+
 __all__ = [
     "DecodeError",
     "FieldError",
@@ -25,6 +29,9 @@ __all__ = [
     "optional_integer",
     "optional_string",
     "parse_time",
+    "repeated_string",
+    "shared_each",
+    "shared_nested",
     "string",
     "string_map",
     "strings",
@@ -103,6 +110,11 @@ def string(obj: Mapping[str, Any], key: str, default: str = "") -> str:
     return value
 
 
+def repeated_string(obj: Mapping[str, Any], key: str, default: str = "") -> str:
+    """A string many objects repeat (a namespace, a node, an image): one copy for all."""
+    return intern(string(obj, key, default))
+
+
 def optional_string(obj: Mapping[str, Any], key: str) -> str | None:
     value = obj.get(key)
     if value is not None and not isinstance(value, str):
@@ -156,17 +168,18 @@ def strings(obj: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def string_map(obj: Mapping[str, Any], key: str) -> dict[str, str]:
-    """A map[string]string (labels, annotations, selectors), copied so the object owns it."""
+def string_map(obj: Mapping[str, Any], key: str) -> Mapping[str, str]:
+    """A map[string]string (labels, annotations, selectors), one copy shared by every object
+    with an equal map: readers never change it."""
     value = obj.get(key)
     if value is None:
-        return {}
+        return shared_map({})
     if not isinstance(value, dict):
         raise _wrong(key, "object", value)
     for item in value.values():
         if not isinstance(item, str):
             raise _wrong(key, "map of strings", item)
-    return dict(value)
+    return shared_map(value)
 
 
 def each(
@@ -197,6 +210,35 @@ def nested(obj: Mapping[str, Any], key: str, decode: Callable[[Mapping[str, Any]
         return decode(value)
     except FieldError as error:
         raise error.within(key) from None
+
+
+def _json_text(value: Any) -> str | None:
+    try:
+        # As str: orjson's bytes keep a 4 KiB buffer, whatever their length.
+        return orjson.dumps(value).decode()
+    except TypeError:  # not JSON (a test's hand-built object): decoded afresh each time
+        return None
+
+
+def shared_each(
+    obj: Mapping[str, Any], key: str, decode: Callable[[Mapping[str, Any]], T]
+) -> tuple[T, ...]:
+    """`each`, decoded once per distinct JSON text lately seen: the pods of one ReplicaSet
+    share one tuple of owner references, pods started together one tuple of conditions."""
+    value = obj.get(key)
+    text = None if value is None else _json_text(value)
+    if text is None:
+        return each(obj, key, decode)
+    return derived((decode, key, text), lambda _: each(obj, key, decode))
+
+
+def shared_nested(obj: Mapping[str, Any], key: str, decode: Callable[[Mapping[str, Any]], T]) -> T:
+    """`nested`, decoded once per distinct JSON text lately seen (a container's state)."""
+    value = obj.get(key)
+    text = None if value is None else _json_text(value)
+    if text is None:
+        return nested(obj, key, decode)
+    return derived((decode, key, text), lambda _: nested(obj, key, decode))
 
 
 # RFC 3339 with any number of fraction digits (3.10's fromisoformat wants exactly 3 or 6).
@@ -233,6 +275,7 @@ def timestamp(obj: Mapping[str, Any], key: str) -> datetime | None:
     if not isinstance(value, str):
         raise _wrong(key, "RFC 3339 time string", value)
     try:
-        return parse_time(value)
+        # Pods created together share their times: one datetime for each distinct text.
+        return derived(value, parse_time)
     except ValueError as error:
         raise FieldError(key, str(error)) from None

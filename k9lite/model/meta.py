@@ -11,8 +11,9 @@ from k9lite.model.fields import (
     DecodeError,
     FieldError,
     boolean,
-    each,
     mapping,
+    repeated_string,
+    shared_each,
     string,
     string_map,
     timestamp,
@@ -85,7 +86,7 @@ class Condition:
 
 def _owner(raw: Mapping[str, Any]) -> OwnerReference:
     return OwnerReference(
-        kind=string(raw, "kind"),
+        kind=repeated_string(raw, "kind"),
         name=string(raw, "name"),
         uid=string(raw, "uid"),
         controller=boolean(raw, "controller"),
@@ -94,9 +95,9 @@ def _owner(raw: Mapping[str, Any]) -> OwnerReference:
 
 def _condition(raw: Mapping[str, Any]) -> Condition:
     return Condition(
-        type=string(raw, "type"),
-        status=string(raw, "status", "Unknown"),
-        reason=string(raw, "reason"),
+        type=repeated_string(raw, "type"),
+        status=repeated_string(raw, "status", "Unknown"),
+        reason=repeated_string(raw, "reason"),
         message=string(raw, "message"),
         last_transition_time=timestamp(raw, "lastTransitionTime"),
     )
@@ -104,7 +105,7 @@ def _condition(raw: Mapping[str, Any]) -> Condition:
 
 def decode_conditions(status: Mapping[str, Any]) -> tuple[Condition, ...]:
     """status.conditions of any kind."""
-    return each(status, "conditions", _condition)
+    return shared_each(status, "conditions", _condition)
 
 
 def decode_meta(raw: Mapping[str, Any]) -> ObjectMeta:
@@ -120,12 +121,12 @@ def decode_meta(raw: Mapping[str, Any]) -> ObjectMeta:
         return ObjectMeta(
             uid=uid,
             name=name,
-            namespace=string(meta, "namespace"),
+            namespace=repeated_string(meta, "namespace"),
             labels=string_map(meta, "labels"),
             annotations=string_map(meta, "annotations"),
             creation_timestamp=timestamp(meta, "creationTimestamp"),
             deletion_timestamp=timestamp(meta, "deletionTimestamp"),
-            owner_references=each(meta, "ownerReferences", _owner),
+            owner_references=shared_each(meta, "ownerReferences", _owner),
             resource_version=string(meta, "resourceVersion"),
         )
     except FieldError as error:

@@ -14,10 +14,13 @@ from k9lite.model.fields import (
     nested,
     optional_boolean,
     optional_integer,
+    repeated_string,
+    shared_nested,
     string,
     timestamp,
 )
 from k9lite.model.meta import Condition, ObjectMeta, decode_conditions, decode_object
+from k9lite.model.sharing import shared
 
 __all__ = [
     "Container",
@@ -246,18 +249,20 @@ def _terminated_reason(state: ContainerTerminated) -> str:
 def _port(raw: Mapping[str, Any]) -> ContainerPort:
     return ContainerPort(
         container_port=integer(raw, "containerPort"),
-        name=string(raw, "name"),
-        protocol=string(raw, "protocol", "TCP"),
+        name=repeated_string(raw, "name"),
+        protocol=repeated_string(raw, "protocol", "TCP"),
     )
 
 
 def decode_container(raw: Mapping[str, Any]) -> Container:
-    """One entry of `containers` or `initContainers`."""
-    return Container(
-        name=string(raw, "name"),
-        image=string(raw, "image"),
-        ports=each(raw, "ports", _port),
-        restart_policy=string(raw, "restartPolicy"),
+    """One entry of `containers` or `initContainers`; the pods of one template share it."""
+    return shared(
+        Container(
+            name=repeated_string(raw, "name"),
+            image=repeated_string(raw, "image"),
+            ports=each(raw, "ports", _port),
+            restart_policy=repeated_string(raw, "restartPolicy"),
+        )
     )
 
 
@@ -265,7 +270,7 @@ def _terminated(raw: Mapping[str, Any]) -> ContainerTerminated:
     return ContainerTerminated(
         exit_code=integer(raw, "exitCode"),
         signal=optional_integer(raw, "signal"),
-        reason=string(raw, "reason"),
+        reason=repeated_string(raw, "reason"),
         message=string(raw, "message"),
         started_at=timestamp(raw, "startedAt"),
         finished_at=timestamp(raw, "finishedAt"),
@@ -284,7 +289,7 @@ def _state(raw: Mapping[str, Any]) -> ContainerState | None:
 
 
 def _waiting(raw: Mapping[str, Any]) -> ContainerWaiting:
-    return ContainerWaiting(string(raw, "reason"), string(raw, "message"))
+    return ContainerWaiting(repeated_string(raw, "reason"), string(raw, "message"))
 
 
 def _running(raw: Mapping[str, Any]) -> ContainerRunning:
@@ -298,38 +303,43 @@ def _last_terminated(raw: Mapping[str, Any]) -> ContainerTerminated | None:
 
 
 def _container_status(raw: Mapping[str, Any]) -> ContainerStatus:
-    return ContainerStatus(
-        name=string(raw, "name"),
-        image=string(raw, "image"),
-        ready=boolean(raw, "ready"),
-        started=optional_boolean(raw, "started"),
-        restart_count=integer(raw, "restartCount"),
-        state=nested(raw, "state", _state),
-        last_terminated=nested(raw, "lastState", _last_terminated),
+    return shared(
+        ContainerStatus(
+            name=repeated_string(raw, "name"),
+            image=repeated_string(raw, "image"),
+            ready=boolean(raw, "ready"),
+            started=optional_boolean(raw, "started"),
+            restart_count=integer(raw, "restartCount"),
+            state=shared_nested(raw, "state", _state),
+            last_terminated=shared_nested(raw, "lastState", _last_terminated),
+        )
     )
 
 
 def _pod_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "node_name": string(spec, "nodeName"),
-        "containers": each(spec, "containers", decode_container),
+        "node_name": repeated_string(spec, "nodeName"),
+        "containers": shared(each(spec, "containers", decode_container)),
         "init_containers": each(spec, "initContainers", decode_container),
     }
 
 
 def _pod_status(status: Mapping[str, Any]) -> dict[str, Any]:
     pod_ips = each(status, "podIPs", lambda entry: string(entry, "ip"))
+    # v1 -> internal conversion: podIP wins over podIPs[0] when both are set.
+    pod_ip = string(status, "podIP") or (pod_ips[0] if pod_ips else "")
+    if pod_ips and pod_ips[0] == pod_ip:
+        pod_ips = (pod_ip, *pod_ips[1:])  # one copy of the address
     return {
-        "phase": string(status, "phase"),
-        "reason": string(status, "reason"),
+        "phase": repeated_string(status, "phase"),
+        "reason": repeated_string(status, "reason"),
         "message": string(status, "message"),
-        # v1 -> internal conversion: podIP wins over podIPs[0] when both are set.
-        "pod_ip": string(status, "podIP") or (pod_ips[0] if pod_ips else ""),
+        "pod_ip": pod_ip,
         "pod_ips": pod_ips,
-        "host_ip": string(status, "hostIP"),
+        "host_ip": repeated_string(status, "hostIP"),
         "start_time": timestamp(status, "startTime"),
         "conditions": decode_conditions(status),
-        "container_statuses": each(status, "containerStatuses", _container_status),
+        "container_statuses": shared(each(status, "containerStatuses", _container_status)),
         "init_container_statuses": each(status, "initContainerStatuses", _container_status),
     }
 

@@ -14,11 +14,14 @@ from k9lite.model.fields import (
     nested,
     optional_integer,
     optional_string,
+    repeated_string,
+    shared_each,
     string,
     strings,
 )
 from k9lite.model.meta import ObjectMeta, decode_object
 from k9lite.model.selectors import LabelSelector
+from k9lite.model.sharing import shared_map
 
 __all__ = [
     "LoadBalancerIngress",
@@ -93,8 +96,8 @@ def _port(raw: Mapping[str, Any]) -> ServicePort:
         port=port,
         # Defaulting sets targetPort to port; 0 or "" never reach a stored Service.
         target_port=port if target is None or target in (0, "") else target,
-        protocol=string(raw, "protocol", "TCP"),
-        name=string(raw, "name"),
+        protocol=repeated_string(raw, "protocol", "TCP"),
+        name=repeated_string(raw, "name"),
         node_port=optional_integer(raw, "nodePort") or None,
         app_protocol=string(raw, "appProtocol"),
     )
@@ -109,13 +112,13 @@ def decode_load_balancer(status: Mapping[str, Any]) -> tuple[LoadBalancerIngress
     return nested(status, "loadBalancer", lambda balancer: each(balancer, "ingress", _ingress))
 
 
-def _selector(spec: Mapping[str, Any]) -> dict[str, str] | None:
+def _selector(spec: Mapping[str, Any]) -> Mapping[str, str] | None:
     raw = spec.get("selector")
     if not raw:
         return None
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
         raise FieldError("selector", "expected a map of strings")
-    return dict(raw)
+    return shared_map(raw)
 
 
 def _affinity_timeout(config: Mapping[str, Any]) -> int | None:
@@ -124,16 +127,16 @@ def _affinity_timeout(config: Mapping[str, Any]) -> int | None:
 
 def _service_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "type": string(spec, "type", "ClusterIP"),
+        "type": repeated_string(spec, "type", "ClusterIP"),
         "cluster_ip": string(spec, "clusterIP"),
         "cluster_ips": strings(spec, "clusterIPs"),
         "external_ips": strings(spec, "externalIPs"),
-        "ports": each(spec, "ports", _port),
+        "ports": shared_each(spec, "ports", _port),
         "selector": _selector(spec),
         "external_traffic_policy": optional_string(spec, "externalTrafficPolicy"),
         "internal_traffic_policy": optional_string(spec, "internalTrafficPolicy"),
         "external_name": string(spec, "externalName"),
-        "session_affinity": string(spec, "sessionAffinity", "None"),
+        "session_affinity": repeated_string(spec, "sessionAffinity", "None"),
         "session_affinity_timeout": nested(spec, "sessionAffinityConfig", _affinity_timeout),
         "load_balancer_class": optional_string(spec, "loadBalancerClass"),
     }

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, overload
 
 from k9lite.model.cluster import Namespace, Node
-from k9lite.model.collector import collector_paused
+from k9lite.model.collector import collector_paused, keep_listed_objects
 from k9lite.model.endpoints import EndpointSlice
 from k9lite.model.fields import DecodeError
 from k9lite.model.ingresses import Ingress
@@ -103,25 +103,28 @@ class ClusterState(RelatedObjects):
         self._check(kind)
         decoded: list[Any] = []
         errors: dict[tuple[str, str, str], DecodeError] = {}
-        # Decode before taking the lock: readers wait only for the swap.
+        # The collector stays off while the objects are decoded and indexed (millions of new
+        # objects would set off passes over them), until they are frozen out of its sight.
         with collector_paused():
+            # Decode before taking the lock: readers wait only for the swap.
             for raw in raws:
                 try:
                     decoded.append(self._decode(kind, raw))
                 except DecodeError as error:
                     errors[(kind, error.namespace, error.name)] = error
-        with self._lock:
-            table = self._tables.get(kind)
-            if table is not None:
-                table.replace(decoded)
-            else:
-                self._indexes.clear(kind)
-                for obj in decoded:
-                    self._indexes.put(kind, obj)
-            self._errors = {key: e for key, e in self._errors.items() if key[0] != kind}
-            self._errors.update(errors)
-            self._loaded.add(kind)
-            self._bump(kind)
+            with self._lock:
+                table = self._tables.get(kind)
+                if table is not None:
+                    table.replace(decoded)
+                else:
+                    self._indexes.clear(kind)
+                    for obj in decoded:
+                        self._indexes.put(kind, obj)
+                self._errors = {key: e for key, e in self._errors.items() if key[0] != kind}
+                self._errors.update(errors)
+                self._loaded.add(kind)
+                self._bump(kind)
+            keep_listed_objects(len(decoded))
         self._told()
 
     def apply(self, kind: str, event_type: str, raw: Mapping[str, Any]) -> None:

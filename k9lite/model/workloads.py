@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from k9lite.model.fields import FieldError, each, integer, mapping, nested, string, string_map
+from k9lite.model.fields import (
+    FieldError,
+    each,
+    integer,
+    mapping,
+    nested,
+    repeated_string,
+    string_map,
+)
 from k9lite.model.meta import (
     Condition,
     ObjectMeta,
@@ -88,7 +96,7 @@ def _controller_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 def _deployment_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     fields = _controller_spec(spec)
-    fields["strategy_type"] = string(mapping(spec, "strategy"), "type", "RollingUpdate")
+    fields["strategy_type"] = repeated_string(mapping(spec, "strategy"), "type", "RollingUpdate")
     return fields
 
 

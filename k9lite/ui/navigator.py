@@ -24,8 +24,6 @@ from k9lite.kube.errors import KubeError
 from k9lite.kube.feed import StateFeed
 from k9lite.kube.logs import LogOpener, PodLogs
 from k9lite.kube.status import PER_KIND, KindStatus, Trouble, headline
-from k9lite.model.collector import keep_loaded_objects
-from k9lite.model.kinds import KINDS
 from k9lite.model.selectors import LabelSelector, SelectorError
 from k9lite.paths import STYLES
 from k9lite.render.literal import literal
@@ -100,7 +98,6 @@ class Navigator(LiveApp):
         self._fade: Timer | None = None
         self._trouble: Trouble | None = None
         self._told_forbidden: str | None = None  # the forbidden view the message line named
-        self._heap_settled = False
 
     # -- layout and lifecycle -------------------------------------------------------------------
 
@@ -164,9 +161,6 @@ class Navigator(LiveApp):
             self._tell_trouble(headline(statuses))
             self._show_access()
         changes = feed.state.drain_changes()
-        if not self._heap_settled and all(feed.state.loaded(k) for k in KINDS):
-            self._heap_settled = True
-            keep_loaded_objects()
         browser = self.browser
         if browser.wants_refresh(changes):
             browser.refresh_rows(feed.state, self.options.clock(), changes=changes)
