@@ -116,9 +116,8 @@ def test_diagnose_every_namespace_reads_whole_kinds_once_and_no_others(
 
 
 def _service(name: str, selector: dict[str, str] | None) -> Service:
-    raw = {"metadata": {"name": name, "namespace": "default", "uid": name}, "spec": {}}
-    if selector is not None:
-        raw["spec"] = {"selector": selector}
+    spec = {} if selector is None else {"selector": selector}
+    raw = {"metadata": {"name": name, "namespace": "default", "uid": name}, "spec": spec}
     service = decode("services", raw)
     assert isinstance(service, Service)
     return service
