@@ -59,3 +59,14 @@ def test_diagnose_all_quick() -> None:
     assert "demo cluster: 10 Services, 15 bench pods" in out, out
     for line in ("diagnose -A --no-check: ", "diagnose -A (pods asked): ", "/ goal (3 s) = "):
         assert line in out, out
+
+
+def test_oneshot_quick() -> None:
+    out = quick("oneshot.py")
+    assert "demo cluster: 500 pods; 1 round(s), medians" in out, out
+    for line in (
+        "k9lite route / kubectl get svc,endpointslices = ",
+        "k9lite diagnose SVC / kubectl get svc,endpointslices = ",
+        "k9lite diagnose -A / kubectl get svc,endpointslices,pods -A = ",
+    ):
+        assert line in out, out
