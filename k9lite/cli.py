@@ -195,12 +195,14 @@ def _probe_parser(commands: Any) -> None:
 
 if TYPE_CHECKING:
     from k9lite.kube.config import Connection
+    from k9lite.kube.quick_config import QuickTarget
 
 
-def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> int:
-    """Connect as the options say (starting the demo cluster for --demo) and `run`."""
+def _on_cluster(args: argparse.Namespace, reach: Callable[[str | None, str | None], int]) -> int:
+    """Reach the cluster the options name (`reach(kubeconfig, context)`), starting the demo
+    cluster first for --demo."""
     if not args.demo:
-        return _connected(args.kubeconfig, args.context, run)
+        return reach(args.kubeconfig, args.context)
     # Only --demo pays for importing the demo cluster (aiohttp, certificates).
     from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
 
@@ -213,7 +215,7 @@ def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> i
         if args.command is not None:
             # A one-shot command on a cluster that just started would catch pods starting.
             demo.wait_settled()
-        return _connected(str(demo.kubeconfig_path), None, run)
+        return reach(str(demo.kubeconfig_path), None)
     finally:
         demo.stop()
 
@@ -221,14 +223,45 @@ def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> i
 def _connected(
     kubeconfig: str | None, context: str | None, run: Callable[[Connection], int]
 ) -> int:
-    from k9lite.commands.lookup import CommandFailed
-    from k9lite.kube.config import check_connection, load_connection
-    from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
+    """`run` on the connection the official loader makes (the TUI watches through it)."""
 
-    try:
+    def connect() -> int:
+        from k9lite.kube.config import check_connection, load_connection
+
         connection = load_connection(kubeconfig, context)
         check_connection(connection)
         return run(connection)
+
+    return _said(connect)
+
+
+def _reached(kubeconfig: str | None, context: str | None, run: Callable[[QuickTarget], int]) -> int:
+    """`run` a one-shot: its kubeconfig read without the official client when it is a common
+    one (k9lite.kube.quick_config), else by the official loader, as the TUI's."""
+
+    def reach() -> int:
+        from k9lite.kube.quick_config import QuickTarget, quick_target
+
+        target = quick_target(kubeconfig, context)
+        if target is None:
+            from k9lite.kube.config import check_connection, load_connection
+            from k9lite.kube.proxy import proxy_access
+
+            connection = load_connection(kubeconfig, context)
+            check_connection(connection)
+            target = QuickTarget(proxy_access(connection), connection.namespace)
+        return run(target)
+
+    return _said(reach)
+
+
+def _said(call: Callable[[], int]) -> int:
+    """`call`, its failure said as one line on stderr and an exit status."""
+    from k9lite.commands.lookup import CommandFailed
+    from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
+
+    try:
+        return call()
     # A KubeError may quote the server's message: shown literally, as all cluster text.
     except (NoKubeconfig, ClusterUnreachable) as exc:
         print(
@@ -253,23 +286,27 @@ def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
     return 0
 
 
-def _print_route(args: argparse.Namespace, connection: Connection) -> int:
+def _print_route(args: argparse.Namespace, target: QuickTarget) -> int:
     from k9lite.commands.route import print_route
 
-    namespace = args.namespace or connection.namespace
-    return print_route(connection, namespace, args.service, json=args.json)
+    namespace = args.namespace or target.namespace
+    return print_route(target.access, namespace, args.service, json=args.json)
 
 
-def _print_diagnosis(args: argparse.Namespace, connection: Connection) -> int:
+def _print_diagnosis(args: argparse.Namespace, target: QuickTarget) -> int:
     from k9lite.commands.diagnose import print_diagnosis
-    from k9lite.traffic.check import CheckOptions
 
-    namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
-    check = None if args.no_check else CheckOptions(args.via, args.path, args.timeout)
-    return print_diagnosis(connection, namespace, args.service, output=args.output, check=check)
+    namespace = None if args.all_namespaces else (args.namespace or target.namespace)
+    check = None
+    if not args.no_check:
+        # Only a check pays for the HTTP client it sends with (aiohttp).
+        from k9lite.traffic.check import CheckOptions
+
+        check = CheckOptions(args.via, args.path, args.timeout)
+    return print_diagnosis(target.access, namespace, args.service, output=args.output, check=check)
 
 
-def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
+def _print_probe(args: argparse.Namespace, target: QuickTarget) -> int:
     from k9lite.commands.probe import print_probe
     from k9lite.traffic.plan import ProbeRequest
     from k9lite.traffic.runner import ProbeOptions
@@ -293,8 +330,8 @@ def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
         url=args.url,
         match=args.match,
     )
-    namespace = args.namespace or connection.namespace
-    return print_probe(connection, namespace, request, json=args.json, log=args.log)
+    namespace = args.namespace or target.namespace
+    return print_probe(target.access, namespace, request, json=args.json, log=args.log)
 
 
 def _diagnose_problem(args: argparse.Namespace) -> str | None:
@@ -369,8 +406,10 @@ def _main(argv: Sequence[str] | None) -> int:
         run = {"route": _print_route, "probe": _print_probe, "diagnose": _print_diagnosis}[
             args.command
         ]
-        return _on_cluster(args, lambda connection: run(args, connection))
-    return _on_cluster(args, lambda connection: _open_tui(args, connection))
+        return _on_cluster(args, lambda k, c: _reached(k, c, lambda target: run(args, target)))
+    return _on_cluster(
+        args, lambda k, c: _connected(k, c, lambda connection: _open_tui(args, connection))
+    )
 
 
 if __name__ == "__main__":

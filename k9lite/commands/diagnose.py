@@ -15,7 +15,7 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.console import Console
 from rich.text import Text
@@ -26,14 +26,15 @@ from k9lite.analysis.doctor_check import with_check
 from k9lite.analysis.doctor_findings import ServiceFacts
 from k9lite.commands.output import print_trimmed
 from k9lite.commands.reads import read_around, read_everywhere, read_service, reading
-from k9lite.kube.config import Connection
-from k9lite.kube.proxy import proxy_access
+from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.doctor import Findings, fix_line
 from k9lite.render.doctor_report import ServiceLine, report_table
 from k9lite.render.literal import json_line, literal
-from k9lite.traffic.check import CheckOptions, check_services
+
+if TYPE_CHECKING:
+    from k9lite.traffic.check import CheckOptions
 
 __all__ = ["Output", "print_diagnosis"]
 
@@ -62,7 +63,7 @@ class _Diagnosis:
 
 
 def print_diagnosis(
-    connection: Connection,
+    access: ProxyAccess,
     namespace: str | None,
     name: str | None,
     *,
@@ -70,14 +71,17 @@ def print_diagnosis(
     check: CheckOptions | None,
 ) -> int:
     """Diagnose one Service, or every Service of `namespace` (None: of every namespace)."""
-    state = _state(connection, namespace, name)
+    state = _state(access, namespace, name)
     services = sorted(
         state.objects("services", namespace), key=lambda s: (s.meta.namespace, s.meta.name)
     )
     reports: dict[tuple[str, str], CheckReport] = {}
     if check is not None:
-        access = proxy_access(connection) if check.via == "proxy" else None
-        reports = asyncio.run(check_services(state, services, check, access))
+        # Only a check pays for the HTTP client it sends with (aiohttp).
+        from k9lite.traffic.check import check_services
+
+        proxy = access if check.via == "proxy" else None
+        reports = asyncio.run(check_services(state, services, check, proxy))
     results = [_diagnosis(state, service, reports.get(service.meta.key)) for service in services]
     ingresses = _ingress_findings(state, namespace) if name is None else []
     if output == "json":
@@ -95,10 +99,10 @@ def print_diagnosis(
     return 2 if "unknown" in worst_found else 0
 
 
-def _state(connection: Connection, namespace: str | None, name: str | None) -> ClusterState:
+def _state(access: ProxyAccess, namespace: str | None, name: str | None) -> ClusterState:
     """What the diagnosis reads: the Service `name` and what its rules look at, or every
     Service of `namespace` (None: of every namespace) and theirs."""
-    with reading(connection, "the diagnosis") as reads:
+    with reading(access, "the diagnosis") as reads:
         if namespace is None:
             read_everywhere(reads)
         elif name is not None:

@@ -15,7 +15,7 @@ from rich.console import Console
 from k9lite.commands.lookup import CommandFailed
 from k9lite.commands.output import print_whole
 from k9lite.commands.reads import read_around, read_service, reading
-from k9lite.kube.config import Connection
+from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.histogram import Histogram
@@ -27,12 +27,12 @@ __all__ = ["print_probe", "print_reply"]
 
 
 def print_probe(
-    connection: Connection, namespace: str, request: ProbeRequest, *, json: bool, log: bool
+    access: ProxyAccess, namespace: str, request: ProbeRequest, *, json: bool, log: bool
 ) -> int:
     """Run the probe, print the distribution (or JSON); 1 when nothing answered."""
-    state, service = _read(connection, namespace, request.service)
+    state, service = _read(access, namespace, request.service)
     try:
-        planned = plan_probe(connection, state, service, request)
+        planned = plan_probe(access, state, service, request)
     except NoEndpoints as exc:
         raise CommandFailed(str(exc), status=1) from None
     except ValueError as exc:  # a bad --match, a way in it lacks, an option out of range
@@ -52,7 +52,7 @@ def print_probe(
         stopped = True
     seconds = time.perf_counter() - started
     # Read again: pods scaled in during the run have their share.
-    planned.expect_from(*_read(connection, namespace, request.service))
+    planned.expect_from(*_read(access, namespace, request.service))
     summary = planned.tally.summary()
     if json:
         header = {"service": request.service, "via": request.via, "seconds": seconds}
@@ -64,9 +64,9 @@ def print_probe(
     return 1 if summary.answered == 0 else 0
 
 
-def _read(connection: Connection, namespace: str, name: str) -> tuple[ClusterState, Service]:
+def _read(access: ProxyAccess, namespace: str, name: str) -> tuple[ClusterState, Service]:
     """The Service and what its probe plan reads: its endpoints, pods, nodes."""
-    with reading(connection, "the probe") as reads:
+    with reading(access, "the probe") as reads:
         service = read_service(reads, namespace, name)
         read_around(reads, namespace, [service], doctor=False)
     return reads.state, service

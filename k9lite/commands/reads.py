@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from k9lite.commands.lookup import CommandFailed, not_found
-from k9lite.kube.actions import object_request
-from k9lite.kube.api import API_KINDS
-from k9lite.kube.config import Connection
 from k9lite.kube.errors import Forbidden, NotFound
+from k9lite.kube.getter import Getter
+from k9lite.kube.proxy import ProxyAccess
+from k9lite.model.kinds import RESOURCES
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.literal import literal
@@ -41,22 +41,19 @@ class Reads:
     """Objects read one request at a time into `state`; a kind the user may not list is marked
     unknown (with the server's reason) and said on stderr, as leaving it out of `purpose`."""
 
-    def __init__(self, connection: Connection, purpose: str) -> None:
+    def __init__(self, access: ProxyAccess, purpose: str) -> None:
         self.state = ClusterState()
         self.purpose = purpose
-        self._client: Any = connection.api_client()
+        self._getter = Getter(access)
         self._raws: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = {}
 
     def close(self) -> None:
-        self._client.close()
+        self._getter.close()
 
     def get(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
         """One object (None when there is none); a 403 stops: the command cannot start."""
-        resource = API_KINDS[kind]
         try:
-            raw = object_request(
-                self._client, "GET", resource.path(namespace, name), kind, namespace, name
-            )
+            raw = self._getter.get(RESOURCES[kind].path(namespace, name), kind, namespace, name)
         except NotFound:
             return None
         except Forbidden as exc:
@@ -77,15 +74,7 @@ class Reads:
         (`optional`: a wider look the caller can do without, so nothing is said or marked)."""
         query = {"labelSelector": labels or None, "fieldSelector": fields or None}
         try:
-            answer = object_request(
-                self._client,
-                "GET",
-                API_KINDS[kind].path(namespace),
-                kind,
-                namespace,
-                "",
-                query=query,
-            )
+            answer = self._getter.get(RESOURCES[kind].path(namespace), kind, namespace, "", query)
         except Forbidden as exc:
             if optional:
                 return None
@@ -115,8 +104,8 @@ class Reads:
 
 
 @contextmanager
-def reading(connection: Connection, purpose: str) -> Iterator[Reads]:
-    reads = Reads(connection, purpose)
+def reading(access: ProxyAccess, purpose: str) -> Iterator[Reads]:
+    reads = Reads(access, purpose)
     try:
         yield reads
     finally:
