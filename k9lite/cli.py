@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from k9lite import __version__
 from k9lite.commands.demo_cluster import add_demo_cluster_parser, run_demo_cluster
+from k9lite.commands.reach import connected, on_cluster, reached
 from k9lite.flag_checks import FlagError, probe_url
 from k9lite.render.literal import literal
 
@@ -198,85 +199,6 @@ if TYPE_CHECKING:
     from k9lite.kube.quick_config import QuickTarget
 
 
-def _on_cluster(args: argparse.Namespace, reach: Callable[[str | None, str | None], int]) -> int:
-    """Reach the cluster the options name (`reach(kubeconfig, context)`), starting the demo
-    cluster first for --demo."""
-    if not args.demo:
-        return reach(args.kubeconfig, args.context)
-    # Only --demo pays for importing the demo cluster (aiohttp, certificates).
-    from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
-
-    try:
-        demo = DemoCluster(DemoOptions(scenarios=tuple(args.scenario or ("default",)))).start()
-    except DemoStartError as exc:
-        print(f"k9lite: {exc}", file=sys.stderr)
-        return 2
-    try:
-        if args.command is not None:
-            # A one-shot command on a cluster that just started would catch pods starting.
-            demo.wait_settled()
-        return reach(str(demo.kubeconfig_path), None)
-    finally:
-        demo.stop()
-
-
-def _connected(
-    kubeconfig: str | None, context: str | None, run: Callable[[Connection], int]
-) -> int:
-    """`run` on the connection the official loader makes (the TUI watches through it)."""
-
-    def connect() -> int:
-        from k9lite.kube.config import check_connection, load_connection
-
-        connection = load_connection(kubeconfig, context)
-        check_connection(connection)
-        return run(connection)
-
-    return _said(connect)
-
-
-def _reached(kubeconfig: str | None, context: str | None, run: Callable[[QuickTarget], int]) -> int:
-    """`run` a one-shot: its kubeconfig read without the official client when it is a common
-    one (k9lite.kube.quick_config), else by the official loader, as the TUI's."""
-
-    def reach() -> int:
-        from k9lite.kube.quick_config import QuickTarget, quick_target
-
-        target = quick_target(kubeconfig, context)
-        if target is None:
-            from k9lite.kube.config import check_connection, load_connection
-            from k9lite.kube.proxy import proxy_access
-
-            connection = load_connection(kubeconfig, context)
-            check_connection(connection)
-            target = QuickTarget(proxy_access(connection), connection.namespace)
-        return run(target)
-
-    return _said(reach)
-
-
-def _said(call: Callable[[], int]) -> int:
-    """`call`, its failure said as one line on stderr and an exit status."""
-    from k9lite.commands.lookup import CommandFailed
-    from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
-
-    try:
-        return call()
-    # A KubeError may quote the server's message: shown literally, as all cluster text.
-    except (NoKubeconfig, ClusterUnreachable) as exc:
-        print(
-            f"k9lite: {literal(str(exc))}\nNo cluster at hand? Try the bundled one: k9lite --demo",
-            file=sys.stderr,
-        )
-        return 2
-    except KubeError as exc:
-        print(f"k9lite: {literal(str(exc))}", file=sys.stderr)
-        return 2
-    except CommandFailed as exc:
-        print(f"k9lite: {exc}", file=sys.stderr)
-        return exc.status
-
-
 def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
     from k9lite.ui.app import K9liteApp
     from k9lite.ui.navigator import AppOptions
@@ -406,9 +328,9 @@ def _main(argv: Sequence[str] | None) -> int:
         run = {"route": _print_route, "probe": _print_probe, "diagnose": _print_diagnosis}[
             args.command
         ]
-        return _on_cluster(args, lambda k, c: _reached(k, c, lambda target: run(args, target)))
-    return _on_cluster(
-        args, lambda k, c: _connected(k, c, lambda connection: _open_tui(args, connection))
+        return on_cluster(args, lambda k, c: reached(k, c, lambda target: run(args, target)))
+    return on_cluster(
+        args, lambda k, c: connected(k, c, lambda connection: _open_tui(args, connection))
     )
 
 

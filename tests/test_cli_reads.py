@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -132,3 +135,39 @@ def test_selectors_with_the_same_keys_share_one_query() -> None:
         _service("e", None),
     ]
     assert selector_queries(services) == ["app in (api,web)", "app=db,tier=back", "app="]
+
+
+LEAN_RUN = """
+import sys
+from k9lite.cli import main
+status = main(sys.argv[1:])
+heavy = ("textual", "kubernetes", "aiohttp", "k9lite.ui")
+loaded = sorted({m for m in sys.modules for h in heavy if m == h or m.startswith(h + ".")})
+print(status, loaded[:5], file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["route", "svc-3"],
+        ["diagnose", "my-service", "--no-check"],
+        ["diagnose", "-A", "--no-check"],
+    ],
+)
+def test_one_shots_start_without_the_tui_or_the_official_client(
+    cluster: DemoCluster, args: list[str]
+) -> None:
+    """Their import is most of a one-shot's time: the TUI, the official client (oauthlib,
+    requests, its models) and aiohttp (for `--no-check`) are never imported."""
+    kubeconfig = str(cluster.kubeconfig_path)
+    result = subprocess.run(
+        [sys.executable, "-c", LEAN_RUN, *args, "--kubeconfig", kubeconfig],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    status, _, loaded = result.stderr.strip().splitlines()[-1].partition(" ")
+    assert status in ("0", "1") and result.stdout, result.stderr
+    assert loaded == "[]", result.stderr
