@@ -19,6 +19,7 @@ from k9lite.commands.lookup import CommandFailed, not_found
 from k9lite.kube.errors import Forbidden, NotFound
 from k9lite.kube.getter import Getter
 from k9lite.kube.proxy import ProxyAccess
+from k9lite.model.collector import collector_paused
 from k9lite.model.kinds import RESOURCES
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
@@ -35,6 +36,7 @@ __all__ = [
 
 _SERVICE_NAME = "kubernetes.io/service-name"
 _FINISHED = ("Succeeded", "Failed")
+_PAGE = 500
 
 
 class Reads:
@@ -74,7 +76,7 @@ class Reads:
         (`optional`: a wider look the caller can do without, so nothing is said or marked)."""
         query = {"labelSelector": labels or None, "fieldSelector": fields or None}
         try:
-            answer = self._getter.get(RESOURCES[kind].path(namespace), kind, namespace, "", query)
+            found = self._pages(kind, namespace, query)
         except Forbidden as exc:
             if optional:
                 return None
@@ -84,10 +86,31 @@ class Reads:
             print(f"k9lite: {self.purpose} leaves out {kind}: {literal(str(exc))}", file=sys.stderr)
             self.state.mark_unknown(kind, str(exc))
             return None
-        items = answer.get("items")
-        found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
         self._add(kind, found)
         return found
+
+    def _pages(
+        self, kind: str, namespace: str | None, query: dict[str, str | None]
+    ) -> list[dict[str, Any]]:
+        """Every object of a list, `_PAGE` at a time as kubectl asks (the server builds a small
+        answer while the last is decoded), without their managedFields (a third of a real
+        object, and nothing here reads them)."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            page = {**query, "limit": str(_PAGE), "continue": token}
+            with collector_paused():  # millions of fresh objects, none of them garbage
+                answer = self._getter.get(
+                    RESOURCES[kind].path(namespace), kind, namespace, "", page
+                )
+            items = answer.get("items")
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict):
+                    (item.get("metadata") or {}).pop("managedFields", None)
+                    found.append(item)
+            token = (answer.get("metadata") or {}).get("continue")
+            if not token:
+                return found
 
     def fetch_all(self, requests: Iterable[tuple[str, str | None]]) -> None:
         """Several whole lists at once (kind, namespace or None for all): one thread each."""
