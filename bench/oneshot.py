@@ -25,14 +25,37 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from demo_list import BenchError, kubectl_binary, log, settled_cluster
+from demo_list import PODS_PER_NODE, BenchError, kubectl_binary, log, wait_settled
+
+from k9lite.demo.cluster import DemoCluster, DemoOptions
+from k9lite.demo.limits import DEFAULT_MAX_PODS
+from k9lite.demo.options import DemoStartError
 
 NAMESPACE = "scale-000"
 SERVICE = "app-00000"
 GOAL = 3.0
 GOAL_ALL = 2.0
+
+
+@contextmanager
+def settled_cluster(pods: int) -> Iterator[DemoCluster]:
+    """A `--scale pods` demo cluster (its pod cap raised to fit) once it has settled."""
+    nodes = max(2, pods // PODS_PER_NODE)
+    options = DemoOptions(
+        scale=pods, nodes=nodes, scenarios=(), max_pods=max(pods, DEFAULT_MAX_PODS)
+    )
+    try:
+        cluster = DemoCluster(options)
+    except DemoStartError as exc:
+        raise BenchError(str(exc)) from None
+    with cluster:
+        seconds = wait_settled(cluster, pods, timeout=60 + pods / 100)
+        log(f"settled in {seconds:.1f} s")
+        yield cluster
 
 
 def k9lite_command() -> list[str]:
@@ -102,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     samples: dict[str, list[float]] = {}
     try:
         with (
-            settled_cluster(pods) as (cluster, _, _),
+            settled_cluster(pods) as cluster,
             tempfile.TemporaryDirectory(prefix="k9lite-bench-") as tmp,
         ):
             warm, fresh = Path(tmp) / "warm", Path(tmp) / "fresh"
