@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from k9lite import __version__
 from k9lite.commands.demo_cluster import add_demo_cluster_parser, run_demo_cluster
+from k9lite.commands.reach import connected, on_cluster, reached
 from k9lite.flag_checks import FlagError, probe_url
 from k9lite.render.literal import literal
 
@@ -195,53 +196,7 @@ def _probe_parser(commands: Any) -> None:
 
 if TYPE_CHECKING:
     from k9lite.kube.config import Connection
-
-
-def _on_cluster(args: argparse.Namespace, run: Callable[[Connection], int]) -> int:
-    """Connect as the options say (starting the demo cluster for --demo) and `run`."""
-    if not args.demo:
-        return _connected(args.kubeconfig, args.context, run)
-    # Only --demo pays for importing the demo cluster (aiohttp, certificates).
-    from k9lite.demo.cluster import DemoCluster, DemoOptions, DemoStartError
-
-    try:
-        demo = DemoCluster(DemoOptions(scenarios=tuple(args.scenario or ("default",)))).start()
-    except DemoStartError as exc:
-        print(f"k9lite: {exc}", file=sys.stderr)
-        return 2
-    try:
-        if args.command is not None:
-            # A one-shot command on a cluster that just started would catch pods starting.
-            demo.wait_settled()
-        return _connected(str(demo.kubeconfig_path), None, run)
-    finally:
-        demo.stop()
-
-
-def _connected(
-    kubeconfig: str | None, context: str | None, run: Callable[[Connection], int]
-) -> int:
-    from k9lite.commands.lookup import CommandFailed
-    from k9lite.kube.config import check_connection, load_connection
-    from k9lite.kube.errors import ClusterUnreachable, KubeError, NoKubeconfig
-
-    try:
-        connection = load_connection(kubeconfig, context)
-        check_connection(connection)
-        return run(connection)
-    # A KubeError may quote the server's message: shown literally, as all cluster text.
-    except (NoKubeconfig, ClusterUnreachable) as exc:
-        print(
-            f"k9lite: {literal(str(exc))}\nNo cluster at hand? Try the bundled one: k9lite --demo",
-            file=sys.stderr,
-        )
-        return 2
-    except KubeError as exc:
-        print(f"k9lite: {literal(str(exc))}", file=sys.stderr)
-        return 2
-    except CommandFailed as exc:
-        print(f"k9lite: {exc}", file=sys.stderr)
-        return exc.status
+    from k9lite.kube.quick_config import QuickTarget
 
 
 def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
@@ -253,23 +208,27 @@ def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
     return 0
 
 
-def _print_route(args: argparse.Namespace, connection: Connection) -> int:
+def _print_route(args: argparse.Namespace, target: QuickTarget) -> int:
     from k9lite.commands.route import print_route
 
-    namespace = args.namespace or connection.namespace
-    return print_route(connection, namespace, args.service, json=args.json)
+    namespace = args.namespace or target.namespace
+    return print_route(target.access, namespace, args.service, json=args.json)
 
 
-def _print_diagnosis(args: argparse.Namespace, connection: Connection) -> int:
+def _print_diagnosis(args: argparse.Namespace, target: QuickTarget) -> int:
     from k9lite.commands.diagnose import print_diagnosis
-    from k9lite.traffic.check import CheckOptions
 
-    namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
-    check = None if args.no_check else CheckOptions(args.via, args.path, args.timeout)
-    return print_diagnosis(connection, namespace, args.service, output=args.output, check=check)
+    namespace = None if args.all_namespaces else (args.namespace or target.namespace)
+    check = None
+    if not args.no_check:
+        # Only a check pays for the HTTP client it sends with (aiohttp).
+        from k9lite.traffic.check import CheckOptions
+
+        check = CheckOptions(args.via, args.path, args.timeout)
+    return print_diagnosis(target.access, namespace, args.service, output=args.output, check=check)
 
 
-def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
+def _print_probe(args: argparse.Namespace, target: QuickTarget) -> int:
     from k9lite.commands.probe import print_probe
     from k9lite.traffic.plan import ProbeRequest
     from k9lite.traffic.runner import ProbeOptions
@@ -293,8 +252,8 @@ def _print_probe(args: argparse.Namespace, connection: Connection) -> int:
         url=args.url,
         match=args.match,
     )
-    namespace = args.namespace or connection.namespace
-    return print_probe(connection, namespace, request, json=args.json, log=args.log)
+    namespace = args.namespace or target.namespace
+    return print_probe(target.access, namespace, request, json=args.json, log=args.log)
 
 
 def _diagnose_problem(args: argparse.Namespace) -> str | None:
@@ -369,8 +328,10 @@ def _main(argv: Sequence[str] | None) -> int:
         run = {"route": _print_route, "probe": _print_probe, "diagnose": _print_diagnosis}[
             args.command
         ]
-        return _on_cluster(args, lambda connection: run(args, connection))
-    return _on_cluster(args, lambda connection: _open_tui(args, connection))
+        return on_cluster(args, lambda k, c: reached(k, c, lambda target: run(args, target)))
+    return on_cluster(
+        args, lambda k, c: connected(k, c, lambda connection: _open_tui(args, connection))
+    )
 
 
 if __name__ == "__main__":

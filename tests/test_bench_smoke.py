@@ -67,3 +67,14 @@ def test_model_memory_quick() -> None:
     for line in ("model / kubectl -w = ", "app / kubectl -w = ", "a full gc.collect() once loaded"):
         assert line in out, out
     assert "model pods counted: 1000 (cluster 1000)" in out, out
+
+
+def test_oneshot_quick() -> None:
+    out = quick("oneshot.py")
+    assert "demo cluster: 500 pods; 1 round(s), medians" in out, out
+    for line in (
+        "k9lite route / kubectl get svc,endpointslices = ",
+        "k9lite diagnose SVC / kubectl get svc,endpointslices = ",
+        "k9lite diagnose -A / kubectl get svc,endpointslices,pods -A = ",
+    ):
+        assert line in out, out

@@ -13,29 +13,28 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.console import Console
 from rich.text import Text
 
 from k9lite.analysis.check_results import CheckReport
-from k9lite.analysis.doctor import DOCTOR_KINDS, Finding, diagnose, ingress_findings, worst
+from k9lite.analysis.doctor import Finding, diagnose, ingress_findings, worst
 from k9lite.analysis.doctor_check import with_check
 from k9lite.analysis.doctor_findings import ServiceFacts
-from k9lite.commands.lookup import CommandFailed, namespace_state, not_found
 from k9lite.commands.output import print_trimmed
-from k9lite.kube.config import Connection
-from k9lite.kube.feed import watching
-from k9lite.kube.proxy import proxy_access
+from k9lite.commands.reads import read_around, read_everywhere, read_service, reading
+from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.render.doctor import Findings, fix_line
 from k9lite.render.doctor_report import ServiceLine, report_table
 from k9lite.render.literal import json_line, literal
-from k9lite.traffic.check import CheckOptions, check_services
+
+if TYPE_CHECKING:
+    from k9lite.traffic.check import CheckOptions
 
 __all__ = ["Output", "print_diagnosis"]
 
@@ -64,7 +63,7 @@ class _Diagnosis:
 
 
 def print_diagnosis(
-    connection: Connection,
+    access: ProxyAccess,
     namespace: str | None,
     name: str | None,
     *,
@@ -72,19 +71,17 @@ def print_diagnosis(
     check: CheckOptions | None,
 ) -> int:
     """Diagnose one Service, or every Service of `namespace` (None: of every namespace)."""
-    with _state(connection, namespace) as state:
-        services = sorted(
-            state.objects("services", namespace), key=lambda s: (s.meta.namespace, s.meta.name)
-        )
-        if name is not None:
-            assert namespace is not None  # the command line asks for -n, never -A, with a name
-            services = [s for s in services if s.meta.name == name]
-            if not services:
-                raise CommandFailed(not_found(state, namespace, name))
+    state = _state(access, namespace, name)
+    services = sorted(
+        state.objects("services", namespace), key=lambda s: (s.meta.namespace, s.meta.name)
+    )
     reports: dict[tuple[str, str], CheckReport] = {}
     if check is not None:
-        access = proxy_access(connection) if check.via == "proxy" else None
-        reports = asyncio.run(check_services(state, services, check, access))
+        # Only a check pays for the HTTP client it sends with (aiohttp).
+        from k9lite.traffic.check import check_services
+
+        proxy = access if check.via == "proxy" else None
+        reports = asyncio.run(check_services(state, services, check, proxy))
     results = [_diagnosis(state, service, reports.get(service.meta.key)) for service in services]
     ingresses = _ingress_findings(state, namespace) if name is None else []
     if output == "json":
@@ -102,21 +99,19 @@ def print_diagnosis(
     return 2 if "unknown" in worst_found else 0
 
 
-@contextmanager
-def _state(connection: Connection, namespace: str | None) -> Iterator[ClusterState]:
-    if namespace is not None:
-        # All namespaces where allowed: the pods a selector was meant for may run elsewhere.
-        with namespace_state(
-            connection, namespace, DOCTOR_KINDS, "the diagnosis", everywhere=True
-        ) as state:
-            yield state
-        return
-    with watching(connection, DOCTOR_KINDS, None) as (feed, statuses):
-        status = statuses.get("services")
-        if status is None or status.state != "live":
-            why = status.message if status is not None else "no answer in time"
-            raise CommandFailed(f"cannot list services in all namespaces: {why}")
-        yield feed.state
+def _state(access: ProxyAccess, namespace: str | None, name: str | None) -> ClusterState:
+    """What the diagnosis reads: the Service `name` and what its rules look at, or every
+    Service of `namespace` (None: of every namespace) and theirs."""
+    with reading(access, "the diagnosis") as reads:
+        if namespace is None:
+            read_everywhere(reads)
+        elif name is not None:
+            read_around(reads, namespace, [read_service(reads, namespace, name)], doctor=True)
+        else:
+            reads.fetch("services", namespace)
+            services = reads.state.objects("services", namespace)
+            read_around(reads, namespace, services, doctor=True)
+    return reads.state
 
 
 def _diagnosis(state: ClusterState, service: Service, report: CheckReport | None) -> _Diagnosis:

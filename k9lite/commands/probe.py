@@ -12,10 +12,12 @@ import time
 
 from rich.console import Console
 
-from k9lite.analysis.route_types import ROUTE_KINDS
-from k9lite.commands.lookup import CommandFailed, service_state
+from k9lite.commands.lookup import CommandFailed
 from k9lite.commands.output import print_whole
-from k9lite.kube.config import Connection
+from k9lite.commands.reads import read_around, read_service, reading
+from k9lite.kube.proxy import ProxyAccess
+from k9lite.model.services import Service
+from k9lite.model.state import ClusterState
 from k9lite.render.histogram import Histogram
 from k9lite.render.literal import json_line, literal
 from k9lite.traffic.plan import NoEndpoints, ProbeRequest, plan_probe
@@ -25,35 +27,32 @@ __all__ = ["print_probe", "print_reply"]
 
 
 def print_probe(
-    connection: Connection, namespace: str, request: ProbeRequest, *, json: bool, log: bool
+    access: ProxyAccess, namespace: str, request: ProbeRequest, *, json: bool, log: bool
 ) -> int:
     """Run the probe, print the distribution (or JSON); 1 when nothing answered."""
-    # The state stays watched while the probe runs: pods added by a scale are recognised.
-    with service_state(connection, namespace, request.service, ROUTE_KINDS, "the probe") as (
-        state,
-        service,
-    ):
-        try:
-            planned = plan_probe(connection, state, service, request)
-        except NoEndpoints as exc:
-            raise CommandFailed(str(exc), status=1) from None
-        except ValueError as exc:  # a bad --match, a way in it lacks, an option out of range
-            raise CommandFailed(str(exc)) from None
-        console = Console(highlight=False)
+    state, service = _read(access, namespace, request.service)
+    try:
+        planned = plan_probe(access, state, service, request)
+    except NoEndpoints as exc:
+        raise CommandFailed(str(exc), status=1) from None
+    except ValueError as exc:  # a bad --match, a way in it lacks, an option out of range
+        raise CommandFailed(str(exc)) from None
+    console = Console(highlight=False)
 
-        def on_reply(reply: Reply) -> None:
-            planned.tally.add(reply.outcome)
-            if log and not json:
-                print_reply(console, reply)
+    def on_reply(reply: Reply) -> None:
+        planned.tally.add(reply.outcome)
+        if log and not json:
+            print_reply(console, reply)
 
-        stopped = False
-        started = time.perf_counter()
-        try:
-            asyncio.run(planned.probe.run(on_reply))
-        except KeyboardInterrupt:
-            stopped = True
-        seconds = time.perf_counter() - started
-        planned.expect_from(state, service)  # pods scaled in during the run have their share
+    stopped = False
+    started = time.perf_counter()
+    try:
+        asyncio.run(planned.probe.run(on_reply))
+    except KeyboardInterrupt:
+        stopped = True
+    seconds = time.perf_counter() - started
+    # Read again: pods scaled in during the run have their share.
+    planned.expect_from(*_read(access, namespace, request.service))
     summary = planned.tally.summary()
     if json:
         header = {"service": request.service, "via": request.via, "seconds": seconds}
@@ -63,6 +62,14 @@ def print_probe(
         title = planned.headline(request.service) + (("stopped",) if stopped else ())
         print_whole(console, Histogram(summary, title=title, note=planned.note(summary)))
     return 1 if summary.answered == 0 else 0
+
+
+def _read(access: ProxyAccess, namespace: str, name: str) -> tuple[ClusterState, Service]:
+    """The Service and what its probe plan reads: its endpoints, pods, nodes."""
+    with reading(access, "the probe") as reads:
+        service = read_service(reads, namespace, name)
+        read_around(reads, namespace, [service], doctor=False)
+    return reads.state, service
 
 
 def print_reply(console: Console, reply: Reply) -> None:

@@ -45,6 +45,8 @@ class ServerFaults:
     """Resource plurals (e.g. "nodes") that no user may touch: every request gets 403."""
     latency: float = 0.0
     """Seconds added before every API answer."""
+    requests: list[str] | None = None
+    """When a list, each request's `METHOD path?query` is appended: what a client asked for."""
 
 
 class APIServer:
@@ -204,6 +206,8 @@ class APIServer:
         request: web.Request,
         handler: Handler,
     ) -> web.StreamResponse:
+        if self.faults.requests is not None:
+            self.faults.requests.append(f"{request.method} {request.path_qs}")
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
         return await handler(request)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import orjson
 import urllib3.exceptions
-from kubernetes.client.exceptions import ApiException
+
+if TYPE_CHECKING:
+    from kubernetes.client.exceptions import ApiException
 
 __all__ = [
     "ActionFailed",
@@ -23,6 +26,7 @@ __all__ = [
     "Unauthorized",
     "UnknownContext",
     "api_message",
+    "status_message",
     "transport_error",
 ]
 
@@ -126,7 +130,11 @@ class ActionFailed(KubeError):
 
 def api_message(exc: ApiException) -> str:
     """The `message` of the Status body the server answered with, else the HTTP reason."""
-    body = exc.body
+    return status_message(exc.body, exc.status, exc.reason)
+
+
+def status_message(body: str | bytes | None, status: int | None, reason: str | None) -> str:
+    """The `message` of a Status body, else `403 Forbidden` (the status and its reason)."""
     if body:
         try:
             status = orjson.loads(body)
@@ -134,7 +142,7 @@ def api_message(exc: ApiException) -> str:
             status = None
         if isinstance(status, dict) and isinstance(status.get("message"), str):
             return str(status["message"])
-    return f"{exc.status} {exc.reason}".strip()
+    return f"{status} {reason}".strip()
 
 
 def _tls_reason(text: str) -> str:
@@ -179,7 +187,9 @@ def transport_error(server: str, exc: BaseException) -> KubeError | None:
     """
     if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason is not None:
         exc = exc.reason
-    if isinstance(exc, ApiException) and not exc.status:
+    # Only the official client raises ApiException: not imported, none was raised.
+    client = sys.modules.get("kubernetes.client.exceptions")
+    if client is not None and isinstance(exc, client.ApiException) and not exc.status:
         if str(exc.reason or "").startswith("SSLError"):
             return TLSFailure(server, _tls_reason(str(exc.reason)))
         return None

@@ -13,9 +13,11 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from k9lite.kube.config import Connection
+if TYPE_CHECKING:
+    from k9lite.kube.config import Connection
 
 __all__ = ["ProxyAccess", "proxy_access"]
 
@@ -51,8 +53,11 @@ class ProxyAccess:
         return f"{self.server}/api/v1/namespaces/{where}/proxy{path}"
 
 
-def proxy_access(connection: Connection) -> ProxyAccess:
-    """The connection's server, credentials and TLS settings, for httpx."""
+def proxy_access(connection: Connection | ProxyAccess) -> ProxyAccess:
+    """The connection's server, credentials and TLS settings, for httpx (a one-shot command
+    read its kubeconfig without the official client: it has them already)."""
+    if isinstance(connection, ProxyAccess):
+        return connection
     configuration = connection.configuration
     headers = {
         setting["key"]: setting["value"]

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from k9lite.analysis.answers import compile_match
 from k9lite.analysis.doctor import diagnose
 from k9lite.analysis.routes import build_route, ready_pods_by_node
 from k9lite.analysis.stats import FAIRNESS_THRESHOLD, Summary, Tally, expected_shares
-from k9lite.kube.config import Connection
-from k9lite.kube.proxy import proxy_access
+from k9lite.kube.proxy import ProxyAccess, proxy_access
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
 from k9lite.traffic.runner import Probe, ProbeError, ProbeOptions
 from k9lite.traffic.vantage import Target, Via, service_port, targets
+
+if TYPE_CHECKING:
+    from k9lite.kube.config import Connection
 
 __all__ = ["NoEndpoints", "PlannedProbe", "ProbeRequest", "plan_probe"]
 
@@ -69,7 +72,10 @@ class PlannedProbe:
 
 
 def plan_probe(
-    connection: Connection, state: ClusterState, service: Service, request: ProbeRequest
+    connection: Connection | ProxyAccess,
+    state: ClusterState,
+    service: Service,
+    request: ProbeRequest,
 ) -> PlannedProbe:
     """Targets, expected shares and the probe for `request`.
 
