@@ -18,7 +18,7 @@ import random
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 
@@ -306,11 +306,14 @@ class _Forwarder(asyncio.Protocol):
         # Which directions have ended; once both have, the pair of sockets is closed.
         self.client_done = False
         self.pod_done = False
+        # What the client sent before the pod's connection opened (reading is paused then, but a
+        # loop may hand over what it had already read).
+        self.early: list[bytes] = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        transport.pause_reading()
+        # A stream transport (uvloop's does not subclass asyncio.Transport, so no isinstance).
+        self.transport = cast(asyncio.Transport, transport)
+        self.transport.pause_reading()
         task = observe(asyncio.get_running_loop().create_task(self._connect()), "a connection")
         self.plane.connecting.add(task)
         task.add_done_callback(self.plane.connecting.discard)
@@ -346,11 +349,17 @@ class _Forwarder(asyncio.Protocol):
             peer.close()
             return
         self.peer = peer
+        peer.writelines(self.early)
+        self.early.clear()
+        if self.client_done:
+            peer.write_eof()
         self.transport.resume_reading()
 
     def data_received(self, data: bytes) -> None:
         if self.peer is not None:
             self.peer.write(data)
+        else:
+            self.early.append(data)
 
     def eof_received(self) -> bool:
         self.client_done = True
