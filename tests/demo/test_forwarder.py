@@ -17,10 +17,13 @@ HELLO = re.compile(rb"<p>Hello,  (\S+)</p>")
 CONNECTIONS = 40
 
 
-def ask_at_once(address: tuple[str, int]) -> bytes:
-    """Connect, send a whole request at once, and read the answer to the end."""
+def ask_at_once(address: tuple[str, int], *, end: bool = False) -> bytes:
+    """Connect, send a whole request at once (then end the sending side, with `end`), and read
+    the answer to the end."""
     with socket.create_connection(address, timeout=5) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: demo\r\nConnection: close\r\n\r\n")
+        if end:
+            sock.shutdown(socket.SHUT_WR)
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk
@@ -36,3 +39,12 @@ def test_a_request_sent_with_the_connect_is_answered(cluster: DemoCluster) -> No
     names = {m.group(1).decode() for a in answers if (m := HELLO.search(a))}
     assert len([a for a in answers if HELLO.search(a)]) == CONNECTIONS
     assert names <= pods
+
+
+def test_a_client_that_ends_its_side_after_the_request_is_answered(cluster: DemoCluster) -> None:
+    """`printf 'GET / ...' | nc -q1 POD 80` ends its sending side at once: nginx answers it."""
+    address = reach(cluster, "127.0.1.2", 30080)
+    wait_for(lambda: names_over_new_connections(cluster, *address, 1)[0], message="30080")
+    answer = ask_at_once(address, end=True)
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer
+    assert HELLO.search(answer), answer
