@@ -23,7 +23,6 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import trustme
-import uvloop
 
 from k9lite.demo.address_plan import AddressBlock, BlockClaim, claim_block
 from k9lite.demo.kubeconfig_file import kubeconfig_document, write_private
@@ -113,7 +112,7 @@ class DemoCluster:
             ) from None
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._ca.issue_cert("127.0.0.1", "localhost").configure_cert(ssl_context)
-        loop = uvloop.new_event_loop()
+        loop = asyncio.new_event_loop()
         self._loop = loop
         self._thread = threading.Thread(
             target=_serve, args=(loop,), name="k9lite-demo-cluster", daemon=True
