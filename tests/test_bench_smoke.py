@@ -49,8 +49,9 @@ def test_tui_load_quick() -> None:
 
 def test_probe_rate_quick() -> None:
     out = quick("probe_rate.py")
-    assert "k9lite probe (requests/s, median)" in out, out
-    assert "k9lite probe / wrk = " in out, out
+    for way in ("keep-alive (NodePort)", "new connections (NodePort)", "API proxy"):
+        assert f"k9lite probe / wrk ({way}) = " in out, out
+    assert "data plane (wrk, keep-alive): one pod direct" in out, out
     assert "pods answering in the last round: 2" in out, out
 
 

@@ -5,11 +5,11 @@ Exit status 1 when every request failed (or the Service has no ready endpoint to
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import sys
 import time
 
+import uvloop
 from rich.console import Console
 
 from k9lite.commands.lookup import CommandFailed
@@ -47,7 +47,7 @@ def print_probe(
     stopped = False
     started = time.perf_counter()
     try:
-        asyncio.run(planned.probe.run(on_reply))
+        uvloop.run(planned.probe.run(on_reply))
     except KeyboardInterrupt:
         stopped = True
     seconds = time.perf_counter() - started

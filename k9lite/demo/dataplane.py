@@ -18,11 +18,10 @@ import random
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from aiohttp import web
+from typing import Any, cast
 
 from k9lite.demo.address_plan import AddressBlock
+from k9lite.demo.container.hello import HelloServer
 from k9lite.demo.listen import DroppingPort, bound_socket
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import resource
@@ -80,7 +79,7 @@ class DataPlane:
         self.pod_logs = pod_logs
         self.rng = rng or random.Random()
         self.loopback_range = loopback_range
-        self._pod_servers: dict[tuple[str, str], tuple[web.Server, list[asyncio.Server]]] = {}
+        self._pod_servers: dict[tuple[str, str], tuple[HelloServer, list[asyncio.Server]]] = {}
         self._pod_ips: dict[tuple[str, str], str] = {}
         self._pod_ports: dict[tuple[str, str], list[int]] = {}
         self._backends: dict[tuple[str, int], tuple[str, int]] = {}
@@ -98,27 +97,16 @@ class DataPlane:
         answer is a line of the pod's log."""
         await self.stop_pod(key)
         page = _PAGE.format(name=html.escape(name)).encode()
-        # The port each request came in on, by the socket it was bound to.
-        container_ports: dict[int, int] = {}
-
-        async def hello(request: web.BaseRequest) -> web.Response:
-            bound = request.transport.get_extra_info("sockname") if request.transport else None
-            port = container_ports.get(bound[1], 0) if bound else 0
-            sent = 0 if request.method == "HEAD" else len(page)
-            self.pod_logs.access(key, port, request, 200, sent)
-            return web.Response(body=page, content_type="text/html")
-
-        handler = web.Server(hello)
+        handler = HelloServer(page, functools.partial(self.pod_logs.access, key))
         servers: list[asyncio.Server] = []
         self._pod_ips[key] = ip
         self._pod_ports[key] = list(ports)
         self._pod_servers[key] = (handler, servers)
         for port in ports:
-            server = await self._bind(handler, ip, port)
+            server = await self._bind(handler.protocol(port), ip, port)
             servers.append(server)
             bound = server.sockets[0].getsockname()
             self._backends[(ip, port)] = (bound[0], bound[1])
-            container_ports[bound[1]] = port
 
     async def stop_pod(self, key: tuple[str, str]) -> None:
         """Stop the pod's servers, closing kept-alive connections too, as a killed container."""
@@ -131,7 +119,7 @@ class DataPlane:
         handler, servers = self._pod_servers.pop(key)
         for server in servers:
             server.close()
-        await handler.shutdown(0.5)
+        handler.close()
 
     def resolve(self, address: str, port: int) -> tuple[str, int] | None:
         """The socket to dial for an endpoint address:port; None for a non-loopback address."""
@@ -306,11 +294,14 @@ class _Forwarder(asyncio.Protocol):
         # Which directions have ended; once both have, the pair of sockets is closed.
         self.client_done = False
         self.pod_done = False
+        # What the client sent before the pod's connection opened (reading is paused then, but a
+        # loop may hand over what it had already read).
+        self.early: list[bytes] = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        transport.pause_reading()
+        # A stream transport (uvloop's does not subclass asyncio.Transport, so no isinstance).
+        self.transport = cast(asyncio.Transport, transport)
+        self.transport.pause_reading()
         task = observe(asyncio.get_running_loop().create_task(self._connect()), "a connection")
         self.plane.connecting.add(task)
         task.add_done_callback(self.plane.connecting.discard)
@@ -346,11 +337,17 @@ class _Forwarder(asyncio.Protocol):
             peer.close()
             return
         self.peer = peer
+        peer.writelines(self.early)
+        self.early.clear()
+        if self.client_done:
+            peer.write_eof()
         self.transport.resume_reading()
 
     def data_received(self, data: bytes) -> None:
         if self.peer is not None:
             self.peer.write(data)
+        else:
+            self.early.append(data)
 
     def eof_received(self) -> bool:
         self.client_done = True

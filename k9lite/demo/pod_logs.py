@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from aiohttp import web
+from k9lite.demo.container.hello import Access
 
 __all__ = ["LOG_LINES", "ContainerLog", "LogLine", "PodLogs"]
 
@@ -128,12 +128,12 @@ class PodLogs:
         for log in logs.values():
             log.stop()
 
-    def access(self, key: Key, port: int, request: web.BaseRequest, status: int, size: int) -> None:
-        """The server on the pod's `port` answered `request`: its container logs it."""
+    def access(self, key: Key, port: int, access: Access) -> None:
+        """The server on the pod's `port` answered a request: its container logs it."""
         container = self._ports.get(key, {}).get(port)
         if container is not None:
             at = time.time_ns()
-            self._pods[key][1][container].write(_access_line(request, status, size, at), at)
+            self._pods[key][1][container].write(_access_line(access, at), at)
 
     def output(self, key: Key, container: str, stream: str, data: bytes) -> None:
         """A container's main process wrote `data` to `stream` (stdout or stderr): it is logged."""
@@ -154,16 +154,15 @@ class PodLogs:
         return logs.get(container) if uid == meta.get("uid") else None
 
 
-def _access_line(request: web.BaseRequest, status: int, size: int, at: int) -> str:
+def _access_line(access: Access, at: int) -> str:
     """nginx's combined log format: who asked what, when, the status and the body's bytes."""
-    peer = request.transport.get_extra_info("peername") if request.transport else None
-    client = peer[0] if peer else "-"
     stamp = datetime.fromtimestamp(at / 1e9, timezone.utc).strftime("%d/%b/%Y:%H:%M:%S %z")
-    version = f"HTTP/{request.version.major}.{request.version.minor}"
-    asked = _escape(f"{request.method} {request.raw_path} {version}")
-    referer = _escape(request.headers.get("Referer", "-"))
-    agent = _escape(request.headers.get("User-Agent", "-"))
-    return f'{client} - - [{stamp}] "{asked}" {status} {size} "{referer}" "{agent}"'
+    asked = _escape(f"{access.method} {access.target} {access.version}")
+    referer, agent = _escape(access.referer), _escape(access.agent)
+    return (
+        f'{access.client} - - [{stamp}] "{asked}" {access.status} {access.size} '
+        f'"{referer}" "{agent}"'
+    )
 
 
 def _escape(value: str) -> str:
