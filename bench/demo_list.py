@@ -138,11 +138,12 @@ def measured_kubectl(kubeconfig: Path, cache: Path, *args: str) -> tuple[float, 
     return float(wall), int(max_rss_kib) / 1024, lines
 
 
-def run_kubectl(kubeconfig: Path) -> tuple[float, float, int]:
-    """`kubectl get pods -A -o wide` with a fresh cache: (wall s, peak RSS MB, pods printed)."""
+def run_kubectl(kubeconfig: Path, *extra: str) -> tuple[float, float, int]:
+    """`kubectl get pods -A -o wide` (and `extra`, e.g. `--chunk-size=0`) with a fresh cache:
+    (wall s, peak RSS MB, pods printed)."""
     with tempfile.TemporaryDirectory(prefix="k9lite-bench-cache-") as cache:
         wall, rss, lines = measured_kubectl(
-            kubeconfig, Path(cache), "get", "pods", "-A", "-o", "wide"
+            kubeconfig, Path(cache), "get", "pods", "-A", "-o", "wide", *extra
         )
     # The first line printed is the header.
     return wall, rss, max(0, lines - 1)

@@ -2,7 +2,8 @@
 
 Starts the demo cluster in this process (`--pods` pods, nodes = pods / 50, no scenarios), waits
 until it has settled (as bench/demo_list.py), then runs `--repeat` alternating rounds of:
-  1. `kubectl get pods -A -o wide` (fresh --cache-dir): wall time;
+  1. `kubectl get pods -A -o wide` (fresh --cache-dir): wall time, with kubectl's default paging
+     and with `--chunk-size=0` (one unpaged list: the goal's reference);
   2. the app in a child process (headless, 160x45, all namespaces, the Pods view), started from a
      small helper that reads its ru_maxrss with wait4. It reports when the first frame showing a
      Pods table with every pod and `loaded` true was rendered; the load time counts from the
@@ -453,7 +454,7 @@ def report(
     pods: int,
     startup: float,
     settle: float,
-    kubectl: list[float],
+    references: tuple[float, float],
     apps: list[AppRun],
     storm_seconds: float,
     rate: float,
@@ -461,7 +462,10 @@ def report(
     view: str = "pods",
 ) -> str:
     title = "Pods" if view == "pods" else "Services"
-    kubectl_wall = statistics.median(kubectl)
+    kubectl_wall, unpaged_wall = references
+    # Issue 19: at 10k+ pods kubectl's default paging mostly waits on its client-side
+    # throttling; the goal is against one unpaged list (3x at 1k, where start-up dominates).
+    goal = GOAL_LOAD_RATIO if pods >= 10_000 else 3 * GOAL_LOAD_RATIO
     from_spawn = statistics.median(a.load_from_spawn for a in apps)
     from_app = statistics.median(a.load_from_app for a in apps)
     peak = max(a.peak_rss_mb for a in apps)
@@ -470,15 +474,16 @@ def report(
     latencies = figures["latencies"]
     p50 = percentile(latencies, 0.5) * 1000 if latencies else float("nan")
     p95 = percentile(latencies, 0.95) * 1000 if latencies else float("nan")
-    ratio = from_spawn / kubectl_wall
+    ratio = from_spawn / unpaged_wall
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"
 
     rows = [
         ("kubectl get pods -A -o wide (wall, median)", f"{kubectl_wall:.3f} s", "reference", ""),
+        ("kubectl ... --chunk-size=0 (wall, median)", f"{unpaged_wall:.3f} s", "reference", ""),
         (f"app: spawn -> full {title} frame (median)", f"{from_spawn:.3f} s",
-         f"<= {GOAL_LOAD_RATIO:.1f} x kubectl", verdict(ratio <= GOAL_LOAD_RATIO)),
+         f"<= {goal:.1f} x unpaged", verdict(ratio <= goal)),
         (f"app: K9liteApp() -> full {title} frame (median)", f"{from_app:.3f} s", "", ""),
         ("app: VmRSS when full", f"{statistics.median(a.rss_populated_mb for a in apps):.0f} MB",
          "", ""),
@@ -510,8 +515,9 @@ def report(
         f"  {'figure':<{width}}  {'value':>12}  {'goal':<18} verdict",
         *(f"  {name:<{width}}  {value:>12}  {goal:<18} {ok}" for name, value, goal, ok in rows),
         "",
-        f"app load (from spawn) / kubectl = {ratio:.2f}",
-        f"app load (from K9liteApp) / kubectl = {from_app / kubectl_wall:.2f}",
+        f"app load (from spawn) / kubectl = {from_spawn / kubectl_wall:.2f}",
+        f"app load (from spawn) / kubectl --chunk-size=0 = {ratio:.2f}",
+        f"app load (from K9liteApp) / kubectl --chunk-size=0 = {from_app / unpaged_wall:.2f}",
         f"storm key p95 / goal = {p95 / GOAL_P95_MS:.2f}",
         f"app peak RSS / goal = {peak / GOAL_RSS_MB:.2f}",
         "",
@@ -553,12 +559,14 @@ def main(argv: list[str] | None = None) -> int:
                 raise BenchError(f"the cluster holds {len(keys)} pods, {pods} were asked for")
             rows = pods if args.view == "pods" else cluster.call(service_count)
             kubectl: list[float] = []
+            unpaged: list[float] = []
             apps: list[AppRun] = []
             for round_ in range(1, repeat + 1):
-                wall, _, count = run_kubectl(cluster.kubeconfig_path)
-                if count != pods:
-                    raise BenchError(f"kubectl printed {count} pods, the cluster holds {pods}")
-                kubectl.append(wall)
+                for extra, walls in (((), kubectl), (("--chunk-size=0",), unpaged)):
+                    wall, _, count = run_kubectl(cluster.kubeconfig_path, *extra)
+                    if count != pods:
+                        raise BenchError(f"kubectl printed {count} pods, the cluster has {pods}")
+                    walls.append(wall)
                 last = round_ == repeat
                 runner = (lambda: storm(cluster, keys, args.rate, seconds)) if last else None
                 apps.append(
@@ -568,7 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, ListError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(report(pods, startup, settle, kubectl, apps, seconds, args.rate, idle, args.view))
+    references = (statistics.median(kubectl), statistics.median(unpaged))
+    print(report(pods, startup, settle, references, apps, seconds, args.rate, idle, args.view))
     return 0
 
 

@@ -39,7 +39,8 @@ def test_tui_load_quick() -> None:
     assert "demo cluster: 1,000 pods" in out, out
     for line in (
         "app load (from spawn) / kubectl = ",
-        "app load (from K9liteApp) / kubectl = ",
+        "app load (from spawn) / kubectl --chunk-size=0 = ",
+        "app load (from K9liteApp) / kubectl --chunk-size=0 = ",
         "storm key p95 / goal = ",
         "app peak RSS / goal = ",
         "rows shown: 1000 (cluster 1000 pods)",

@@ -18,6 +18,7 @@ from k9lite.demo.container.processes import MainProcesses
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.errors import APIError, method_not_allowed
 from k9lite.demo.handlers import ResourceHandlers, json_response
+from k9lite.demo.listen_socket import ListenSocket
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.rbac.attributes import Attributes, UserInfo, request_attributes
 from k9lite.demo.rbac.authorizer import RBACAuthorizer, forbidden_error
@@ -78,6 +79,7 @@ class APIServer:
             processes=processes,
         )
         self._runner: web.AppRunner | None = None
+        self._listening: ListenSocket | None = None
 
     @property
     def url(self) -> str:
@@ -99,16 +101,20 @@ class APIServer:
             self._make_app(), access_log=None, handle_signals=False, shutdown_timeout=1.0
         )
         await self._runner.setup()
-        site = web.TCPSite(
-            self._runner, "127.0.0.1", self.port, ssl_context=self.ssl_context, reuse_address=True
+        server, loop = self._runner.server, asyncio.get_running_loop()
+        assert server is not None
+        self._listening = ListenSocket(
+            self.port,
+            lambda conn: loop.connect_accepted_socket(server, conn, ssl=self.ssl_context),
         )
-        await site.start()
-        if not self.port:
-            self.port = self._runner.addresses[0][1]
+        self.port = self._listening.port
 
     async def stop(self) -> None:
         # Watches first: their streams end cleanly instead of being cut at shutdown_timeout.
         self.registry.store.close_watches()
+        if self._listening is not None:
+            await self._listening.close()
+            self._listening = None
         if self._runner is not None:
             # Cut open connections as a dying API server does: a TLS close would wait for
             # each client's close_notify, and the sockets would outlive the server.

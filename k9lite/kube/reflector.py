@@ -91,7 +91,6 @@ class KindFeed:
         self._connection: Connection | None = None
         self._api_client: Any = None
         self._reported: KindStatus | None = None
-        self._answered = False  # the server answered us once: a later TLS failure is news
         self._identity: str | None = None  # the certificate of the server we listed from
         self._watching = False  # the current attempt got as far as an open watch
         self._opened = 0.0  # when that watch opened
@@ -174,7 +173,7 @@ class KindFeed:
             if typed is not None:
                 if self._watching and isinstance(exc, urllib3.exceptions.ReadTimeoutError):
                     return stalled(self.watcher.timeouts.watch_idle)
-                return transport_failure(typed, answered_before=self._answered)
+                return transport_failure(typed, answered_before=self.watcher.answered)
             if isinstance(exc, ApiException):
                 return http_failure(server, plural, exc.status or 0, api_message(exc))
             return KindStatus("reconnecting", str(exc), "unreachable", "k9lite retries")
@@ -198,11 +197,11 @@ class KindFeed:
             )
         except ApiException as exc:
             if exc.status:
-                self._answered = True
+                self.watcher.answered = True
             if _history_lost(exc.status or 0, _status_body(exc)):
                 raise _HistoryLost() from None
             raise
-        self._answered = True
+        self.watcher.answered = True
         self.watcher.track(response)
         return response
 

@@ -103,6 +103,9 @@ class ClusterWatcher:
         self.page_size = page_size
         self.watch_timeout = watch_timeout
         self.timeouts = timeouts
+        self.answered = False
+        """The server answered one of the kinds once: a later certificate failure of any kind is
+        news (the cluster restarted with a new CA), even for a kind not listed yet."""
         self.backoff = backoff
         self.forbidden_retry = forbidden_retry
         self._stopping = threading.Event()

@@ -21,6 +21,7 @@ import trustme
 from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
 
 from k9lite.demo.errors import APIError
+from k9lite.demo.listen_socket import ListenSocket
 
 T = TypeVar("T")
 
@@ -52,7 +53,7 @@ class TcpFaultProxy:
         """Seconds each chunk waits before it is passed on, both ways."""
         self._thread = _LoopThread("fault-proxy-tcp")
         self._flowing = asyncio.Event()
-        self._listening: socket.socket | None = None
+        self._listening: ListenSocket | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._thread.run(self._listen())
@@ -63,30 +64,15 @@ class TcpFaultProxy:
         return f"https://127.0.0.1:{self.port}"
 
     async def _listen(self) -> None:
-        # Our own accepts, not asyncio.start_server: on Python 3.11 a connection accepted just
-        # before Server.close() fails the server's `_attach` assertion while its transport is
-        # built, and the half-built transport is dropped unclosed (a ResourceWarning). Accepting
-        # in a reader callback, not with sock_accept, loses no socket when listening stops.
-        listening = socket.create_server(("127.0.0.1", self.port))
-        listening.setblocking(False)
-        self.port = listening.getsockname()[1]
-        self._listening = listening
-        asyncio.get_running_loop().add_reader(listening, self._accept_ready, listening)
-
-    def _accept_ready(self, listening: socket.socket) -> None:
-        while True:
-            try:
-                conn, _ = listening.accept()
-            except BlockingIOError:
-                return
-            task = asyncio.create_task(self._connect(conn))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        self._listening = ListenSocket(self.port, self._connect)
+        self.port = self._listening.port
 
     async def _connect(self, conn: socket.socket) -> None:
         reader, writer = await asyncio.open_connection(sock=conn)
         self._writers.add(writer)
-        await self._accept(reader, writer)
+        task = asyncio.create_task(self._accept(reader, writer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -136,8 +122,7 @@ class TcpFaultProxy:
 
         async def stop() -> None:
             assert self._listening is not None
-            asyncio.get_running_loop().remove_reader(self._listening)
-            self._listening.close()
+            await self._listening.close()
             for writer in list(self._writers):
                 writer.transport.abort()
 
