@@ -29,7 +29,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from demo_list import PODS_PER_NODE, BenchError, kubectl_binary, log, wait_settled
+from demo_list import kubectl_binary
+from settled_cluster import PODS_PER_NODE, BenchError, log, wait_settled
 
 from k9lite.demo.cluster import DemoCluster, DemoOptions
 from k9lite.demo.limits import DEFAULT_MAX_PODS

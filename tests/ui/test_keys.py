@@ -40,6 +40,7 @@ from k9lite.ui.widgets.prompt import PromptBar, _PromptInput
 from k9lite.ui.widgets.resource_table import ResourceTable
 from tests.ui import cluster_fixture
 from tests.ui.screen import screen_lines, screen_text
+from tests.ui.test_app import until
 from tests.ui.test_operator_screen import started
 from tests.ui.test_snapshots import make_app
 
@@ -242,6 +243,8 @@ def test_a_key_is_bound_once_per_keymap() -> None:
 async def test_s_is_a_shell_on_pods_and_a_scale_on_deployments() -> None:
     async with make_app("pods").run_test(size=LARGE) as pilot:
         app = await started(pilot)
+        # The footer draws a frame after the rows: wait for it, bounded.
+        await until(lambda: footer(app).strip(), what="the footer")
         assert "s Shell" in footer(app) and "s Scale" not in footer(app), footer(app)
         app.run_command("deploy")
         await pilot.pause()
