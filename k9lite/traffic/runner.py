@@ -2,14 +2,12 @@
 
     for i in $(seq 10); do curl -s 10.106.104.217:8080 | grep Hello; sleep 1; done
 
-One aiohttp `ClientSession` per kind of target (direct, or through the API server with the
-kubeconfig's credentials). aiohttp rather than httpx: on this 2-core machine httpx spent about
-1 ms of CPU a request in its pool bookkeeping and pure-Python parsing (~1,000 requests a second
-against a NodePort wrk drives at ~15,000), aiohttp's C parser about a tenth of that (see
-bench/probe_rate.py); it is already here for the demo's API server. `concurrency` workers
-share a count, so never more requests than asked; each waits `interval` after each answer
-(the loop's `sleep 1`); every request has a timeout, the whole run a duration cap, and
-`stop()` cancels what is in flight at once. A new
+One HTTP session per kind of target (direct, or through the API server with the
+kubeconfig's credentials), opened by `transport` (aiohttp), imported when a probe first runs
+so that starting the app or a one-shot does not pay for it. `concurrency` workers share a
+count, so never more requests than asked; each waits `interval` after each answer (the loop's
+`sleep 1`); every request has a timeout, the whole run a duration cap, and `stop()` cancels
+what is in flight at once. A new
 connection per request by default, as curl: kube-proxy spreads connections, not requests, so
 with `keepalive` one connection, and one pod, answers them all.
 """
@@ -21,16 +19,19 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
 import orjson
 
 from k9lite.analysis.answers import identify
-from k9lite.analysis.stats import ErrorClass, Outcome
+from k9lite.analysis.stats import Outcome
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT, MAX_DURATION
 from k9lite.traffic.vantage import Target
+
+if TYPE_CHECKING:
+    from k9lite.traffic.transport import Session
 
 __all__ = [
     "Probe",
@@ -46,7 +47,7 @@ Resolver = Callable[[str], tuple[str | None, str | None]]
 """An answering name -> (its pod, the pod's node), (None, None) when no pod has that name."""
 
 
-_Sessions = Callable[[Target], aiohttp.ClientSession]
+_Sessions = Callable[[Target], "Session"]
 """The session a target is reached with: direct, or through the API server."""
 
 
@@ -135,7 +136,7 @@ class Probe:
             if self.access is not None and any(t.proxied for t in self.targets):
                 proxied = self._session(self.access)
 
-            def session_for(target: Target) -> aiohttp.ClientSession:
+            def session_for(target: Target) -> Session:
                 return proxied if target.proxied and proxied is not None else direct
 
             try:
@@ -144,29 +145,21 @@ class Probe:
                 if proxied is not None:
                     await proxied.close()
 
-    def _session(self, access: ProxyAccess | None) -> aiohttp.ClientSession:
+    def _session(self, access: ProxyAccess | None) -> Session:
         """A session for direct targets, or for the API server with `access`'s credentials."""
+        from k9lite.traffic.transport import open_session  # here: see the module's docstring
+
         options = self.options
         # A sender may keep one connection to each target (each node of a NodePort) alive;
         # without keep-alive every request dials a target anew, as curl does.
         hosts = len({urlsplit(t.url).netloc for t in self.targets})
-        # Through the service proxy the API server picks a pod for each request whatever the
-        # connection, so connections to it are always kept: a TLS connection closed per request
-        # was still shutting down when a short run returned (unclosed socket warnings).
-        connector = aiohttp.TCPConnector(
+        return open_session(
             limit=options.concurrency * hosts,
-            force_close=not options.keepalive and access is None,
-            ssl=access.ssl_context if access is not None else options.verify,
-        )
-        headers = dict(access.headers) if access is not None else {}
-        if options.host:
-            headers["Host"] = options.host
-        # Direct targets are pod, node and balancer addresses: no environment proxy applies.
-        return aiohttp.ClientSession(
-            connector=connector,
-            headers=headers,
-            timeout=aiohttp.ClientTimeout(total=options.timeout),
-            trust_env=False,
+            keepalive=options.keepalive,
+            timeout=options.timeout,
+            verify=options.verify,
+            host=options.host,
+            access=access,
         )
 
     async def _workers(self, on_reply: Callable[[Reply], None], session_for: _Sessions) -> None:
@@ -194,21 +187,24 @@ class Probe:
             if options.interval and self.sent < options.count:
                 await asyncio.sleep(options.interval)
 
-    async def _one(self, session: aiohttp.ClientSession, target: Target) -> Reply:
+    async def _one(self, session: Session, target: Target) -> Reply:
+        from k9lite.traffic.transport import TransportFailure, fetch
+
         start = time.perf_counter()
         try:
-            async with session.get(target.url, allow_redirects=False) as response:
-                content = await response.read()
-                status, reason = response.status, response.reason or ""
-                charset = response.charset or "utf-8"
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            error, detail = _failure(exc)
-            outcome = Outcome(target.label, time.perf_counter() - start, error=error, detail=detail)
-            return Reply(outcome, f"{target.label}  ✗ {detail}")
+            got = await fetch(session, target.url)
+        except TransportFailure as failure:
+            outcome = Outcome(
+                target.label,
+                time.perf_counter() - start,
+                error=failure.error,
+                detail=failure.detail,
+            )
+            return Reply(outcome, f"{target.label}  ✗ {failure.detail}")
         latency = time.perf_counter() - start
-        body = content.decode(charset, errors="replace")
+        status, body = got.status, got.body
         if status >= 400:
-            detail, from_server = _http_failure(status, reason, body, target)
+            detail, from_server = _http_failure(status, got.reason, body, target)
             outcome = Outcome(
                 target.label,
                 latency,
@@ -222,23 +218,6 @@ class Probe:
         pod, node = self.resolve(answer.name) if answer.matched else (None, None)
         outcome = Outcome(target.label, latency, answer.name, pod, node, status)
         return Reply(outcome, f"{target.label}  {_answer_line(body, answer.name)}")
-
-
-def _failure(exc: BaseException) -> tuple[ErrorClass, str]:
-    """The class of a transport failure and one line about it."""
-    if isinstance(exc, TimeoutError):
-        return "timeout", "timed out"
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        where = f"{exc.host}:{exc.port}"
-        if isinstance(exc.os_error, ConnectionRefusedError):
-            return "refused", f"connection refused by {where}"
-        return "other", f"cannot connect to {where}: {exc.os_error.strerror or exc.os_error}"
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, ConnectionResetError | aiohttp.ServerDisconnectedError):
-        return "reset", f"connection reset: {text}"
-    if isinstance(exc, aiohttp.ClientOSError | aiohttp.ClientPayloadError):
-        return "reset", text
-    return "other", text
 
 
 def _http_failure(status: int, reason: str, body: str, target: Target) -> tuple[str, bool]:
