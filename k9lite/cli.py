@@ -200,11 +200,17 @@ if TYPE_CHECKING:
 
 
 def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
+    from k9lite.ui.session import Session
+
+    namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
+    # The first screen's list (the Pods view's) is asked for before Textual and the views are
+    # imported: the server builds it while they load (about 0.7 s), not after.
+    session = Session(connection, namespace)
+    session.start(first=("pods",))
     from k9lite.ui.app import K9liteApp
     from k9lite.ui.navigator import AppOptions
 
-    namespace = None if args.all_namespaces else (args.namespace or connection.namespace)
-    K9liteApp(AppOptions(connection, namespace, readonly=args.readonly)).run()
+    K9liteApp(AppOptions(connection, namespace, readonly=args.readonly), session=session).run()
     return 0
 
 

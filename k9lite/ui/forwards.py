@@ -33,6 +33,7 @@ from k9lite.model.services import Service
 from k9lite.render.literal import literal
 from k9lite.ui.navigator import AppOptions, Navigator
 from k9lite.ui.screens.ask import AskScreen
+from k9lite.ui.session import Session
 
 __all__ = ["FORWARD_WORDS", "Forwarding", "ForwardsScreen", "parse_ports", "ports_problem"]
 
@@ -125,8 +126,14 @@ class Forwarding(Navigator):
     """The app's port-forwards: started from a Pod or a Service, listed by `:pf`, stopped when
     the app ends."""
 
-    def __init__(self, options: AppOptions, *, feed: StateFeed | None = None) -> None:
-        super().__init__(options, feed=feed)
+    def __init__(
+        self,
+        options: AppOptions,
+        *,
+        feed: StateFeed | None = None,
+        session: Session | None = None,
+    ) -> None:
+        super().__init__(options, feed=feed, session=session)
         self.forwarder = Forwarder()
 
     def ask_forward(self, obj: Pod | Service) -> None:

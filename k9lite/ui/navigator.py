@@ -86,10 +86,17 @@ class Navigator(LiveApp):
     flash: reactive[Flash] = reactive(Flash)
     """The message every screen's message line shows."""
 
-    def __init__(self, options: AppOptions, *, feed: StateFeed | None = None) -> None:
+    def __init__(
+        self,
+        options: AppOptions,
+        *,
+        feed: StateFeed | None = None,
+        session: Session | None = None,
+    ) -> None:
+        """`session`: one the command line started already (its first list on its way)."""
         super().__init__()
         self.options = options
-        self.session = Session(
+        self.session = session or Session(
             options.connection, options.namespace, watch=options.watch, feed=feed
         )
         self.namespace = options.namespace or options.connection.namespace

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from k9lite.kinds.base import Kind
 from k9lite.kube.config import Connection, switch_context
 from k9lite.kube.discovery import discover
 from k9lite.kube.feed import StateFeed
 from k9lite.kube.watch import ClusterWatcher
 from k9lite.model.resources import Resource
 
+if TYPE_CHECKING:
+    from k9lite.kinds.base import Kind
+
 __all__ = ["Session"]
 
 
 class Session:
-    """What the app shows comes from `feed.state`; `watch=False` shows only what is put there."""
+    """What the app shows comes from `feed.state`; `watch=False` shows only what is put there.
+
+    It needs neither Textual nor the views (this module imports neither): the command line
+    starts it, so the first list is on its way while the UI's modules load (`cli._open_tui`).
+    """
 
     def __init__(
         self,
@@ -73,8 +80,9 @@ class Session:
         return self._connection if self._watcher is None else self._watcher.connection
 
     def start(self, first: Iterable[str] = ()) -> None:
-        """Watch the cluster on background threads, listing the kinds `first` before the rest."""
-        if self.watch:
+        """Watch the cluster on background threads, listing the kinds `first` before the rest;
+        once (a session started before the app keeps its watcher)."""
+        if self.watch and self._watcher is None:
             self._watcher = ClusterWatcher(
                 self.connection, self.feed, namespace=self.namespace, first=tuple(first)
             ).start()
