@@ -15,15 +15,17 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
-from kubernetes.client import CoreV1Api
 from kubernetes.client.exceptions import ApiException
 from kubernetes.stream import portforward
 
 from k9lite.kube.config import Connection
 from k9lite.model.forward_target import ForwardError, ForwardTarget
+
+if TYPE_CHECKING:
+    from kubernetes.client import CoreV1Api
 
 __all__ = ["Forward", "Forwarder"]
 
@@ -152,6 +154,10 @@ class Forwarder:
 def _open(forward: Forward) -> Any:
     """One stream to the pod's port (the official client's WebSocket port-forward)."""
     if forward._api is None:
+        # Here, not at the top: the generated CoreV1Api imports every model it names (0.4 s),
+        # which the first forward's first connection pays instead of every start of the app.
+        from kubernetes.client import CoreV1Api
+
         forward._api = CoreV1Api(forward.connection.api_client())
     target = forward.target
     return portforward(
