@@ -94,18 +94,36 @@ def in_process_dumps(rt: ClusterRuntime) -> tuple[float, int]:
 # -- the clients -------------------------------------------------------------------------------
 
 
-# Runs kubectl and reports its wall time and peak RSS. A child forked from this big process
-# inherits its RSS high-water mark through exec (Linux keeps the larger of the two in ru_maxrss),
-# so kubectl is started from this small helper instead.
-_MEASURE_CHILD = """
+# Runs a command (kubectl, the app) and reports when it started, its wall time, its peak RSS
+# (KiB) and CPU time. A child forked from a big process inherits its RSS high-water mark through
+# exec (Linux keeps the larger of the two in ru_maxrss), so the command is started from this
+# small helper instead; its stdin and stdout pass through. bench/tui_load.py uses it too.
+MEASURE_CHILD = """
 import os, sys, time
 start = time.perf_counter()
 pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
 _, status, usage = os.wait4(pid, 0)
 with open(sys.argv[1], "w") as out:
-    out.write(f"{time.perf_counter() - start} {usage.ru_maxrss}")
+    out.write(f"{start} {time.perf_counter() - start} {usage.ru_maxrss} "
+              f"{usage.ru_utime + usage.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """What MEASURE_CHILD wrote: perf_counter at the spawn, wall s, peak RSS MB, CPU s."""
+
+    spawned: float
+    wall: float
+    peak_rss_mb: float
+    cpu: float
+
+    @classmethod
+    def read(cls, path: Path) -> Measured:
+        spawned, wall, max_rss_kib, cpu = path.read_text().split()
+        # ru_maxrss is in KiB on Linux.
+        return cls(float(spawned), float(wall), int(max_rss_kib) / 1024, float(cpu))
 
 
 def measured_kubectl(kubeconfig: Path, cache: Path, *args: str) -> tuple[float, float, int]:
@@ -120,7 +138,7 @@ def measured_kubectl(kubeconfig: Path, cache: Path, *args: str) -> tuple[float, 
         ]
         with stderr_path.open("wb") as stderr:
             proc = subprocess.Popen(
-                [sys.executable, "-c", _MEASURE_CHILD, str(measured), *command],
+                [sys.executable, "-c", MEASURE_CHILD, str(measured), *command],
                 stdout=subprocess.PIPE,
                 stderr=stderr,
             )
@@ -133,9 +151,8 @@ def measured_kubectl(kubeconfig: Path, cache: Path, *args: str) -> tuple[float, 
         if returncode != 0:
             message = stderr_path.read_text(errors="replace").strip().splitlines()
             raise BenchError(f"kubectl exited {returncode}: {message[-1] if message else ''}")
-        wall, max_rss_kib = measured.read_text().split()
-    # ru_maxrss is in KiB on Linux.
-    return float(wall), int(max_rss_kib) / 1024, lines
+        figures = Measured.read(measured)
+    return figures.wall, figures.peak_rss_mb, lines
 
 
 def run_kubectl(kubeconfig: Path, *extra: str) -> tuple[float, float, int]:

@@ -84,19 +84,6 @@ def app_main(kubeconfig: str, view: str, rows: int, storm: float) -> int:
 
 # -- the parent: cluster, kubectl, storm ---------------------------------------------------------
 
-# Spawns the app and reports the spawn time and the app's peak RSS and CPU time. A child forked
-# from the big parent would inherit its RSS high-water mark through exec (see demo_list.py), so
-# the app is started from this small helper instead; its stdin and stdout pass through.
-_MEASURE_CHILD = """
-import os, sys, time
-start = time.perf_counter()
-pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
-_, status, usage = os.wait4(pid, 0)
-with open(sys.argv[1], "w") as out:
-    out.write(f"{start} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
 
 @dataclass(slots=True)
 class AppRun:
@@ -180,6 +167,8 @@ def run_app(
 ) -> AppRun:
     """One app child; with `storm_runner`, the storm runs while the child presses keys (after
     `idle` seconds of measuring the CPU it uses while nothing changes)."""
+    from demo_list import MEASURE_CHILD, Measured
+
     with tempfile.TemporaryDirectory(prefix="k9lite-bench-") as tmp:
         measured = Path(tmp) / "measured"
         stderr_path = Path(tmp) / "stderr"
@@ -192,7 +181,7 @@ def run_app(
         run = AppRun()
         with stderr_path.open("w") as stderr:
             proc = subprocess.Popen(
-                [sys.executable, "-c", _MEASURE_CHILD, str(measured), *command],
+                [sys.executable, "-c", MEASURE_CHILD, str(measured), *command],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
@@ -229,10 +218,10 @@ def run_app(
             sys.stderr.write(text + "\n")
             lines = text.splitlines()
             raise BenchError(f"the app exited {returncode}: {lines[-1] if lines else ''}")
-        spawned, max_rss_kib, cpu = measured.read_text().split()
-    run.spawned = float(spawned)
-    run.peak_rss_mb = int(max_rss_kib) / 1024  # ru_maxrss is in KiB on Linux
-    run.cpu_s = float(cpu)
+        figures = Measured.read(measured)
+    run.spawned = figures.spawned
+    run.peak_rss_mb = figures.peak_rss_mb
+    run.cpu_s = figures.cpu
     return run
 
 
