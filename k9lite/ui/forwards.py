@@ -17,7 +17,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from k9lite.kube.feed import StateFeed
 from k9lite.kube.portforward import Forward, Forwarder
 from k9lite.model.forward_target import (
     ForwardError,
@@ -126,14 +125,8 @@ class Forwarding(Navigator):
     """The app's port-forwards: started from a Pod or a Service, listed by `:pf`, stopped when
     the app ends."""
 
-    def __init__(
-        self,
-        options: AppOptions,
-        *,
-        feed: StateFeed | None = None,
-        session: Session | None = None,
-    ) -> None:
-        super().__init__(options, feed=feed, session=session)
+    def __init__(self, options: AppOptions, *, session: Session | None = None) -> None:
+        super().__init__(options, session=session)
         self.forwarder = Forwarder()
 
     def ask_forward(self, obj: Pod | Service) -> None:

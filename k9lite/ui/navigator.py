@@ -86,18 +86,13 @@ class Navigator(LiveApp):
     flash: reactive[Flash] = reactive(Flash)
     """The message every screen's message line shows."""
 
-    def __init__(
-        self,
-        options: AppOptions,
-        *,
-        feed: StateFeed | None = None,
-        session: Session | None = None,
-    ) -> None:
-        """`session`: one the command line started already (its first list on its way)."""
+    def __init__(self, options: AppOptions, *, session: Session | None = None) -> None:
+        """`session`: one started already (by the command line: its first list on its way), or
+        one holding a fixed feed (snapshots); by default a new one, started on mount."""
         super().__init__()
         self.options = options
         self.session = session or Session(
-            options.connection, options.namespace, watch=options.watch, feed=feed
+            options.connection, options.namespace, watch=options.watch
         )
         self.namespace = options.namespace or options.connection.namespace
         """The namespace `0` comes back to from all namespaces."""

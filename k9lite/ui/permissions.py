@@ -18,7 +18,6 @@ from k9lite.kinds.base import Action, Kind
 from k9lite.kube.access import AccessQuestion, may
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import KubeError
-from k9lite.kube.feed import StateFeed
 from k9lite.ui.forwards import Forwarding
 from k9lite.ui.navigator import AppOptions
 from k9lite.ui.session import Session
@@ -68,14 +67,8 @@ class Permitted(Forwarding):
             self.key = key
             self.allowed = allowed
 
-    def __init__(
-        self,
-        options: AppOptions,
-        *,
-        feed: StateFeed | None = None,
-        session: Session | None = None,
-    ) -> None:
-        super().__init__(options, feed=feed, session=session)
+    def __init__(self, options: AppOptions, *, session: Session | None = None) -> None:
+        super().__init__(options, session=session)
         self.answers: dict[AccessKey, bool | None] = {}
         """What the server said, per context (a context switch asks again)."""
         self._waiting: dict[AccessKey, list[tuple[str, Proceed]]] = {}

@@ -20,12 +20,12 @@ from textual.reactive import reactive
 
 from k9lite.analysis.settled import settled
 from k9lite.kube.apply import Written, apply_manifests, merge_patch
-from k9lite.kube.feed import StateFeed
 from k9lite.tours.script import Step, Tour
 from k9lite.ui.app import K9liteApp
 from k9lite.ui.keymap import Key, Keymap
 from k9lite.ui.navigator import AppOptions
 from k9lite.ui.screens.traffic import TrafficScreen
+from k9lite.ui.session import Session
 from k9lite.ui.widgets.doctor_panel import DoctorPanel
 from k9lite.ui.widgets.narration import Narration
 
@@ -84,9 +84,9 @@ class TourApp(K9liteApp):
         *,
         start: int = 0,
         start_probes: bool = True,
-        feed: StateFeed | None = None,
+        session: Session | None = None,
     ) -> None:
-        super().__init__(options, feed=feed)
+        super().__init__(options, session=session)
         self.tour = tour
         self.touring = True
         self.step_index = start

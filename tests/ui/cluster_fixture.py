@@ -16,6 +16,7 @@ from kubernetes.client import Configuration
 from k9lite.kube.config import Connection
 from k9lite.kube.feed import StateFeed
 from k9lite.kube.watch import KindStatus
+from k9lite.ui.session import Session
 
 __all__ = ["KINDS", "NOW", "connection", "feed", "raw_objects"]
 
@@ -332,6 +333,11 @@ def feed() -> StateFeed:
         state_feed.replace(kind, items)
         state_feed.status(kind, KindStatus("live"))
     return state_feed
+
+
+def session() -> Session:
+    """An unwatched session of the demo's context in "default", its feed holding the scenario."""
+    return Session(connection(), "default", watch=False, feed=feed())
 
 
 def connection() -> Connection:

@@ -165,7 +165,7 @@ async def test_the_tour_panel_shows_every_tour_key() -> None:
         events=cluster_fixture.events,
     )
     tour = Tour("keys", (), (Step("A step that changes nothing", ("words",)),), "test")
-    app = TourApp(options, tour, feed=cluster_fixture.feed(), start_probes=False)
+    app = TourApp(options, tour, session=cluster_fixture.session(), start_probes=False)
     async with app.run_test(size=LARGE) as pilot:
         await pilot.pause()
         shown = words(screen_text(app))

@@ -38,7 +38,7 @@ def make_app(start_view: str, *, readonly: bool = False) -> K9liteApp:
         events=cluster_fixture.events,
         logs=FixedLogs,
     )
-    app = K9liteApp(options, feed=cluster_fixture.feed())
+    app = K9liteApp(options, session=cluster_fixture.session())
     # Textual animates scrolling unless told not to; the Input's cursor blinks only in the
     # prompt, which is closed in every snapshot.
     app.animation_level = "none"
