@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from k9lite import __version__
@@ -195,8 +196,10 @@ def _probe_parser(commands: Any) -> None:
 
 
 if TYPE_CHECKING:
+    from k9lite.commands.ahead import ReadAhead
     from k9lite.kube.config import Connection
     from k9lite.kube.quick_config import QuickTarget
+    from k9lite.model.services import Service
 
 
 def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
@@ -214,27 +217,47 @@ def _open_tui(args: argparse.Namespace, connection: Connection) -> int:
     return 0
 
 
-def _print_route(args: argparse.Namespace, target: QuickTarget) -> int:
-    from k9lite.commands.route import print_route
+def _read_one(args: argparse.Namespace, target: QuickTarget, purpose: str) -> ReadAhead[Service]:
+    """The Service `args` name and what its route reads, read from now on: the command
+    imports what it draws with meanwhile."""
+    from k9lite.commands.ahead import ReadAhead
+    from k9lite.commands.reads import read_one
 
     namespace = args.namespace or target.namespace
-    return print_route(target.access, namespace, args.service, json=args.json)
+    plan = partial(read_one, namespace=namespace, name=args.service, doctor=False)
+    return ReadAhead(target.access, purpose, plan)
+
+
+def _print_route(args: argparse.Namespace, target: QuickTarget) -> int:
+    read = _read_one(args, target, "the route")
+    from k9lite.commands.route import print_route
+
+    return print_route(read, json=args.json)
 
 
 def _print_diagnosis(args: argparse.Namespace, target: QuickTarget) -> int:
-    from k9lite.commands.diagnose import print_diagnosis
+    from k9lite.commands.ahead import ReadAhead
+    from k9lite.commands.reads import read_diagnosis
 
     namespace = None if args.all_namespaces else (args.namespace or target.namespace)
+    plan = partial(read_diagnosis, namespace=namespace, name=args.service)
+    read = ReadAhead(target.access, "the diagnosis", plan)
+    # Imported while the server answers (as in _read_one).
+    from k9lite.commands.diagnose import print_diagnosis
+
     check = None
     if not args.no_check:
         # Only a check pays for the HTTP client it sends with (aiohttp).
         from k9lite.traffic.check import CheckOptions
 
         check = CheckOptions(args.via, args.path, args.timeout)
-    return print_diagnosis(target.access, namespace, args.service, output=args.output, check=check)
+    return print_diagnosis(
+        target.access, read, namespace, args.service, output=args.output, check=check
+    )
 
 
 def _print_probe(args: argparse.Namespace, target: QuickTarget) -> int:
+    read = _read_one(args, target, "the probe")
     from k9lite.commands.probe import print_probe
     from k9lite.traffic.plan import ProbeRequest
     from k9lite.traffic.runner import ProbeOptions
@@ -259,7 +282,7 @@ def _print_probe(args: argparse.Namespace, target: QuickTarget) -> int:
         match=args.match,
     )
     namespace = args.namespace or target.namespace
-    return print_probe(target.access, namespace, request, json=args.json, log=args.log)
+    return print_probe(target.access, read, namespace, request, json=args.json, log=args.log)
 
 
 def _diagnose_problem(args: argparse.Namespace) -> str | None:

@@ -141,7 +141,7 @@ LEAN_RUN = """
 import sys
 from k9lite.cli import main
 status = main(sys.argv[1:])
-heavy = ("textual", "kubernetes", "aiohttp", "k9lite.ui")
+heavy = ("textual", "kubernetes", "aiohttp", "k9lite.ui", "urllib3", "asyncio")
 loaded = sorted({m for m in sys.modules for h in heavy if m == h or m.startswith(h + ".")})
 print(status, loaded[:5], file=sys.stderr)
 """
@@ -159,7 +159,8 @@ def test_one_shots_start_without_the_tui_or_the_official_client(
     cluster: DemoCluster, args: list[str]
 ) -> None:
     """Their import is most of a one-shot's time: the TUI, the official client (oauthlib,
-    requests, its models) and aiohttp (for `--no-check`) are never imported."""
+    requests, its models), aiohttp and asyncio (for `--no-check`) and urllib3 (the getter
+    speaks http.client) are never imported."""
     kubeconfig = str(cluster.kubeconfig_path)
     result = subprocess.run(
         [sys.executable, "-c", LEAN_RUN, *args, "--kubeconfig", kubeconfig],

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -125,6 +122,11 @@ _STOP_SECONDS = 1.5
 
 def run_demo_cluster(args: argparse.Namespace) -> int:
     """`k9lite demo-cluster`: start it, print where it listens, run until Ctrl+C or SIGTERM."""
+    # Only the demo cluster pays for logging (the one-shots share this module's parser).
+    import logging
+    import signal
+    import threading
+
     from k9lite.demo.cluster import DemoCluster, DemoStartError
 
     if args.scenario and "list" in args.scenario:

@@ -10,7 +10,6 @@ a proxy the user may not use), 0 otherwise.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import sys
 from collections.abc import Sequence
@@ -20,12 +19,10 @@ from typing import TYPE_CHECKING, Literal
 from rich.console import Console
 from rich.text import Text
 
-from k9lite.analysis.check_results import CheckReport
 from k9lite.analysis.doctor import Finding, diagnose, ingress_findings, worst
-from k9lite.analysis.doctor_check import with_check
 from k9lite.analysis.doctor_findings import ServiceFacts
+from k9lite.commands.ahead import ReadAhead
 from k9lite.commands.output import print_trimmed
-from k9lite.commands.reads import read_around, read_everywhere, read_service, reading
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
@@ -34,6 +31,7 @@ from k9lite.render.doctor_report import ServiceLine, report_table
 from k9lite.render.literal import json_line, literal
 
 if TYPE_CHECKING:
+    from k9lite.analysis.check_results import CheckReport
     from k9lite.traffic.check import CheckOptions
 
 __all__ = ["Output", "print_diagnosis"]
@@ -64,20 +62,24 @@ class _Diagnosis:
 
 def print_diagnosis(
     access: ProxyAccess,
+    read: ReadAhead[None],
     namespace: str | None,
     name: str | None,
     *,
     output: Output,
     check: CheckOptions | None,
 ) -> int:
-    """Diagnose one Service, or every Service of `namespace` (None: of every namespace)."""
-    state = _state(access, namespace, name)
+    """Diagnose one Service, or every Service of `namespace` (None: of every namespace), from
+    what `read` (`reads.read_diagnosis`) reads."""
+    state, _ = read.result()
     services = sorted(
         state.objects("services", namespace), key=lambda s: (s.meta.namespace, s.meta.name)
     )
     reports: dict[tuple[str, str], CheckReport] = {}
     if check is not None:
-        # Only a check pays for the HTTP client it sends with (aiohttp).
+        # Only a check pays for the HTTP client it sends with (aiohttp) and for asyncio.
+        import asyncio
+
         from k9lite.traffic.check import check_services
 
         proxy = access if check.via == "proxy" else None
@@ -99,25 +101,13 @@ def print_diagnosis(
     return 2 if "unknown" in worst_found else 0
 
 
-def _state(access: ProxyAccess, namespace: str | None, name: str | None) -> ClusterState:
-    """What the diagnosis reads: the Service `name` and what its rules look at, or every
-    Service of `namespace` (None: of every namespace) and theirs."""
-    with reading(access, "the diagnosis") as reads:
-        if namespace is None:
-            read_everywhere(reads)
-        elif name is not None:
-            read_around(reads, namespace, [read_service(reads, namespace, name)], doctor=True)
-        else:
-            reads.fetch("services", namespace)
-            services = reads.state.objects("services", namespace)
-            read_around(reads, namespace, services, doctor=True)
-    return reads.state
-
-
 def _diagnosis(state: ClusterState, service: Service, report: CheckReport | None) -> _Diagnosis:
     facts = ServiceFacts.of(state, service)
     findings = diagnose(state, service)
     if report is not None:
+        # Only a check pays for the rules on its answers (and their statistics).
+        from k9lite.analysis.doctor_check import with_check
+
         findings = with_check(findings, facts, report)
     return _Diagnosis(service, facts, findings, report)
 

@@ -12,9 +12,10 @@ import time
 import uvloop
 from rich.console import Console
 
+from k9lite.commands.ahead import ReadAhead
 from k9lite.commands.lookup import CommandFailed
 from k9lite.commands.output import print_whole
-from k9lite.commands.reads import read_around, read_service, reading
+from k9lite.commands.reads import read_one, reading
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.model.services import Service
 from k9lite.model.state import ClusterState
@@ -27,10 +28,17 @@ __all__ = ["print_probe", "print_reply"]
 
 
 def print_probe(
-    access: ProxyAccess, namespace: str, request: ProbeRequest, *, json: bool, log: bool
+    access: ProxyAccess,
+    read: ReadAhead[Service],
+    namespace: str,
+    request: ProbeRequest,
+    *,
+    json: bool,
+    log: bool,
 ) -> int:
-    """Run the probe, print the distribution (or JSON); 1 when nothing answered."""
-    state, service = _read(access, namespace, request.service)
+    """Run the probe on what `read` (`reads.read_one`) reads, print the distribution (or
+    JSON); 1 when nothing answered."""
+    state, service = read.result()
     try:
         planned = plan_probe(access, state, service, request)
     except NoEndpoints as exc:
@@ -67,8 +75,7 @@ def print_probe(
 def _read(access: ProxyAccess, namespace: str, name: str) -> tuple[ClusterState, Service]:
     """The Service and what its probe plan reads: its endpoints, pods, nodes."""
     with reading(access, "the probe") as reads:
-        service = read_service(reads, namespace, name)
-        read_around(reads, namespace, [service], doctor=False)
+        service = read_one(reads, namespace, name, doctor=False)
     return reads.state, service
 
 

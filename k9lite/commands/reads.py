@@ -10,9 +10,10 @@ watched: the objects go into a `ClusterState` once, and the analysis reads that.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from k9lite.commands.lookup import CommandFailed, not_found
@@ -28,7 +29,9 @@ from k9lite.render.literal import literal
 __all__ = [
     "Reads",
     "read_around",
+    "read_diagnosis",
     "read_everywhere",
+    "read_one",
     "read_service",
     "reading",
     "selector_queries",
@@ -114,9 +117,7 @@ class Reads:
 
     def fetch_all(self, requests: Iterable[tuple[str, str | None]]) -> None:
         """Several whole lists at once (kind, namespace or None for all): one thread each."""
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            for _ in pool.map(lambda each: self.fetch(*each), list(requests)):
-                pass
+        together([partial(self.fetch, kind, namespace) for kind, namespace in requests])
 
     def _add(self, kind: str, raws: Iterable[dict[str, Any]]) -> None:
         kept = self._raws.setdefault(kind, {})
@@ -124,6 +125,29 @@ class Reads:
             meta = raw.get("metadata") or {}
             kept[(str(meta.get("namespace") or ""), str(meta.get("name") or ""))] = raw
         self.state.replace(kind, kept.values())
+
+
+def together(calls: Sequence[Callable[[], object]]) -> None:
+    """Run `calls` at once, one thread each (the server answers one while the last answer is
+    decoded); the first call's failure, in the order given, is raised once all have ended."""
+    failures: list[BaseException | None] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            calls[index]()
+        except BaseException as exc:  # raised in the caller's thread below
+            failures[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(1, len(calls))]
+    for thread in threads:
+        thread.start()
+    if calls:
+        run(0)
+    for thread in threads:
+        thread.join()
+    failure = next((exc for exc in failures if exc is not None), None)
+    if failure is not None:
+        raise failure
 
 
 @contextmanager
@@ -237,15 +261,23 @@ def _needs_nodes(service: Service, *, doctor: bool) -> bool:
 
 
 def read_around(reads: Reads, namespace: str, services: Sequence[Service], *, doctor: bool) -> None:
-    """What the route (or, with `doctor`, the diagnosis) of `services` in `namespace` reads."""
+    """What the route (or, with `doctor`, the diagnosis) of `services` in `namespace` reads:
+    first, at once, what the Services alone name; then the pods the answers show missing."""
     state = reads.state
-    if len(services) == 1:
-        # The EndpointSlice controller labels each slice with its Service's name.
-        name = services[0].meta.name
-        reads.fetch("endpointslices", namespace, labels=f"{_SERVICE_NAME}={name}")
-    else:
-        reads.fetch("endpointslices", namespace)
-    read_selected(reads, namespace, services, everywhere=doctor)
+    # The EndpointSlice controller labels each slice with its Service's name.
+    slices = f"{_SERVICE_NAME}={services[0].meta.name}" if len(services) == 1 else ""
+    kinds: list[tuple[str, str | None]] = [("ingresses", namespace)]
+    if doctor:
+        kinds += [("deployments", namespace), ("replicasets", namespace)]
+    if any(_needs_nodes(service, doctor=doctor) for service in services):
+        kinds.append(("nodes", None))
+    together(
+        [
+            partial(reads.fetch, "endpointslices", namespace, labels=slices),
+            partial(read_selected, reads, namespace, services, everywhere=doctor),
+            *(partial(reads.fetch, kind, where) for kind, where in kinds),
+        ]
+    )
     if pods_missing(state, namespace, services):
         reads.fetch("pods", namespace)
     if doctor:
@@ -253,12 +285,26 @@ def read_around(reads: Reads, namespace: str, services: Sequence[Service], *, do
             # status.podIP is one of the pod fields kube-apiserver selects on
             # (pkg/registry/core/pod/strategy.go, PodToSelectableFields).
             reads.fetch("pods", None, fields=f"status.podIP={address}", optional=True)
-    kinds: list[tuple[str, str | None]] = [("ingresses", namespace)]
-    if doctor:
-        kinds += [("deployments", namespace), ("replicasets", namespace)]
-    if any(_needs_nodes(service, doctor=doctor) for service in services):
-        kinds.append(("nodes", None))
-    reads.fetch_all(kinds)
+
+
+def read_one(reads: Reads, namespace: str, name: str, *, doctor: bool) -> Service:
+    """The Service `name` and what its route (or, with `doctor`, its diagnosis) reads."""
+    service = read_service(reads, namespace, name)
+    read_around(reads, namespace, [service], doctor=doctor)
+    return service
+
+
+def read_diagnosis(reads: Reads, namespace: str | None, name: str | None) -> None:
+    """What the diagnosis reads: the Service `name` and what its rules look at, or every
+    Service of `namespace` (None: of every namespace) and theirs."""
+    if namespace is None:
+        read_everywhere(reads)
+    elif name is not None:
+        read_one(reads, namespace, name, doctor=True)
+    else:
+        reads.fetch("services", namespace)
+        services = reads.state.objects("services", namespace)
+        read_around(reads, namespace, services, doctor=True)
 
 
 def read_everywhere(reads: Reads) -> None:

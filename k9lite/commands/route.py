@@ -8,20 +8,19 @@ import sys
 from rich.console import Console
 
 from k9lite.analysis.routes import build_route
+from k9lite.commands.ahead import ReadAhead
 from k9lite.commands.output import print_whole
-from k9lite.commands.reads import read_around, read_service, reading
-from k9lite.kube.proxy import ProxyAccess
+from k9lite.model.services import Service
 from k9lite.render.literal import json_line
 from k9lite.render.route import RouteDiagram
 
 __all__ = ["print_route"]
 
 
-def print_route(access: ProxyAccess, namespace: str, name: str, *, json: bool = False) -> int:
-    with reading(access, "the route") as reads:
-        service = read_service(reads, namespace, name)
-        read_around(reads, namespace, [service], doctor=False)
-    route = build_route(reads.state, service)
+def print_route(read: ReadAhead[Service], *, json: bool = False) -> int:
+    """The route of the Service `read` (`reads.read_one`) reads, as a diagram or JSON."""
+    state, service = read.result()
+    route = build_route(state, service)
     if json:
         # The same hops the diagram draws: lanes (one per port), stages outermost first.
         sys.stdout.write(json_line(dataclasses.asdict(route)))

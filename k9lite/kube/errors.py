@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import re
+import socket
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import orjson
-import urllib3.exceptions
 
 if TYPE_CHECKING:
     from kubernetes.client.exceptions import ApiException
@@ -17,6 +18,7 @@ __all__ = [
     "ActionFailed",
     "Cause",
     "ClusterUnreachable",
+    "ConnectTimeout",
     "Forbidden",
     "InvalidKubeconfig",
     "KubeError",
@@ -27,6 +29,7 @@ __all__ = [
     "UnknownContext",
     "api_message",
     "status_message",
+    "tls_reason",
     "transport_error",
 ]
 
@@ -80,6 +83,10 @@ class ClusterUnreachable(KubeError):
         self.reason = reason
         self.cause = cause
         super().__init__(f"cannot reach {server}: {reason}")
+
+
+class ConnectTimeout(TimeoutError):
+    """No connection within the connect timeout (a timeout while reading is a TimeoutError)."""
 
 
 class TLSFailure(KubeError):
@@ -145,7 +152,7 @@ def status_message(body: str | bytes | None, status: int | None, reason: str | N
     return f"{status} {reason}".strip()
 
 
-def _tls_reason(text: str) -> str:
+def tls_reason(text: str) -> str:
     """The words of an SSL error, without its code and source line.
 
     "...[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: X (_ssl.c:1000)')" -> the
@@ -157,21 +164,32 @@ def _tls_reason(text: str) -> str:
     return reason or "handshake failed"
 
 
+def _urllib3(exc: BaseException, *names: str) -> bool:
+    """Whether `exc` is one of urllib3's errors `names`: the official client's transport, and
+    none of its errors was raised unless it is loaded (the one-shots' getter uses http.client)."""
+    module = sys.modules.get("urllib3.exceptions")
+    return module is not None and isinstance(exc, tuple(getattr(module, n) for n in names))
+
+
 def _connect_reason(exc: BaseException) -> tuple[str, Cause]:
     """Why a connection failed, in words, and its cause: refused, timeout, lost or unreachable."""
     text = str(exc)
-    if isinstance(exc, urllib3.exceptions.NameResolutionError):
+    if isinstance(exc, socket.gaierror) or _urllib3(exc, "NameResolutionError"):
         return "unknown host", "unreachable"
     if "Connection refused" in text or isinstance(exc, ConnectionRefusedError):
         return "connection refused", "refused"
     if "Network is unreachable" in text:
         return "network unreachable", "unreachable"
     # NewConnectionError subclasses ConnectTimeoutError: tell them apart by their text.
-    if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) and "timed out" in text:
+    if isinstance(exc, ConnectTimeout) or (
+        _urllib3(exc, "ConnectTimeoutError") and "timed out" in text
+    ):
         return "connection timed out", "timeout"
-    if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+    if isinstance(exc, TimeoutError) or _urllib3(exc, "ReadTimeoutError"):
         return "timed out waiting for an answer", "timeout"
-    if isinstance(exc, urllib3.exceptions.ProtocolError):
+    if isinstance(exc, http.client.HTTPException | ConnectionResetError) or _urllib3(
+        exc, "ProtocolError"
+    ):
         return "connection lost", "lost"
     # "...: [Errno 113] No route to host" -> "No route to host"
     match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
@@ -182,19 +200,21 @@ def _connect_reason(exc: BaseException) -> tuple[str, Cause]:
 def transport_error(server: str, exc: BaseException) -> KubeError | None:
     """The typed error for a failure to talk to `server` at all, or None if `exc` is not one.
 
-    Covers urllib3's errors (wrapped in MaxRetryError after retries) and the client's
-    `ApiException(status=0)` that stands for an SSL error.
+    Covers http.client's and the socket's errors (the one-shots' getter), urllib3's (wrapped in
+    MaxRetryError after retries) and the client's `ApiException(status=0)` that stands for an
+    SSL error.
     """
-    if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason is not None:
-        exc = exc.reason
+    reason = getattr(exc, "reason", None)
+    if _urllib3(exc, "MaxRetryError") and isinstance(reason, BaseException):
+        exc = reason
     # Only the official client raises ApiException: not imported, none was raised.
     client = sys.modules.get("kubernetes.client.exceptions")
     if client is not None and isinstance(exc, client.ApiException) and not exc.status:
         if str(exc.reason or "").startswith("SSLError"):
-            return TLSFailure(server, _tls_reason(str(exc.reason)))
+            return TLSFailure(server, tls_reason(str(exc.reason)))
         return None
-    if isinstance(exc, urllib3.exceptions.SSLError):
-        return TLSFailure(server, _tls_reason(str(exc)))
-    if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
+    if _urllib3(exc, "SSLError"):
+        return TLSFailure(server, tls_reason(str(exc)))
+    if isinstance(exc, OSError | http.client.HTTPException) or _urllib3(exc, "HTTPError"):
         return ClusterUnreachable(server, *_connect_reason(exc))
     return None
