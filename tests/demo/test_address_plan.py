@@ -63,16 +63,19 @@ def test_the_small_plan_is_unchanged_and_the_large_one_grows_as_a_real_cluster()
 
 def test_no_two_blocks_share_an_address_at_any_size() -> None:
     networks = [
-        (block, ipaddress.ip_network(cidr, strict=False))
+        (block, network)
         for index in range(BLOCKS)
         for nodes in (3, MAX_NODES)
         for block in [AddressBlock(index, nodes)]
-        for cidr in (
-            *{f"{block.node_address(n)}/24" for n in range(1, nodes + 1)},
-            f"{block.load_balancer_address(0)}/24",
-            str(block.service_cidr),
-            str(block.pod_network),
-        )
+        for network in {
+            *(
+                ipaddress.ip_network(f"{block.node_address(n)}/24", strict=False)
+                for n in range(1, nodes + 1)
+            ),
+            ipaddress.ip_network(f"{block.load_balancer_address(0)}/24"),
+            block.service_cidr,
+            block.pod_network,
+        }
     ]
     for (one, a), (other, b) in itertools.combinations(networks, 2):
         if one.index != other.index:
