@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from k9lite.demo.cluster import ClusterRuntime, DemoCluster, DemoOptions
+from k9lite.demo.limits import MAX_NODES
 from k9lite.demo.registry import resource
 
 __all__ = ["BenchError", "Memory", "log", "settled_cluster"]
@@ -130,7 +131,10 @@ def settled_cluster(
     # The pod cap is raised past the pods asked for: room for the scale rounds.
     cap = max(pods + 10, 20_000)
     options = DemoOptions(
-        scale=pods, nodes=max(2, pods // PODS_PER_NODE), scenarios=(), max_pods=cap
+        scale=pods,
+        nodes=min(max(2, pods // PODS_PER_NODE), MAX_NODES),
+        scenarios=(),
+        max_pods=cap,
     )
     memory = memory or Memory()
     memory.before_mb = _status_mb("VmRSS")

@@ -107,8 +107,9 @@ def _demo_options(args: argparse.Namespace) -> DemoOptions:
         port=port,
         # An unknown scenario is refused by DemoCluster itself, in one line.
         scenarios=tuple(args.scenario or ("default",)),
-        # --scale spreads its pods 50 to a node: it brings the nodes it needs.
-        nodes=max(nodes, -(-scale // 50)) if scale else nodes,
+        # --scale spreads its pods 50 to a node: it brings the nodes it needs (the address plan
+        # of MAX_NODES nodes holds MAX_PODS pods).
+        nodes=min(max(nodes, -(-scale // 50)), MAX_NODES),
         scale=scale,
         load_balancer=not args.no_loadbalancer,
         max_pods=max_pods,

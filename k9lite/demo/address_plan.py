@@ -6,6 +6,12 @@ is the plan the docs and tests show: nodes 127.0.1.N, pods 127.244.N.0/24 (one /
 flannel's 10.244.N.0/24), Services 127.96.0.0/16 with cluster DNS at .10, load balancers
 127.0.2.N. Block k moves each range to addresses no other block uses: nodes 127.k.1.N, load
 balancers 127.k.2.N, Services 127.(96+k).0.0/16, pods 127.(244-k).N.0/24.
+
+A cluster of more than 250 nodes outgrows that /16, as a real one outgrows kubeadm's
+10.244.0.0/16: its cluster CIDR is a /14 of its own, 127.(16+4k).0.0/14, cut into one block per
+node in order (node N gets the N-th), /24 each up to 1,024 nodes and /25 (125 pods) up to 2,048,
+as kube-controller-manager's `--cluster-cidr` and `--node-cidr-mask-size` would. Nodes past the
+250th take the next third octets after the load balancers': 127.k.3.1-250, 127.k.4.1-250...
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 
+from k9lite.demo.limits import MAX_NODES, SMALL_PLAN_NODES
+
 __all__ = ["BLOCKS", "AddressBlock", "BlockClaim", "claim_block"]
 
 BLOCKS = 16
@@ -23,6 +31,9 @@ BLOCKS = 16
 _CLAIM_HOST = "127.0.0.1"
 _CLAIM_PORT = 29400
 """Block k is held by a UDP socket bound to 127.0.0.1:29400+k for the cluster's life."""
+_LARGE_PREFIX = 14
+"""A large cluster's pod network: 127.16.0.0/14 for block 0 up to 127.76.0.0/14 for block 15."""
+_NODES_PER_OCTET = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +41,43 @@ class AddressBlock:
     """The addresses of one demo cluster: its nodes, pods, Services, load balancers and DNS."""
 
     index: int = 0
+    nodes: int = 3
+    """How many nodes the cluster has: more than 250 take the large plan."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.nodes <= MAX_NODES:
+            raise ValueError(f"a demo cluster has 1 to {MAX_NODES:,} nodes, not {self.nodes}")
+
+    @property
+    def large(self) -> bool:
+        return self.nodes > SMALL_PLAN_NODES
 
     def node_address(self, node: int) -> str:
-        """The InternalIP of the node-th node (from 1)."""
-        return f"127.{self.index}.1.{node}"
+        """The InternalIP of the node-th node (from 1): 127.k.1.N, then 127.k.3.N, 127.k.4.N..."""
+        if node <= _NODES_PER_OCTET:
+            return f"127.{self.index}.1.{node}"
+        octet, host = divmod(node - _NODES_PER_OCTET - 1, _NODES_PER_OCTET)
+        return f"127.{self.index}.{3 + octet}.{host + 1}"
+
+    @property
+    def node_mask(self) -> int:
+        """The prefix length of each node's pod CIDR (`--node-cidr-mask-size`)."""
+        mask = 24
+        while self.large and self.nodes > 1 << (mask - _LARGE_PREFIX):
+            mask += 1
+        return mask
+
+    @property
+    def pods_per_node(self) -> int:
+        """Pod addresses on one node: all of its CIDR but the network, bridge and broadcast."""
+        return (1 << (32 - self.node_mask)) - 3
 
     def pod_cidr(self, node: int) -> str:
         """The pod CIDR of the node-th node (from 1)."""
-        return f"127.{244 - self.index}.{node}.0/24"
+        if not self.large:
+            return f"127.{244 - self.index}.{node}.0/24"
+        size = 1 << (32 - self.node_mask)
+        return f"{self.pod_network.network_address + (node - 1) * size}/{self.node_mask}"
 
     def load_balancer_address(self, host: int) -> str:
         """The host-th load-balancer address (1 to 254)."""
@@ -45,6 +85,9 @@ class AddressBlock:
 
     @property
     def pod_network(self) -> ipaddress.IPv4Network:
+        """The cluster CIDR (`--cluster-cidr`) the nodes' pod CIDRs are cut from."""
+        if self.large:
+            return ipaddress.IPv4Network(f"127.{16 + 4 * self.index}.0.0/{_LARGE_PREFIX}")
         return ipaddress.IPv4Network(f"127.{244 - self.index}.0.0/16")
 
     @property
@@ -79,10 +122,15 @@ class AddressBlock:
 
     def describe(self) -> tuple[str, str]:
         """Two lines for the banner: every range of the block."""
+        nodes = f"{self.node_address(0)}/24"
+        pods = str(self.pod_network)
+        if self.large:
+            nodes = f"{self.node_address(1)}-{self.node_address(self.nodes)}"
+            pods = f"{pods} (/{self.node_mask} per node: {self.pods_per_node} pods)"
         return (
-            f"address block {self.index}: nodes {self.node_address(0)}/24, "
+            f"address block {self.index}: nodes {nodes}, "
             f"load balancers {self.load_balancer_address(0)}/24,",
-            f"  pods {self.pod_network}, Services {self.service_cidr} (DNS {self.dns_server})",
+            f"  pods {pods}, Services {self.service_cidr} (DNS {self.dns_server})",
         )
 
 
@@ -97,8 +145,9 @@ class BlockClaim:
         self._holder.close()
 
 
-def claim_block() -> BlockClaim:
-    """The first block no other cluster holds, held until released; OSError if all are taken.
+def claim_block(nodes: int = 3) -> BlockClaim:
+    """The first block no other cluster holds, for `nodes` nodes, held until released; OSError
+    if all are taken.
 
     The claim is a bound socket, not a lock file: it lives in the same network namespace as the
     addresses it guards (clusters in separate namespaces never collide, and each gets block 0),
@@ -114,7 +163,7 @@ def claim_block() -> BlockClaim:
             if exc.errno != errno.EADDRINUSE:
                 raise
             continue
-        return BlockClaim(AddressBlock(index), holder)
+        return BlockClaim(AddressBlock(index, nodes), holder)
     raise OSError(
         errno.EADDRINUSE,
         f"all {BLOCKS} address blocks are taken by other demo clusters "

@@ -12,7 +12,6 @@ from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.controllers.node_events import record_node_registered
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.discovery import KUBERNETES_VERSION
-from k9lite.demo.limits import MAX_NODES
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.rbac.aggregation import aggregate_all
 from k9lite.demo.rbac.policy import bootstrap_policy
@@ -87,14 +86,12 @@ def node_names(count: int) -> list[str]:
     return ["master"] + [f"worker{i}" for i in range(1, count)]
 
 
-def bootstrap(
-    registry: Registry, recorder: EventRecorder, *, nodes: int, users: tuple[DemoUser, ...]
-) -> None:
-    """The namespaces, `nodes` nodes (within MAX_NODES) and the RBAC policy with `users`."""
+def bootstrap(registry: Registry, recorder: EventRecorder, *, users: tuple[DemoUser, ...]) -> None:
+    """The namespaces, the nodes its address block is planned for and the RBAC policy with
+    `users`."""
     for namespace in ("default", "kube-system", "kube-public", "kube-node-lease"):
         registry.create(resource("Namespace"), None, {"metadata": {"name": namespace}})
-    count = max(1, min(nodes, MAX_NODES))
-    for index, name in enumerate(node_names(count), start=1):
+    for index, name in enumerate(node_names(registry.addresses.nodes), start=1):
         node = _node(registry.addresses, name, index, control_plane=name == "master")
         # Each node's kubelet registers it.
         with writing_as("kubelet"):

@@ -105,7 +105,7 @@ class DemoCluster:
 
     def start(self) -> DemoCluster:
         try:
-            self._claim = claim_block()
+            self._claim = claim_block(self.options.nodes)
         except OSError as exc:
             raise DemoStartError(
                 f"no address block for this cluster: {exc.strerror or exc}"

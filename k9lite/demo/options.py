@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from k9lite.demo import scenarios
 from k9lite.demo.kubeconfig_file import CONTEXT_NAME
-from k9lite.demo.limits import DEFAULT_MAX_PODS
+from k9lite.demo.limits import DEFAULT_MAX_PODS, MAX_NODES
 from k9lite.demo.rbac.policy import assignable_roles
 from k9lite.demo.rbac.users import DemoUser
 
@@ -42,7 +42,10 @@ class DemoOptions:
 
 
 def check_options(options: DemoOptions) -> None:
-    """Raise DemoStartError for a scale over the pod cap, an unknown scenario or a bad user."""
+    """Raise DemoStartError for a scale over the pod cap, too many nodes, an unknown scenario or
+    a bad user."""
+    if not 1 <= options.nodes <= MAX_NODES:
+        raise DemoStartError(f"{options.nodes} nodes asked for; the demo runs 1 to {MAX_NODES:,}")
     if options.scale > options.max_pods:
         raise DemoStartError(f"{options.scale} pods asked for, over the cap of {options.max_pods}")
     unknown = [s for s in options.scenarios if s not in scenarios.SCENARIOS]

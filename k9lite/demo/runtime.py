@@ -112,7 +112,7 @@ class ClusterRuntime:
         self.controllers = ControllerManager(controllers)
 
     async def start(self) -> None:
-        bootstrap(self.registry, self.recorder, nodes=self.options.nodes, users=self.options.users)
+        bootstrap(self.registry, self.recorder, users=self.options.users)
         await self.server.start()
         bootstrap_api_service(self.registry, self.server.port)
         if self.options.scale:
