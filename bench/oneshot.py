@@ -22,7 +22,6 @@ output that lacks its Service, or a command that fails, is an error (exit 1).
 from __future__ import annotations
 
 import argparse
-import compileall
 import statistics
 import subprocess
 import sys
@@ -32,10 +31,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from demo_list import kubectl_binary
+from demo_list import compile_package, kubectl_binary
 from settled_cluster import PODS_PER_NODE, BenchError, log, wait_settled
 
-import k9lite
 from k9lite.demo.cluster import DemoCluster, DemoOptions
 from k9lite.demo.limits import DEFAULT_MAX_PODS
 from k9lite.demo.options import DemoStartError
@@ -61,12 +59,6 @@ def settled_cluster(pods: int) -> Iterator[DemoCluster]:
         seconds = wait_settled(cluster, pods, timeout=60 + pods / 100)
         log(f"settled in {seconds:.1f} s")
         yield cluster
-
-
-def compile_package() -> None:
-    """k9lite's modules compiled to __pycache__ (once), as an installed package's are."""
-    if not compileall.compile_dir(Path(k9lite.__file__).parent, quiet=1):
-        raise BenchError("k9lite's modules did not compile")
 
 
 def k9lite_command() -> list[str]:

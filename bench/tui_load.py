@@ -8,7 +8,9 @@ until it has settled (as bench/demo_list.py), then runs `--repeat` alternating r
      small helper that reads its ru_maxrss with wait4. It reports when the first frame showing a
      Pods table with every pod and `loaded` true was rendered; the load time counts from the
      helper's spawn (Python start and imports included, as kubectl's own start is) and, for
-     reference, from `load_connection` + `K9liteApp(...)`.
+     reference, from `load_connection` + `K9liteApp(...)`. As `k9lite` does, the child starts the
+     session (the first list request) before it imports Textual and the app. k9lite's modules
+     are compiled to bytecode first, as pip compiles an installed package's.
 The last round's app then idles for `--idle` s (nothing changes in the cluster; the pods' AGE
 cells still tick): its CPU use is read from /proc, beside that of `kubectl get pods -A -w`
 watching the same cluster over the same seconds (the reference, which uses almost none).
@@ -387,9 +389,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Parent-only modules: the app's child process never imports the demo cluster.
     from demo_list import BenchError as ListError
-    from demo_list import log, run_kubectl, settled_cluster
+    from demo_list import compile_package, log, run_kubectl, settled_cluster
 
     try:
+        compile_package()
         with settled_cluster(pods) as (cluster, startup, settle):
             keys = cluster.call(hot_and_all_pods)
             if len(keys) != pods:
