@@ -44,6 +44,9 @@ from k9lite.demo.wire_forms import WireForm
 __all__ = ["ResourceHandlers", "json_response"]
 
 _TYPE_KEYS = ("apiVersion", "kind")
+_EQUALITIES = frozenset({"=", "in"})
+"""Label requirements the store's label index answers (`a=b`, `a in (b,c)`); the others
+(`!=`, `notin`, `a`, `!a`) are checked on each object the equalities leave."""
 
 
 def _list_kind(rt: ResourceType) -> dict[str, str]:
@@ -237,7 +240,11 @@ class ResourceHandlers:
         options: ListOptions,
         after: tuple[str, str] | None = None,
     ) -> Iterable[dict[str, Any]]:
-        for obj in self.store.iter(rt, namespace, after):
+        equalities = [
+            (r.key, r.values) for r in options.labels.requirements if r.operator in _EQUALITIES
+        ]
+        candidates = self.store.labelled(rt, namespace, equalities, after)
+        for obj in self.store.iter(rt, namespace, after) if candidates is None else candidates:
             if options.labels.matches(
                 obj["metadata"].get("labels") or {}
             ) and options.fields.matches(obj):

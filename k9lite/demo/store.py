@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +61,9 @@ class Store:
         self._namespaces: dict[ResourceType, dict[str, set[str]]] = {}
         # owner uid -> the (resource, key) of every object whose ownerReferences name it.
         self._dependents: dict[str, set[tuple[ResourceType, Key]]] = {}
-        # (namespace, label key, label value) -> names, per resource: a Service selects by it.
-        self._labels: dict[ResourceType, dict[tuple[str, str, str], set[str]]] = {}
+        # (label key, label value) -> namespace -> names, per resource: a Service selects by it
+        # in its namespace, a list by its labelSelector's equalities in one or every namespace.
+        self._labels: dict[ResourceType, dict[tuple[str, str], dict[str, set[str]]]] = {}
         self._history: deque[StoreEvent] = deque(maxlen=history_limit)
         # Watches may resume after this version only; everything up to it is forgotten.
         self._compacted = 0
@@ -106,10 +107,37 @@ class Store:
         index = self._labels.get(rt, {})
         candidates: set[str] | None = None
         for item in labels.items():
-            names = index.get((namespace, *item), set())
+            names = index.get(item, {}).get(namespace, set())
             candidates = set(names) if candidates is None else candidates & names
         objects = self._objects.get(rt, {})
         return [objects[(namespace, name)] for name in sorted(candidates or ())]
+
+    def labelled(
+        self,
+        rt: ResourceType,
+        namespace: str | None,
+        equalities: Iterable[tuple[str, Iterable[str]]],
+        after: Key | None = None,
+    ) -> Iterator[dict[str, Any]] | None:
+        """The objects (in `namespace`, or all) whose labels satisfy every `(key, values)`: the
+        label is one of the values; in key order, after `after`. None without equalities (the
+        caller walks every object): a list by `app=web` reads its few pods, not all of them."""
+        index = self._labels.get(rt, {})
+        candidates: set[Key] | None = None
+        for key, values in equalities:
+            keys = {
+                (ns, name)
+                for value in values
+                for ns, names in index.get((key, value), {}).items()
+                if namespace is None or ns == namespace
+                for name in names
+            }
+            candidates = keys if candidates is None else candidates & keys
+        if candidates is None:
+            return None
+        objects = self._objects.get(rt, {})
+        ordered = sorted(k for k in candidates if after is None or k > after)
+        return (objects[k] for k in ordered)
 
     def _keys(self, rt: ResourceType, namespace: str | None) -> list[Key]:
         keys = self._sorted.get((rt, namespace))
@@ -183,7 +211,7 @@ class Store:
                 else:
                     owned.discard((rt, key))
             for label in (meta.get("labels") or {}).items():
-                names = labels.setdefault((key[0], *label), set())
+                names = labels.setdefault(label, {}).setdefault(key[0], set())
                 if add:
                     names.add(key[1])
                 else:

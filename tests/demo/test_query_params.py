@@ -179,3 +179,58 @@ def test_lightkube_watches_from_a_resource_version(kubectl: Kubectl, lightkube: 
             break
     assert ("ADDED", "after") in seen, seen
     wait_for(lambda: kubectl("get", "configmap", "after", "-o", "name"), message="the ConfigMap")
+
+
+SELECTED = ["app=web", "app in (web,db),tier!=front", "tier=back,app=web", "app=none", "!tier"]
+
+
+def _names(raw: httpx.Client, path: str, selector: str, limit: int | None = None) -> list[str]:
+    """namespace/name of every item of a list by `selector`, page after page with `limit`."""
+    names, token = [], ""
+    for _ in range(50):  # the test's lists hold a few items: more pages is a loop
+        params = {"labelSelector": selector, "limit": limit or 0, "continue": token}
+        answer = raw.get(path, params={k: v for k, v in params.items() if v})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        names += [f"{i['metadata']['namespace']}/{i['metadata']['name']}" for i in body["items"]]
+        token = body["metadata"].get("continue", "")
+        if not token:
+            return names
+    raise AssertionError(f"{path}?labelSelector={selector}: still a continue token after 50 pages")
+
+
+def _ours(names: list[str]) -> list[str]:
+    """The test's ConfigMaps (not other tests', nor each namespace's kube-root-ca.crt)."""
+    return [n for n in names if n.startswith("sel-") and not n.endswith("/kube-root-ca.crt")]
+
+
+def test_label_selected_lists_walk_every_namespace_and_page(
+    kubectl: Kubectl, raw: httpx.Client
+) -> None:
+    """kube-apiserver filters a list by its labelSelector, then pages what matched, in key order
+    (the storage's SelectionPredicate; continue tokens over the keys): the demo answers the
+    equalities from a label index, and must give exactly what a walk of every object gives."""
+    labels = [("web", "front"), ("web", "back"), ("db", "back")]
+    for namespace in ("sel-b", "sel-a"):
+        kubectl("create", "namespace", namespace)
+        for index, (app, tier) in enumerate(labels):
+            kubectl("create", "configmap", f"cm-{index}", "-n", namespace)
+            kubectl(
+                "label", "configmap", f"cm-{index}", "-n", namespace, f"app={app}", f"tier={tier}"
+            )
+        kubectl("create", "configmap", "bare", "-n", namespace)
+    expected = {
+        "app=web": ["cm-0", "cm-1"],
+        "app in (web,db),tier!=front": ["cm-1", "cm-2"],
+        "tier=back,app=web": ["cm-1"],
+        "app=none": [],
+        "!tier": ["bare"],
+    }
+    for selector in SELECTED:
+        want = [f"{ns}/{name}" for ns in ("sel-a", "sel-b") for name in expected[selector]]
+        for limit in (None, 1):
+            everywhere = _names(raw, "/api/v1/configmaps", selector, limit)
+            assert _ours(everywhere) == want, (selector, limit)
+            in_a = _names(raw, "/api/v1/namespaces/sel-a/configmaps", selector, limit)
+            assert _ours(in_a) == [n for n in want if n.startswith("sel-a/")], (selector, limit)
+    kubectl("delete", "namespace", "sel-a", "sel-b", "--wait=false")
