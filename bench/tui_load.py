@@ -60,7 +60,9 @@ HOT_ROWS = 64  # half the storm's writes land on the first rows, which are on sc
 FIRST_KINDS = {"pods": "pods", "svc": "services"}
 """The kind each view lists first."""
 GOAL_LOAD_RATIO = 1.0
-GOAL_RSS_MB = 250.0
+GOAL_RSS_RATIO = 1.2
+"""App peak RSS <= 1.2 x kubectl's (issue 19 names `kubectl get pods -A -w`, which
+bench/model_memory.py measures; here the unpaged `kubectl get`'s peak, holding the same list)."""
 GOAL_P95_MS = 50.0
 
 
@@ -291,7 +293,7 @@ def report(
     pods: int,
     startup: float,
     settle: float,
-    references: tuple[float, float],
+    references: tuple[float, float, float],
     apps: list[AppRun],
     storm_seconds: float,
     rate: float,
@@ -299,7 +301,7 @@ def report(
     view: str = "pods",
 ) -> str:
     title = "Pods" if view == "pods" else "Services"
-    kubectl_wall, unpaged_wall = references
+    kubectl_wall, unpaged_wall, kubectl_rss = references
     # Issue 19: at 10k+ pods kubectl's default paging mostly waits on its client-side
     # throttling; the goal is against one unpaged list (3x at 1k, where start-up dominates).
     goal = GOAL_LOAD_RATIO if pods >= 10_000 else 3 * GOAL_LOAD_RATIO
@@ -324,8 +326,9 @@ def report(
         (f"app: K9liteApp() -> full {title} frame (median)", f"{from_app:.3f} s", "", ""),
         ("app: VmRSS when full", f"{statistics.median(a.rss_populated_mb for a in apps):.0f} MB",
          "", ""),
-        ("app: peak RSS, whole process (max)", f"{peak:.0f} MB", f"<= {GOAL_RSS_MB:.0f} MB",
-         verdict(peak <= GOAL_RSS_MB)),
+        ("kubectl ... --chunk-size=0 (peak RSS, max)", f"{kubectl_rss:.0f} MB", "reference", ""),
+        ("app: peak RSS, whole process (max)", f"{peak:.0f} MB",
+         f"<= {GOAL_RSS_RATIO:.1f} x kubectl", verdict(peak <= GOAL_RSS_RATIO * kubectl_rss)),
         (f"storm: press -> frame p50 (n={len(latencies)})", f"{p50:.1f} ms", "", ""),
         (f"storm: press -> frame p95 (n={len(latencies)})", f"{p95:.1f} ms",
          f"<= {GOAL_P95_MS:.0f} ms", verdict(p95 <= GOAL_P95_MS)),
@@ -358,7 +361,7 @@ def report(
         f"app load (from spawn) / kubectl --chunk-size=0 = {ratio:.2f}",
         f"app load (from K9liteApp) / kubectl --chunk-size=0 = {from_app / unpaged_wall:.2f}",
         f"storm key p95 / goal = {p95 / GOAL_P95_MS:.2f}",
-        f"app peak RSS / goal = {peak / GOAL_RSS_MB:.2f}",
+        f"app peak RSS / kubectl --chunk-size=0 peak RSS = {peak / kubectl_rss:.2f}",
         "",
         f"rows shown: {stormy.storm['rows']} (cluster {pods} pods); "
         f"cursor row after the storm: {stormy.storm['cursor_row']}",
@@ -400,13 +403,16 @@ def main(argv: list[str] | None = None) -> int:
             rows = pods if args.view == "pods" else cluster.call(service_count)
             kubectl: list[float] = []
             unpaged: list[float] = []
+            unpaged_rss: list[float] = []
             apps: list[AppRun] = []
             for round_ in range(1, repeat + 1):
                 for extra, walls in (((), kubectl), (("--chunk-size=0",), unpaged)):
-                    wall, _, count = run_kubectl(cluster.kubeconfig_path, *extra)
+                    wall, rss, count = run_kubectl(cluster.kubeconfig_path, *extra)
                     if count != pods:
                         raise BenchError(f"kubectl printed {count} pods, the cluster has {pods}")
                     walls.append(wall)
+                    if extra:
+                        unpaged_rss.append(rss)
                 last = round_ == repeat
                 runner = (lambda: storm(cluster, keys, args.rate, seconds)) if last else None
                 apps.append(
@@ -416,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, ListError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    references = (statistics.median(kubectl), statistics.median(unpaged))
+    references = (statistics.median(kubectl), statistics.median(unpaged), max(unpaged_rss))
     print(report(pods, startup, settle, references, apps, seconds, args.rate, idle, args.view))
     return 0
 

@@ -42,7 +42,7 @@ def test_tui_load_quick() -> None:
         "app load (from spawn) / kubectl --chunk-size=0 = ",
         "app load (from K9liteApp) / kubectl --chunk-size=0 = ",
         "storm key p95 / goal = ",
-        "app peak RSS / goal = ",
+        "app peak RSS / kubectl --chunk-size=0 peak RSS = ",
         "rows shown: 1000 (cluster 1000 pods)",
     ):
         assert line in out, out
