@@ -62,8 +62,8 @@ FIRST_KINDS = {"pods": "pods", "svc": "services"}
 GOAL_LOAD_RATIO = 1.0
 GOAL_RSS_RATIO = 1.2
 """App peak RSS <= 1.2 x kubectl's at 10k pods and more, where the list outweighs the imports
-(issue 19 names `kubectl get pods -A -w`, which
-bench/model_memory.py measures; here the unpaged `kubectl get`'s peak, holding the same list)."""
+(issue 19 names `kubectl get pods -A -w`, which bench/model_memory.py measures; here the
+unpaged `kubectl get`'s peak, holding the same list)."""
 GOAL_P95_MS = 50.0
 
 
