@@ -35,10 +35,19 @@ def test_typed_commands_show_and_an_unknown_kind_is_named(cluster: DemoCluster) 
 
 def test_80_columns_show_ip_node_ports_and_endpoints(cluster: DemoCluster) -> None:
     with _open(cluster) as term:
-        header = next(line for line in term.lines() if "NAME" in line)
-        assert "IP" in header.split() and header.split()[-1] == "NODE", header
-        pods = [line for line in term.lines() if "127.244." in line]
-        assert len(pods) == 7 and all(line.split()[-1] in ("worker1", "worker2") for line in pods)
+
+        def laid_out() -> bool:
+            """The header ends with NODE and each of the 7 pods' rows with its node. Read
+            until it holds: a read may land while a frame is half written (the first AGE
+            tick rewrites every row at once)."""
+            lines = term.lines()
+            header = next((line.split() for line in lines if "NAME" in line), [])
+            pods = [line.split() for line in lines if "127.244." in line]
+            nodes = {pod[-1] for pod in pods}
+            workers = {"worker1", "worker2"}
+            return "IP" in header and header[-1] == "NODE" and len(pods) == 7 and nodes <= workers
+
+        term.wait_for(laid_out, what="IP and NODE on every pod's row at 80 columns")
         term.type(":svc\r")
         term.wait_for(lambda: "8080:30080/TCP" in term.text(), what="the NodePort in full")
         assert "ENDPOINTS" in term.text()

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
 
 from k9lite.ui.widgets.resource_table import Column, ResourceTable
 from k9lite.ui.widgets.row_index import Cells, RowIndex, age_order, cell_text, number_order
@@ -376,3 +378,35 @@ async def test_columns_grow_with_content_and_never_shrink() -> None:
         await pilot.pause()
         assert table.column_widths == (5, len("Running"))
         assert screen_text(table)[1].startswith(" pod-…  Running")
+
+
+class FirstPaint(ResourceTable):
+    """Keeps the text of its first paint that shows rows."""
+
+    first: list[str] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self.first is None and self.row_count:
+            self.first = [line.text for line in lines]
+        return lines
+
+
+class RowsBeforeResize(App[None]):
+    """Rows put in at mount, before the table's first Resize: as the app's first list, which
+    its session starts fetching before the app exists."""
+
+    def compose(self) -> ComposeResult:
+        yield FirstPaint(columns=[Column("name", "NAME"), Column("ip", "IP", priority=1)])
+
+    def on_mount(self) -> None:
+        self.query_one(FirstPaint).replace_all({"default/a": ("name-12345", "10.200.300.400")})
+
+
+async def test_the_first_paint_of_rows_fits_the_columns_to_the_width() -> None:
+    app = RowsBeforeResize()
+    async with app.run_test(size=(16, 4)) as pilot:
+        await pilot.pause()
+        first = app.query_one(FirstPaint).first
+    assert first is not None and "name-12345" in first[1], first
+    assert "IP" not in first[0], f"the priority-1 column must drop out at 16 columns: {first}"

@@ -241,6 +241,10 @@ class ResourceTable(TableCursorView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        # Rows may come before the table's first Resize (the app's session is started before
+        # the app, so its first list can be in at mount): fit the columns to the width this
+        # paint has, not to none (every column, cut at the edge), for the first frame too.
+        self._update_virtual_size()
         self._painter.set_styles(
             (
                 self.rich_style,
