@@ -32,7 +32,17 @@ async def press_on_service(
 ) -> S:
     """Select `service` in :svc and press `key`, once its 2 pods are ready; the screen opened."""
     await until(lambda: rows(app).get(f"default/{service}"), what=f"the Service {service}")
-    await until(lambda: len(ready_pods(app.feed.state, service)) == 2, what="its 2 ready pods")
+
+    def two_ready_and_listed() -> bool:
+        # The slices (the route's ready pods) and the pods are separate watches: a pod created
+        # just before the app listed may be in the slices before its own watch event is in.
+        state = app.feed.state
+        found = state.get("services", "default", service)
+        listed = {p.meta.name for p in state.pods_selected_by(found)} if found else set()
+        ready = ready_pods(state, service)
+        return len(ready) == 2 and ready <= listed
+
+    await until(two_ready_and_listed, what="its 2 ready pods, in the pods' state too")
     app.query_one(Browser).table.move_cursor(key=f"default/{service}")
     await pilot.press(key)
     return await until(
