@@ -104,13 +104,8 @@ class Store:
         self, rt: ResourceType, namespace: str, labels: Mapping[str, str]
     ) -> list[dict[str, Any]]:
         """Objects in `namespace` carrying every label of `labels` (a Service's selector)."""
-        index = self._labels.get(rt, {})
-        candidates: set[str] | None = None
-        for item in labels.items():
-            names = index.get(item, {}).get(namespace, set())
-            candidates = set(names) if candidates is None else candidates & names
-        objects = self._objects.get(rt, {})
-        return [objects[(namespace, name)] for name in sorted(candidates or ())]
+        found = self.labelled(rt, namespace, ((key, (value,)) for key, value in labels.items()))
+        return list(found or ())
 
     def labelled(
         self,
@@ -125,13 +120,15 @@ class Store:
         index = self._labels.get(rt, {})
         candidates: set[Key] | None = None
         for key, values in equalities:
-            keys = {
-                (ns, name)
-                for value in values
-                for ns, names in index.get((key, value), {}).items()
-                if namespace is None or ns == namespace
-                for name in names
-            }
+            keys: set[Key] = set()
+            for value in values:
+                by_namespace = index.get((key, value), {})
+                spaces = (
+                    by_namespace.items()
+                    if namespace is None
+                    else [(namespace, by_namespace.get(namespace, set()))]
+                )
+                keys.update((space, name) for space, names in spaces for name in names)
             candidates = keys if candidates is None else candidates & keys
         if candidates is None:
             return None
