@@ -3,8 +3,7 @@
     for i in $(seq 10); do curl -s 10.106.104.217:8080 | grep Hello; sleep 1; done
 
 One HTTP session per kind of target (direct, or through the API server with the
-kubeconfig's credentials), opened by `transport` (aiohttp), imported when a probe first runs
-so that starting the app or a one-shot does not pay for it. `concurrency` workers share a
+kubeconfig's credentials), opened by `transport`. `concurrency` workers share a
 count, so never more requests than asked; each waits `interval` after each answer (the loop's
 `sleep 1`); every request has a timeout, the whole run a duration cap, and `stop()` cancels
 what is in flight at once. A new
@@ -19,7 +18,6 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import orjson
@@ -28,10 +26,8 @@ from k9lite.analysis.answers import identify
 from k9lite.analysis.stats import Outcome
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT, MAX_DURATION
+from k9lite.traffic.transport import Session, TransportFailure, fetch, open_session
 from k9lite.traffic.vantage import Target
-
-if TYPE_CHECKING:
-    from k9lite.traffic.transport import Session
 
 __all__ = [
     "Probe",
@@ -47,7 +43,7 @@ Resolver = Callable[[str], tuple[str | None, str | None]]
 """An answering name -> (its pod, the pod's node), (None, None) when no pod has that name."""
 
 
-_Sessions = Callable[[Target], "Session"]
+_Sessions = Callable[[Target], Session]
 """The session a target is reached with: direct, or through the API server."""
 
 
@@ -146,15 +142,12 @@ class Probe:
                     await proxied.close()
 
     def _session(self, access: ProxyAccess | None) -> Session:
-        """A session for direct targets, or for the API server with `access`'s credentials."""
-        from k9lite.traffic.transport import open_session  # here: see the module's docstring
+        """A session for direct targets, or for the API server with `access`'s credentials.
 
+        A sender may keep one connection to each target (each node of a NodePort) alive;
+        without keep-alive every request dials a target anew, as curl does."""
         options = self.options
-        # A sender may keep one connection to each target (each node of a NodePort) alive;
-        # without keep-alive every request dials a target anew, as curl does.
-        hosts = len({urlsplit(t.url).netloc for t in self.targets})
         return open_session(
-            limit=options.concurrency * hosts,
             keepalive=options.keepalive,
             timeout=options.timeout,
             verify=options.verify,
@@ -188,8 +181,6 @@ class Probe:
                 await asyncio.sleep(options.interval)
 
     async def _one(self, session: Session, target: Target) -> Reply:
-        from k9lite.traffic.transport import TransportFailure, fetch
-
         start = time.perf_counter()
         try:
             got = await fetch(session, target.url)
