@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from k9lite.analysis.answers import identify
+from k9lite.analysis.answers import Answer, identify
 from k9lite.analysis.stats import Outcome
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT, MAX_DURATION
@@ -38,6 +38,10 @@ __all__ = [
 ]
 
 _LINE = 160  # a log line is cut here
+# A pod answers the same page each time: who a body names, and its log line, are worked out
+# once for each of the last bodies (up to this many, this long), not once a request.
+_NAMED = 256
+_NAMED_BODY = 4096
 
 Resolver = Callable[[str], tuple[str | None, str | None]]
 """An answering name -> (its pod, the pod's node), (None, None) when no pod has that name."""
@@ -116,6 +120,7 @@ class Probe:
         self.match = match
         self.access = access
         self.sent = 0
+        self._named: dict[str, tuple[Answer, str]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._stopped = False
 
@@ -164,8 +169,9 @@ class Probe:
         if self._stopped:
             self.stop()
         done, pending = await asyncio.wait(self._tasks, timeout=options.duration)
-        for task in pending:
-            task.cancel()
+        # Stopped, not only cancelled: a worker whose cancel a finishing connect swallowed
+        # (asyncio.wait_for before Python 3.12) must not send on to the count.
+        self.stop()
         await asyncio.gather(*pending, return_exceptions=True)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
@@ -205,10 +211,18 @@ class Probe:
                 from_server=from_server,
             )
             return Reply(outcome, f"{target.label}  ✗ {detail}")
-        answer = identify(body, self.match)
+        named = self._named.get(body)
+        if named is None:
+            answer = identify(body, self.match)
+            named = (answer, _answer_line(body, answer.name))
+            if len(body) <= _NAMED_BODY:
+                if len(self._named) >= _NAMED:
+                    self._named.clear()
+                self._named[body] = named
+        answer, line = named
         pod, node = self.resolve(answer.name) if answer.matched else (None, None)
         outcome = Outcome(target.label, latency, answer.name, pod, node, status)
-        return Reply(outcome, f"{target.label}  {_answer_line(body, answer.name)}")
+        return Reply(outcome, f"{target.label}  {line}")
 
 
 def _http_failure(status: int, reason: str, body: str, target: Target) -> tuple[str, bool]:

@@ -12,6 +12,7 @@ import gc
 import socket
 import ssl
 import threading
+import time
 import warnings
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,9 @@ import trustme
 import uvloop
 
 from k9lite.kube.proxy import ProxyAccess
+from k9lite.traffic.runner import Probe, ProbeOptions, Reply
 from k9lite.traffic.transport import Answer, TransportFailure, fetch, open_session
+from k9lite.traffic.vantage import Target
 from tests.conftest import wait_for
 
 T = TypeVar("T")
@@ -301,3 +304,18 @@ def test_a_closed_session_leaves_no_connection_open_and_a_stop_cuts_the_one_in_f
         gc.collect()
     assert kept.accepted == 4 and len(kept.requests) == 4
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+@pytest.mark.parametrize("keepalive", [False, True], ids=["new-connections", "keep-alive"])
+def test_a_run_ends_at_its_duration_however_fast_the_answers_come(keepalive: bool) -> None:
+    options = ProbeOptions(count=100_000, duration=0.5, concurrency=8, keepalive=keepalive)
+    with raw_server(answering(HELLO)) as served:
+        probe = Probe([Target("local", served.url)], options, resolve=lambda name: (None, None))
+        replies: list[Reply] = []
+        started = time.monotonic()
+        uvloop.run(probe.run(replies.append))
+        took = time.monotonic() - started
+    assert took < 0.5 + 1.0, f"a 0.5 s run took {took:.1f} s"
+    # The requests in flight at the end (one a sender at most) are cut, not answered.
+    assert 0 < probe.sent - 8 <= len(replies) <= probe.sent < 100_000
+    assert {reply.outcome.answer for reply in replies} == {"pod"}
