@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import urllib3.exceptions
-from kubernetes.client.exceptions import ApiException
 
-from k9lite.kube.api import TABLE_ACCEPT, request
+from k9lite.kube.api import TABLE_ACCEPT, ApiError, Client, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import api_message, transport_error
 from k9lite.kube.status import PER_KIND, KindStatus, http_failure, stalled, transport_failure
@@ -56,7 +55,7 @@ def _history_lost(code: int, status: dict[str, Any]) -> bool:
     return code == 504 and (too_large or "Too large resource version" in str(status.get("message")))
 
 
-def _status_body(exc: ApiException) -> dict[str, Any]:
+def _status_body(exc: ApiError) -> dict[str, Any]:
     try:
         status = orjson.loads(exc.body or b"{}")
     except orjson.JSONDecodeError:
@@ -89,7 +88,7 @@ class KindFeed:
         self._accept = TABLE_ACCEPT if table else "application/json"
         self._path = kind.path(watcher.namespace)
         self._connection: Connection | None = None
-        self._api_client: Any = None
+        self._client: Client | None = None
         self._reported: KindStatus | None = None
         self._identity: str | None = None  # the certificate of the server we listed from
         self._watching = False  # the current attempt got as far as an open watch
@@ -99,8 +98,8 @@ class KindFeed:
         try:
             self._loop()
         finally:
-            if self._api_client is not None:
-                self._api_client.close()
+            if self._client is not None:
+                self._client.close()
 
     def _report(self, status: KindStatus) -> None:
         if status != self._reported and not self.watcher.stopping:
@@ -112,11 +111,11 @@ class KindFeed:
         connection = self.watcher.live_connection.refresh()
         if connection is self._connection:
             return False
-        if self._api_client is not None:
-            self._api_client.close()
+        if self._client is not None:
+            self._client.close()
         self._connection = connection
         # The loop retries on its own, with backoff: urllib3's retries would multiply timeouts.
-        self._api_client = connection.api_client(single_attempt=True)
+        self._client = connection.client(single_attempt=True)
         self._identity = None
         return True
 
@@ -168,14 +167,14 @@ class KindFeed:
         plural = self.name
         if isinstance(exc, _StatusFailure):
             return http_failure(server, plural, exc.code, exc.message)
-        if isinstance(exc, ApiException | urllib3.exceptions.HTTPError | OSError):
+        if isinstance(exc, ApiError):
+            return http_failure(server, plural, exc.status, api_message(exc))
+        if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
             typed = transport_error(server, exc)
             if typed is not None:
                 if self._watching and isinstance(exc, urllib3.exceptions.ReadTimeoutError):
                     return stalled(self.watcher.timeouts.watch_idle)
                 return transport_failure(typed, answered_before=self.watcher.answered)
-            if isinstance(exc, ApiException):
-                return http_failure(server, plural, exc.status or 0, api_message(exc))
             return KindStatus("reconnecting", str(exc), "unreachable", "k9lite retries")
         if isinstance(exc, orjson.JSONDecodeError):
             return KindStatus("error", f"undecodable answer: {exc}", "server", "k9lite relists")
@@ -186,19 +185,19 @@ class KindFeed:
 
     def _open(self, read_timeout: float, query: dict[str, Any]) -> Any:
         """Send one GET of the kind's collection; the answer, tracked so `stop()` can cut it."""
+        assert self._client is not None, "connected first"
         try:
             response = request(
-                self._api_client,
+                self._client,
                 "GET",
                 self._path,
                 timeout=(self.watcher.timeouts.connect, read_timeout),
                 query={"includeObject": "Metadata", **query} if self.table else query,
                 accept=self._accept,
             )
-        except ApiException as exc:
-            if exc.status:
-                self.watcher.answered = True
-            if _history_lost(exc.status or 0, _status_body(exc)):
+        except ApiError as exc:
+            self.watcher.answered = True
+            if _history_lost(exc.status, _status_body(exc)):
                 raise _HistoryLost() from None
             raise
         self.watcher.answered = True
