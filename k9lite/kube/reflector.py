@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 import urllib3.exceptions
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["KindFeed"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # A watch open at least this long proves the connection; one ending sooner is suspect.
 QUICK_WATCH_END = 1.0
@@ -61,6 +66,25 @@ def _status_body(exc: ApiError) -> dict[str, Any]:
     except orjson.JSONDecodeError:
         return {}
     return status if isinstance(status, dict) else {}
+
+
+def _in_thread(call: Callable[[], T], name: str) -> Future[T]:
+    """`call()` in a daemon thread of its own; its value or exception in the future."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(call())
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
+
+
+def _discard(future: Future[Any]) -> None:
+    """Take a page nobody waits for any more, and its failure, which no one is to hear of."""
+    future.exception()
 
 
 def _table_rows(table: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -220,38 +244,55 @@ class KindFeed:
         return version[0] if version else ""
 
     def _pages(self, version: list[str]) -> Iterator[dict[str, Any]]:
-        """The list's objects, one page fetched at a time; the last page's version into
-        `version`. Raises (and so the sink changes nothing) if the list cannot finish."""
-        token: str | None = None
+        """The list's objects, page by page; the last page's version into `version`. Raises
+        (and so the sink changes nothing) if the list cannot finish.
+
+        Each next page is asked for (in a thread) as soon as this one's continue token is known,
+        so the server builds it while the sink takes in this one's objects: the two work at once
+        instead of in turn (10,000 pods are 20 pages).
+        """
         self._identity = None
+        body = self._page(None)
         while True:
-            response = self._open(
-                self.watcher.timeouts.read, {"limit": self.watcher.page_size, "continue": token}
-            )
-            finished = False
-            try:
-                if not self._same_server(response):
-                    raise _HistoryLost()  # a continue token is only good on its own server
-                self._identity = peer_identity(response)
-                body = response.data
-                finished = True
-            finally:
-                self.watcher.untrack(response, finished=finished)
             with collector_paused():
                 page = orjson.loads(body)
             del body
-            if self.table:
-                self.watcher.sink.columns(self.name, page.get("columnDefinitions") or ())
-                yield from _table_rows(page)
-            for item in page.get("items") or ():
-                # managedFields are a third of a real object and nothing here reads them.
-                (item.get("metadata") or {}).pop("managedFields", None)
-                yield item
             metadata = page.get("metadata") or {}
             token = metadata.get("continue")
-            if not token:
+            ahead = _in_thread(partial(self._page, token), f"list {self.name}") if token else None
+            try:
+                if self.table:
+                    self.watcher.sink.columns(self.name, page.get("columnDefinitions") or ())
+                    yield from _table_rows(page)
+                for item in page.get("items") or ():
+                    # managedFields are a third of a real object and nothing here reads them.
+                    (item.get("metadata") or {}).pop("managedFields", None)
+                    yield item
+            finally:
+                del page
+                if ahead is not None and not ahead.done():
+                    # The sink stopped taking objects: the page on its way is not wanted.
+                    ahead.add_done_callback(_discard)
+            if ahead is None:
                 version.append(str(metadata.get("resourceVersion", "")))
                 return
+            body = ahead.result()
+
+    def _page(self, token: str | None) -> bytes:
+        """The body of the page after `token` (the first page: None)."""
+        response = self._open(
+            self.watcher.timeouts.read, {"limit": self.watcher.page_size, "continue": token}
+        )
+        finished = False
+        try:
+            if not self._same_server(response):
+                raise _HistoryLost()  # a continue token is only good on its own server
+            self._identity = peer_identity(response)
+            body: bytes = response.data
+            finished = True
+        finally:
+            self.watcher.untrack(response, finished=finished)
+        return body
 
     def _watch(self, version: str) -> str:
         """Follow changes from `version` until the server ends the stream; the last version."""
