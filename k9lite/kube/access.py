@@ -47,10 +47,10 @@ def may(connection: Connection, question: AccessQuestion) -> bool | None:
         "kind": "SelfSubjectAccessReview",
         "spec": {"resourceAttributes": question.attributes()},
     }
-    with connection.api_client() as api_client:
+    with connection.client() as client:
         try:
             answer = object_request(
-                api_client,
+                client,
                 "POST",
                 _REVIEWS,
                 "selfsubjectaccessreviews",

@@ -1,6 +1,6 @@
 """Changes and reads the UI asks for: scale, delete, one object as raw JSON, its Events.
 
-Each takes a `Connection` (a client is made and closed) or an open `ApiClient`, and raises
+Each takes a `Connection` (a client is made and closed) or an open `Client`, and raises
 `Forbidden`, `NotFound`, `ActionFailed` or a transport error (`ClusterUnreachable`...).
 """
 
@@ -12,10 +12,8 @@ from typing import Any
 
 import orjson
 import urllib3.exceptions
-from kubernetes.client import ApiClient
-from kubernetes.client.exceptions import ApiException
 
-from k9lite.kube.api import API_KINDS, request
+from k9lite.kube.api import API_KINDS, ApiError, Client, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import (
     ActionFailed,
@@ -37,19 +35,12 @@ _EVENTS_LIMIT = 500
 
 
 @contextmanager
-def _client(target: Connection | ApiClient) -> Iterator[Any]:
+def _client(target: Connection | Client) -> Iterator[Client]:
     if isinstance(target, Connection):
-        api_client: Any = target.api_client()
-        try:
-            yield api_client
-        finally:
-            api_client.close()
+        with target.client() as client:
+            yield client
     else:
         yield target
-
-
-def _server(api_client: Any) -> str:
-    return str(api_client.configuration.host)
 
 
 def _kind(kind: str | Resource) -> Resource:
@@ -66,7 +57,7 @@ def _typed(
     exc: BaseException, server: str, kind: str, namespace: str | None, name: str
 ) -> KubeError:
     """The typed error for a failed request about one object."""
-    if isinstance(exc, ApiException) and exc.status:
+    if isinstance(exc, ApiError):
         if exc.status == 401:
             return Unauthorized(server)
         if exc.status == 403:
@@ -78,7 +69,7 @@ def _typed(
 
 
 def object_request(
-    api_client: Any,
+    client: Client,
     method: str,
     path: str,
     kind: str,
@@ -88,13 +79,13 @@ def object_request(
 ) -> dict[str, Any]:
     """One request about one object; its JSON body, or a typed error."""
     try:
-        response = request(api_client, method, path, timeout=REQUEST_TIMEOUT, **options)
+        response = request(client, method, path, timeout=REQUEST_TIMEOUT, **options)
         try:
             body = response.data
         finally:
             response.release_conn()
-    except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
-        raise _typed(exc, _server(api_client), kind, namespace, name) from None
+    except (ApiError, urllib3.exceptions.HTTPError, OSError) as exc:
+        raise _typed(exc, client.server, kind, namespace, name) from None
     try:
         decoded = orjson.loads(body) if body else {}
     except orjson.JSONDecodeError:
@@ -102,7 +93,7 @@ def object_request(
     return decoded if isinstance(decoded, dict) else {}
 
 
-def scale(target: Connection | ApiClient, namespace: str, name: str, replicas: int) -> int:
+def scale(target: Connection | Client, namespace: str, name: str, replicas: int) -> int:
     """Set a Deployment's replicas as `kubectl scale` does; the replicas the server accepted.
 
     A merge patch of the scale subresource: `{"spec":{"replicas":N}}`.
@@ -110,9 +101,9 @@ def scale(target: Connection | ApiClient, namespace: str, name: str, replicas: i
     if replicas < 0:
         raise ActionFailed(f"cannot scale {name} to {replicas} replicas")
     deployments = API_KINDS["deployments"]
-    with _client(target) as api_client:
+    with _client(target) as client:
         answer = object_request(
-            api_client,
+            client,
             "PATCH",
             deployments.path(namespace, name, "scale"),
             "deployments",
@@ -125,13 +116,13 @@ def scale(target: Connection | ApiClient, namespace: str, name: str, replicas: i
 
 
 def delete(
-    target: Connection | ApiClient, kind: str | Resource, namespace: str | None, name: str
+    target: Connection | Client, kind: str | Resource, namespace: str | None, name: str
 ) -> None:
     """Delete one object, its dependents collected in the background (as kubectl)."""
     resource = _kind(kind)
-    with _client(target) as api_client:
+    with _client(target) as client:
         object_request(
-            api_client,
+            client,
             "DELETE",
             resource.path(namespace, name),
             resource.plural,
@@ -142,18 +133,18 @@ def delete(
 
 
 def get_raw(
-    target: Connection | ApiClient, kind: str | Resource, namespace: str | None, name: str
+    target: Connection | Client, kind: str | Resource, namespace: str | None, name: str
 ) -> dict[str, Any]:
     """One object as the server's JSON (for describe and YAML views)."""
     resource = _kind(kind)
-    with _client(target) as api_client:
+    with _client(target) as client:
         return object_request(
-            api_client, "GET", resource.path(namespace, name), resource.plural, namespace, name
+            client, "GET", resource.path(namespace, name), resource.plural, namespace, name
         )
 
 
 def events_of(
-    target: Connection | ApiClient, kind: str, namespace: str, name: str, uid: str
+    target: Connection | Client, kind: str, namespace: str, name: str, uid: str
 ) -> list[dict[str, Any]]:
     """The Events about one object, found as `kubectl describe` finds them.
 
@@ -168,9 +159,9 @@ def events_of(
             f"involvedObject.kind={kind}",
         )
     )
-    with _client(target) as api_client:
+    with _client(target) as client:
         answer = object_request(
-            api_client,
+            client,
             "GET",
             EVENTS.path(namespace or None),
             "events",

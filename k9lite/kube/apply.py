@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 # The helpers every action shares: one client per call, typed errors per request.
-from k9lite.kube.actions import _client, _kind, get_raw, object_request
-from k9lite.kube.api import API_KINDS
+from k9lite.kube.actions import _kind, get_raw, object_request
+from k9lite.kube.api import API_KINDS, Client
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import ActionFailed, NotFound
 
@@ -77,7 +77,7 @@ def _with_last_applied(manifest: dict[str, Any], namespace: str | None) -> dict[
 def apply_manifests(connection: Connection, objects: Iterable[dict[str, Any]]) -> list[Written]:
     """Create or update each object in order."""
     results = []
-    with _client(connection) as api_client:
+    with connection.client() as client:
         for manifest in objects:
             plural = _plural(manifest)
             api_kind = _kind(plural)
@@ -87,15 +87,13 @@ def apply_manifests(connection: Connection, objects: Iterable[dict[str, Any]]) -
             )
             body = _with_last_applied(manifest, namespace)
             try:
-                get_raw(api_client, plural, namespace, name)
+                get_raw(client, plural, namespace, name)
             except NotFound:
                 path = api_kind.path(namespace)
-                answer = object_request(
-                    api_client, "POST", path, plural, namespace, name, body=body
-                )
+                answer = object_request(client, "POST", path, plural, namespace, name, body=body)
                 results.append(_written(plural, answer, "created"))
                 continue
-            answer = _patch(api_client, plural, namespace, name, body)
+            answer = _patch(client, plural, namespace, name, body)
             results.append(_written(plural, answer, "configured"))
     return results
 
@@ -104,14 +102,14 @@ def merge_patch(
     connection: Connection, kind: str, namespace: str, name: str, body: dict[str, Any]
 ) -> Written:
     """`kubectl patch KIND NAME --type merge -p BODY`."""
-    with _client(connection) as api_client:
-        return _written(kind, _patch(api_client, kind, namespace, name, body), "patched")
+    with connection.client() as client:
+        return _written(kind, _patch(client, kind, namespace, name, body), "patched")
 
 
 def _patch(
-    api_client: Any, kind: str, namespace: str | None, name: str, body: dict[str, Any]
+    client: Client, kind: str, namespace: str | None, name: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     path = _kind(kind).path(namespace, name)
     return object_request(
-        api_client, "PATCH", path, kind, namespace, name, body=body, content_type=_MERGE_PATCH
+        client, "PATCH", path, kind, namespace, name, body=body, content_type=_MERGE_PATCH
     )

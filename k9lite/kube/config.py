@@ -1,38 +1,28 @@
 """Finding the cluster as kubectl does: --kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster.
 
-The official client's loaders do the work (`KubeConfigMerger`, `KubeConfigLoader`,
-`InClusterConfigLoader`); this module adds kubectl's precedence rules and typed errors.
+A kubeconfig of the common kinds (one file; a token or a client certificate; a CA) is read by
+`quick_config` and talked to by k9lite's own client (`api.DirectClient`), without importing the
+official client: its import is a third of the app's time to its first screen. Every other one
+(several files, exec and auth-provider plugins, proxies, in-cluster) is read by the official
+client's loaders (`official_config`), with kubectl's precedence rules and typed errors.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import os
+import ssl
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
 import orjson
 import urllib3.exceptions
-import yaml
-from kubernetes.client import ApiClient, Configuration
-from kubernetes.client.exceptions import ApiException
-from kubernetes.config.config_exception import ConfigException
-from kubernetes.config.incluster_config import (
-    SERVICE_CERT_FILENAME,
-    SERVICE_HOST_ENV_NAME,
-    SERVICE_PORT_ENV_NAME,
-    SERVICE_TOKEN_FILENAME,
-)
-from kubernetes.config.incluster_config import InClusterConfigLoader as _InClusterConfigLoader
-from kubernetes.config.kube_config import KubeConfigLoader as _KubeConfigLoader
-from kubernetes.config.kube_config import KubeConfigMerger as _KubeConfigMerger
 
-from k9lite.kube.api import request
+from k9lite.kube.api import ApiError, Client, DirectClient, OfficialClient, request
 from k9lite.kube.errors import (
     ClusterUnreachable,
     InvalidKubeconfig,
@@ -41,6 +31,8 @@ from k9lite.kube.errors import (
     UnknownContext,
     transport_error,
 )
+from k9lite.kube.proxy import USER_AGENT, ProxyAccess
+from k9lite.kube.quick_config import read_quick
 
 __all__ = [
     "IN_CLUSTER_CONTEXT",
@@ -48,19 +40,14 @@ __all__ = [
     "check_connection",
     "context_names",
     "load_connection",
+    "quiet_insecure_warnings",
     "switch_context",
 ]
 
-# The official loaders carry no annotations: call them through Any.
-KubeConfigMerger: Any = _KubeConfigMerger
-KubeConfigLoader: Any = _KubeConfigLoader
-InClusterConfigLoader: Any = _InClusterConfigLoader
-
 IN_CLUSTER_CONTEXT = "in-cluster"
-SERVICE_ACCOUNT_DIR = Path(SERVICE_TOKEN_FILENAME).parent
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Connection:
     """One cluster as a context names it: where it is, who we are, and how to talk to it."""
 
@@ -71,8 +58,16 @@ class Connection:
     user: str
     source: str
     """The kubeconfig file(s) it came from, or "in-cluster"."""
-    configuration: Any = field(repr=False, compare=False)
-    """The official client's `Configuration`, fully loaded; copied for each client."""
+    loader: Callable[[], Any] = field(repr=False, compare=False)
+    """Makes the official client's `Configuration` (`configuration`), when it is first needed."""
+    access: ProxyAccess | None = field(default=None, repr=False, compare=False)
+    """The server, credentials and TLS of a kubeconfig `quick_config` read: k9lite's own
+    client talks to it, and the official client is loaded only for what needs it."""
+
+    @cached_property
+    def configuration(self) -> Any:
+        """The official client's `Configuration`, fully loaded; copied for each client."""
+        return self.loader()
 
     @property
     def insecure(self) -> bool:
@@ -80,18 +75,38 @@ class Connection:
 
         urllib3's InsecureRequestWarning is silenced for it; a front end may say it once.
         """
+        if self.access is not None:
+            return self.access.ssl_context.verify_mode == ssl.CERT_NONE
         return not self.configuration.verify_ssl
 
-    def api_client(self, *, single_attempt: bool = False) -> ApiClient:
-        """A new `ApiClient` of its own (its own connection pool); the caller closes it.
+    def client(self, *, single_attempt: bool = False) -> Client:
+        """A new client of its own (its own connection pool) for `api.request`; the caller
+        closes it.
 
         `single_attempt`: no urllib3 retries, for callers that bound their time and retry
         themselves (three silent retries would multiply every timeout by four).
         """
+        if self.access is not None:
+            return DirectClient(self.access, single_attempt=single_attempt)
+        return OfficialClient(self.api_client(single_attempt=single_attempt))
+
+    def api_client(self, *, single_attempt: bool = False) -> Any:
+        """A new official `ApiClient` (for its generated APIs and streams); the caller closes
+        it. `single_attempt` as in `client`."""
+        from kubernetes.client import ApiClient
+
         configuration = copy.deepcopy(self.configuration)
         if single_attempt:
             configuration.retries = False
-        return ApiClient(configuration=configuration)
+        api_client = ApiClient(configuration=configuration)
+        api_client.user_agent = USER_AGENT
+        return api_client
+
+
+def quiet_insecure_warnings() -> None:
+    """insecure-skip-tls-verify is the user's choice: urllib3 would print a warning block per
+    request onto the terminal the TUI draws on. `Connection.insecure` tells the app."""
+    warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
 
 
 def _default_kubeconfig() -> str:
@@ -122,22 +137,54 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
             if os.path.isdir(path):
                 raise InvalidKubeconfig(path, "is a directory, not a kubeconfig file")
         paths = [p for p in expanded if os.path.isfile(p)]
+    quick = _quick(paths, context)
+    if quick is not None:
+        return quick
+    from k9lite.kube import official_config as official
+
     if paths:
-        merger = _merge(paths)
+        merger = official.merge(paths)
         if merger.config.value.get("contexts") or context is not None:
-            return _from_kubeconfig(merger, paths, context)
+            return official.from_kubeconfig(merger, paths, context)
     # An empty or absent kubeconfig falls through to the pod's service account, as kubectl.
-    if os.environ.get(SERVICE_HOST_ENV_NAME):
-        return _in_cluster(os.environ)
+    if os.environ.get(official.SERVICE_HOST_ENV_NAME):
+        return official.in_cluster(os.environ)
     raise NoKubeconfig(searched)
+
+
+def _quick(paths: list[str], context: str | None) -> Connection | None:
+    """The connection of a one-file kubeconfig of the common kinds; None: the official loaders
+    read it (and say what is wrong with it, if anything is)."""
+    target = read_quick(Path(paths[0]), context) if len(paths) == 1 else None
+    if target is None:
+        return None
+    if target.access.ssl_context.verify_mode == ssl.CERT_NONE:
+        quiet_insecure_warnings()
+    from_official = partial(_official_configuration, paths, target.context)
+    return Connection(
+        context=target.context,
+        server=target.access.server,
+        namespace=target.namespace,
+        user=target.user,
+        source=paths[0],
+        loader=from_official,
+        access=target.access,
+    )
+
+
+def _official_configuration(paths: list[str], context: str) -> Any:
+    from k9lite.kube import official_config
+
+    return official_config.configuration_of(paths, context)
 
 
 def context_names(connection: Connection) -> list[str]:
     """The contexts of the kubeconfig files `connection` was read from (none in-cluster)."""
     if connection.context == IN_CLUSTER_CONTEXT:
         return []
-    merger = _merge(connection.source.split(os.pathsep))
-    return sorted(_value(c)["name"] for c in merger.config.value.get("contexts", []))
+    from k9lite.kube import official_config
+
+    return official_config.context_names(connection.source.split(os.pathsep))
 
 
 def switch_context(connection: Connection, context: str) -> Connection:
@@ -145,162 +192,12 @@ def switch_context(connection: Connection, context: str) -> Connection:
     if connection.context == IN_CLUSTER_CONTEXT:
         raise UnknownContext(context, [])
     paths = connection.source.split(os.pathsep)
-    return _from_kubeconfig(_merge(paths), paths, context)
+    quick = _quick(paths, context)
+    if quick is not None:
+        return quick
+    from k9lite.kube import official_config as official
 
-
-def _yaml_reason(exc: yaml.YAMLError) -> str:
-    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
-        mark = exc.problem_mark
-        return f"invalid YAML: {exc.problem} (line {mark.line + 1}, column {mark.column + 1})"
-    return f"invalid YAML: {str(exc).splitlines()[0]}"
-
-
-def _merge(paths: list[str]) -> Any:
-    """The official merger over `paths`, file by file so an error names its file."""
-    merger = KubeConfigMerger("")
-    first_context: str | None = None
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                document = yaml.safe_load(handle)
-        except OSError as exc:
-            raise InvalidKubeconfig(path, exc.strerror or str(exc)) from None
-        except yaml.YAMLError as exc:
-            raise InvalidKubeconfig(path, _yaml_reason(exc)) from None
-        if not isinstance(document, dict):
-            raise InvalidKubeconfig(path, "not a kubeconfig (expected a mapping)")
-        for section in ("clusters", "contexts", "users"):
-            entries = document.get(section) or []
-            if not isinstance(entries, list) or not all(
-                isinstance(e, dict) and isinstance(e.get("name"), str) for e in entries
-            ):
-                raise InvalidKubeconfig(path, f"{section} must be a list of named entries")
-        try:
-            merger.load_config(path)
-        except (ConfigException, yaml.YAMLError, OSError) as exc:
-            raise InvalidKubeconfig(path, str(exc).splitlines()[0]) from None
-        if first_context is None and document.get("current-context"):
-            first_context = str(document["current-context"])
-    # kubectl keeps the first current-context; the official merger keeps the last.
-    merger.config.value["current-context"] = first_context or ""
-    return merger
-
-
-def _from_kubeconfig(merger: Any, paths: list[str], context: str | None) -> Connection:
-    source = os.pathsep.join(paths)
-    merged: dict[str, Any] = merger.config.value
-    contexts = {_value(c)["name"]: c for c in merged.get("contexts", [])}
-    name = context or merged.get("current-context") or ""
-    if not name:
-        raise InvalidKubeconfig(
-            source, f"current-context is not set; choose one with --context ({', '.join(contexts)})"
-        )
-    if name not in contexts:
-        raise UnknownContext(name, sorted(contexts))
-    node = contexts[name]
-    path = getattr(node, "path", None) or source
-    details = _value(node).get("context")
-    if not isinstance(details, dict):
-        raise InvalidKubeconfig(path, f'context "{name}" names no cluster')
-    for section, key in (("clusters", "cluster"), ("users", "user")):
-        wanted = details.get(key)
-        known = {_value(entry).get("name") for entry in merged.get(section) or []}
-        # kubectl refuses a context whose cluster or user is not defined; no user is fine.
-        if (wanted or key == "cluster") and wanted not in known:
-            raise InvalidKubeconfig(path, f'{key} "{wanted or ""}" of context "{name}" not found')
-    _check_base64(merged, details, path)
-    configuration = Configuration()
-    try:
-        loader = KubeConfigLoader(
-            config_dict=merger.config, active_context=name, config_base_path=None
-        )
-        loader.load_and_set(configuration)
-    except ConfigException as exc:
-        raise InvalidKubeconfig(path, _config_reason(str(exc))) from None
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidKubeconfig(path, f"bad base64 data: {exc}") from None
-    except OSError as exc:
-        raise InvalidKubeconfig(path, f"{exc.strerror or exc}: {exc.filename}") from None
-    if not configuration.host or configuration.host == Configuration().host:
-        cluster = details.get("cluster", "")
-        raise InvalidKubeconfig(path, f'cluster "{cluster}" has no server')
-    if not configuration.verify_ssl:
-        # insecure-skip-tls-verify is the user's choice: urllib3 would print a warning block
-        # per request onto the terminal the TUI draws on. `Connection.insecure` tells the app.
-        warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
-    return Connection(
-        context=name,
-        server=configuration.host,
-        namespace=str(details.get("namespace") or "default"),
-        user=str(details.get("user") or ""),
-        source=source,
-        configuration=configuration,
-    )
-
-
-def _check_base64(merged: Mapping[str, Any], details: Mapping[str, Any], path: str) -> None:
-    """Go decodes `*-data` strictly; Python's lenient decoder would hand TLS an empty file."""
-    fields = (
-        ("clusters", "cluster", "cluster", ("certificate-authority-data",)),
-        ("users", "user", "user", ("client-certificate-data", "client-key-data")),
-    )
-    for section, key, body, names in fields:
-        for entry in merged.get(section) or []:
-            value = _value(entry)
-            if value.get("name") != details.get(key) or not isinstance(value.get(body), dict):
-                continue
-            for name in names:
-                data = value[body].get(name)
-                if data is None:
-                    continue
-                try:
-                    base64.b64decode(data, validate=True)
-                except (binascii.Error, ValueError, TypeError):
-                    raise InvalidKubeconfig(
-                        path, f'bad base64 data in {name} of {key} "{value["name"]}"'
-                    ) from None
-
-
-def _value(node: Any) -> Mapping[str, Any]:
-    """An entry of the merged config: a plain dict, or the merger's ConfigNode around one."""
-    value = getattr(node, "value", node)
-    return value if isinstance(value, Mapping) else {}
-
-
-def _config_reason(message: str) -> str:
-    # "Invalid kube-config file. Expected object with name X in kube-config/clusters list"
-    text = message.splitlines()[0].removeprefix("Invalid kube-config file. ")
-    return text.replace("kube-config/", "") or "unusable"
-
-
-def _in_cluster(environ: Mapping[str, str]) -> Connection:
-    """The pod's service account: KUBERNETES_SERVICE_HOST/PORT, its token and CA files."""
-    directory = SERVICE_ACCOUNT_DIR
-    token = directory / Path(SERVICE_TOKEN_FILENAME).name
-    ca = directory / Path(SERVICE_CERT_FILENAME).name
-    configuration = Configuration()
-    try:
-        InClusterConfigLoader(
-            token_filename=str(token), cert_filename=str(ca), environ=environ
-        ).load_and_set(configuration)
-    except ConfigException as exc:
-        raise InvalidKubeconfig(IN_CLUSTER_CONTEXT, str(exc)) from None
-    except OSError as exc:
-        raise InvalidKubeconfig(IN_CLUSTER_CONTEXT, f"{exc.strerror}: {exc.filename}") from None
-    namespace_file = directory / "namespace"
-    try:
-        namespace = namespace_file.read_text().strip() or "default"
-    except OSError:
-        namespace = "default"
-    return Connection(
-        context=IN_CLUSTER_CONTEXT,
-        server=configuration.host,
-        namespace=namespace,
-        user="serviceaccount",
-        source=f"in-cluster ({environ.get(SERVICE_HOST_ENV_NAME)}:"
-        f"{environ.get(SERVICE_PORT_ENV_NAME)})",
-        configuration=configuration,
-    )
+    return official.from_kubeconfig(official.merge(paths), paths, context)
 
 
 def check_connection(connection: Connection, timeout: float = 5.0) -> str:
@@ -309,25 +206,20 @@ def check_connection(connection: Connection, timeout: float = 5.0) -> str:
     Raises `ClusterUnreachable`, `TLSFailure` or `Unauthorized`.
     """
     # One attempt: the caller wants a verdict within `timeout`, not urllib3's three retries.
-    client: Any = connection.api_client(single_attempt=True)
-    try:
-        response = request(client, "GET", "/version", timeout=timeout)
+    with connection.client(single_attempt=True) as client:
         try:
-            body = response.data
-        finally:
-            response.release_conn()
-    except ApiException as exc:
-        if exc.status == 401:
-            raise Unauthorized(connection.server) from None
-        typed = transport_error(connection.server, exc)
-        if typed is not None:
-            raise typed from None
-        raise ClusterUnreachable(connection.server, f"HTTP {exc.status} {exc.reason}") from None
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        typed = transport_error(connection.server, exc)
-        raise (typed or ClusterUnreachable(connection.server, str(exc))) from None
-    finally:
-        client.close()
+            response = request(client, "GET", "/version", timeout=timeout)
+            try:
+                body = response.data
+            finally:
+                response.release_conn()
+        except ApiError as exc:
+            if exc.status == 401:
+                raise Unauthorized(connection.server) from None
+            raise ClusterUnreachable(connection.server, f"HTTP {exc.status} {exc.reason}") from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            typed = transport_error(connection.server, exc)
+            raise (typed or ClusterUnreachable(connection.server, str(exc))) from None
     try:
         version = orjson.loads(body)
     except orjson.JSONDecodeError:

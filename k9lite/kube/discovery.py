@@ -13,9 +13,8 @@ from typing import Any
 
 import orjson
 import urllib3.exceptions
-from kubernetes.client.exceptions import ApiException
 
-from k9lite.kube.api import request
+from k9lite.kube.api import ApiError, Client, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import KubeError, api_message, transport_error
 from k9lite.model.resources import Resource
@@ -31,8 +30,8 @@ _TIMEOUT = (5.0, 15.0)
 _MOST_GROUPS = 200  # legacy discovery: one request per group, bounded
 
 
-def _get(api_client: Any, path: str, accept: str = "application/json") -> dict[str, Any]:
-    response = request(api_client, "GET", path, timeout=_TIMEOUT, accept=accept)
+def _get(client: Client, path: str, accept: str = "application/json") -> dict[str, Any]:
+    response = request(client, "GET", path, timeout=_TIMEOUT, accept=accept)
     try:
         body = response.data
     finally:
@@ -44,33 +43,31 @@ def _get(api_client: Any, path: str, accept: str = "application/json") -> dict[s
 def discover(connection: Connection) -> list[Resource]:
     """Every listable resource of the server, in its group's preferred version; KubeError
     when the server cannot be asked."""
-    api_client: Any = connection.api_client()
+    client = connection.client()
     try:
-        core = _get(api_client, "/api", _AGGREGATED)
+        core = _get(client, "/api", _AGGREGATED)
         if core.get("kind") == "APIGroupDiscoveryList":
-            groups = _get(api_client, "/apis", _AGGREGATED)
+            groups = _get(client, "/apis", _AGGREGATED)
             return [*parse_aggregated(core), *parse_aggregated(groups)]
-        return list(_legacy(api_client))
-    except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
-        server = str(api_client.configuration.host)
-        typed = transport_error(server, exc)
-        if typed is not None:
-            raise typed from None
-        message = api_message(exc) if isinstance(exc, ApiException) else str(exc)
-        raise KubeError(f"discovery failed: {message}") from None
+        return list(_legacy(client))
+    except ApiError as exc:
+        raise KubeError(f"discovery failed: {api_message(exc)}") from None
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        typed = transport_error(client.server, exc)
+        raise (typed or KubeError(f"discovery failed: {exc}")) from None
     except orjson.JSONDecodeError as exc:
         raise KubeError(f"discovery answered something other than JSON: {exc}") from None
     finally:
-        api_client.close()
+        client.close()
 
 
-def _legacy(api_client: Any) -> Iterator[Resource]:
-    yield from parse_resource_list(_get(api_client, "/api/v1"))
-    groups = _get(api_client, "/apis").get("groups") or []
+def _legacy(client: Client) -> Iterator[Resource]:
+    yield from parse_resource_list(_get(client, "/api/v1"))
+    groups = _get(client, "/apis").get("groups") or []
     for group in groups[:_MOST_GROUPS]:
         preferred = (group.get("preferredVersion") or {}).get("groupVersion")
         if preferred:
-            yield from parse_resource_list(_get(api_client, f"/apis/{preferred}"))
+            yield from parse_resource_list(_get(client, f"/apis/{preferred}"))
 
 
 def _strings(raw: Any) -> tuple[str, ...]:

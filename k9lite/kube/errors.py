@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 import orjson
 
 if TYPE_CHECKING:
-    from kubernetes.client.exceptions import ApiException
+    from k9lite.kube.api import ApiError
 
 __all__ = [
     "ActionFailed",
@@ -135,7 +135,7 @@ class ActionFailed(KubeError):
         super().__init__(message)
 
 
-def api_message(exc: ApiException) -> str:
+def api_message(exc: ApiError) -> str:
     """The `message` of the Status body the server answered with, else the HTTP reason."""
     return status_message(exc.body, exc.status, exc.reason)
 
@@ -200,19 +200,13 @@ def _connect_reason(exc: BaseException) -> tuple[str, Cause]:
 def transport_error(server: str, exc: BaseException) -> KubeError | None:
     """The typed error for a failure to talk to `server` at all, or None if `exc` is not one.
 
-    Covers http.client's and the socket's errors (the one-shots' getter), urllib3's (wrapped in
-    MaxRetryError after retries) and the client's `ApiException(status=0)` that stands for an
-    SSL error.
+    Covers http.client's and the socket's errors (the one-shots' getter) and urllib3's
+    (wrapped in MaxRetryError after retries; `api.OfficialClient` unwraps the official client's
+    `ApiException(status=0)` that stands for an SSL error).
     """
     reason = getattr(exc, "reason", None)
     if _urllib3(exc, "MaxRetryError") and isinstance(reason, BaseException):
         exc = reason
-    # Only the official client raises ApiException: not imported, none was raised.
-    client = sys.modules.get("kubernetes.client.exceptions")
-    if client is not None and isinstance(exc, client.ApiException) and not exc.status:
-        if str(exc.reason or "").startswith("SSLError"):
-            return TLSFailure(server, tls_reason(str(exc.reason)))
-        return None
     if _urllib3(exc, "SSLError"):
         return TLSFailure(server, tls_reason(str(exc)))
     if isinstance(exc, OSError | http.client.HTTPException) or _urllib3(exc, "HTTPError"):

@@ -19,7 +19,6 @@ from urllib.parse import urlencode, urlsplit
 
 import orjson
 
-from k9lite import __version__
 from k9lite.kube.errors import (
     ActionFailed,
     ConnectTimeout,
@@ -32,7 +31,7 @@ from k9lite.kube.errors import (
     tls_reason,
     transport_error,
 )
-from k9lite.kube.proxy import ProxyAccess
+from k9lite.kube.proxy import USER_AGENT, ProxyAccess
 
 __all__ = ["Getter"]
 
@@ -55,7 +54,7 @@ class Getter:
         self._context = access.ssl_context
         self._headers = {
             "Accept": "application/json",
-            "User-Agent": f"k9lite/{__version__}",
+            "User-Agent": USER_AGENT,
             **access.headers,
         }
         self._idle: list[http.client.HTTPSConnection] = []

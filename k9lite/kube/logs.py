@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import urllib3.exceptions
-from kubernetes.client.exceptions import ApiException
 
-from k9lite.kube.api import request
+from k9lite.kube.api import ApiError, request
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import api_message, transport_error
 from k9lite.kube.stream import cut, lines
@@ -111,7 +110,7 @@ class PodLogs:
     def __init__(self, connection: Connection, sink: LogSink) -> None:
         self.server = connection.server
         self.sink = sink
-        self._api_client: Any = connection.api_client(single_attempt=True)
+        self._client = connection.client(single_attempt=True)
         self._streams: dict[str, _Stream] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -155,7 +154,7 @@ class PodLogs:
         for stream in streams:
             if stream.thread is not None:
                 stream.thread.join(max(0.0, deadline - time.monotonic()))
-        self._api_client.close()
+        self._client.close()
         return not any(s.thread is not None and s.thread.is_alive() for s in streams)
 
     def _current(self, stream: _Stream) -> bool:
@@ -175,7 +174,7 @@ class PodLogs:
         log = stream.request
         try:
             response = request(
-                self._api_client,
+                self._client,
                 "GET",
                 log.path,
                 # No read timeout: a quiet pod may say nothing for hours; close() cuts.
@@ -183,9 +182,8 @@ class PodLogs:
                 query=log.query(),
                 accept="application/json, */*",
             )
-        except ApiException as exc:
-            typed = None if exc.status else transport_error(self.server, exc)
-            self._finish(stream, str(typed) if typed is not None else api_message(exc))
+        except ApiError as exc:
+            self._finish(stream, api_message(exc))
             return
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             self._finish(stream, str(transport_error(self.server, exc) or exc))

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
-from kubernetes.client.exceptions import ApiException
-from kubernetes.stream import portforward
 
 from k9lite.kube.config import Connection
 from k9lite.model.forward_target import ForwardError, ForwardTarget
 
 if TYPE_CHECKING:
     from kubernetes.client import CoreV1Api
+    from kubernetes.client.exceptions import ApiException
 
 __all__ = ["Forward", "Forwarder"]
 
@@ -132,8 +131,8 @@ class Forwarder:
             except TimeoutError:
                 forward.error = f"the API server did not open a stream in {OPEN_TIMEOUT:.0f} s"
                 return
-            except ApiException as exc:
-                forward.error = _reason(exc)
+            except _Refused as exc:
+                forward.error = str(exc)
                 return
             pod_side = stream.socket(target.port).dup()
             pod_reader, pod_writer = await asyncio.open_connection(sock=pod_side)
@@ -151,21 +150,32 @@ class Forwarder:
             writer.close()
 
 
+class _Refused(Exception):
+    """The API server refused to open a stream: one line saying why."""
+
+
 def _open(forward: Forward) -> Any:
     """One stream to the pod's port (the official client's WebSocket port-forward)."""
+    # Here, not at the top: the official client (0.15-0.2 s) and its generated CoreV1Api
+    # (every model it names, 0.4 s) are the first forward's first connection's to import,
+    # not every start of the app's.
+    from kubernetes.client.exceptions import ApiException
+    from kubernetes.stream import portforward
+
     if forward._api is None:
-        # Here, not at the top: the generated CoreV1Api imports every model it names (0.4 s),
-        # which the first forward's first connection pays instead of every start of the app.
         from kubernetes.client import CoreV1Api
 
         forward._api = CoreV1Api(forward.connection.api_client())
     target = forward.target
-    return portforward(
-        forward._api.connect_get_namespaced_pod_portforward,
-        target.pod,
-        target.namespace,
-        ports=str(target.port),
-    )
+    try:
+        return portforward(
+            forward._api.connect_get_namespaced_pod_portforward,
+            target.pod,
+            target.namespace,
+            ports=str(target.port),
+        )
+    except ApiException as exc:
+        raise _Refused(_reason(exc)) from None
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -16,10 +16,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from k9lite import __version__
+
 if TYPE_CHECKING:
     from k9lite.kube.config import Connection
 
-__all__ = ["ProxyAccess", "proxy_access"]
+__all__ = ["USER_AGENT", "ProxyAccess", "proxy_access"]
+
+USER_AGENT = f"k9lite/{__version__}"
+"""What k9lite's own requests say they come from (the server names their field manager so)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +59,12 @@ class ProxyAccess:
 
 
 def proxy_access(connection: Connection | ProxyAccess) -> ProxyAccess:
-    """The connection's server, credentials and TLS settings, for httpx (a one-shot command
-    read its kubeconfig without the official client: it has them already)."""
+    """The connection's server, credentials and TLS settings, for httpx (a kubeconfig read
+    without the official client has them already)."""
     if isinstance(connection, ProxyAccess):
         return connection
+    if connection.access is not None:
+        return connection.access
     configuration = connection.configuration
     headers = {
         setting["key"]: setting["value"]

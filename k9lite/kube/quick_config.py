@@ -1,14 +1,15 @@
-"""The kubeconfig of a one-shot command, read without the official client's loader.
+"""A kubeconfig read without the official client's loader, for the app and the one-shots.
 
-`kubernetes.config` pulls in the whole client (oauthlib, requests, the generated models): about
-0.3 s before the first request, six times kubectl's whole run. Most kubeconfigs need none of it:
-one file, a context (`current-context` or --context) naming a cluster (`server`,
-`certificate-authority[-data]`, `insecure-skip-tls-verify`) and a user (`token`, `tokenFile`,
-`client-certificate[-data]` and `client-key[-data]`). Those are read here, with kubectl's rules
-(relative paths from the file's directory, the context's namespace, "default" when it has none).
+`kubernetes.config` pulls in the whole client (oauthlib, requests, pydantic, the generated
+models): 0.15-0.3 s before the first request, longer than kubectl's whole run. Most
+kubeconfigs need none of it: one file, a context (`current-context` or --context) naming a
+cluster (`server`, `certificate-authority[-data]`, `insecure-skip-tls-verify`) and a user
+(`token`, `tokenFile`, `client-certificate[-data]` and `client-key[-data]`). Those are read
+here, with kubectl's rules (relative paths from the file's directory, the context's namespace,
+"default" when it has none).
 
-Anything else returns None and the caller takes the official loader (`config.load_connection`),
-which keeps kubectl's semantics and errors for the rest: several KUBECONFIG files, exec and
+Anything else returns None and the caller takes the official loader (`official_config`), which
+keeps kubectl's semantics and errors for the rest: several KUBECONFIG files, exec and
 auth-provider plugins, basic auth, proxy-url, tls-server-name, in-cluster, and any kubeconfig
 this reader does not understand (a missing context, bad base64...: the official path says why).
 """
@@ -28,7 +29,7 @@ import yaml
 
 from k9lite.kube.proxy import ProxyAccess
 
-__all__ = ["QuickTarget", "quick_target"]
+__all__ = ["QuickTarget", "quick_target", "read_quick"]
 
 # libyaml's parser reads a kubeconfig in a twentieth of the pure-Python one's time.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,6 +46,8 @@ class QuickTarget:
     access: ProxyAccess
     namespace: str
     """The context's namespace, "default" when it sets none (as kubectl)."""
+    context: str = ""
+    user: str = ""
 
 
 def _kubeconfig_file(kubeconfig: str | None) -> Path | None:
@@ -147,8 +150,12 @@ def quick_target(kubeconfig: str | None, context: str | None) -> QuickTarget | N
     """The target of the kubeconfig kubectl would read with these flags, when it is one of the
     common kinds (the module says which); None: use the official loader."""
     path = _kubeconfig_file(kubeconfig)
-    if path is None:
-        return None
+    return None if path is None else read_quick(path, context)
+
+
+def read_quick(path: Path, context: str | None) -> QuickTarget | None:
+    """The target of `context` (else the current one) in the kubeconfig file `path`, when it
+    is one of the common kinds; None: use the official loader."""
     try:
         with path.open("rb") as handle:
             document = yaml.load(handle, Loader=_LOADER)
@@ -179,4 +186,5 @@ def quick_target(kubeconfig: str | None, context: str | None) -> QuickTarget | N
         return None
     headers = {"authorization": f"Bearer {token}"} if token else {}
     namespace = str(details.get("namespace") or "default")
-    return QuickTarget(ProxyAccess(server.rstrip("/"), headers, ssl_context), namespace)
+    access = ProxyAccess(server.rstrip("/"), headers, ssl_context)
+    return QuickTarget(access, namespace, str(name), str(details.get("user") or ""))

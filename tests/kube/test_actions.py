@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -22,19 +21,21 @@ from k9lite.kube import (
     load_connection,
     scale,
 )
+from k9lite.kube.api import Client
 from tests.conftest import Kubectl, running_pods, wait_for
+from tests.kube.clients import CLIENTS, connection_through
+
+
+@pytest.fixture(params=CLIENTS)
+def connection(request: pytest.FixtureRequest, cluster: DemoCluster) -> Connection:
+    """Through k9lite's own client, and through the official one."""
+    return connection_through(request.param, cluster)
 
 
 @pytest.fixture
-def connection(cluster: DemoCluster) -> Connection:
-    return load_connection(str(cluster.kubeconfig_path))
-
-
-@pytest.fixture
-def api_client(connection: Connection) -> Iterator[Any]:
-    client = connection.api_client()
-    yield client
-    client.close()
+def client(connection: Connection) -> Iterator[Client]:
+    with connection.client() as client:
+        yield client
 
 
 def test_scale_to_three_runs_three_pods(
@@ -45,11 +46,11 @@ def test_scale_to_three_runs_three_pods(
     assert kubectl("get", "deploy", "hostname-server", "-o", "jsonpath={.spec.replicas}") == "3"
 
 
-def test_scale_with_an_open_client_and_down_to_zero(cluster: DemoCluster, api_client: Any) -> None:
-    assert scale(api_client, "default", "hostname-server", 0) == 0
+def test_scale_with_an_open_client_and_down_to_zero(cluster: DemoCluster, client: Client) -> None:
+    assert scale(client, "default", "hostname-server", 0) == 0
     wait_for(lambda: not running_pods(cluster, "hostname-server-"), message="no pods")
     # The caller's client stays open for more.
-    assert get_raw(api_client, "deployments", "default", "hostname-server")["spec"]["replicas"] == 0
+    assert get_raw(client, "deployments", "default", "hostname-server")["spec"]["replicas"] == 0
 
 
 def test_delete_a_pod_and_it_is_gone(cluster: DemoCluster, connection: Connection) -> None:

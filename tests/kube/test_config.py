@@ -24,8 +24,8 @@ from k9lite.kube import (
     UnknownContext,
     check_connection,
     load_connection,
+    official_config,
 )
-from k9lite.kube import config as kube_config
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +36,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HOME", str(home))
     for name in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(kube_config, "SERVICE_ACCOUNT_DIR", tmp_path / "no-service-account")
+    monkeypatch.setattr(official_config, "SERVICE_ACCOUNT_DIR", tmp_path / "no-service-account")
     return home
 
 
@@ -234,7 +234,7 @@ def test_in_cluster_service_account(
     (account / "token").write_text(cluster.token)
     (account / "ca.crt").write_bytes(cluster.ca_pem)
     (account / "namespace").write_text("kube-system\n")
-    monkeypatch.setattr(kube_config, "SERVICE_ACCOUNT_DIR", account)
+    monkeypatch.setattr(official_config, "SERVICE_ACCOUNT_DIR", account)
     monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
     monkeypatch.setenv("KUBERNETES_SERVICE_PORT", cluster.url.rsplit(":", 1)[1])
 

@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from k9lite.demo.cluster import DemoCluster
-from k9lite.kube import load_connection
 from k9lite.kube.logs import LogRequest, PodLogs
 from tests.conftest import FAST, Kubectl, default_scenario, running_pods
 from tests.demo.test_api_errors import connect
 from tests.demo.test_pod_proxy import USERS, running_ip
+from tests.kube.clients import CLIENTS, connection_through
 
 
 class Heard:
@@ -42,16 +42,19 @@ def cluster() -> Iterator[DemoCluster]:
         yield demo
 
 
-def open_logs(cluster: DemoCluster, heard: Heard, context: str | None = None) -> PodLogs:
-    return PodLogs(load_connection(str(cluster.kubeconfig_path), context), heard)
+def open_logs(
+    cluster: DemoCluster, heard: Heard, client: str = "direct", context: str | None = None
+) -> PodLogs:
+    return PodLogs(connection_through(client, cluster, context), heard)
 
 
+@pytest.mark.parametrize("client", CLIENTS)
 def test_a_pod_s_lines_with_timestamps_then_its_end_when_deleted(
-    cluster: DemoCluster, kubectl: Kubectl
+    cluster: DemoCluster, kubectl: Kubectl, client: str
 ) -> None:
     name = running_pods(cluster, "hostname-server-")[0]
     heard = Heard()
-    logs = open_logs(cluster, heard)
+    logs = open_logs(cluster, heard, client)
     try:
         logs.open(LogRequest("default", name, tail_lines=10))
         kind, pod, text = heard.next()
@@ -71,11 +74,12 @@ def test_a_pod_s_lines_with_timestamps_then_its_end_when_deleted(
         assert logs.close()
 
 
-def test_refusals_are_one_line_each(cluster: DemoCluster) -> None:
+@pytest.mark.parametrize("client", CLIENTS)
+def test_refusals_are_one_line_each(cluster: DemoCluster, client: str) -> None:
     name = running_pods(cluster, "hostname-server-")[0]
     heard = Heard()
-    viewer = open_logs(cluster, heard, "viewer")
-    logs = open_logs(cluster, heard)
+    viewer = open_logs(cluster, heard, client, "viewer")
+    logs = open_logs(cluster, heard, client)
     try:
         viewer.open(LogRequest("default", name))
         assert heard.next() == (

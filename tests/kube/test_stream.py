@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from k9lite.demo.cluster import DemoCluster
 from k9lite.kube import load_connection
 from k9lite.kube.api import request
@@ -12,15 +10,12 @@ from tests.conftest import FAST
 
 
 def identity(cluster: DemoCluster) -> str | None:
-    client: Any = load_connection(str(cluster.kubeconfig_path)).api_client()
-    try:
+    with load_connection(str(cluster.kubeconfig_path)).client() as client:
         response = request(client, "GET", "/api/v1/namespaces", timeout=5)
         try:
             return peer_identity(response)
         finally:
             response.release_conn()
-    finally:
-        client.close()
 
 
 def test_a_restart_behind_the_same_ca_is_another_server(cluster: DemoCluster) -> None:

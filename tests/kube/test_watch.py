@@ -19,6 +19,7 @@ from k9lite.demo.registry import resource
 from k9lite.kube import ClusterWatcher, Connection, KindStatus, load_connection, scale
 from k9lite.kube.api import DEFAULT_KINDS
 from tests.conftest import Kubectl, running_pods, wait_for
+from tests.kube.clients import CLIENTS, connection_through
 
 REFERENCE_LISTS = {
     "namespaces": ("CoreV1Api", "list_namespace"),
@@ -108,9 +109,10 @@ def matches_server(sink: RecordingSink, connection: Connection, kinds: tuple[str
     return all(sink.versions(kind) == fresh_versions(connection, kind) for kind in kinds)
 
 
-@pytest.fixture
-def connection(cluster: DemoCluster) -> Connection:
-    return load_connection(str(cluster.kubeconfig_path))
+@pytest.fixture(params=CLIENTS)
+def connection(request: pytest.FixtureRequest, cluster: DemoCluster) -> Connection:
+    """Through k9lite's own client, and through the official one."""
+    return connection_through(request.param, cluster)
 
 
 @pytest.fixture

@@ -348,7 +348,7 @@ def connection() -> Connection:
         namespace="default",
         user="demo-admin",
         source="/tmp/k9lite-demo/kubeconfig",
-        configuration=Configuration(),
+        loader=Configuration,
     )
 
 
