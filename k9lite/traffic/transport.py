@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import quote, urlsplit
 
-from k9lite import __version__
-from k9lite.kube.proxy import ProxyAccess
+from k9lite.kube.proxy import USER_AGENT, ProxyAccess
 from k9lite.traffic.http1 import Connection, Response
 from k9lite.traffic.http1 import Failure as TransportFailure
 
 __all__ = ["Answer", "Session", "TransportFailure", "fetch", "open_session"]
 
-_USER_AGENT = f"k9lite/{__version__}"
 _CLOSE_WAIT = 1.0
 """Seconds a closing session waits for its connections' ends (a TLS goodbye) before cutting."""
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
@@ -186,7 +184,7 @@ class Session:
             target += "?" + quote(parts.query, safe=_PATH_SAFE + "?")
         fields = {
             "host": ("Host", named if port == default else f"{named}:{port}"),
-            "user-agent": ("User-Agent", _USER_AGENT),
+            "user-agent": ("User-Agent", USER_AGENT),
             "accept": ("Accept", "*/*"),
         }
         fields.update((name.lower(), (name, value)) for name, value in self.headers.items())
