@@ -58,10 +58,12 @@ class Connection(asyncio.Protocol):
         self.closed: asyncio.Future[None] = loop.create_future()
         self.reusable = False
         """The last answer came whole and let the connection be kept for the next request."""
+        self.head = 0
+        """Bytes read of the answer before its headers ended."""
         self._begin()
 
     def _begin(self) -> None:
-        """Forget the answer before: the next one starts."""
+        """Forget the answer before (or the 100 Continue before the answer)."""
         self.reason = b""
         self.content_type = b""
         self.chunks: list[bytes] = []
@@ -73,8 +75,9 @@ class Connection(asyncio.Protocol):
     def request(self, data: bytes) -> asyncio.Future[Response]:
         """Send `data` (a whole request); the future is its answer, or fails with Failure."""
         assert self.transport is not None
-        self.reusable = self.headers_done = False
+        self.reusable = False
         self.head = 0
+        self._begin()
         self.waiter = waiter = self.loop.create_future()
         self.transport.write(data)
         return waiter
@@ -146,9 +149,6 @@ class Connection(asyncio.Protocol):
 
     # -- httptools' callbacks, in the order it calls them for each answer -------------------
 
-    def on_message_begin(self) -> None:
-        self._begin()
-
     def on_status(self, status: bytes) -> None:
         self.reason += status
 
@@ -173,6 +173,7 @@ class Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         if self.informational:
+            self._begin()
             return
         self.reusable = self.parser.should_keep_alive()
         self._answer()

@@ -26,7 +26,7 @@ from k9lite.analysis.answers import Answer, identify
 from k9lite.analysis.stats import Outcome
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT, MAX_DURATION
-from k9lite.traffic.transport import Session, TransportFailure, fetch, open_session
+from k9lite.traffic.transport import Session, TransportFailure, open_session
 from k9lite.traffic.vantage import Target
 
 __all__ = [
@@ -189,7 +189,7 @@ class Probe:
     async def _one(self, session: Session, target: Target) -> Reply:
         start = time.perf_counter()
         try:
-            got = await fetch(session, target.url)
+            got = await session.fetch(target.url)
         except TransportFailure as failure:
             outcome = Outcome(
                 target.label,

@@ -21,7 +21,7 @@ from k9lite.kube.proxy import USER_AGENT, ProxyAccess
 from k9lite.traffic.http1 import Connection, Response
 from k9lite.traffic.http1 import Failure as TransportFailure
 
-__all__ = ["Answer", "Session", "TransportFailure", "fetch", "open_session"]
+__all__ = ["Answer", "Session", "TransportFailure", "open_session"]
 
 _CLOSE_WAIT = 1.0
 """Seconds a closing session waits for its connections' ends (a TLS goodbye) before cutting."""
@@ -84,7 +84,7 @@ class Session:
     ) -> None:
         await self.close()
 
-    async def fetch(self, url: str) -> Response:
+    async def fetch(self, url: str) -> Answer:
         """GET `url` without following redirects; TransportFailure if no whole answer came."""
         route = self._routes.get(url) or self._route(url)
         loop = asyncio.get_running_loop()
@@ -110,7 +110,7 @@ class Session:
             self._idle.setdefault(key, []).append(connection)
         elif connection.transport is not None:
             connection.transport.close()
-        return response
+        return _decoded(response)
 
     async def close(self) -> None:
         """Close every connection and wait, bounded, until each has ended."""
@@ -227,9 +227,8 @@ def open_session(
     )
 
 
-async def fetch(session: Session, url: str) -> Answer:
-    """GET `url`: its status, reason and body decoded by its charset (UTF-8 without one)."""
-    response = await session.fetch(url)
+def _decoded(response: Response) -> Answer:
+    """The answer's status, reason and body decoded by its charset (UTF-8 without one)."""
     reason = response.reason.decode("latin-1").strip()
     charset = _charset(response.content_type)
     try:

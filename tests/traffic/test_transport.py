@@ -25,7 +25,7 @@ import uvloop
 
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.traffic.runner import Probe, ProbeOptions, Reply
-from k9lite.traffic.transport import Answer, TransportFailure, fetch, open_session
+from k9lite.traffic.transport import Answer, TransportFailure, open_session
 from k9lite.traffic.vantage import Target
 from tests.conftest import wait_for
 
@@ -131,7 +131,7 @@ async def get(url: str, *, keepalive: bool = False, times: int = 1, **options: A
     async with open_session(keepalive=keepalive, **(settings | options)) as session:
         for _ in range(times):
             try:
-                got.append(await fetch(session, url))
+                got.append(await session.fetch(url))
             except TransportFailure as failure:
                 got.append((failure.error, failure.detail))
     return got
@@ -230,9 +230,9 @@ def test_a_kept_connection_the_server_closed_is_replaced() -> None:
         async with open_session(
             keepalive=True, timeout=1.0, verify=True, host=None, access=None
         ) as s:
-            first = await fetch(s, url)
+            first = await s.fetch(url)
             await asyncio.sleep(0.2)  # the server's close arrives while the connection is idle
-            return [first, await fetch(s, url)]
+            return [first, await s.fetch(url)]
 
     with raw_server(answering(closing, keep=False)) as served:
         assert uvloop.run(twice(served.url)) == [Answer(200, "OK", "hi")] * 2
@@ -286,8 +286,8 @@ def test_a_closed_session_leaves_no_connection_open_and_a_stop_cuts_the_one_in_f
         async with open_session(
             keepalive=True, timeout=5.0, verify=False, host=None, access=None
         ) as s:
-            await asyncio.gather(*(fetch(s, kept_url) for _ in range(4)))
-            request = asyncio.ensure_future(fetch(s, hung_url))
+            await asyncio.gather(*(s.fetch(kept_url) for _ in range(4)))
+            request = asyncio.ensure_future(s.fetch(hung_url))
             await asyncio.sleep(0.2)
             request.cancel()
             with pytest.raises(asyncio.CancelledError):
