@@ -247,7 +247,7 @@ def _print_diagnosis(args: argparse.Namespace, target: QuickTarget) -> int:
 
     check = None
     if not args.no_check:
-        # Only a check pays for the HTTP client it sends with (aiohttp).
+        # Only a check pays for the HTTP client it sends with (traffic/transport).
         from k9lite.traffic.check import CheckOptions
 
         check = CheckOptions(args.via, args.path, args.timeout)

@@ -77,7 +77,7 @@ def print_diagnosis(
     )
     reports: dict[tuple[str, str], CheckReport] = {}
     if check is not None:
-        # Only a check pays for the HTTP client it sends with (aiohttp) and for asyncio.
+        # Only a check pays for the HTTP client it sends with and for asyncio.
         import asyncio
 
         from k9lite.traffic.check import check_services

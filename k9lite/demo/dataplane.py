@@ -4,6 +4,9 @@ Each running pod serves the tutorial image's page (`<p>Hello,  POD-NAME</p>`) on
 ports. Like kube-proxy, a listener on a ClusterIP:port, on every node's address:nodePort and on a
 load balancer's IP:port forwards each TCP *connection* to a random ready endpoint, so a client that
 keeps its connection alive keeps reaching the same pod. Only loopback addresses are ever dialled.
+
+The connections themselves are forwarder.py's: handed to one of these pods' servers, or spliced
+to a socket dialled to another loopback endpoint.
 """
 
 from __future__ import annotations
@@ -18,21 +21,20 @@ import random
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.container.hello import HelloServer
+from k9lite.demo.forwarder import Forwarder
 from k9lite.demo.listen import DroppingPort, bound_socket
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
-from k9lite.demo.tasks import observe
 
 __all__ = ["DataPlane", "Listener"]
 
 log = logging.getLogger(__name__)
 
-_CONNECT_TIMEOUT = 3.0
 _PAGE = """<!DOCTYPE html>
 <html>
 <head><title>Hostname</title></head>
@@ -83,6 +85,8 @@ class DataPlane:
         self._pod_ips: dict[tuple[str, str], str] = {}
         self._pod_ports: dict[tuple[str, str], list[int]] = {}
         self._backends: dict[tuple[str, int], tuple[str, int]] = {}
+        # The pod server behind a backend socket, and its container port: served in process.
+        self._served_at: dict[tuple[str, int], tuple[HelloServer, int]] = {}
         self._listeners: dict[Listener, asyncio.Server | DroppingPort] = {}
         # Addresses whose wanted port could not be bound, and where they listen instead.
         self.port_mappings: dict[tuple[str, int], tuple[str, int]] = {}
@@ -107,12 +111,13 @@ class DataPlane:
             servers.append(server)
             bound = server.sockets[0].getsockname()
             self._backends[(ip, port)] = (bound[0], bound[1])
+            self._served_at[(bound[0], bound[1])] = (handler, port)
 
     async def stop_pod(self, key: tuple[str, str]) -> None:
         """Stop the pod's servers, closing kept-alive connections too, as a killed container."""
         ip = self._pod_ips.pop(key, "")
         for port in self._pod_ports.pop(key, ()):
-            self._backends.pop((ip, port), None)
+            self._served_at.pop(self._backends.pop((ip, port), ("", 0)), None)
             self.port_mappings.pop((ip, port), None)
         if key not in self._pod_servers:
             return
@@ -120,6 +125,17 @@ class DataPlane:
         for server in servers:
             server.close()
         handler.close()
+
+    def pick(self, listener: Listener) -> tuple[str, int] | None:
+        """The socket of a random ready endpoint of the listener's rule; None when none is."""
+        li = listener
+        endpoints = self.ready_endpoints(li.namespace, li.service, li.port_name, li.node)
+        targets = [t for t in (self.resolve(*e) for e in endpoints) if t is not None]
+        return self.rng.choice(targets) if targets else None
+
+    def served_at(self, target: tuple[str, int]) -> tuple[HelloServer, int] | None:
+        """The pod server (and its container port) of this data plane behind a socket."""
+        return self._served_at.get(target)
 
     def resolve(self, address: str, port: int) -> tuple[str, int] | None:
         """The socket to dial for an endpoint address:port; None for a non-loopback address."""
@@ -244,7 +260,7 @@ class DataPlane:
         if listener.drops:
             return DroppingPort(self._socket(listener.host, listener.port))
         return await self._bind(
-            functools.partial(_Forwarder, self, listener), listener.host, listener.port
+            functools.partial(Forwarder, self, listener), listener.host, listener.port
         )
 
     def listeners(self) -> list[Listener]:
@@ -281,112 +297,3 @@ def _internal_ip(node: dict[str, Any]) -> str | None:
             value: str = address["address"]
             return value
     return None
-
-
-class _Forwarder(asyncio.Protocol):
-    """One accepted connection, spliced to a random ready endpoint chosen when it opens."""
-
-    def __init__(self, plane: DataPlane, listener: Listener) -> None:
-        self.plane = plane
-        self.listener = listener
-        self.transport: asyncio.Transport | None = None
-        self.peer: asyncio.Transport | None = None
-        # Which directions have ended; once both have, the pair of sockets is closed.
-        self.client_done = False
-        self.pod_done = False
-        # What the client sent before the pod's connection opened (reading is paused then, but a
-        # loop may hand over what it had already read).
-        self.early: list[bytes] = []
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # A stream transport (uvloop's does not subclass asyncio.Transport, so no isinstance).
-        self.transport = cast(asyncio.Transport, transport)
-        self.transport.pause_reading()
-        task = observe(asyncio.get_running_loop().create_task(self._connect()), "a connection")
-        self.plane.connecting.add(task)
-        task.add_done_callback(self.plane.connecting.discard)
-
-    async def _connect(self) -> None:
-        li = self.listener
-        endpoints = self.plane.ready_endpoints(li.namespace, li.service, li.port_name, li.node)
-        targets = [t for t in (self.plane.resolve(*e) for e in endpoints) if t is not None]
-        assert self.transport is not None
-        if not targets:
-            self.transport.abort()
-            return
-        host, port = self.plane.rng.choice(targets)
-        loop = asyncio.get_running_loop()
-        client = self.transport.get_extra_info("peername")
-        local = (
-            (client[0], 0)
-            if li.keeps_source
-            and self.plane.loopback_range
-            and client
-            and self.plane.addresses.in_pod_network(client[0])
-            else None
-        )
-        try:
-            peer, _ = await asyncio.wait_for(
-                loop.create_connection(lambda: _Upstream(self), host, port, local_addr=local),
-                _CONNECT_TIMEOUT,
-            )
-        except (OSError, asyncio.TimeoutError):
-            self.transport.abort()
-            return
-        if self.transport.is_closing():
-            peer.close()
-            return
-        self.peer = peer
-        peer.writelines(self.early)
-        self.early.clear()
-        if self.client_done:
-            peer.write_eof()
-        self.transport.resume_reading()
-
-    def data_received(self, data: bytes) -> None:
-        if self.peer is not None:
-            self.peer.write(data)
-        else:
-            self.early.append(data)
-
-    def eof_received(self) -> bool:
-        self.client_done = True
-        if self.peer is not None and not self.peer.is_closing():
-            self.peer.write_eof()
-        return self.finish_if_done()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.close()
-
-    def finish_if_done(self) -> bool:
-        """Close both sockets once both directions have ended; True keeps a half-open side."""
-        if self.client_done and self.pod_done:
-            self.close()
-            return False
-        return True
-
-    def close(self) -> None:
-        for transport in (self.transport, self.peer):
-            if transport is not None and not transport.is_closing():
-                transport.close()
-
-
-class _Upstream(asyncio.Protocol):
-    """The forwarder's connection to the pod: what the pod says goes back to the client."""
-
-    def __init__(self, client: _Forwarder) -> None:
-        self.client = client
-
-    def data_received(self, data: bytes) -> None:
-        if self.client.transport is not None:
-            self.client.transport.write(data)
-
-    def eof_received(self) -> bool:
-        self.client.pod_done = True
-        transport = self.client.transport
-        if transport is not None and not transport.is_closing():
-            transport.write_eof()
-        return self.client.finish_if_done()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.client.close()

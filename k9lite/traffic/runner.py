@@ -3,8 +3,7 @@
     for i in $(seq 10); do curl -s 10.106.104.217:8080 | grep Hello; sleep 1; done
 
 One HTTP session per kind of target (direct, or through the API server with the
-kubeconfig's credentials), opened by `transport` (aiohttp), imported when a probe first runs
-so that starting the app or a one-shot does not pay for it. `concurrency` workers share a
+kubeconfig's credentials), opened by `transport`. `concurrency` workers share a
 count, so never more requests than asked; each waits `interval` after each answer (the loop's
 `sleep 1`); every request has a timeout, the whole run a duration cap, and `stop()` cancels
 what is in flight at once. A new
@@ -19,19 +18,16 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import orjson
 
-from k9lite.analysis.answers import identify
+from k9lite.analysis.answers import Answer, identify
 from k9lite.analysis.stats import Outcome
 from k9lite.kube.proxy import ProxyAccess
 from k9lite.traffic.limits import MAX_CONCURRENCY, MAX_COUNT, MAX_DURATION
+from k9lite.traffic.transport import Session, TransportFailure, open_session
 from k9lite.traffic.vantage import Target
-
-if TYPE_CHECKING:
-    from k9lite.traffic.transport import Session
 
 __all__ = [
     "Probe",
@@ -42,12 +38,16 @@ __all__ = [
 ]
 
 _LINE = 160  # a log line is cut here
+# A pod answers the same page each time: who a body names, and its log line, are worked out
+# once for each of the last bodies (up to this many, this long), not once a request.
+_NAMED = 256
+_NAMED_BODY = 4096
 
 Resolver = Callable[[str], tuple[str | None, str | None]]
 """An answering name -> (its pod, the pod's node), (None, None) when no pod has that name."""
 
 
-_Sessions = Callable[[Target], "Session"]
+_Sessions = Callable[[Target], Session]
 """The session a target is reached with: direct, or through the API server."""
 
 
@@ -120,6 +120,7 @@ class Probe:
         self.match = match
         self.access = access
         self.sent = 0
+        self._named: dict[str, tuple[Answer, str]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._stopped = False
 
@@ -146,15 +147,12 @@ class Probe:
                     await proxied.close()
 
     def _session(self, access: ProxyAccess | None) -> Session:
-        """A session for direct targets, or for the API server with `access`'s credentials."""
-        from k9lite.traffic.transport import open_session  # here: see the module's docstring
+        """A session for direct targets, or for the API server with `access`'s credentials.
 
+        A sender may keep one connection to each target (each node of a NodePort) alive;
+        without keep-alive every request dials a target anew, as curl does."""
         options = self.options
-        # A sender may keep one connection to each target (each node of a NodePort) alive;
-        # without keep-alive every request dials a target anew, as curl does.
-        hosts = len({urlsplit(t.url).netloc for t in self.targets})
         return open_session(
-            limit=options.concurrency * hosts,
             keepalive=options.keepalive,
             timeout=options.timeout,
             verify=options.verify,
@@ -171,8 +169,9 @@ class Probe:
         if self._stopped:
             self.stop()
         done, pending = await asyncio.wait(self._tasks, timeout=options.duration)
-        for task in pending:
-            task.cancel()
+        # Stopped, not only cancelled: a worker whose cancel a finishing connect swallowed
+        # (asyncio.wait_for before Python 3.12) must not send on to the count.
+        self.stop()
         await asyncio.gather(*pending, return_exceptions=True)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
@@ -188,11 +187,9 @@ class Probe:
                 await asyncio.sleep(options.interval)
 
     async def _one(self, session: Session, target: Target) -> Reply:
-        from k9lite.traffic.transport import TransportFailure, fetch
-
         start = time.perf_counter()
         try:
-            got = await fetch(session, target.url)
+            got = await session.fetch(target.url)
         except TransportFailure as failure:
             outcome = Outcome(
                 target.label,
@@ -214,10 +211,18 @@ class Probe:
                 from_server=from_server,
             )
             return Reply(outcome, f"{target.label}  ✗ {detail}")
-        answer = identify(body, self.match)
+        named = self._named.get(body)
+        if named is None:
+            answer = identify(body, self.match)
+            named = (answer, _answer_line(body, answer.name))
+            if len(body) <= _NAMED_BODY:
+                if len(self._named) >= _NAMED:
+                    self._named.clear()
+                self._named[body] = named
+        answer, line = named
         pod, node = self.resolve(answer.name) if answer.matched else (None, None)
         outcome = Outcome(target.label, latency, answer.name, pod, node, status)
-        return Reply(outcome, f"{target.label}  {_answer_line(body, answer.name)}")
+        return Reply(outcome, f"{target.label}  {line}")
 
 
 def _http_failure(status: int, reason: str, body: str, target: Target) -> tuple[str, bool]:

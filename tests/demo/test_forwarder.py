@@ -1,20 +1,31 @@
-"""The NodePort forwarder passes on what a client sends before the pod's connection is open.
+"""The NodePort forwarder: a connection to a pod is the pod's, one elsewhere is spliced to it.
 
-A client may send its request in the same breath as its connect: the forwarder must hold those
-bytes until it has dialled the pod, then deliver them, as kube-proxy's DNAT would.
+A client may send its request in the same breath as its connect: the forwarder must deliver
+those bytes, whether it hands the connection to a pod's server or dials an endpoint outside
+the demo first, as kube-proxy's DNAT would.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import re
 import socket
 
 from k9lite.demo.cluster import DemoCluster
-from tests.conftest import running_pods, wait_for
+from tests.analysis.test_doctor_demo import apply, service
+from tests.conftest import Kubectl, running_pods, wait_for
 from tests.demo.test_dataplane import names_over_new_connections, reach
+from tests.traffic.test_probe_demo import http_server
 
 HELLO = re.compile(rb"<p>Hello,  (\S+)</p>")
 CONNECTIONS = 40
+OUTSIDE_SLICE = """apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {{name: web-1, labels: {{kubernetes.io/service-name: web}}}}
+addressType: IPv4
+ports: [{{name: "", port: {port}, protocol: TCP}}]
+endpoints: [{{addresses: [127.0.0.1], conditions: {{ready: true}}}}]"""
 
 
 def ask_at_once(address: tuple[str, int], *, end: bool = False) -> bytes:
@@ -48,3 +59,50 @@ def test_a_client_that_ends_its_side_after_the_request_is_answered(cluster: Demo
     answer = ask_at_once(address, end=True)
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer
     assert HELLO.search(answer), answer
+
+
+def test_a_connection_to_a_pod_is_handed_to_it_not_proxied(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    """kube-proxy DNATs a NodePort connection to the pod: the pod's server takes the accepted
+    socket itself (no second connection to the pod), and logs the masqueraded address."""
+    address = reach(cluster, "127.0.1.2", 30080)
+    wait_for(lambda: names_over_new_connections(cluster, *address, 1)[0], message="30080")
+    gc.collect()
+    baseline = len(os.listdir("/proc/self/fd"))
+    kept = [socket.create_connection(address, timeout=5) for _ in range(CONNECTIONS)]
+    try:
+        for sock in kept:
+            sock.sendall(b"GET /handed HTTP/1.1\r\nHost: demo\r\n\r\n")
+            assert HELLO.search(sock.recv(65536))
+        # This process holds both ends: the client's socket and the one the data plane accepted.
+        opened = len(os.listdir("/proc/self/fd")) - baseline
+        assert opened < CONNECTIONS * 2 + CONNECTIONS // 2, f"{opened} sockets opened"
+    finally:
+        for sock in kept:
+            sock.close()
+    logged = kubectl("logs", "-l", "app=hostname-server", "--tail", "-1").splitlines()
+    handed = [line for line in logged if '"GET /handed HTTP/1.1" 200' in line]
+    assert len(handed) == CONNECTIONS
+    assert all(line.startswith("127.0.0.1 - - [") for line in handed), handed
+
+
+def test_an_endpoint_outside_the_demo_is_reached_through_a_socket(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    """A hand-made EndpointSlice to a server of the test's own on 127.0.0.1 (no pod): the
+    NodePort's connections are spliced to a socket dialled to it, what came with the connect too."""
+    with http_server(lambda n: "<p>Hello,  outside</p>") as server:
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        apply(
+            kubectl,
+            "outside",
+            service("web", "{port: 80, nodePort: 30091}", selector="", more="type: NodePort"),
+            OUTSIDE_SLICE.format(port=port),
+        )
+        address = reach(cluster, "127.0.1.2", 30091)
+        wait_for(lambda: names_over_new_connections(cluster, *address, 1)[0], message="30091")
+        answers = [ask_at_once(address) for _ in range(5)]
+        arrived = server.requests
+    assert [m.group(1) for a in answers if (m := HELLO.search(a))] == [b"outside"] * 5
+    assert arrived == 6

@@ -1,6 +1,6 @@
 """The traffic probe as a library, against the demo cluster: who answers, and how often.
 
-Real parts only: the demo cluster over HTTPS, the probe's own aiohttp client, kubectl, and a
+Real parts only: the demo cluster over HTTPS, the probe's own HTTP client, kubectl, and a
 stdlib HTTP server on 127.0.0.1 where a test needs a body of its own or a server-side count.
 """
 

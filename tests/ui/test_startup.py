@@ -1,7 +1,7 @@
 """What the app does before its first screen: only what that screen needs, as early as it can.
 
-- The probe's HTTP client (aiohttp: about 0.2 s and 8 MB) is imported when a traffic test first
-  runs, and the official client's CoreV1Api (0.4 s of generated models) when a port-forward
+- aiohttp (about 0.2 s and 8 MB; the probe's client no longer uses it) is not imported, and
+  the official client's CoreV1Api (0.4 s of generated models) when a port-forward
   first connects, not when the app starts (issue 19: "start-up: import only what the first
   screen needs").
 - `k9lite` starts the session (the first list request) before Textual and the views are

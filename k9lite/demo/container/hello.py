@@ -44,9 +44,10 @@ class HelloServer:
         self.log = log
         self.connections: set[asyncio.Transport] = set()
 
-    def protocol(self, port: int) -> Callable[[], asyncio.Protocol]:
-        """A protocol factory for the server on the pod's container `port`."""
-        return lambda: _HelloProtocol(self, port)
+    def protocol(self, port: int, client: str | None = None) -> Callable[[], asyncio.Protocol]:
+        """A protocol factory for the server on the pod's container `port`; `client` is the
+        address its access lines name (the connection's peer without it)."""
+        return lambda: _HelloProtocol(self, port, client)
 
     def close(self) -> None:
         """Close every open connection, kept-alive ones too, as a killed container does."""
@@ -76,12 +77,13 @@ class _Date:
 
 
 class _HelloProtocol(asyncio.Protocol):
-    def __init__(self, server: HelloServer, port: int) -> None:
+    def __init__(self, server: HelloServer, port: int, client: str | None) -> None:
         self.server = server
         self.port = port
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpRequestParser(self)
-        self.client = "-"
+        self.client = client or "-"
+        self.peer_is_client = client is None
         self.target = b""
         self.headers: dict[bytes, bytes] = {}
 
@@ -90,7 +92,8 @@ class _HelloProtocol(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)
         self.server.connections.add(self.transport)
         peer = transport.get_extra_info("peername")
-        self.client = peer[0] if peer else "-"
+        if self.peer_is_client and peer:
+            self.client = peer[0]
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.transport is not None:
