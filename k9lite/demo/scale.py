@@ -15,7 +15,6 @@ from k9lite.demo.controllers.pod_status import mark_running
 from k9lite.demo.controllers.workload_objects import pod_for, pod_template_hash, replica_set_for
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
-from k9lite.demo.store import clone
 
 __all__ = ["populate"]
 
@@ -91,13 +90,22 @@ def _populate(registry: Registry, pods: int) -> None:
             pod = pod_for(rs, f"{rs['metadata']['name']}-{registry.random_suffix()}")
             pod["spec"]["nodeName"] = node["metadata"]["name"]
             with writing_as("kube-controller-manager"):
-                running = clone(registry.create(resource("Pod"), namespace, pod))
+                running = _status_copy(registry.create(resource("Pod"), namespace, pod))
             ip = str(next(free_hosts[node["metadata"]["name"]]))
             mark_running(running, node, ip)
             with writing_as("kubelet"):
                 store.replace(resource("Pod"), running)
             created += 1
         index += 1
+
+
+def _status_copy(pod: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a stored pod whose metadata, status and conditions list may be changed (what
+    mark_running changes); the rest is the stored pod's own, shared (stored dicts never change)."""
+    status = dict(pod.get("status") or {})
+    if "conditions" in status:
+        status["conditions"] = list(status["conditions"])
+    return {**pod, "metadata": dict(pod["metadata"]), "status": status}
 
 
 def _deployment(name: str, replicas: int) -> dict[str, Any]:

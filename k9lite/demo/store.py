@@ -19,6 +19,7 @@ import orjson
 
 from k9lite.demo.errors import already_exists, gone, not_found
 from k9lite.demo.resources import ResourceType
+from k9lite.demo.sharing import share_object
 
 __all__ = ["Store", "StoreEvent", "clone"]
 
@@ -233,6 +234,7 @@ class Store:
         old: dict[str, Any] | None,
     ) -> dict[str, Any]:
         self.resource_version += 1
+        share_object(obj)
         obj["metadata"]["resourceVersion"] = str(self.resource_version)
         self._index(rt, key, old, obj)
         self._objects[rt][key] = obj

@@ -1,0 +1,88 @@
+"""Hash-consing of stored objects: equal subtrees of stored objects are one object.
+
+A big cluster's objects are mostly alike: a Deployment's pods have the same labels, owner and
+container; every pod has the same tolerations, volume sources and conditions (those made in the
+same second). The store hands each object it keeps to `share_object`, which swaps every map and
+list equal to one met before for that one, so the pods of a 100,000-pod cluster hold one copy of
+what they have in common (and FieldsV1 trees are shared the same way, see managed_fields.py).
+
+Sharing is safe because stored dicts are never changed in place (see store.py): a writer builds
+new dicts. Equal means serialising to the same JSON bytes: key order, `1` against `true` or
+`1.0`, `-0.0` against `0.0` all tell nodes apart, so a shared node serialises exactly as the node
+it replaced. The table is emptied when full: stored objects keep the nodes they have, new ones
+share afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import orjson
+
+__all__ = ["derived", "share", "share_object"]
+
+T = TypeVar("T")
+
+# Canonical maps and lists by the hash of their JSON (a node found is checked to serialise to the
+# same bytes: equal hashes of different JSON leave the newer node unshared).
+_NODES: dict[int, Any] = {}
+# The ids of the nodes in _NODES (which keeps them alive, so an id is not reused meanwhile): a
+# subtree already canonical is met again at each write of an object that kept it (a status update
+# keeps its spec), and is neither serialised nor walked again.
+_CANONICAL: set[int] = set()
+# What was derived from canonical nodes (which never change), by the node's id and the function.
+_DERIVED: dict[tuple[int, Callable[[Any], Any]], Any] = {}
+_LIMIT = 300_000
+
+
+def share(value: Any) -> Any:
+    """The canonical copy of a JSON value; a fresh dict or list may have its children replaced
+    by equal canonical ones (its content is unchanged)."""
+    kind = type(value)
+    if (kind is not dict and kind is not list) or id(value) in _CANONICAL:
+        return value
+    data = orjson.dumps(value)
+    digest = hash(data)
+    found = _NODES.get(digest)
+    if found is not None:
+        return found if orjson.dumps(found) == data else value
+    # New: its children are shared, then it stands for its JSON.
+    for key, child in value.items() if kind is dict else enumerate(value):
+        if type(child) is dict or type(child) is list:
+            canonical = share(child)
+            if canonical is not child:
+                value[key] = canonical
+    if len(_NODES) >= _LIMIT:
+        _NODES.clear()
+        _CANONICAL.clear()
+        _DERIVED.clear()
+    _NODES[digest] = value
+    _CANONICAL.add(id(value))
+    return value
+
+
+def derived(node: Any, compute: Callable[[Any], T]) -> T:
+    """`compute(node)`, computed once per canonical node (a shared node never changes)."""
+    if id(node) not in _CANONICAL:
+        return compute(node)
+    key = (id(node), compute)
+    if key not in _DERIVED:
+        _DERIVED[key] = compute(node)
+    result: T = _DERIVED[key]
+    return result
+
+
+def share_object(obj: dict[str, Any]) -> None:
+    """Share the subtrees of an object about to be stored: its fields and its metadata's fields
+    (the object and its metadata are its own: the store stamps the metadata's resourceVersion)."""
+    for key, value in obj.items():
+        if key == "metadata":
+            for meta_key, meta_value in value.items():
+                canonical = share(meta_value)
+                if canonical is not meta_value:
+                    value[meta_key] = canonical
+        else:
+            canonical = share(value)
+            if canonical is not value:
+                obj[key] = canonical
