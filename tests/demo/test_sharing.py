@@ -74,8 +74,8 @@ def test_sibling_pods_share_subtrees_and_a_write_to_one_leaves_the_other_as_it_w
 
     after = http.get(sibling_url)
     assert after.status_code == 200
-    assert after.json()["metadata"]["resourceVersion"] == before.json()["metadata"][
-        "resourceVersion"
-    ]
+    assert (
+        after.json()["metadata"]["resourceVersion"] == before.json()["metadata"]["resourceVersion"]
+    )
     assert after.content == before.content
     assert orjson.dumps(second["spec"]["tolerations"]) == shared_bytes
