@@ -16,12 +16,12 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 import orjson
 
 from k9lite.demo.sharing import derived, share
+from k9lite.demo.timestamps import now_rfc3339
 from k9lite.demo.zero import zero_object
 
 __all__ = [
@@ -359,7 +359,7 @@ def _reassign(
             written["subresource"] = subresource
         if subresource != "scale":
             # Recorded: the scale subresource's entry has no time (this server version's way).
-            written["time"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            written["time"] = now_rfc3339()
         kept.append(written)
     # Ordered by time, untimed first, then by manager, as the real server sorts them.
     kept.sort(key=lambda e: (e.get("time") or "", e["manager"]))

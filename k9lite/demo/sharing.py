@@ -33,13 +33,21 @@ _NODES: dict[int, Any] = {}
 _CANONICAL: set[int] = set()
 # What was derived from canonical nodes (which never change), by the node's id and the function.
 _DERIVED: dict[tuple[int, Callable[[Any], Any]], Any] = {}
-_LIMIT = 300_000
+_LIMIT = 100_000
+# Canonical strings: the names, addresses and uids of a pod are also in its EndpointSlice and
+# Endpoints, and every pod repeats its kind, policies, image... A string costs a table entry
+# (about 40 bytes) and saves about 60 bytes each time it is met again. Kept longer than nodes
+# (a pod's strings are met again when the controllers write its Service's slices).
+_STRINGS: dict[str, str] = {}
+_STRINGS_LIMIT = 1_500_000
 
 
 def share(value: Any) -> Any:
     """The canonical copy of a JSON value; a fresh dict or list may have its children replaced
     by equal canonical ones (its content is unchanged)."""
     kind = type(value)
+    if kind is str:
+        return _string(value)
     if (kind is not dict and kind is not list) or id(value) in _CANONICAL:
         return value
     data = orjson.dumps(value)
@@ -48,11 +56,7 @@ def share(value: Any) -> Any:
     if found is not None:
         return found if orjson.dumps(found) == data else value
     # New: its children are shared, then it stands for its JSON.
-    for key, child in value.items() if kind is dict else enumerate(value):
-        if type(child) is dict or type(child) is list:
-            canonical = share(child)
-            if canonical is not child:
-                value[key] = canonical
+    _share_children(value)
     if len(_NODES) >= _LIMIT:
         _NODES.clear()
         _CANONICAL.clear()
@@ -60,6 +64,25 @@ def share(value: Any) -> Any:
     _NODES[digest] = value
     _CANONICAL.add(id(value))
     return value
+
+
+def _share_children(value: Any) -> None:
+    """Replace the children of a fresh map or list by their canonical copies."""
+    for key, child in value.items() if type(value) is dict else enumerate(value):
+        kind = type(child)
+        if kind is dict or kind is list or kind is str:
+            canonical = share(child)
+            if canonical is not child:
+                value[key] = canonical
+
+
+def _string(text: str) -> str:
+    found = _STRINGS.get(text)
+    if found is None:
+        if len(_STRINGS) >= _STRINGS_LIMIT:
+            _STRINGS.clear()
+        found = _STRINGS[text] = text
+    return found
 
 
 def derived(node: Any, compute: Callable[[Any], T]) -> T:
@@ -76,13 +99,9 @@ def derived(node: Any, compute: Callable[[Any], T]) -> T:
 def share_object(obj: dict[str, Any]) -> None:
     """Share the subtrees of an object about to be stored: its fields and its metadata's fields
     (the object and its metadata are its own: the store stamps the metadata's resourceVersion)."""
-    for key, value in obj.items():
-        if key == "metadata":
-            for meta_key, meta_value in value.items():
-                canonical = share(meta_value)
-                if canonical is not meta_value:
-                    value[meta_key] = canonical
-        else:
-            canonical = share(value)
-            if canonical is not value:
+    _share_children(obj["metadata"])
+    for key, child in obj.items():
+        if key != "metadata":
+            canonical = share(child)
+            if canonical is not child:
                 obj[key] = canonical
