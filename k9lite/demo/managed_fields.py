@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from k9lite.demo.sharing import derived, share
+from k9lite.demo.sharing import share
 from k9lite.demo.timestamps import now_rfc3339
 from k9lite.demo.zero import zero_object
 
@@ -225,13 +225,9 @@ def _members(fields_v1: dict[str, Any], path: Path, out: set[Path]) -> None:
 
 def entry_members(entry: dict[str, Any]) -> set[Path]:
     """The fields a managedFields entry owns: its leaves and `.` nodes, as paths."""
-    return set(derived(entry.get("fieldsV1") or {}, _all_members))
-
-
-def _all_members(fields_v1: dict[str, Any]) -> frozenset[Path]:
     members: set[Path] = set()
-    _members(fields_v1, (), members)
-    return frozenset(members)
+    _members(entry.get("fieldsV1") or {}, (), members)
+    return members
 
 
 def applied_fields(obj: dict[str, Any]) -> dict[Path, Any]:

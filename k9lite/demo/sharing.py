@@ -15,14 +15,11 @@ share afresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
-__all__ = ["derived", "share", "share_object"]
-
-T = TypeVar("T")
+__all__ = ["share", "share_object"]
 
 # Canonical maps and lists by the hash of their JSON (a node found is checked to serialise to the
 # same bytes: equal hashes of different JSON leave the newer node unshared).
@@ -31,8 +28,6 @@ _NODES: dict[int, Any] = {}
 # subtree already canonical is met again at each write of an object that kept it (a status update
 # keeps its spec), and is neither serialised nor walked again.
 _CANONICAL: set[int] = set()
-# What was derived from canonical nodes (which never change), by the node's id and the function.
-_DERIVED: dict[tuple[int, Callable[[Any], Any]], Any] = {}
 _LIMIT = 100_000
 # Canonical strings: the names, addresses and uids of a pod are also in its EndpointSlice and
 # Endpoints, and every pod repeats its kind, policies, image... A string costs a table entry
@@ -47,7 +42,7 @@ def share(value: Any) -> Any:
     by equal canonical ones (its content is unchanged)."""
     kind = type(value)
     if kind is str:
-        return _string(value)
+        return _STRINGS.setdefault(value, value)
     if (kind is not dict and kind is not list) or id(value) in _CANONICAL:
         return value
     data = orjson.dumps(value)
@@ -60,7 +55,6 @@ def share(value: Any) -> Any:
     if len(_NODES) >= _LIMIT:
         _NODES.clear()
         _CANONICAL.clear()
-        _DERIVED.clear()
     _NODES[digest] = value
     _CANONICAL.add(id(value))
     return value
@@ -70,35 +64,21 @@ def _share_children(value: Any) -> None:
     """Replace the children of a fresh map or list by their canonical copies."""
     for key, child in value.items() if type(value) is dict else enumerate(value):
         kind = type(child)
-        if kind is dict or kind is list or kind is str:
+        if kind is str:
+            canonical = _STRINGS.setdefault(child, child)
+        elif kind is dict or kind is list:
             canonical = share(child)
-            if canonical is not child:
-                value[key] = canonical
-
-
-def _string(text: str) -> str:
-    found = _STRINGS.get(text)
-    if found is None:
-        if len(_STRINGS) >= _STRINGS_LIMIT:
-            _STRINGS.clear()
-        found = _STRINGS[text] = text
-    return found
-
-
-def derived(node: Any, compute: Callable[[Any], T]) -> T:
-    """`compute(node)`, computed once per canonical node (a shared node never changes)."""
-    if id(node) not in _CANONICAL:
-        return compute(node)
-    key = (id(node), compute)
-    if key not in _DERIVED:
-        _DERIVED[key] = compute(node)
-    result: T = _DERIVED[key]
-    return result
+        else:
+            continue
+        if canonical is not child:
+            value[key] = canonical
 
 
 def share_object(obj: dict[str, Any]) -> None:
     """Share the subtrees of an object about to be stored: its fields and its metadata's fields
     (the object and its metadata are its own: the store stamps the metadata's resourceVersion)."""
+    if len(_STRINGS) >= _STRINGS_LIMIT:
+        _STRINGS.clear()
     _share_children(obj["metadata"])
     for key, child in obj.items():
         if key != "metadata":
