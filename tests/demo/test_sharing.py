@@ -53,6 +53,12 @@ def test_sibling_pods_share_subtrees_and_a_write_to_one_leaves_the_other_as_it_w
     assert first["metadata"]["ownerReferences"] is second["metadata"]["ownerReferences"]
     assert first["metadata"]["labels"] is second["metadata"]["labels"]
     assert first["spec"]["tolerations"] is second["spec"]["tolerations"]
+    # Strings too; an image's digest is the image's, one string for all its pods.
+    assert first["metadata"]["namespace"] is second["metadata"]["namespace"]
+    (first_status,), (second_status,) = (
+        pod["status"]["containerStatuses"] for pod in (first, second)
+    )
+    assert first_status["imageID"] is second_status["imageID"]
     shared_bytes = orjson.dumps(second["spec"]["tolerations"])
     url = f"/api/v1/namespaces/{first['metadata']['namespace']}/pods"
     sibling_url = f"{url}/{second['metadata']['name']}"
