@@ -1,8 +1,9 @@
 """`--scale N`: many pods over many Deployments, Services, namespaces and nodes, for benchmarks.
 
-The objects are made already settled (pods bound and Running, with IPs) instead of going through
-the scheduler and kubelets one by one; the controllers then only fill in statuses and
-EndpointSlices. Their pods run no web server: the data plane is for the walkthroughs.
+The objects are made already settled (pods bound and Running, with IPs, each ReplicaSet's status
+written by its controller) instead of going through the scheduler and kubelets one by one; the
+controllers then only fill in the Deployments' statuses and the EndpointSlices. Their pods run
+no web server: the data plane is for the walkthroughs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import ipaddress
 from typing import Any
 
 from k9lite.demo.controllers.pod_status import mark_running
+from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.controllers.replica_sets import ReplicaSetController
 from k9lite.demo.controllers.workload_objects import pod_for, pod_template_hash, replica_set_for
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
@@ -56,6 +59,7 @@ def _populate(registry: Registry, pods: int) -> None:
     for hosts in free_hosts.values():
         next(hosts)  # .1 is the node's bridge, as on a CNI's pod network
     namespaces = -(-pods // PODS_PER_NAMESPACE)
+    replica_sets = ReplicaSetController(registry, EventRecorder(registry))
     created = 0
     index = 0
     while created < pods:
@@ -100,6 +104,10 @@ def _populate(registry: Registry, pods: int) -> None:
             with writing_as("kubelet"):
                 store.replace(resource("Pod"), running)
             created += 1
+        # The ReplicaSet's status, by its controller: so the Deployment controller's first pass
+        # writes the final status, not an unavailable one first (20,000 writes fewer at 100,000).
+        with writing_as(replica_sets.field_manager):
+            replica_sets.reconcile((namespace, rs["metadata"]["name"]))
         index += 1
 
 
