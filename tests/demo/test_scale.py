@@ -13,10 +13,14 @@ import orjson
 from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.bootstrap import bootstrap
 from k9lite.demo.cluster import DemoCluster
+from k9lite.demo.controllers.deployments import DeploymentController
 from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.controllers.replica_sets import ReplicaSetController
+from k9lite.demo.controllers.services import EndpointsController
+from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import SUFFIX_ALPHABET, Registry, resource
 from k9lite.demo.scale import populate
-from k9lite.demo.store import Store
+from k9lite.demo.store import Store, StoreEvent
 from tests.conftest import FAST, wait_for
 from tests.demo.test_api_errors import connect
 
@@ -53,7 +57,7 @@ def test_a_pod_name_drawn_twice_is_drawn_again() -> None:
     assert sorted(name.rsplit("-", 1)[1] for name in names)[0] == "bbbbb"
 
 
-def test_each_replica_set_has_its_status_from_its_controller_before_the_controllers_run() -> None:
+def test_populate_leaves_the_controllers_nothing_to_write() -> None:
     registry = _registry(random.Random(0))
     populate(registry, 7)
     for rs in registry.store.iter(resource("ReplicaSet")):
@@ -67,6 +71,21 @@ def test_each_replica_set_has_its_status_from_its_controller_before_the_controll
         }
         owners = [(e["manager"], e.get("subresource")) for e in rs["metadata"]["managedFields"]]
         assert owners == [("kube-controller-manager", None), ("kube-controller-manager", "status")]
+    slices = registry.store.iter(resource("EndpointSlice"))
+    assert sum(len(s["endpoints"] or ()) for s in slices) == 7
+    # A pass of every controller over every object, as at the cluster's start: no write.
+    written: list[StoreEvent] = []
+    registry.store.listeners.append(written.append)
+    recorder = EventRecorder(registry)
+    for controller in (
+        ReplicaSetController(registry, recorder),
+        DeploymentController(registry, recorder),
+        EndpointsController(registry, recorder),
+    ):
+        for key in controller.resync():
+            with writing_as(controller.field_manager):
+                controller.reconcile(key)
+    assert written == []
 
 
 def _settled(http: httpx.Client, name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
