@@ -106,10 +106,15 @@ def _comparable(obj: dict[str, Any], names: dict[str, str]) -> Any:
     """Status and who owns which fields, without times, and with names and uids as placeholders."""
     kept = {
         "status": obj["status"],
-        "managedFields": [
-            {k: v for k, v in entry.items() if k != "time"}
-            for entry in obj["metadata"]["managedFields"]
-        ],
+        # Without times, so not in their order (by time, then manager: writes in the same second
+        # or not order them differently).
+        "managedFields": sorted(
+            (
+                {k: v for k, v in entry.items() if k != "time"}
+                for entry in obj["metadata"]["managedFields"]
+            ),
+            key=lambda entry: (entry["manager"], entry.get("subresource", "")),
+        ),
         "annotations": obj["metadata"].get("annotations"),
     }
     text = orjson.dumps(kept).decode()
@@ -163,4 +168,5 @@ def test_a_scaled_deployment_is_as_the_controllers_make_one() -> None:
                for ref in o["metadata"].get("ownerReferences", ())},
             **hashes,
         }  # fmt: skip
-        assert _comparable(ours, names) == _comparable(theirs, names), ours["kind"]
+        ours_seen, theirs_seen = _comparable(ours, names), _comparable(theirs, names)
+        assert ours_seen == theirs_seen, (ours["kind"], ours_seen, theirs_seen)
