@@ -16,11 +16,12 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 import orjson
 
+from k9lite.demo.sharing import share
+from k9lite.demo.timestamps import now_rfc3339
 from k9lite.demo.zero import zero_object
 
 __all__ = [
@@ -263,33 +264,10 @@ def list_keys(name: str, items: list[Any]) -> tuple[str, ...] | None:
     return _list_keys(name, items)
 
 
-# FieldsV1 nodes met before, by their keys and the identity of their (shared) children: a node
-# equal to one of them is that one. Most of an entry is the same in every object of a kind (a
-# pod's conditions, its container's fields), so the pods of a big cluster share it instead of
-# holding a dozen dicts each. Nothing changes a FieldsV1 dict once made (a write builds new
-# ones). Emptied when full: objects keep the nodes they have, new ones share afresh.
-_SHARED_NODES: dict[tuple[tuple[str, int], ...], dict[str, Any]] = {}
-_SHARED_NODES_LIMIT = 100_000
-_EMPTY: dict[str, Any] = {}
-"""The one empty node (a leaf): most nodes are."""
-
-
-def _shared(node: dict[str, Any]) -> dict[str, Any]:
-    """The one FieldsV1 node equal to `node` (a fresh one, its children not yet shared)."""
-    for key, child in node.items():
-        node[key] = _shared(child) if child else _EMPTY
-    # The children are shared: their identity stands for their contents, and the table's own
-    # nodes keep them alive, so an id is never reused while its key is in the table.
-    identity = tuple((key, id(child)) for key, child in node.items())
-    found = _SHARED_NODES.get(identity)
-    if found is None:
-        if len(_SHARED_NODES) >= _SHARED_NODES_LIMIT:
-            _SHARED_NODES.clear()
-        found = _SHARED_NODES[identity] = node
-    return found
-
-
 def _serialize(members: set[Path]) -> dict[str, Any]:
+    """A FieldsV1 tree; its nodes are shared (sharing.py) with every equal node met before: most
+    of an entry is the same in every object of a kind (a pod's conditions, its container's
+    fields), so the pods of a big cluster hold it once."""
     root: dict[str, Any] = {}
     ordered = sorted(members)
     for index, path in enumerate(ordered):
@@ -300,7 +278,8 @@ def _serialize(members: set[Path]) -> dict[str, Any]:
         following = ordered[index + 1] if index + 1 < len(ordered) else ()
         if following[: len(path)] == path:
             node["."] = {}
-    return _shared(root)
+    shared: dict[str, Any] = share(root)
+    return shared
 
 
 def track(kind: str, api_version: str, new: dict[str, Any], old: dict[str, Any] | None) -> None:
@@ -376,7 +355,7 @@ def _reassign(
             written["subresource"] = subresource
         if subresource != "scale":
             # Recorded: the scale subresource's entry has no time (this server version's way).
-            written["time"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            written["time"] = now_rfc3339()
         kept.append(written)
     # Ordered by time, untimed first, then by manager, as the real server sorts them.
     kept.sort(key=lambda e: (e.get("time") or "", e["manager"]))

@@ -25,6 +25,7 @@ from k9lite.demo.pod_cap import PodCap
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.service_allocation import allocate_service, keep_service_allocations
 from k9lite.demo.store import Store, clone
+from k9lite.demo.timestamps import now_rfc3339
 from k9lite.demo.validation import Cause, invalid_message
 
 __all__ = ["SUFFIX_ALPHABET", "Registry", "now_rfc3339", "patch_error", "resource"]
@@ -40,11 +41,6 @@ Admission = Callable[[ResourceType, dict[str, Any], dict[str, Any] | None], None
 def resource(kind: str) -> ResourceType:
     """The resource the objects of a built-in kind are stored as."""
     return stored_resource(kind)
-
-
-def now_rfc3339(clock: Callable[[], datetime] | None = None) -> str:
-    moment = clock() if clock else datetime.now(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Registry:

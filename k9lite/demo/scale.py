@@ -1,8 +1,11 @@
 """`--scale N`: many pods over many Deployments, Services, namespaces and nodes, for benchmarks.
 
 The objects are made already settled (pods bound and Running, with IPs) instead of going through
-the scheduler and kubelets one by one; the controllers then only fill in statuses and
-EndpointSlices. Their pods run no web server: the data plane is for the walkthroughs.
+the scheduler and kubelets one by one, and the ReplicaSet, Deployment and EndpointSlice
+controllers write what they have to for each Deployment and Service as soon as it is made: their
+first pass at the cluster's start then finds nothing to write (the same objects, made while the
+store is small and the collector paused, and no watch history of them kept). Their pods run no
+web server: the data plane is for the walkthroughs.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ import gc
 import ipaddress
 from typing import Any
 
+from k9lite.demo.controllers.base import Controller
+from k9lite.demo.controllers.deployments import DeploymentController
 from k9lite.demo.controllers.pod_status import mark_running
+from k9lite.demo.controllers.recorder import EventRecorder
+from k9lite.demo.controllers.replica_sets import ReplicaSetController
+from k9lite.demo.controllers.services import EndpointsController
 from k9lite.demo.controllers.workload_objects import pod_for, pod_template_hash, replica_set_for
 from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.registry import Registry, resource
-from k9lite.demo.store import clone
 
 __all__ = ["populate"]
 
@@ -57,6 +64,12 @@ def _populate(registry: Registry, pods: int) -> None:
     for hosts in free_hosts.values():
         next(hosts)  # .1 is the node's bridge, as on a CNI's pod network
     namespaces = -(-pods // PODS_PER_NAMESPACE)
+    recorder = EventRecorder(registry)
+    controllers: list[Controller] = [
+        ReplicaSetController(registry, recorder),
+        DeploymentController(registry, recorder),
+        EndpointsController(registry, recorder),
+    ]
     created = 0
     index = 0
     while created < pods:
@@ -88,16 +101,39 @@ def _populate(registry: Registry, pods: int) -> None:
             )
         for _ in range(replicas):
             node = workers[created % len(workers)]
-            pod = pod_for(rs, f"{rs['metadata']['name']}-{registry.random_suffix()}")
+            pod_name = ""
+            # 5 random letters: about 1 run of 100,000 pods in 70 draws a name twice.
+            while not pod_name or store.find(resource("Pod"), namespace, pod_name) is not None:
+                pod_name = f"{rs['metadata']['name']}-{registry.random_suffix()}"
+            pod = pod_for(rs, pod_name)
             pod["spec"]["nodeName"] = node["metadata"]["name"]
             with writing_as("kube-controller-manager"):
-                running = clone(registry.create(resource("Pod"), namespace, pod))
+                running = _status_copy(registry.create(resource("Pod"), namespace, pod))
             ip = str(next(free_hosts[node["metadata"]["name"]]))
             mark_running(running, node, ip)
             with writing_as("kubelet"):
                 store.replace(resource("Pod"), running)
             created += 1
+        # What the controllers write for them, by the controllers, in the order that writes
+        # each once: the ReplicaSet's status, the Deployment's revision and final status (were
+        # the Deployment first, its first status would say unavailable), the Service's slice.
+        for controller, key in (
+            (controllers[0], rs["metadata"]["name"]),
+            (controllers[1], name),
+            (controllers[2], name),
+        ):
+            with writing_as(controller.field_manager):
+                controller.reconcile((namespace, key))
         index += 1
+
+
+def _status_copy(pod: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a stored pod whose metadata, status and conditions list may be changed (what
+    mark_running changes); the rest is the stored pod's own, shared (stored dicts never change)."""
+    status = dict(pod.get("status") or {})
+    if "conditions" in status:
+        status["conditions"] = list(status["conditions"])
+    return {**pod, "metadata": dict(pod["metadata"]), "status": status}
 
 
 def _deployment(name: str, replicas: int) -> dict[str, Any]:

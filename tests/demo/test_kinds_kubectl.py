@@ -116,6 +116,8 @@ def test_job_columns_selector_and_status(applied: Kubectl) -> None:
     uid = job["metadata"]["uid"]
     assert job["spec"]["selector"] == {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
     assert job["spec"]["template"]["metadata"]["labels"]["job-name"] == "pi"
+    # Go writes a template's zero creationTimestamp as null, from the create on.
+    assert job["spec"]["template"]["metadata"]["creationTimestamp"] is None
     assert (job["spec"]["completions"], job["spec"]["backoffLimit"]) == (1, 6)
     status = {
         "startTime": "2026-01-01T00:00:00Z",

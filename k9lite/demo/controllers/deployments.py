@@ -123,10 +123,10 @@ class DeploymentController(Controller):
         revision = max_revision(old) + 1
         if new is not None:
             # An old template brought back: its ReplicaSet takes the next revision number.
-            updated = clone(new)
-            if set_new_annotations(
-                deploy, updated["metadata"].setdefault("annotations", {}), revision, exists=True
-            ):
+            annotations = dict(new["metadata"].get("annotations") or {})
+            if set_new_annotations(deploy, annotations, revision, exists=True):
+                updated = clone(new)
+                updated["metadata"]["annotations"] = annotations
                 new = self.registry.update(_RS, *self._key(new), updated)
         elif create:
             rs = replica_set_for(deploy, template_hash, revision=revision, replicas=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -73,7 +74,7 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
         {
             "name": c["name"],
             "image": c.get("image", ""),
-            "imageID": f"docker.io/library/{c.get('image', '')}@sha256:{secrets.token_hex(32)}",
+            "imageID": _image_id(c.get("image", "")),
             "containerID": f"containerd://{secrets.token_hex(32)}",
             "ready": True,
             "started": True,
@@ -83,3 +84,10 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
         }
         for c in pod["spec"].get("containers", ())
     ]
+
+
+def _image_id(image: str) -> str:
+    """The image's digest, as the runtime reports it: one per image (not per container), as a
+    registry's content digest is; every pod of an image holds the one string (sharing.py)."""
+    digest = hashlib.sha256(image.encode()).hexdigest()
+    return f"docker.io/library/{image}@sha256:{digest}"

@@ -137,6 +137,9 @@ def prepare(job: dict[str, Any], old: Mapping[str, Any] | None) -> None:
         template_meta = template.setdefault("metadata", {})
         if isinstance(template_meta, dict):
             template_meta["labels"] = {**(template_meta.get("labels") or {}), **generated}
+            # As defaulting writes it (default_template): made here, after defaulting, it would
+            # otherwise appear at the Job's next write only.
+            template_meta.setdefault("creationTimestamp", None)
     spec.setdefault("selector", {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}})
 
 
