@@ -53,6 +53,26 @@ def test_patch_scale_is_watched(api: client.ApiClient, cluster: DemoCluster) -> 
     assert added <= {p.metadata.name for p in core.list_namespaced_pod("default").items}
 
 
+def test_a_replica_set_scaled_to_zero_still_says_replicas_0(
+    api: client.ApiClient, cluster: DemoCluster
+) -> None:
+    """ReplicaSetStatus.replicas has no omitempty (k8s.io/api apps/v1 types.go), and the client
+    refuses a status without it (a ValidationError reading the ReplicaSet)."""
+    apps = client.AppsV1Api(api)
+    apps.patch_namespaced_deployment_scale("hostname-server", "default", {"spec": {"replicas": 0}})
+    wait_for(lambda: not running_pods(cluster, "hostname-server-"), message="no pods")
+
+    def emptied() -> list[client.V1ReplicaSet]:
+        sets = apps.list_namespaced_replica_set("default", label_selector="app=hostname-server")
+        return [rs for rs in sets.items if rs.status.replicas == 0 and rs.spec.replicas == 0]
+
+    (emptied_set,) = wait_for(emptied, message="the ReplicaSet's status at 0 replicas")
+    raw = apps.read_namespaced_replica_set(
+        emptied_set.metadata.name, "default", _preload_content=False
+    )
+    assert '"replicas":0' in raw.data.decode().split('"status"', 1)[1]
+
+
 def test_delete_deployment_cascades(api: client.ApiClient, cluster: DemoCluster) -> None:
     apps = client.AppsV1Api(api)
     apps.delete_namespaced_deployment("hostname-server", "default", propagation_policy="Background")

@@ -89,8 +89,12 @@ class ReplicaSetController(Controller):
             "availableReplicas": ready,
             "observedGeneration": rs["metadata"].get("generation", 1),
         }
+        # Go writes `replicas` always (ReplicaSetStatus has no omitempty on it, and the official
+        # client refuses a status without it), the counts after it only when not zero.
         self.registry.write_status(
-            resource("ReplicaSet"), rs, {k: v for k, v in status.items() if v}
+            resource("ReplicaSet"),
+            rs,
+            {k: v for k, v in status.items() if v or k == "replicas"},
         )
         return again
 
