@@ -25,7 +25,7 @@ from typing import Any
 
 from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.container.hello import HelloServer
-from k9lite.demo.forwarder import Forwarder
+from k9lite.demo.forwarder import Forwarder, close_spliced
 from k9lite.demo.listen import DroppingPort, bound_socket
 from k9lite.demo.pod_logs import PodLogs
 from k9lite.demo.registry import resource
@@ -91,7 +91,9 @@ class DataPlane:
         # Addresses whose wanted port could not be bound, and where they listen instead.
         self.port_mappings: dict[tuple[str, int], tuple[str, int]] = {}
         self._sync_lock = asyncio.Lock()
-        self.connecting: set[asyncio.Task[None]] = set()
+        # The connections spliced to endpoints outside the demo: closed with the data plane, as
+        # its sockets go with a node (left to the collector, an open socket is a leak).
+        self.spliced: set[Forwarder] = set()
         self._closed = False
 
     # -- pods -----------------------------------------------------------------------------------
@@ -275,6 +277,7 @@ class DataPlane:
             self._listeners.clear()
         for key in list(self._pod_servers):
             await self.stop_pod(key)
+        await close_spliced(self.spliced)
 
     # -- sockets --------------------------------------------------------------------------------
 

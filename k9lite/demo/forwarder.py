@@ -40,6 +40,8 @@ class Forwarder(asyncio.Protocol):
         # What the client sent before the pod's connection opened (reading is paused then, but a
         # loop may hand over what it had already read).
         self.early: list[bytes] = []
+        self.connecting: asyncio.Task[None] | None = None
+        """Dialling the endpoint outside the demo (a spliced connection only)."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # A stream transport (uvloop's does not subclass asyncio.Transport, so no isinstance).
@@ -65,10 +67,9 @@ class Forwarder(asyncio.Protocol):
             protocol.connection_made(self.transport)
             return
         self.transport.pause_reading()
+        self.plane.spliced.add(self)
         connect = self._connect(target, source)
-        task = observe(asyncio.get_running_loop().create_task(connect), "a connection")
-        self.plane.connecting.add(task)
-        task.add_done_callback(self.plane.connecting.discard)
+        self.connecting = observe(asyncio.get_running_loop().create_task(connect), "a connection")
 
     async def _connect(self, target: tuple[str, int], source: str | None) -> None:
         host, port = target
@@ -116,9 +117,23 @@ class Forwarder(asyncio.Protocol):
         return True
 
     def close(self) -> None:
+        self.plane.spliced.discard(self)
         for transport in (self.transport, self.peer):
             if transport is not None and not transport.is_closing():
                 transport.close()
+
+
+async def close_spliced(spliced: set[Forwarder]) -> None:
+    """Close every spliced connection (a dial under way is cancelled) and let their transports
+    close their sockets before the loop goes."""
+    connecting = [f.connecting for f in spliced if f.connecting is not None]
+    for task in connecting:
+        task.cancel()
+    await asyncio.gather(*connecting, return_exceptions=True)
+    for forwarder in list(spliced):
+        forwarder.close()
+    # A transport closes its socket on the loop's next turn (its connection_lost callback).
+    await asyncio.sleep(0)
 
 
 class _Upstream(asyncio.Protocol):

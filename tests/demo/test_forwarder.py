@@ -106,3 +106,33 @@ def test_an_endpoint_outside_the_demo_is_reached_through_a_socket(
         arrived = server.requests
     assert [m.group(1) for a in answers if (m := HELLO.search(a))] == [b"outside"] * 5
     assert arrived == 6
+
+
+def test_a_spliced_connection_is_closed_when_the_cluster_stops(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    """A node going away takes its connections with it: both ends of a spliced connection see
+    it end, instead of its sockets being left open for the collector to find (a leak)."""
+    with socket.create_server(("127.0.0.1", 0)) as outside:
+        outside.settimeout(5)
+        apply(
+            kubectl,
+            "outside",
+            service("web", "{port: 80, nodePort: 30091}", selector="", more="type: NodePort"),
+            OUTSIDE_SLICE.format(port=outside.getsockname()[1]),
+        )
+        address = reach(cluster, "127.0.1.2", 30091)
+
+        def connected() -> socket.socket | None:
+            try:
+                return socket.create_connection(address, timeout=5)
+            except ConnectionRefusedError:
+                return None  # the data plane has not opened the NodePort yet
+
+        with wait_for(connected, message="NodePort 30091 open") as client:
+            dialled, _ = outside.accept()  # the forwarder dialled the endpoint: spliced
+            with dialled:
+                dialled.settimeout(5)
+                cluster.stop()
+                assert client.recv(1) == b"", "the client's side was left open"
+                assert dialled.recv(1) == b"", "the endpoint's side was left open"
