@@ -51,7 +51,11 @@ class PlannedProbe:
     def headline(self, lead: str) -> tuple[str, ...]:
         """`{lead} via proxy`, `1,000 requests`, `a new connection each`: a histogram's title."""
         options = self.request.options
-        mode = "keep-alive" if options.keepalive else "a new connection each"
+        if self.request.via == "proxy":
+            # The API server picks a pod for each request: its connections are always kept.
+            mode = "keep-alive to the API server"
+        else:
+            mode = "keep-alive" if options.keepalive else "a new connection each"
         return (f"{lead} via {self.request.via}", f"{options.count:,} requests", mode)
 
     def note(self, summary: Summary) -> tuple[str, ...]:
