@@ -158,18 +158,18 @@ def _quick(paths: list[str], context: str | None) -> Connection | None:
     target = read_quick(Path(paths[0]), context) if len(paths) == 1 else None
     if target is None:
         return None
-    if target.access.ssl_context.verify_mode == ssl.CERT_NONE:
-        quiet_insecure_warnings()
-    from_official = partial(_official_configuration, paths, target.context)
-    return Connection(
+    connection = Connection(
         context=target.context,
         server=target.access.server,
         namespace=target.namespace,
         user=target.user,
         source=paths[0],
-        loader=from_official,
+        loader=partial(_official_configuration, paths, target.context),
         access=target.access,
     )
+    if connection.insecure:
+        quiet_insecure_warnings()
+    return connection
 
 
 def _official_configuration(paths: list[str], context: str) -> Any:

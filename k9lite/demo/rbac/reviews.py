@@ -11,12 +11,12 @@ selfsubjectreview/rest.go` (the user's name and groups). Nothing is stored: a PO
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from k9lite.demo.errors import APIError, bad_request
 from k9lite.demo.rbac.attributes import SYSTEM_MASTERS, Attributes, UserInfo
 from k9lite.demo.rbac.authorizer import RBACAuthorizer
+from k9lite.demo.timestamps import now_rfc3339
 
 __all__ = ["REVIEW_GROUPS", "answer_review"]
 
@@ -135,9 +135,8 @@ def _rules_review(
 def _subject_review(
     authorizer: RBACAuthorizer, user: UserInfo, body: Mapping[str, Any]
 ) -> dict[str, Any]:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
-        "metadata": {"creationTimestamp": now},
+        "metadata": {"creationTimestamp": now_rfc3339()},
         "status": {"userInfo": {"username": user.name, "groups": list(user.groups)}},
     }
 
