@@ -168,11 +168,15 @@ class Probe:
         ]
         if self._stopped:
             self.stop()
-        done, pending = await asyncio.wait(self._tasks, timeout=options.duration)
-        # Stopped, not only cancelled: a worker whose cancel a finishing connect swallowed
-        # (asyncio.wait_for before Python 3.12) must not send on to the count.
-        self.stop()
-        await asyncio.gather(*pending, return_exceptions=True)
+        try:
+            done, _ = await asyncio.wait(self._tasks, timeout=options.duration)
+        finally:
+            # Stopped, not only cancelled: a worker whose cancel a finishing connect swallowed
+            # (asyncio.wait_for before Python 3.12) must not send on to the count. And ended
+            # before the sessions close, the run's own cancel included: a worker left going
+            # would dial anew on a closed session, a connection nobody would close.
+            self.stop()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]

@@ -319,3 +319,30 @@ def test_a_run_ends_at_its_duration_however_fast_the_answers_come(keepalive: boo
     # The requests in flight at the end (one a sender at most) are cut, not answered.
     assert 0 < probe.sent - 8 <= len(replies) <= probe.sent < 100_000
     assert {reply.outcome.answer for reply in replies} == {"pod"}
+
+
+def test_a_cancelled_run_ends_its_senders_before_its_connections_close(
+    run: Callable[[Coroutine[Any, Any, T]], T],
+) -> None:
+    """The doctor's and the traffic screen's runs are cancelled from outside (a tour step left,
+    a screen closed). Every sender must end with the run: one left going would dial anew after
+    the session closed, and that connection nobody closes (a ResourceWarning in CI)."""
+    options = ProbeOptions(count=1000, duration=30.0, concurrency=4, timeout=30.0)
+
+    async def cancelled_mid_run(url: str, served: Served) -> set[asyncio.Task[Any]]:
+        probe = Probe([Target("local", url)], options, resolve=lambda name: (None, None))
+        running = asyncio.ensure_future(probe.run(lambda reply: None))
+        deadline = time.monotonic() + 10
+        while len(served.requests) < 4 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)  # polls the server thread, bounded
+        assert len(served.requests) == 4, served
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+        return asyncio.all_tasks() - {asyncio.current_task()}  # type: ignore[operator]
+
+    with raw_server(hanging) as served:
+        left_running = run(cancelled_mid_run(served.url, served))
+        wait_for(lambda: served.left == served.accepted, message="every connection to end")
+    assert left_running == set()
+    assert served.accepted == 4, f"{served.accepted} connections for 4 senders"
