@@ -163,14 +163,18 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def create(self, rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
+    def create(
+        self, rt: ResourceType, obj: dict[str, Any], *, shared: bool = False
+    ) -> dict[str, Any]:
+        """Store a new object; `shared`: its subtrees are canonical already (`--scale`'s
+        replayed objects, scale_replay.py), not walked again."""
         key = _key(obj)
         objects = self._objects.setdefault(rt, {})
         if key in objects:
             raise already_exists(rt, key[1])
         self._keys_changed(rt, key, added=True)
         self._namespaces.setdefault(rt, {}).setdefault(key[0], set()).add(key[1])
-        return self._write("ADDED", rt, key, obj, None)
+        return self._write("ADDED", rt, key, obj, None, shared=shared)
 
     def replace(self, rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
         key = _key(obj)
@@ -233,9 +237,12 @@ class Store:
         key: Key,
         obj: dict[str, Any],
         old: dict[str, Any] | None,
+        *,
+        shared: bool = False,
     ) -> dict[str, Any]:
         self.resource_version += 1
-        share_object(obj)
+        if not shared:
+            share_object(obj)
         obj["metadata"]["resourceVersion"] = str(self.resource_version)
         self._index(rt, key, old, obj)
         self._objects[rt][key] = obj

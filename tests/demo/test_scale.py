@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import orjson
+import pytest
 
 from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.bootstrap import bootstrap
@@ -170,3 +172,62 @@ def test_a_scaled_deployment_is_as_the_controllers_make_one() -> None:
         }  # fmt: skip
         ours_seen, theirs_seen = _comparable(ours, names), _comparable(theirs, names)
         assert ours_seen == theirs_seen, (ours["kind"], ours_seen, theirs_seen)
+
+
+_DRAWN = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # uids
+    r"|containerd://[0-9a-f]{64}"  # container IDs
+    rf"|(?<=-)[{SUFFIX_ALPHABET}]{{5}}(?=[\"\\\\])"  # generated names' 5 letters
+    r"|127\.96\.\d+\.\d+"  # ClusterIPs (this block's Service CIDR)
+)
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def _populated(nodes: int, pods: int, *, replay: bool) -> tuple[list[Any], list[StoreEvent]]:
+    """The scale namespaces' objects, with what is drawn at random (uids, name suffixes,
+    ClusterIPs) numbered in order of appearance, times and resourceVersions blanked; and the
+    store's events. Pods in IP order (the same in both ways), the rest by name."""
+    registry = Registry(Store(), rng=random.Random(0), addresses=AddressBlock(0, nodes))
+    bootstrap(registry, EventRecorder(registry), users=())
+    events: list[StoreEvent] = []
+    registry.store.listeners.append(events.append)
+    populate(registry, pods, replay=replay)
+    made = [
+        obj
+        for rt in map(resource, ("Deployment", "Service", "ReplicaSet", "Pod", "EndpointSlice"))
+        for obj in registry.store.iter(rt)
+        if obj["metadata"]["namespace"].startswith("scale-")
+    ] + [e.obj for e in events if e.resource == resource("Endpoints") and e.type == "ADDED"]
+
+    def order(obj: dict[str, Any]) -> tuple[str, ...]:
+        meta = obj["metadata"]
+        name = meta["generateName"] if obj["kind"] == "EndpointSlice" else meta["name"]
+        at = obj["status"]["podIP"] if obj["kind"] == "Pod" else name
+        return obj["kind"], meta["namespace"], at
+
+    numbers: dict[str, str] = {}
+    text = orjson.dumps(sorted(made, key=order)).decode()
+    text = _TIME.sub("TIME", text)
+    text = re.sub(r'"resourceVersion":"\d+"', '"resourceVersion":"RV"', text)
+    text = _DRAWN.sub(lambda m: numbers.setdefault(m.group(0), f"<{len(numbers)}>"), text)
+    return orjson.loads(text), events
+
+
+@pytest.mark.parametrize(
+    ("nodes", "pods", "replayed"),
+    [(10, 15, 2), (7, 100, 19), (3, 23, 1)],
+    ids=["15-pods-10-nodes", "100-pods-7-nodes", "fewer-nodes-than-pods"],
+)
+def test_replayed_deployments_are_what_the_api_and_controllers_make(
+    nodes: int, pods: int, replayed: int
+) -> None:
+    """After the first, `--scale`'s Deployments are that first one's objects with their own
+    names, uids, nodes and IPs (scale_replay.py): the same objects, to the last field, as the
+    API rules and the controllers make for each (its pods' order in the slice included)."""
+    replay, replay_events = _populated(nodes, pods, replay=True)
+    full, full_events = _populated(nodes, pods, replay=False)
+    assert len(replay) == len(full)
+    for ours, theirs in zip(replay, full, strict=True):
+        assert ours == theirs, (ours["kind"], ours["metadata"]["name"])
+    # Each replayed Deployment's 10 objects are written once each; through the API, 18 writes.
+    assert len(full_events) - len(replay_events) == 8 * replayed

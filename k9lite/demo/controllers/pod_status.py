@@ -9,7 +9,7 @@ from typing import Any
 from k9lite.demo.registry import now_rfc3339, resource
 from k9lite.demo.store import Store, clone
 
-__all__ = ["current_copy", "mark_running", "set_condition", "sync_ready_conditions"]
+__all__ = ["current_copy", "internal_ip", "mark_running", "set_condition", "sync_ready_conditions"]
 
 
 def current_copy(store: Store, pod: dict[str, Any]) -> dict[str, Any] | None:
@@ -53,9 +53,17 @@ def sync_ready_conditions(pod: dict[str, Any]) -> None:
             set_condition(pod, condition, "True")
 
 
+def internal_ip(node: dict[str, Any]) -> str:
+    """The node's InternalIP: its pods' hostIP."""
+    address: str = next(
+        a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"
+    )
+    return address
+
+
 def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
     """Give a bound pod its IP and a Running, Ready status, as its kubelet reports it."""
-    host_ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
+    host_ip = internal_ip(node)
     started = now_rfc3339()
     status = pod.setdefault("status", {})
     status.update(
