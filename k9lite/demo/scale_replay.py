@@ -8,7 +8,8 @@ group's own values are its namespace and name, its pod-template-hash, each objec
 pods' names, nodes, IPs and container IDs, the slice's name, the Service's ClusterIP and the
 time of the writes: wherever they stand (names in labels, uids in ownerReferences and in
 managedFields' keys, IPs in the slice). What holds none of them is the first group's object
-itself, shared (sharing.py). tests/demo/test_scale.py holds the result to what the API rules
+itself, shared (sharing.py); what holds only a node's name and address, or the time, is made
+once for every pod on that node (in that second), as hash-consing would share it. tests/demo/test_scale.py holds the result to what the API rules
 and controllers make of the same Deployment.
 
 Per Deployment of 5 pods this takes ~0.1 ms where the API path took ~2.5 ms (issue 19: 100,000
@@ -28,7 +29,6 @@ from k9lite.demo.controllers.pod_status import internal_ip
 from k9lite.demo.controllers.workload_objects import pod_template_hash
 from k9lite.demo.registry import Registry
 from k9lite.demo.resources import ResourceType
-from k9lite.demo.sharing import share
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.timestamps import now_rfc3339
 
@@ -36,6 +36,9 @@ __all__ = ["Group", "GroupRecorder", "Replay"]
 
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 """A write's time (creationTimestamp, managedFields, conditions): the time of the replay."""
+_AT_TIME_TOKEN = ""
+"""Stands for the time among the values a node holds (no real value is empty)."""
+_AT_TIME = frozenset([_AT_TIME_TOKEN])
 _CONTAINER_ID = "containerd://"
 _TOKEN_VOLUME = "kube-api-access-"
 """The service account token volume admission adds, named with 5 random letters."""
@@ -74,21 +77,24 @@ class Group:
 
 
 class _Values:
-    """One new group's value for each of the first group's, and its nodes made so far."""
+    """One new group's value for each of the first group's, and the nodes made of them."""
 
-    def __init__(self, tokens: dict[str, str], pattern: re.Pattern[str], now: str) -> None:
+    def __init__(
+        self, tokens: dict[str, str], now: str, placed: dict[tuple[Any, ...], Any]
+    ) -> None:
         self.tokens = tokens
-        self.pattern = pattern
         self.now = now
         self.made: dict[int, Any] = {}
-        self.strings: dict[str, str] = {}
+        """This group's nodes, by the first group's node they stand for."""
+        self.placed = placed
+        """Nodes that hold only a node's values or the time, by the first group's node and
+        those values: pods on one node share them, as hash-consing would have them share."""
 
-    def string(self, text: str) -> str:
-        found = self.strings.get(text)
-        if found is None:
-            found = share(self.pattern.sub(lambda m: self.tokens[m.group(0)], text))
-            self.strings[text] = found
-        return found
+    def memo(self, node: Any, tokens: tuple[str, ...] | None) -> tuple[Any, Any]:
+        """Where the node made for `node` is kept, and its key there."""
+        if tokens is None:
+            return self.made, id(node)
+        return self.placed, (id(node), *[self.tokens.get(t, self.now) for t in tokens])
 
 
 class Replay:
@@ -121,34 +127,44 @@ class Replay:
             tokens += [c["containerID"].removeprefix(_CONTAINER_ID) for c in _containers(pod)]
             tokens += _token_volumes(pod)
         self.tokens = list(dict.fromkeys(tokens))
+        # What pods on one node have in common in every group: made once for them all.
+        self.placing = frozenset(
+            [_AT_TIME_TOKEN]
+            + [pod["spec"]["nodeName"] for pod in self.pods]
+            + [pod["status"]["hostIP"] for pod in self.pods]
+        )
+        self._placed: dict[tuple[Any, ...], Any] = {}
+        self._placed_at = ""
         # A value is one where it stands whole: `app-00001` is not one in `app-000012`.
         alternatives = "|".join(re.escape(t) for t in sorted(self.tokens, key=len, reverse=True))
         self.pattern = re.compile(f"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])")
         # Every object holds its uid, so each has a build (the first group's are never stored
         # again, nor changed: the store stamps the new object's metadata).
-        self.builds = [(key[0], cast(Build, self._compile(obj))) for key, obj in self.objects]
-        deployment = first["Deployment"]
-        self.template = self._compile(deployment["spec"]["template"])
+        self.builds = [(key[0], cast(Build, self._compile(obj)[0])) for key, obj in self.objects]
+        self.template = self._compile(first["Deployment"]["spec"]["template"])[0]
 
     def make(self, group: Group) -> bool:
         """Store the group's objects; False (nothing written) where its nodes do not map one to
         one onto the first group's (fewer nodes than pods, placed otherwise)."""
-        placed = sorted(zip(group.ips, group.nodes, strict=True), key=lambda placing: placing[0])
+        placing = sorted(zip(group.ips, group.nodes, strict=True), key=lambda pair: pair[0])
         node_names: dict[str, str] = {}
-        for pod, (_, node) in zip(self.pods, placed, strict=True):
+        for pod, (_, node) in zip(self.pods, placing, strict=True):
             name = node["metadata"]["name"]
             if node_names.setdefault(pod["spec"]["nodeName"], name) != name:
                 return False
         if len(set(node_names.values())) != len(node_names):
             return False
-        values = _Values({}, self.pattern, now_rfc3339())
+        now = now_rfc3339()
+        if now != self._placed_at:  # what holds the time is made anew each second
+            self._placed.clear()
+            self._placed_at = now
+        values = _Values({}, now, self._placed)
         tokens = values.tokens
         tokens.update({self.namespace: group.namespace, self.name: group.name})
         template = self.template(values) if self.template else None
         template_hash = pod_template_hash(template) if template is not None else self.template_hash
         tokens[self.template_hash] = template_hash
         values.made.clear()
-        values.strings.clear()
         for key, obj in self.objects:
             tokens[obj["metadata"]["uid"]] = str(uuid.uuid4())
             if key[0].kind == "Pod":
@@ -158,7 +174,7 @@ class Replay:
             elif key[0].kind == "Service":
                 for address in obj["spec"].get("clusterIPs") or ():
                     tokens[address] = self._cluster_ip()
-        for pod, (ip, node) in zip(self.pods, placed, strict=True):
+        for pod, (ip, node) in zip(self.pods, placing, strict=True):
             tokens[pod["spec"]["nodeName"]] = node["metadata"]["name"]
             tokens[pod["status"]["hostIP"]] = internal_ip(node)
             tokens[pod["status"]["podIP"]] = ip
@@ -188,45 +204,80 @@ class Replay:
             raise RuntimeError("the Service CIDR is full")
         return address
 
-    def _compile(self, node: Any) -> Build | None:
-        """How to make `node` for a new group; None where it holds none of the group's values
-        (the first group's node is the new group's too)."""
+    def _compile(self, node: Any) -> tuple[Build | None, frozenset[str]]:
+        """How to make `node` for a new group, and the first group's values it holds (`""`:
+        the time); None where it holds none (the first group's node is the new group's too)."""
         if type(node) is str:
             if _TIME.fullmatch(node):
-                return _now
-            if self.pattern.search(node):
-                return lambda values: values.string(node)
-            return None
+                return _now, _AT_TIME
+            found = frozenset(self.pattern.findall(node))
+            if not found:
+                return None, found
+            pattern, memo = self.pattern, self._memo_tokens(found)
+
+            def make_string(values: _Values) -> Any:
+                kept, key = values.memo(node, memo)
+                made = kept.get(key)
+                if made is None:
+                    made = kept[key] = pattern.sub(lambda m: values.tokens[m.group(0)], node)
+                return made
+
+            return make_string, found
         if type(node) is dict:
             items = [(k, self._compile(k), self._compile(v), v) for k, v in node.items()]
-            if not any(key_build or build for _, key_build, build, _ in items):
-                return None
+            held = frozenset().union(*(k[1] | v[1] for _, k, v, _ in items))
+            if not held:
+                return None, held
+            memo = self._memo_tokens(held)
+            varying = [(k, kb, vb) for k, (kb, _), (vb, _), _ in items if kb or vb]
+            if not any(kb for _, kb, _ in varying):
+                changes = [(k, vb) for k, _, vb in varying if vb is not None]
 
-            def make_dict(values: _Values) -> dict[str, Any]:
-                made = values.made.get(id(node))
+                def make_values(values: _Values) -> Any:
+                    kept, key = values.memo(node, memo)
+                    made = kept.get(key)
+                    if made is None:
+                        made = kept[key] = node.copy()
+                        for k, build in changes:
+                            made[k] = build(values)
+                    return made
+
+                return make_values, held
+            rebuilt = [(k, kb, vb, v) for k, (kb, _), (vb, _), v in items]
+
+            def make_dict(values: _Values) -> Any:
+                kept, key = values.memo(node, memo)
+                made = kept.get(key)
                 if made is None:
-                    made = {
-                        (key_build(values) if key_build else k): (build(values) if build else v)
-                        for k, key_build, build, v in items
+                    made = kept[key] = {
+                        (kb(values) if kb else k): (vb(values) if vb else v)
+                        for k, kb, vb, v in rebuilt
                     }
-                    values.made[id(node)] = made
                 return made
 
-            return make_dict
+            return make_dict, held
         if type(node) is list:
-            builds = [(self._compile(v), v) for v in node]
-            if not any(build for build, _ in builds):
-                return None
+            compiled = [(self._compile(v), v) for v in node]
+            held = frozenset().union(*(c[1] for c, _ in compiled))
+            if not held:
+                return None, held
+            memo = self._memo_tokens(held)
+            builds = [(build, v) for (build, _), v in compiled]
 
-            def make_list(values: _Values) -> list[Any]:
-                made = values.made.get(id(node))
+            def make_list(values: _Values) -> Any:
+                kept, key = values.memo(node, memo)
+                made = kept.get(key)
                 if made is None:
-                    made = [build(values) if build else v for build, v in builds]
-                    values.made[id(node)] = made
+                    made = kept[key] = [build(values) if build else v for build, v in builds]
                 return made
 
-            return make_list
-        return None
+            return make_list, held
+        return None, frozenset()
+
+    def _memo_tokens(self, held: frozenset[str]) -> tuple[str, ...] | None:
+        """The values a node made once for every pod of a node is kept by (None: made once for
+        a group)."""
+        return tuple(sorted(held)) if held <= self.placing else None
 
 
 def _now(values: _Values) -> str:
