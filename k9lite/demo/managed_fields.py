@@ -29,6 +29,7 @@ __all__ = [
     "Writer",
     "applied_fields",
     "entry_members",
+    "entry_order",
     "item_key",
     "list_keys",
     "live_fields",
@@ -282,6 +283,12 @@ def _serialize(members: set[Path]) -> dict[str, Any]:
     return shared
 
 
+def entry_order(entry: dict[str, Any]) -> tuple[str, str]:
+    """Where an entry stands in managedFields: by time, untimed first, then by manager, as the
+    real server sorts them."""
+    return entry.get("time") or "", entry["manager"]
+
+
 def track(kind: str, api_version: str, new: dict[str, Any], old: dict[str, Any] | None) -> None:
     """Set `new`'s managedFields from `old`'s for the write the current Writer makes."""
     writer = _WRITER.get() or _SERVER
@@ -357,6 +364,5 @@ def _reassign(
             # Recorded: the scale subresource's entry has no time (this server version's way).
             written["time"] = now_rfc3339()
         kept.append(written)
-    # Ordered by time, untimed first, then by manager, as the real server sorts them.
-    kept.sort(key=lambda e: (e.get("time") or "", e["manager"]))
+    kept.sort(key=entry_order)
     return kept

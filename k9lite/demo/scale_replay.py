@@ -29,6 +29,7 @@ from typing import Any, cast
 from k9lite.demo.allocators import allocate_cluster_ip
 from k9lite.demo.controllers.pod_status import internal_ip
 from k9lite.demo.controllers.workload_objects import pod_template_hash
+from k9lite.demo.managed_fields import entry_order
 from k9lite.demo.registry import Registry
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.store import StoreEvent
@@ -167,12 +168,14 @@ class Replay:
         template_hash = pod_template_hash(template) if template is not None else self.template_hash
         tokens[self.template_hash] = template_hash
         values.made.clear()
+        drawn: set[str] = set()
         for key, obj in self.objects:
             tokens[obj["metadata"]["uid"]] = str(uuid.uuid4())
             if key[0].kind == "Pod":
-                tokens[key[2]] = self._name(key[0], group, f"{group.name}-{template_hash}-")
+                prefix = f"{group.name}-{template_hash}-"
+                tokens[key[2]] = self._name(key[0], group.namespace, prefix, drawn)
             elif key[0].kind == "EndpointSlice":
-                tokens[key[2]] = self._name(key[0], group, f"{group.name}-")
+                tokens[key[2]] = self._name(key[0], group.namespace, f"{group.name}-", drawn)
             elif key[0].kind == "Service":
                 for address in obj["spec"].get("clusterIPs") or ():
                     tokens[address] = self._cluster_ip()
@@ -186,13 +189,21 @@ class Replay:
                 tokens[volume] = f"{_TOKEN_VOLUME}{self.registry.random_suffix()}"
         store = self.registry.store
         for rt, build in self.builds:
-            store.create(rt, build(values), shared=True)
+            obj = build(values)
+            # The first group's writes may have spanned a second, which orders its entries
+            # otherwise than these, all made now.
+            entries = obj["metadata"].get("managedFields") or []
+            if sorted(entries, key=entry_order) != entries:
+                obj["metadata"]["managedFields"] = sorted(entries, key=entry_order)
+            store.create(rt, obj, shared=True)
         return True
 
-    def _name(self, rt: ResourceType, group: Group, prefix: str) -> str:
+    def _name(self, rt: ResourceType, namespace: str, prefix: str, drawn: set[str]) -> str:
+        """A generated name that no object has, nor one drawn for this group already."""
         while True:  # 5 random letters: about 1 run of 100,000 pods in 70 draws a name twice.
             name = prefix + self.registry.random_suffix()
-            if self.registry.store.find(rt, group.namespace, name) is None:
+            if name not in drawn and self.registry.store.find(rt, namespace, name) is None:
+                drawn.add(name)
                 return name
 
     def _cluster_ip(self) -> str:

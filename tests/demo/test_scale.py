@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 import re
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from k9lite.demo.controllers.deployments import DeploymentController
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.controllers.replica_sets import ReplicaSetController
 from k9lite.demo.controllers.services import EndpointsController
-from k9lite.demo.managed_fields import writing_as
+from k9lite.demo.managed_fields import entry_order, writing_as
 from k9lite.demo.registry import SUFFIX_ALPHABET, Registry, resource
 from k9lite.demo.scale import populate
 from k9lite.demo.store import Store, StoreEvent
@@ -30,7 +31,8 @@ _APPS = "/apis/apps/v1/namespaces/scale-000"
 
 
 class ScriptedSuffixes(random.Random):
-    """Random, except that name suffixes take their letters from `script` while it lasts."""
+    """Random, except that name suffixes take their letters from `script` while it lasts (an
+    empty one: a random letter)."""
 
     def __init__(self, script: Iterator[str]) -> None:
         super().__init__(0)
@@ -38,7 +40,7 @@ class ScriptedSuffixes(random.Random):
 
     def choice(self, seq: Any) -> Any:
         letter = next(self.script, None) if seq == SUFFIX_ALPHABET else None
-        return super().choice(seq) if letter is None else seq[SUFFIX_ALPHABET.index(letter)]
+        return super().choice(seq) if not letter else seq[SUFFIX_ALPHABET.index(letter)]
 
 
 def _registry(rng: random.Random) -> Registry:
@@ -205,6 +207,18 @@ def _populated(nodes: int, pods: int, *, replay: bool) -> tuple[list[Any], list[
         at = obj["status"]["podIP"] if obj["kind"] == "Pod" else name
         return obj["kind"], meta["namespace"], at
 
+    for obj in made:  # as the server orders them, whichever way they were made
+        entries = obj["metadata"].get("managedFields") or []
+        assert entries == sorted(entries, key=entry_order), obj["metadata"]["name"]
+    # Compared in no particular order: by time, then manager, so writes in the same second or
+    # not order them differently.
+    made = [
+        {**obj, "metadata": {**obj["metadata"], "managedFields": sorted(
+            obj["metadata"].get("managedFields") or (),
+            key=lambda entry: (entry["manager"], entry.get("subresource", "")),
+        )}}
+        for obj in made
+    ]  # fmt: skip
     numbers: dict[str, str] = {}
     text = orjson.dumps(sorted(made, key=order)).decode()
     text = _TIME.sub("TIME", text)
@@ -231,3 +245,32 @@ def test_replayed_deployments_are_what_the_api_and_controllers_make(
         assert ours == theirs, (ours["kind"], ours["metadata"]["name"])
     # Each replayed Deployment's 10 objects are written once each; through the API, 18 writes.
     assert len(full_events) - len(replay_events) == 8 * replayed
+
+
+class _Counting(random.Random):
+    """Random, counting the letters drawn for name suffixes."""
+
+    letters = 0
+
+    def choice(self, seq: Any) -> Any:
+        self.letters += seq == SUFFIX_ALPHABET
+        return super().choice(seq)
+
+
+def test_a_name_drawn_twice_for_one_replayed_deployment_is_drawn_again() -> None:
+    """The replay draws a Deployment's five pod names before it stores any: the second draw of
+    the same name must be seen, as the store would refuse it (409 AlreadyExists)."""
+    counting = _Counting(0)
+    registry = Registry(Store(), rng=counting, addresses=AddressBlock(0, 10))
+    bootstrap(registry, EventRecorder(registry), users=())
+    counting.letters = 0
+    populate(registry, 5)  # the first Deployment, through the API: the letters it draws
+    scripted = ScriptedSuffixes(iter(()))
+    registry = Registry(Store(), rng=scripted, addresses=AddressBlock(0, 10))
+    bootstrap(registry, EventRecorder(registry), users=())
+    # The second Deployment (replayed): its first two pods' names are both ...-bbbbb.
+    scripted.script = itertools.chain(itertools.repeat("", counting.letters), "b" * 10)
+    populate(registry, 10)
+    names = [p["metadata"]["name"] for p in registry.store.iter(resource("Pod"))]
+    assert len(set(names)) == 10, names
+    assert sum(name.endswith("-bbbbb") for name in names) == 1, names
