@@ -233,4 +233,17 @@ def test_label_selected_lists_walk_every_namespace_and_page(
             assert _ours(everywhere) == want, (selector, limit)
             in_a = _names(raw, "/api/v1/namespaces/sel-a/configmaps", selector, limit)
             assert _ours(in_a) == [n for n in want if n.startswith("sel-a/")], (selector, limit)
+    # A label changed and an object deleted leave the index: neither is found by what it was.
+    kubectl("label", "configmap", "cm-0", "-n", "sel-a", "app=db", "--overwrite")
+    kubectl("delete", "configmap", "cm-1", "-n", "sel-b")
+    kubectl("delete", "configmap", "cm-1", "-n", "sel-a")
+    assert _ours(_names(raw, "/api/v1/configmaps", "app=web", None)) == ["sel-b/cm-0"]
+    assert _ours(_names(raw, "/api/v1/configmaps", "tier=back", None)) == [
+        "sel-a/cm-2",
+        "sel-b/cm-2",
+    ]
+    assert _ours(_names(raw, "/api/v1/namespaces/sel-a/configmaps", "app=db", None)) == [
+        "sel-a/cm-0",
+        "sel-a/cm-2",
+    ]
     kubectl("delete", "namespace", "sel-a", "sel-b", "--wait=false")
