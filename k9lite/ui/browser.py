@@ -38,10 +38,11 @@ _ALSO_SHOWS: dict[str, set[str]] = {
     "services": {kind for kind in DOCTOR_KINDS if kind != "services"},
     "nodes": {"pods"},
 }
-# What a drill-down's membership reads besides the pods: a pod row itself reads no other kind,
-# so an unscoped Pods view never walks its 50,000 rows for a change to a Service.
+# What a drill-down's membership and title read besides the pods (a Service's title: its
+# EndpointSlices' endpoints): a pod row itself reads no other kind, so an unscoped Pods view
+# never walks its 50,000 rows for a change to a Service.
 _SCOPE_READS: dict[str, set[str]] = {
-    "services": {"services"},
+    "services": {"services", "endpointslices"},
     "deployments": {"deployments", "replicasets"},
     "nodes": {"nodes"},
 }

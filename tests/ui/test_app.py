@@ -326,3 +326,35 @@ async def test_a_service_drill_down_follows_labels_and_the_service(
             lambda: not rows(app) and "(service gone)" in static_text(title),
             what="no pods and (service gone)",
         )
+
+
+async def test_a_service_drill_down_title_follows_its_endpoint_slices(
+    cluster: DemoCluster, kubectl: Kubectl
+) -> None:
+    """The title's `endpoints N ready` reads the Service's EndpointSlices: a slice that changes
+    while no pod does (here one made by hand, as another controller would) shows at once."""
+    app = make_app(cluster, start_view="svc")
+    async with app.run_test(size=SIZE) as pilot:
+        browser = app.query_one(Browser)
+        await until(lambda: "default/clusterip-hostname-service" in rows(app), what="the Service")
+        browser.table.move_cursor(key="default/clusterip-hostname-service")
+        await pilot.press("enter")
+        title = app.query_one("#view-title", Static)
+        await until(lambda: "endpoints 2 ready" in static_text(title), what="2 endpoints")
+        await asyncio.to_thread(kubectl, "apply", "-f", "-", stdin=_EXTRA_SLICE)
+        await until(lambda: "endpoints 3 ready" in static_text(title), what="3 endpoints")
+        assert "127.0.0.99:80" in static_text(title) and len(rows(app)) == 2
+
+
+_EXTRA_SLICE = """
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: by-hand
+  labels:
+    kubernetes.io/service-name: clusterip-hostname-service
+    endpointslice.kubernetes.io/managed-by: by-hand
+addressType: IPv4
+ports: [{port: 80, protocol: TCP}]
+endpoints: [{addresses: [127.0.0.99], conditions: {ready: true}}]
+"""
