@@ -296,3 +296,31 @@ def test_a_restarted_container_waits_for_its_readiness_probe(kubectl: Kubectl) -
     assert "running" in status["state"], "read during the second run"
     assert status["ready"] is False
     assert ready(kubectl, "flaky") == "False"
+
+
+def test_image_ids_name_the_normalised_repository_at_a_digest(kubectl: Kubectl) -> None:
+    """containerd reports a running container's imageID as its image's repository, normalised
+    (docker.io, library/ for one-part names), without the tag, at the content digest: never
+    the name as written, nor a tag."""
+    images = {
+        "plain": "nginx:1.25",
+        "user": "takytaky/hostname",
+        "registry": "registry.k8s.io/e2e-test-images/agnhost:2.53",
+        "digest": f"registry.k8s.io/pause@sha256:{'ab' * 32}",
+    }
+    for name, image in images.items():
+        kubectl("run", name, f"--image={image}")
+    expected = {
+        "plain": "docker.io/library/nginx@sha256:",
+        "user": "docker.io/takytaky/hostname@sha256:",
+        "registry": "registry.k8s.io/e2e-test-images/agnhost@sha256:",
+        "digest": f"registry.k8s.io/pause@sha256:{'ab' * 32}",
+    }
+    for name, prefix in expected.items():
+        status = wait_for(
+            lambda n=name: (pod(kubectl, n)["status"].get("containerStatuses") or [{}])[0].get(
+                "imageID"
+            ),
+            message=f"{name}'s imageID",
+        )
+        assert status.startswith(prefix) and len(status) == len(prefix.split("@")[0]) + 72, status

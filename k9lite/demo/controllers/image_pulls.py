@@ -16,6 +16,7 @@ __all__ = [
     "missing_image",
     "pull_error",
     "pulls",
+    "reference",
     "set_waiting",
 ]
 
@@ -41,8 +42,9 @@ def go_duration(seconds: float) -> str:
     return f"{seconds * 1_000_000:.3f}".rstrip("0").rstrip(".") + "µs"
 
 
-def _reference(image: str) -> tuple[str, str]:
-    """The repository (without a registry: docker.io, library/ for one-part names) and tag."""
+def reference(image: str) -> tuple[str, str]:
+    """The repository (without a registry: docker.io, library/ for one-part names) and tag, as
+    containerd normalises a reference (distribution's ParseNormalizedNamed)."""
     name = image.split("@", 1)[0]
     repository, _, tag = name.rpartition(":") if ":" in name.rsplit("/", 1)[-1] else (name, "", "")
     parts = repository.split("/")
@@ -53,20 +55,18 @@ def _reference(image: str) -> tuple[str, str]:
 
 def missing_image(image: str) -> bool:
     """Whether the demo's registries lack `image` (see the module's rule)."""
-    repository, tag = _reference(image)
+    repository, tag = reference(image)
     return tag in _MISSING_TAGS or any(p.startswith("nosuch") for p in repository.split("/"))
 
 
 def pull_error(image: str) -> str:
     """containerd's error for a missing image: an unknown tag is NotFound, an unknown
     repository is an access denied (Docker Hub does not say which)."""
-    repository, tag = _reference(image)
-    reference = f"{repository}:{tag}"
-    prefix = (
-        f'failed to pull and unpack image "{reference}": failed to resolve reference "{reference}"'
-    )
+    repository, tag = reference(image)
+    named = f"{repository}:{tag}"
+    prefix = f'failed to pull and unpack image "{named}": failed to resolve reference "{named}"'
     if tag in _MISSING_TAGS:
-        return f"rpc error: code = NotFound desc = {prefix}: {reference}: not found"
+        return f"rpc error: code = NotFound desc = {prefix}: {named}: not found"
     return (
         f"rpc error: code = Unknown desc = {prefix}: pull access denied, repository does not "
         "exist or may require authorization: server message: insufficient_scope: "

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from k9lite.demo.controllers.image_pulls import reference
 from k9lite.demo.registry import now_rfc3339, resource
 from k9lite.demo.store import Store, clone
 
@@ -95,7 +96,12 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
 
 
 def _image_id(image: str) -> str:
-    """The image's digest, as the runtime reports it: one per image (not per container), as a
-    registry's content digest is; every pod of an image holds the one string (sharing.py)."""
-    digest = hashlib.sha256(image.encode()).hexdigest()
-    return f"docker.io/library/{image}@sha256:{digest}"
+    """The image's digest, as the runtime reports it: the normalised repository, without its
+    tag, at the digest (`registry.k8s.io/pause@sha256:…`, `docker.io/library/nginx@sha256:…`);
+    one per image (not per container), as a registry's content digest is, so every pod of an
+    image holds the one string (sharing.py). An image named by its digest keeps that digest."""
+    repository, _ = reference(image)
+    _, at, digest = image.partition("@")
+    if not at:
+        digest = f"sha256:{hashlib.sha256(image.encode()).hexdigest()}"
+    return f"{repository}@{digest}"
