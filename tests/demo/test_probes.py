@@ -302,21 +302,20 @@ def test_image_ids_name_the_normalised_repository_at_a_digest(kubectl: Kubectl) 
     """containerd reports a running container's imageID as its image's repository, normalised
     (docker.io, library/ for one-part names), without the tag, at the content digest: never
     the name as written, nor a tag."""
+    digest = f"sha256:{'ab' * 32}"
+    # name: (the image run, what its imageID starts with)
     images = {
-        "plain": "nginx:1.25",
-        "user": "takytaky/hostname",
-        "registry": "registry.k8s.io/e2e-test-images/agnhost:2.53",
-        "digest": f"registry.k8s.io/pause@sha256:{'ab' * 32}",
+        "plain": ("nginx:1.25", "docker.io/library/nginx@sha256:"),
+        "user": ("takytaky/hostname", "docker.io/takytaky/hostname@sha256:"),
+        "registry": (
+            "registry.k8s.io/e2e-test-images/agnhost:2.53",
+            "registry.k8s.io/e2e-test-images/agnhost@sha256:",
+        ),
+        "digest": (f"registry.k8s.io/pause@{digest}", f"registry.k8s.io/pause@{digest}"),
     }
-    for name, image in images.items():
+    for name, (image, _) in images.items():
         kubectl("run", name, f"--image={image}")
-    expected = {
-        "plain": "docker.io/library/nginx@sha256:",
-        "user": "docker.io/takytaky/hostname@sha256:",
-        "registry": "registry.k8s.io/e2e-test-images/agnhost@sha256:",
-        "digest": f"registry.k8s.io/pause@sha256:{'ab' * 32}",
-    }
-    for name, prefix in expected.items():
+    for name, (_, prefix) in images.items():
         status = wait_for(
             lambda n=name: (pod(kubectl, n)["status"].get("containerStatuses") or [{}])[0].get(
                 "imageID"

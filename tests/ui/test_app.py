@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from k9lite.demo.cluster import DemoCluster
@@ -53,6 +54,13 @@ def rows(app: K9liteApp) -> dict[str, tuple[str, ...]]:
 
 def column(app: K9liteApp, label: str) -> int:
     return [c.label for c in app.query_one(Browser).table.columns].index(label)
+
+
+async def drill_into(app: K9liteApp, pilot: Pilot[None], key: str) -> None:
+    """Enter on the row `key` once it shows: its pods (a Service's, a Deployment's...)."""
+    await until(lambda: key in rows(app), what=key)
+    app.query_one(Browser).table.move_cursor(key=key)
+    await pilot.press("enter")
 
 
 async def show(app: K9liteApp, pilot: object, command: str) -> None:
@@ -308,10 +316,7 @@ async def test_a_service_drill_down_follows_labels_and_the_service(
     deleted leaves no pod behind (a drill-down walks its own pods, not the whole Pods view)."""
     app = make_app(cluster, start_view="svc")
     async with app.run_test(size=SIZE) as pilot:
-        browser = app.query_one(Browser)
-        await until(lambda: "default/clusterip-hostname-service" in rows(app), what="the Service")
-        browser.table.move_cursor(key="default/clusterip-hostname-service")
-        await pilot.press("enter")
+        await drill_into(app, pilot, "default/clusterip-hostname-service")
         selected = await until(
             lambda: sorted(rows(app)) if len(rows(app)) == 2 else None, what="its 2 pods"
         )
@@ -335,10 +340,7 @@ async def test_a_service_drill_down_title_follows_its_endpoint_slices(
     while no pod does (here one made by hand, as another controller would) shows at once."""
     app = make_app(cluster, start_view="svc")
     async with app.run_test(size=SIZE) as pilot:
-        browser = app.query_one(Browser)
-        await until(lambda: "default/clusterip-hostname-service" in rows(app), what="the Service")
-        browser.table.move_cursor(key="default/clusterip-hostname-service")
-        await pilot.press("enter")
+        await drill_into(app, pilot, "default/clusterip-hostname-service")
         title = app.query_one("#view-title", Static)
         await until(lambda: "endpoints 2 ready" in static_text(title), what="2 endpoints")
         await asyncio.to_thread(kubectl, "apply", "-f", "-", stdin=_EXTRA_SLICE)
