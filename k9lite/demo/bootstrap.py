@@ -16,7 +16,8 @@ from k9lite.demo.managed_fields import writing_as
 from k9lite.demo.rbac.aggregation import aggregate_all
 from k9lite.demo.rbac.policy import bootstrap_policy
 from k9lite.demo.rbac.users import DemoUser
-from k9lite.demo.registry import Registry, now_rfc3339, resource
+from k9lite.demo.registry import Registry, resource
+from k9lite.demo.timestamps import now_rfc3339
 
 __all__ = ["bootstrap", "bootstrap_api_service", "node_names"]
 

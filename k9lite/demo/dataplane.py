@@ -21,10 +21,10 @@ import random
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from k9lite.demo.address_plan import AddressBlock
 from k9lite.demo.container.hello import HelloServer
+from k9lite.demo.controllers.pod_status import internal_ip
 from k9lite.demo.forwarder import Forwarder, close_spliced
 from k9lite.demo.listen import DroppingPort, bound_socket
 from k9lite.demo.pod_logs import PodLogs
@@ -183,9 +183,7 @@ class DataPlane:
     def wanted_listeners(self) -> set[Listener]:
         """The listeners the Services call for now; a rule with no endpoint refuses connections,
         a Local NodePort on a node without one of the endpoints drops them."""
-        nodes = [
-            (n["metadata"]["name"], _internal_ip(n)) for n in self.store.iter(resource("Node"))
-        ]
+        nodes = [(n["metadata"]["name"], internal_ip(n)) for n in self.store.iter(resource("Node"))]
         wanted: set[Listener] = set()
         for svc in self.store.iter(resource("Service")):
             spec, meta = svc.get("spec", {}), svc["metadata"]
@@ -292,11 +290,3 @@ class DataPlane:
         """Listen on host:port; a privileged port, or a host that cannot be bound, is mapped."""
         loop = asyncio.get_running_loop()
         return await loop.create_server(factory, sock=self._socket(host, port))
-
-
-def _internal_ip(node: dict[str, Any]) -> str | None:
-    for address in node.get("status", {}).get("addresses", ()):
-        if address.get("type") == "InternalIP":
-            value: str = address["address"]
-            return value
-    return None

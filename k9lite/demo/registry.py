@@ -28,7 +28,7 @@ from k9lite.demo.store import Store, clone
 from k9lite.demo.timestamps import now_rfc3339
 from k9lite.demo.validation import Cause, invalid_message
 
-__all__ = ["SUFFIX_ALPHABET", "Registry", "now_rfc3339", "patch_error", "resource"]
+__all__ = ["SUFFIX_ALPHABET", "Registry", "patch_error", "resource"]
 
 # Random name suffixes use the same alphabet as Kubernetes' rand.String: no vowels, no 0/1/3.
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"

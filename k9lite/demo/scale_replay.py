@@ -33,12 +33,10 @@ from k9lite.demo.managed_fields import entry_order
 from k9lite.demo.registry import Registry
 from k9lite.demo.resources import ResourceType
 from k9lite.demo.store import StoreEvent
-from k9lite.demo.timestamps import now_rfc3339
+from k9lite.demo.timestamps import WRITTEN, now_rfc3339
 
 __all__ = ["Group", "GroupRecorder", "Replay"]
 
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-"""A write's time (creationTimestamp, managedFields, conditions): the time of the replay."""
 _AT_TIME_TOKEN = ""
 """Stands for the time among the values a node holds (no real value is empty)."""
 _AT_TIME = frozenset([_AT_TIME_TOKEN])
@@ -143,7 +141,10 @@ class Replay:
         self.pattern = re.compile(f"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])")
         # Every object holds its uid, so each has a build (the first group's are never stored
         # again, nor changed: the store stamps the new object's metadata).
-        self.builds = [(key[0], cast(Build, self._compile(obj)[0])) for key, obj in self.objects]
+        self.builds = [
+            (key[0], cast(Build, self._compile(obj)[0]), _resorted(obj))
+            for key, obj in self.objects
+        ]
         self.template = self._compile(first["Deployment"]["spec"]["template"])[0]
 
     def make(self, group: Group) -> bool:
@@ -151,10 +152,15 @@ class Replay:
         one onto the first group's (fewer nodes than pods, placed otherwise)."""
         placing = sorted(zip(group.ips, group.nodes, strict=True), key=lambda pair: pair[0])
         node_names: dict[str, str] = {}
+        host_ips: dict[str, str] = {}
         for pod, (_, node) in zip(self.pods, placing, strict=True):
             name = node["metadata"]["name"]
             if node_names.setdefault(pod["spec"]["nodeName"], name) != name:
                 return False
+            address = internal_ip(node)
+            if address is None:  # its pods would have no hostIP to stand in
+                return False
+            host_ips[name] = address
         if len(set(node_names.values())) != len(node_names):
             return False
         now = now_rfc3339()
@@ -181,20 +187,18 @@ class Replay:
                     tokens[address] = self._cluster_ip()
         for pod, (ip, node) in zip(self.pods, placing, strict=True):
             tokens[pod["spec"]["nodeName"]] = node["metadata"]["name"]
-            tokens[pod["status"]["hostIP"]] = internal_ip(node)
+            tokens[pod["status"]["hostIP"]] = host_ips[node["metadata"]["name"]]
             tokens[pod["status"]["podIP"]] = ip
             for container in _containers(pod):
                 tokens[container["containerID"].removeprefix(_CONTAINER_ID)] = secrets.token_hex(32)
             for volume in _token_volumes(pod):
                 tokens[volume] = f"{_TOKEN_VOLUME}{self.registry.random_suffix()}"
         store = self.registry.store
-        for rt, build in self.builds:
+        for rt, build, resorted in self.builds:
             obj = build(values)
-            # The first group's writes may have spanned a second, which orders its entries
-            # otherwise than these, all made now.
-            entries = obj["metadata"].get("managedFields") or []
-            if sorted(entries, key=entry_order) != entries:
-                obj["metadata"]["managedFields"] = sorted(entries, key=entry_order)
+            if resorted:
+                meta = obj["metadata"]
+                meta["managedFields"] = sorted(meta["managedFields"], key=entry_order)
             store.create(rt, obj, shared=True)
         return True
 
@@ -221,7 +225,7 @@ class Replay:
         """How to make `node` for a new group, and the first group's values it holds (`""`:
         the time); None where it holds none (the first group's node is the new group's too)."""
         if type(node) is str:
-            if _TIME.fullmatch(node):
+            if WRITTEN.fullmatch(node):  # a write's time: the time of the replay
                 return _now, _AT_TIME
             found = frozenset(self.pattern.findall(node))
             if not found:
@@ -291,6 +295,14 @@ class Replay:
         """The values a node made once for every pod of a node is kept by (None: made once for
         a group)."""
         return tuple(sorted(held)) if held <= self.placing else None
+
+
+def _resorted(obj: dict[str, Any]) -> bool:
+    """Whether the object's managedFields, made again with one time for all, sort otherwise:
+    the first group's writes may have spanned a second, which ordered them by time."""
+    entries = obj["metadata"].get("managedFields") or []
+    at_once = [{**entry, "time": "now"} if entry.get("time") else entry for entry in entries]
+    return sorted(at_once, key=entry_order) != at_once
 
 
 def _now(values: _Values) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime
 
-__all__ = ["now_rfc3339"]
+__all__ = ["WRITTEN", "now_rfc3339"]
 
 _RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
+WRITTEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+"""What `now_rfc3339` writes (`fullmatch` it)."""
 _NOW: list[int | str] = [-1, ""]
 """The last second formatted, and its text."""
 

@@ -31,9 +31,10 @@ from k9lite.demo.controllers.nodes import main_argv
 from k9lite.demo.controllers.pod_status import current_copy, set_condition, sync_ready_conditions
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
-from k9lite.demo.registry import now_rfc3339, resource
+from k9lite.demo.registry import resource
 from k9lite.demo.store import Store
 from k9lite.demo.tasks import observe
+from k9lite.demo.timestamps import now_rfc3339
 
 __all__ = ["ATTACH_WAIT", "MainProcess", "MainProcesses"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from k9lite.demo.controllers.rollout_bounds import max_unavailable
-from k9lite.demo.registry import now_rfc3339
+from k9lite.demo.timestamps import now_rfc3339
 
 __all__ = ["deployment_status", "paused_status"]
 

@@ -7,8 +7,9 @@ import secrets
 from typing import Any
 
 from k9lite.demo.controllers.image_pulls import reference
-from k9lite.demo.registry import now_rfc3339, resource
+from k9lite.demo.registry import resource
 from k9lite.demo.store import Store, clone
+from k9lite.demo.timestamps import now_rfc3339
 
 __all__ = ["current_copy", "internal_ip", "mark_running", "set_condition", "sync_ready_conditions"]
 
@@ -54,12 +55,13 @@ def sync_ready_conditions(pod: dict[str, Any]) -> None:
             set_condition(pod, condition, "True")
 
 
-def internal_ip(node: dict[str, Any]) -> str:
-    """The node's InternalIP: its pods' hostIP."""
-    address: str = next(
-        a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"
-    )
-    return address
+def internal_ip(node: dict[str, Any]) -> str | None:
+    """The node's InternalIP (its pods' hostIP, its NodePorts' address); None without one."""
+    for address in node.get("status", {}).get("addresses", ()):
+        if address.get("type") == "InternalIP":
+            value: str = address["address"]
+            return value
+    return None
 
 
 def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
@@ -70,8 +72,8 @@ def mark_running(pod: dict[str, Any], node: dict[str, Any], ip: str) -> None:
     status.update(
         {
             "phase": "Running",
-            "hostIP": host_ip,
-            "hostIPs": [{"ip": host_ip}],
+            # Left out by a node that has no address, as the kubelet's omitempty leaves them.
+            **({"hostIP": host_ip, "hostIPs": [{"ip": host_ip}]} if host_ip else {}),
             "podIP": ip,
             "podIPs": [{"ip": ip}],
             "startTime": started,

@@ -13,7 +13,8 @@ from collections import deque
 from datetime import datetime, timezone
 from typing import Any
 
-from k9lite.demo.registry import Registry, now_rfc3339, resource
+from k9lite.demo.registry import Registry, resource
+from k9lite.demo.timestamps import now_rfc3339
 
 __all__ = ["EventRecorder"]
 

@@ -11,9 +11,10 @@ from k9lite.demo.controllers.base import Controller, Key
 from k9lite.demo.controllers.recorder import EventRecorder
 from k9lite.demo.dataplane import DataPlane
 from k9lite.demo.kinds.catalog import BUILTIN
-from k9lite.demo.registry import Registry, now_rfc3339, resource
+from k9lite.demo.registry import Registry, resource
 from k9lite.demo.store import StoreEvent
 from k9lite.demo.tasks import observe
+from k9lite.demo.timestamps import now_rfc3339
 from k9lite.model.selectors import LabelSelector
 
 __all__ = ["EndpointsController", "GarbageCollector", "KubeProxy", "LoadBalancerController"]
