@@ -24,6 +24,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from k9lite.demo.allocators import allocate_cluster_ip
@@ -64,17 +65,15 @@ class GroupRecorder:
             self.objects[key] = event.obj
 
 
+@dataclass(frozen=True, slots=True)
 class Group:
     """What tells one group from another: its namespace, name, and its pods' nodes and IPs, in
     the order its pods are made (the rest is drawn)."""
 
-    def __init__(
-        self, namespace: str, name: str, nodes: list[dict[str, Any]], ips: list[str]
-    ) -> None:
-        self.namespace = namespace
-        self.name = name
-        self.nodes = nodes
-        self.ips = ips
+    namespace: str
+    name: str
+    nodes: list[dict[str, Any]]
+    ips: list[str]
 
 
 class _Values:
