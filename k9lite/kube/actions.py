@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import urllib3.exceptions
 
-from k9lite.kube.api import API_KINDS, ApiError, Client, request
+from k9lite.kube.api import API_KINDS, ApiError, Client, request_body
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import (
     ActionFailed,
@@ -79,11 +79,7 @@ def object_request(
 ) -> dict[str, Any]:
     """One request about one object; its JSON body, or a typed error."""
     try:
-        response = request(client, method, path, timeout=REQUEST_TIMEOUT, **options)
-        try:
-            body = response.data
-        finally:
-            response.release_conn()
+        body = request_body(client, method, path, timeout=REQUEST_TIMEOUT, **options)
     except (ApiError, urllib3.exceptions.HTTPError, OSError) as exc:
         raise _typed(exc, client.server, kind, namespace, name) from None
     try:

@@ -37,6 +37,7 @@ __all__ = [
     "DirectClient",
     "OfficialClient",
     "request",
+    "request_body",
 ]
 
 
@@ -190,3 +191,14 @@ def request(
             response.release_conn()
         raise ApiError(response.status, response.reason or "", data, response.headers)
     return response
+
+
+def request_body(client: Client, method: str, path: str, **options: Any) -> bytes:
+    """The whole body of a 2xx answer to `request(client, method, path, **options)` (whose
+    errors it raises), its connection given back to the pool."""
+    response = request(client, method, path, **options)
+    try:
+        body: bytes = response.data
+    finally:
+        response.release_conn()
+    return body

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 import urllib3.exceptions
 
-from k9lite.kube.api import ApiError, Client, DirectClient, OfficialClient, request
+from k9lite.kube.api import ApiError, Client, DirectClient, OfficialClient, request_body
 from k9lite.kube.errors import (
     ClusterUnreachable,
     InvalidKubeconfig,
@@ -208,11 +208,7 @@ def check_connection(connection: Connection, timeout: float = 5.0) -> str:
     # One attempt: the caller wants a verdict within `timeout`, not urllib3's three retries.
     with connection.client(single_attempt=True) as client:
         try:
-            response = request(client, "GET", "/version", timeout=timeout)
-            try:
-                body = response.data
-            finally:
-                response.release_conn()
+            body = request_body(client, "GET", "/version", timeout=timeout)
         except ApiError as exc:
             if exc.status == 401:
                 raise Unauthorized(connection.server) from None

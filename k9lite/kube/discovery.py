@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 import urllib3.exceptions
 
-from k9lite.kube.api import ApiError, Client, request
+from k9lite.kube.api import ApiError, Client, request_body
 from k9lite.kube.config import Connection
 from k9lite.kube.errors import KubeError, api_message, transport_error
 from k9lite.model.resources import Resource
@@ -31,11 +31,7 @@ _MOST_GROUPS = 200  # legacy discovery: one request per group, bounded
 
 
 def _get(client: Client, path: str, accept: str = "application/json") -> dict[str, Any]:
-    response = request(client, "GET", path, timeout=_TIMEOUT, accept=accept)
-    try:
-        body = response.data
-    finally:
-        response.release_conn()
+    body = request_body(client, "GET", path, timeout=_TIMEOUT, accept=accept)
     found = orjson.loads(body or b"{}")
     return found if isinstance(found, dict) else {}
 
